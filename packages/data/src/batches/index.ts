@@ -1,0 +1,2 @@
+// Filled by the batches module; re-exported by ../index.ts.
+export {};

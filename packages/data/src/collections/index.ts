@@ -1,0 +1,2 @@
+// Filled by the collections module; re-exported by ../index.ts.
+export {};

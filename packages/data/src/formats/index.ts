@@ -1,0 +1,2 @@
+// Filled by the formats module; re-exported by ../index.ts.
+export {};

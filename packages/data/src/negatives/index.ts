@@ -1,0 +1,2 @@
+// Filled by the negatives module; re-exported by ../index.ts.
+export {};

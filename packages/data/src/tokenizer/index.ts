@@ -1,0 +1,2 @@
+// Filled by the tokenizer module; re-exported by ../index.ts.
+export {};

@@ -1,0 +1,43 @@
+/**
+ * The in-memory shapes every package agrees on. They are plain Maps (the same shape as
+ * pytrec_eval / ir_measures dicts), so `@i3/metrics` and `@i3/search` accept them structurally
+ * without importing this package.
+ */
+
+/** Relevance judgments: query id -> document id -> grade (integer; may be 0 or negative). */
+export type Qrels = Map<string, Map<string, number>>;
+
+/** A ranked run: query id -> document id -> score (higher is better). */
+export type Run = Map<string, Map<string, number>>;
+
+/** One passage of a corpus. BEIR `title` is "" when absent. */
+export interface Passage {
+  id: string;
+  title: string;
+  text: string;
+}
+
+/** One query (topic). */
+export interface Query {
+  id: string;
+  text: string;
+}
+
+/**
+ * A retrieval collection: a corpus, queries and qrels by split. Every dataset of the registry
+ * (`default`, `msmarco-passage`, `beir/<name>`, `local:<dir>`) resolves to this.
+ */
+export interface Collection {
+  /** Registry name, e.g. `default` or `beir/scifact`. */
+  readonly name: string;
+  /** Folder holding the files, when the collection lives on disk. */
+  readonly dir: string;
+  /** Splits that have qrels, e.g. `["train", "dev", "test"]`. */
+  readonly splits: readonly string[];
+  /** Streams the corpus in file order, in constant memory. */
+  corpus(): AsyncIterable<Passage>;
+  /** The queries that have judgments in `split` (throws on an unknown split). */
+  queries(split: string): Promise<Query[]>;
+  /** The judgments of `split` (throws on an unknown split). */
+  qrels(split: string): Promise<Qrels>;
+}

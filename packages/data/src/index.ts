@@ -8,3 +8,5 @@ export * from "./collections/index.js";
 export * from "./tokenizer/index.js";
 export * from "./negatives/index.js";
 export * from "./batches/index.js";
+export * from "./tables/index.js";
+export * from "./random/index.js";

@@ -1,0 +1,46 @@
+/** `i3 bm25 --dataset D --split S --out RUN`: BM25 over a registry dataset, written as a TREC run. */
+import { join } from "node:path";
+import { defaultDatasetsDir, resolveDataset, writeTrecRun } from "@i3/data";
+import { runBm25OnCollection, type Bm25Progress } from "@i3/search";
+import { startProgress, type StageProgress } from "./progress.js";
+
+/** Flags of `i3 bm25`. */
+export interface Bm25CommandOptions {
+  dataset: string;
+  split: string;
+  out: string;
+  k: number;
+  k1: number;
+  b: number;
+  datasetsDir?: string;
+}
+
+/** Where the persisted BM25 index of a dataset lives: `<datasetsDir>/indexes/bm25/<name>`. */
+export function bm25IndexDir(datasetsDir: string, dataset: string): string {
+  return join(datasetsDir, "indexes", "bm25", dataset.replace(/[^A-Za-z0-9._-]+/g, "_"));
+}
+
+/** Runs BM25 and writes the run; prints where it went. */
+export async function bm25Command(options: Bm25CommandOptions): Promise<void> {
+  const datasetsDir = options.datasetsDir ?? defaultDatasetsDir();
+  const collection = await resolveDataset(options.dataset, { datasetsDir });
+  let stage: Bm25Progress["stage"] | undefined;
+  let progress: StageProgress | undefined;
+  const run = await runBm25OnCollection(collection, options.split, {
+    k: options.k,
+    k1: options.k1,
+    b: options.b,
+    indexDir: bm25IndexDir(datasetsDir, collection.name),
+    onProgress: (p) => {
+      if (p.stage !== stage) {
+        progress?.stop();
+        stage = p.stage;
+        progress = startProgress(`bm25 ${p.stage}`, p.total);
+      }
+      progress?.update(p.done);
+    },
+  });
+  progress?.stop();
+  await writeTrecRun(options.out, run, { tag: `bm25-k1_${options.k1}-b_${options.b}` });
+  process.stderr.write(`wrote ${run.size} queries x <= ${options.k} docs to ${options.out}\n`);
+}

@@ -1,0 +1,76 @@
+/**
+ * `i3 eval QRELS RUN`: trec_eval-compatible evaluation from the command line. Reading files is
+ * `@i3/data`'s job, measuring is `@i3/metrics`'; this module only maps flags and prints.
+ */
+import { loadQrels, loadRankedRun, loadRun, detectRunFormat, type QrelsFormat, type RunFormat } from "@i3/data";
+import { evaluate, formatTrecEval, msmarcoMrr10, qrelsPairs, type Evaluation } from "@i3/metrics";
+
+/** Measures reported when no `-m` is given. */
+export const DEFAULT_EVAL_MEASURES = ["AP", "nDCG@10", "RR@10", "R@100", "R@1000", "P@10"] as const;
+
+/** Flags of `i3 eval`, as commander parses them. */
+export interface EvalCommandOptions {
+  measure: string[];
+  complete?: boolean;
+  level?: number;
+  depth?: number;
+  perQuery?: boolean;
+  json?: boolean;
+  runFormat: string;
+  qrelsFormat: string;
+  beir?: boolean;
+  msmarcoOfficial?: boolean;
+}
+
+function checkChoice<T extends string>(flag: string, value: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new Error(`${flag} must be one of ${choices.join(", ")}, got "${value}"`);
+  }
+  return value as T;
+}
+
+/** The `--json` shape: `{all: {measure: value}, queries?: {qid: {measure: value}}}`. */
+export function evaluationToJson(evaluation: Evaluation, perQuery: boolean): Record<string, unknown> {
+  const all: Record<string, number> = {};
+  for (const [name, value] of evaluation.aggregate) all[name] = value;
+  if (!perQuery) return { all };
+  const queries: Record<string, Record<string, number>> = {};
+  for (const qid of evaluation.queries) {
+    if (evaluation.missing.has(qid)) continue; // as trec_eval -q: queries absent from the run are only in `all`
+    queries[qid] = Object.fromEntries(evaluation.perQuery.get(qid)!);
+  }
+  return { all, queries };
+}
+
+/** Runs `i3 eval` and writes the result to stdout. */
+export async function evalCommand(qrelsPath: string, runPath: string, options: EvalCommandOptions): Promise<void> {
+  const runFormat = checkChoice<RunFormat | "auto">("--run-format", options.runFormat, ["trec", "msmarco", "auto"]);
+  const qrelsFormat = checkChoice<QrelsFormat | "auto">("--qrels-format", options.qrelsFormat, ["trec", "beir", "auto"]);
+  const measures = options.measure.length > 0 ? options.measure : [...DEFAULT_EVAL_MEASURES];
+  const [qrels, run] = await Promise.all([
+    loadQrels(qrelsPath, { format: qrelsFormat }),
+    loadRun(runPath, { format: runFormat }),
+  ]);
+  const evaluation = evaluate(qrels, run, measures, {
+    allQueries: options.complete ?? false,
+    ...(options.level !== undefined ? { relevanceLevel: options.level } : {}),
+    ...(options.depth !== undefined ? { depth: options.depth } : {}),
+    removeSelfHits: options.beir ?? false,
+  });
+
+  let official: number | undefined;
+  if (options.msmarcoOfficial) {
+    const format = runFormat === "auto" ? await detectRunFormat(runPath) : runFormat;
+    if (format !== "msmarco") throw new Error(`--msmarco-official needs an MS MARCO run (qid<TAB>pid<TAB>rank): ${runPath}`);
+    official = msmarcoMrr10(qrelsPairs(qrels), await loadRankedRun(runPath)).mrr10;
+  }
+
+  if (options.json) {
+    const out = evaluationToJson(evaluation, options.perQuery ?? false);
+    if (official !== undefined) (out["all"] as Record<string, number>)["MRR@10 (MS MARCO official)"] = official;
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return;
+  }
+  process.stdout.write(formatTrecEval(evaluation, { perQuery: options.perQuery ?? false }));
+  if (official !== undefined) process.stdout.write(`${"MRR@10 (MS MARCO)".padEnd(22)}\tall\t${official.toFixed(4)}\n`);
+}

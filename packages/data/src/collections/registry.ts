@@ -1,0 +1,132 @@
+/**
+ * The datasets registry: one name -> one `Collection`.
+ * - `default`: the embedded mail collection, built at first use into `<datasetsDir>/default`;
+ * - `beir/<name>`: a BEIR dataset (e.g. `beir/scifact`, `beir/cqadupstack/android`);
+ * - `msmarco-passage`: MS MARCO passage ranking (official files or BEIR layout);
+ * - `local:<dir>`: any BEIR-layout folder.
+ * `beir/*` and `msmarco-passage` are looked up in `<datasetsDir>`, then in `I3_DATASETS_PATH`,
+ * then in `shared/datasets` beside the workspace; when absent they are downloaded (md5-checked)
+ * into `<datasetsDir>`, and without network the error says which files to place where.
+ */
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import type { Collection } from "../types.js";
+import { BeirCollection } from "./beir-collection.js";
+import { ensureDefaultCollection } from "./default/ensure-default.js";
+import { BEIR_ZIP_MD5, DownloadError, beirDownload, downloadBeirDataset, downloadMsMarcoPassage } from "./downloads.js";
+import { msmarcoCorpusHelp, openMsMarcoPassage } from "./msmarco-collection.js";
+import { defaultDatasetsDir, extraDatasetRoots } from "./paths.js";
+
+/** Options of `resolveDataset`. */
+export interface ResolveDatasetOptions {
+  /** Writable datasets folder (default: `defaultDatasetsDir()`). */
+  datasetsDir?: string;
+  /** Allow downloads of missing datasets (default true; env `I3_OFFLINE=1` also forbids them). */
+  download?: boolean;
+  /** Folder from which the workspace root is searched (default: `process.cwd()`). */
+  cwd?: string;
+}
+
+/** A parsed registry name. */
+export type DatasetName =
+  | { kind: "default" }
+  | { kind: "msmarco-passage" }
+  | { kind: "beir"; name: string }
+  | { kind: "local"; dir: string };
+
+const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** Parses a registry name; throws on anything else, listing the accepted forms. */
+export function parseDatasetName(name: string): DatasetName {
+  if (name === "default") return { kind: "default" };
+  if (name === "msmarco-passage") return { kind: "msmarco-passage" };
+  if (name.startsWith("local:") && name.length > "local:".length) return { kind: "local", dir: name.slice("local:".length) };
+  if (name.startsWith("beir/")) {
+    const rest = name.slice("beir/".length);
+    if (rest !== "" && rest.split("/").every((s) => SEGMENT.test(s))) return { kind: "beir", name: rest };
+  }
+  throw new Error(
+    `unknown dataset ${JSON.stringify(name)}: use "default", "msmarco-passage", "beir/<name>" ` +
+      `(e.g. beir/scifact; downloadable: ${Object.keys(BEIR_ZIP_MD5).join(", ")}) or "local:<dir>" (a BEIR-layout folder)`,
+  );
+}
+
+/**
+ * The folders searched for `beir/<name>` or `msmarco-passage`, in order: the first is the
+ * writable `<datasetsDir>/beir/<name>` (resp. `<datasetsDir>/msmarco-passage`), where downloads go.
+ * Then, for each extra root R (the folders of `I3_DATASETS_PATH`, then
+ * `<workspace>/../shared/datasets` when it exists): `R/beir/<name>` and `R/<name>` (resp.
+ * `R/msmarco-passage`).
+ */
+export function datasetCandidates(parsed: DatasetName, options: ResolveDatasetOptions = {}): string[] {
+  const datasetsDir = path.resolve(options.datasetsDir ?? defaultDatasetsDir(options.cwd));
+  const roots = extraDatasetRoots(options.cwd);
+  if (parsed.kind === "beir") {
+    const out = [path.join(datasetsDir, "beir", parsed.name)];
+    for (const r of roots) out.push(path.join(r, "beir", parsed.name), path.join(r, parsed.name));
+    return [...new Set(out)];
+  }
+  if (parsed.kind === "msmarco-passage") {
+    return [...new Set([path.join(datasetsDir, "msmarco-passage"), ...roots.map((r) => path.join(r, "msmarco-passage"))])];
+  }
+  return [];
+}
+
+async function isDir(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves a registry name to a checked `Collection` (see the module comment for the names). */
+export async function resolveDataset(name: string, options: ResolveDatasetOptions = {}): Promise<Collection> {
+  const parsed = parseDatasetName(name);
+  if (parsed.kind === "default") {
+    const dir = await ensureDefaultCollection(options.datasetsDir ?? defaultDatasetsDir(options.cwd));
+    return BeirCollection.open(dir, "default");
+  }
+  if (parsed.kind === "local") return BeirCollection.open(path.resolve(options.cwd ?? process.cwd(), parsed.dir), name);
+
+  const candidates = datasetCandidates(parsed, options);
+  const writable = candidates[0]!;
+  const open = (dir: string): Promise<Collection> =>
+    parsed.kind === "beir" ? BeirCollection.open(dir, name) : openMsMarcoPassage(dir, writable, name);
+
+  let problem: string | undefined;
+  for (const dir of candidates) {
+    if (!(await isDir(dir))) continue;
+    try {
+      return await open(dir);
+    } catch (err) {
+      if (dir === writable) throw err; // the user's own folder is incomplete: never download over it
+      problem = (err as Error).message;
+      break;
+    }
+  }
+
+  const placement =
+    parsed.kind === "beir"
+      ? `place the unzipped BEIR folder at ${writable} (corpus.jsonl, queries.jsonl, qrels/<split>.tsv)` +
+        (beirDownload(parsed.name.split("/")[0]!) ? ` — it is ${beirDownload(parsed.name.split("/")[0]!)!.url}` : "")
+      : msmarcoCorpusHelp(writable, writable);
+  const where = problem ?? `${name} was not found in: ${candidates.join(", ")}.`;
+
+  if (options.download === false) throw new Error(`${where} Downloads are off; ${placement}`);
+  try {
+    if (parsed.kind === "beir") {
+      const [top, ...sub] = parsed.name.split("/");
+      if (beirDownload(top!) === undefined) throw new DownloadError(`no public download for beir/${top}`);
+      const datasetsDir = path.resolve(options.datasetsDir ?? defaultDatasetsDir(options.cwd));
+      await downloadBeirDataset(top!, sub.length === 0 ? writable : path.join(datasetsDir, "beir", top!));
+    } else {
+      await downloadMsMarcoPassage(writable);
+    }
+  } catch (err) {
+    if (!(err instanceof DownloadError)) throw err;
+    const help = problem?.includes(writable) ? "" : ` To use it offline, ${placement}`;
+    throw new Error(`${where} Download failed: ${err.message}.${help}`);
+  }
+  return open(writable);
+}

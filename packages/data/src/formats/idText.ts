@@ -1,0 +1,47 @@
+/**
+ * Id-text files (TREC/MS MARCO topics and collections): `id<TAB>text`, e.g.
+ * `1048585	what is paula deen's brother`. The id is everything before the first tab; the text is
+ * everything after it, verbatim (it may be empty; leading spaces are kept). Blank lines are skipped.
+ */
+import { checkTabFree, isBlank, requireNonEmpty } from "./fields.js";
+import { InputError, quote } from "./inputError.js";
+import { readLines } from "./lines.js";
+import { writeLinesAtomic } from "./atomicWrite.js";
+
+/** One line of an id-text file. */
+export interface IdText {
+  id: string;
+  text: string;
+}
+
+/** Streams the records of an id-text file (plain or gzip) in file order, in constant memory. */
+export async function* readIdText(path: string): AsyncGenerator<IdText> {
+  for await (const { record } of readIdTextNumbered(path)) yield record;
+}
+
+/** Like {@link readIdText}, with each record's line number. */
+export async function* readIdTextNumbered(path: string): AsyncGenerator<{ record: IdText; lineNo: number }> {
+  for await (const { line, lineNo } of readLines(path)) {
+    if (isBlank(line)) continue;
+    const tab = line.indexOf("\t");
+    if (tab < 0) throw new InputError(path, lineNo, undefined, `expected "id<TAB>text", found no tab: ${quote(line)}`);
+    const id = requireNonEmpty(line.slice(0, tab).trim(), "id", path, lineNo);
+    yield { record: { id, text: line.slice(tab + 1) }, lineNo };
+  }
+}
+
+/**
+ * Writes records as `id<TAB>text`, atomically (gzip on `.gz`). Ids must be non-empty without
+ * tabs or newlines; texts must not contain newlines.
+ */
+export async function writeIdText(path: string, records: Iterable<IdText> | AsyncIterable<IdText>): Promise<void> {
+  await writeLinesAtomic(path, idTextLines(records));
+}
+
+async function* idTextLines(records: Iterable<IdText> | AsyncIterable<IdText>): AsyncGenerator<string> {
+  for await (const { id, text } of records) {
+    checkTabFree(id, "id");
+    if (/[\r\n]/.test(text)) throw new Error(`writeIdText: text of ${quote(id)} contains a newline`);
+    yield `${id}\t${text}`;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * TREC qrels: `qid iter docid rel`, four whitespace-separated columns, e.g. `1048585 0 7187158 1`
+ * (the official MS MARCO qrels are the same, tab-separated). `iter` is ignored; `rel` must be an
+ * integer (0 and negative grades are allowed).
+ */
+import { checkGrade, checkToken, isBlank, parseInteger, splitColumns } from "./fields.js";
+import { readLines } from "./lines.js";
+import { writeLinesAtomic } from "./atomicWrite.js";
+import type { QrelsRecord } from "./qrelsRecord.js";
+import type { Qrels } from "../types.js";
+
+/** Column names of a TREC qrels line, in file order. */
+export const TREC_QRELS_COLUMNS = ["qid", "iter", "docid", "rel"] as const;
+
+/** Streams the judgments of a TREC qrels file (plain or gzip) in file order; blank lines are skipped. */
+export async function* readTrecQrels(path: string): AsyncGenerator<QrelsRecord> {
+  for await (const { line, lineNo } of readLines(path)) {
+    if (isBlank(line)) continue;
+    const [qid, , docid, rel] = splitColumns(line, TREC_QRELS_COLUMNS, path, lineNo) as [string, string, string, string];
+    yield { qid, docid, rel: parseInteger(rel, "rel", path, lineNo), lineNo };
+  }
+}
+
+/** Writes `qrels` as TREC qrels (`qid 0 docid rel`), atomically (gzip on `.gz`), in map order. */
+export async function writeTrecQrels(path: string, qrels: Qrels): Promise<void> {
+  await writeLinesAtomic(path, trecQrelsLines(qrels));
+}
+
+function* trecQrelsLines(qrels: Qrels): Generator<string> {
+  for (const [qid, docs] of qrels) {
+    checkToken(qid, "qid");
+    for (const [docid, rel] of docs) {
+      checkToken(docid, "docid");
+      checkGrade(rel, qid, docid);
+      yield `${qid} 0 ${docid} ${rel}`;
+    }
+  }
+}

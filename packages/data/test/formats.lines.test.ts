@@ -1,0 +1,95 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { InputError, firstNonBlankLine, readLines, type NumberedLine } from "@i3/data";
+
+const dir = mkdtempSync(join(tmpdir(), "i3-formats-lines-"));
+let counter = 0;
+function file(content: string | Buffer, name = `f${counter++}.txt`): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+async function collect(path: string): Promise<NumberedLine[]> {
+  const out: NumberedLine[] = [];
+  for await (const l of readLines(path)) out.push(l);
+  return out;
+}
+
+describe("readLines", () => {
+  it("yields every line with its number, strips \\r\\n and reads a last line without newline", async () => {
+    const lines = await collect(file("a\r\n\nb c\n  \nlast"));
+    expect(lines).toEqual([
+      { line: "a", lineNo: 1 },
+      { line: "", lineNo: 2 },
+      { line: "b c", lineNo: 3 },
+      { line: "  ", lineNo: 4 },
+      { line: "last", lineNo: 5 },
+    ]);
+  });
+
+  it("does not invent a line after a final newline, and reads an empty file as no lines", async () => {
+    expect(await collect(file("x\ny\n"))).toEqual([
+      { line: "x", lineNo: 1 },
+      { line: "y", lineNo: 2 },
+    ]);
+    expect(await collect(file(""))).toEqual([]);
+  });
+
+  it("drops a UTF-8 byte order mark and decodes multi-byte characters", async () => {
+    const lines = await collect(file(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("é\t🙂\n")])));
+    expect(lines).toEqual([{ line: "é\t🙂", lineNo: 1 }]);
+  });
+
+  it("reads gzip by suffix and by magic bytes, the same as the plain file", async () => {
+    const text = "one\ntwo\r\nthree";
+    const plain = await collect(file(text));
+    expect(await collect(file(gzipSync(text), "x.txt.gz"))).toEqual(plain);
+    expect(await collect(file(gzipSync(text), "misnamed.txt"))).toEqual(plain);
+  });
+
+  it("keeps line numbers and multi-byte characters right across 1 MiB chunk boundaries", async () => {
+    // Lines of varying length with multi-byte characters, several MiB in total.
+    const expected: string[] = [];
+    for (let i = 0; i < 60_000; i++) expected.push(`${i}\t${"ü€🙂x".repeat(i % 17)}${i % 5 === 0 ? "" : "tail"}`);
+    const text = expected.join("\n");
+    expect(Buffer.byteLength(text)).toBeGreaterThan(3 << 20);
+    const lines = await collect(file(text));
+    expect(lines.length).toBe(expected.length);
+    expect(lines.every((l, i) => l.line === expected[i] && l.lineNo === i + 1)).toBe(true);
+    const gz = await collect(file(gzipSync(text), "big.gz"));
+    expect(gz.every((l, i) => l.line === expected[i] && l.lineNo === i + 1)).toBe(true);
+  });
+
+  it("reports invalid UTF-8 with the file and line", async () => {
+    const path = file(Buffer.concat([Buffer.from("ok\nfine\nbad "), Buffer.from([0xff, 0xfe]), Buffer.from("\nafter\n")]));
+    await expect(collect(path)).rejects.toThrow(`${path}:3: invalid UTF-8`);
+  });
+
+  it("reports a missing file and a corrupt gzip file as InputError", async () => {
+    const missing = join(dir, "nope.txt");
+    await expect(collect(missing)).rejects.toBeInstanceOf(InputError);
+    await expect(collect(missing)).rejects.toThrow(missing);
+    const corrupt = file(Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5]), "corrupt.gz");
+    await expect(collect(corrupt)).rejects.toThrow(/corrupt\.gz: cannot read gzip data/);
+  });
+});
+
+describe("firstNonBlankLine", () => {
+  it("skips blank lines and returns undefined for a blank file", async () => {
+    expect(await firstNonBlankLine(file("\n  \n\tx y\nz"))).toEqual({ line: "\tx y", lineNo: 3 });
+    expect(await firstNonBlankLine(file("\n \n"))).toBeUndefined();
+  });
+});
+
+describe("InputError", () => {
+  it("formats file, line and field, and exposes them", () => {
+    const err = new InputError("runs/x.trec", 17, "score", '"abc" is not a number');
+    expect(err.message).toBe('runs/x.trec:17: field "score": "abc" is not a number');
+    expect([err.file, err.line, err.field]).toEqual(["runs/x.trec", 17, "score"]);
+    expect(new InputError("a", undefined, undefined, "empty").message).toBe("a: empty");
+    expect(err).toBeInstanceOf(Error);
+  });
+});

@@ -1,0 +1,181 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import {
+  InputError,
+  detectRunFormat,
+  loadRankedRun,
+  loadRun,
+  parsePlainDecimal,
+  readMsMarcoRun,
+  readTrecRun,
+  type RunRecord,
+} from "@i3/data";
+
+const fixtures = join(import.meta.dirname, "fixtures", "formats");
+const dir = mkdtempSync(join(tmpdir(), "i3-formats-runs-"));
+let counter = 0;
+function file(content: string | Buffer, name = `r${counter++}.trec`): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+/** An InputError's file, line and field, for compact assertions. */
+async function inputError(promise: Promise<unknown>): Promise<[string, number | undefined, string | undefined, string]> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(InputError);
+  const e = err as InputError;
+  return [e.file, e.line, e.field, e.message];
+}
+
+const expectedTrec = new Map([
+  ["q1", new Map([["d3", 2.5], ["d1", 2.5], ["d2", -0.001], ["d9", -4]])],
+  ["q2", new Map([["d1", 7]])],
+]);
+
+describe("TREC runs", () => {
+  it("readTrecRun yields each line of the hand-written fixture (tabs, CRLF, blank line, padding)", async () => {
+    const records = await collect(readTrecRun(join(fixtures, "run.trec")));
+    expect(records).toEqual<RunRecord[]>([
+      { qid: "q1", docid: "d3", rank: 1, score: 2.5, tag: "tagA" },
+      { qid: "q1", docid: "d1", rank: 2, score: 2.5, tag: "tagA" },
+      { qid: "q1", docid: "d2", rank: 3, score: -0.001, tag: "tagA" },
+      { qid: "q2", docid: "d1", rank: 1, score: 7, tag: "tagA" },
+      { qid: "q1", docid: "d9", rank: 4, score: -4, tag: "tagA" },
+    ]);
+  });
+
+  it("loadRun reads the fixture into qid -> docid -> score, a query split over two places included", async () => {
+    const run = await loadRun(join(fixtures, "run.trec"));
+    expect(run).toEqual(expectedTrec);
+    expect(await loadRun(join(fixtures, "run.trec"), { format: "trec" })).toEqual(expectedTrec);
+  });
+
+  it("loadRun reads gzip runs", async () => {
+    const text = "q1 Q0 d3 1 2.5 tagA\nq1 Q0 d1 2 2.5 tagA\nq1 Q0 d2 3 -1e-3 t\nq2 Q0 d1 1 7 t\nq1 Q0 d9 4 -4 t";
+    expect(await loadRun(file(gzipSync(text), "run.trec.gz"))).toEqual(expectedTrec);
+  });
+
+  it("loadRun and readTrecRun agree on a generated run with many number spellings", async () => {
+    const spellings = ["1", "-0", "0.1", "1e-7", "-2.5E+3", "3.", ".25", "123456789.123456789", "1e300", "+4", "0x1A", "Infinity", "-Infinity"];
+    const lines: string[] = [];
+    for (let q = 0; q < 40; q++) {
+      for (let d = 0; d < 200; d++) {
+        const score = d % 3 === 0 ? spellings[(q + d) % spellings.length]! : (Math.sin(q * 7 + d) * 10 ** ((d % 9) - 4)).toString();
+        lines.push(`${q}${d % 2 ? "\t" : " "}Q0 doc${(d * 7919) % 1000} ${d + 1} ${score} tag`);
+      }
+    }
+    const path = file(lines.join("\n"));
+    const fromRecords = new Map<string, Map<string, number>>();
+    for await (const r of readTrecRun(path)) {
+      if (!fromRecords.has(r.qid)) fromRecords.set(r.qid, new Map());
+      fromRecords.get(r.qid)!.set(r.docid, r.score);
+    }
+    expect(await loadRun(path)).toEqual(fromRecords);
+    expect(fromRecords.get("0")!.get("doc0")).toBe(1);
+  });
+
+  it("names file, line and field for a score that is not a number", async () => {
+    const path = file("q1 Q0 d1 1 1.5 t\nq1 Q0 d2 2 abc t\n");
+    const [f, line, field, message] = await inputError(loadRun(path));
+    expect([f, line, field]).toEqual([path, 2, "score"]);
+    expect(message).toBe(`${path}:2: field "score": "abc" is not a number`);
+    expect(await inputError(collect(readTrecRun(path)))).toEqual([path, 2, "score", message]);
+  });
+
+  it("rejects a duplicate docid within a query (field docid) but allows it across queries", async () => {
+    const path = file("q1 Q0 d1 1 3 t\nq2 Q0 d1 1 3 t\n\nq1 Q0 d2 2 2 t\nq1 Q0 d1 3 1 t\n");
+    const [, line, field, message] = await inputError(loadRun(path));
+    expect([line, field]).toEqual([5, "docid"]);
+    expect(message).toContain('duplicate document "d1" for query "q1"');
+  });
+
+  it("rejects wrong column counts and non-integer ranks", async () => {
+    const five = file("q1 Q0 d1 1 3 t\nq1 Q0 d2 2 3\n");
+    expect((await inputError(loadRun(five, { format: "trec" })))[1]).toBe(2);
+    expect((await inputError(collect(readTrecRun(five))))[3]).toContain("expected 6 whitespace-separated columns");
+    const rank = file("q1 Q0 d1 1.5 3 t\n");
+    expect((await inputError(loadRun(rank))).slice(1, 3)).toEqual([1, "rank"]);
+    expect((await inputError(collect(readTrecRun(rank)))).slice(1, 3)).toEqual([1, "rank"]);
+  });
+});
+
+describe("MS MARCO runs", () => {
+  const path = join(fixtures, "run.msmarco.tsv");
+
+  it("readMsMarcoRun yields qid, docid and rank", async () => {
+    expect(await collect(readMsMarcoRun(path))).toEqual([
+      { qid: "101", docid: "7187158", rank: 1 },
+      { qid: "101", docid: "7187157", rank: 2 },
+      { qid: "101", docid: "11", rank: 3 },
+      { qid: "202", docid: "5", rank: 1 },
+    ]);
+  });
+
+  it("loadRun gives score = -rank, loadRankedRun the ranks", async () => {
+    expect(await loadRun(path)).toEqual(
+      new Map([
+        ["101", new Map([["7187158", -1], ["7187157", -2], ["11", -3]])],
+        ["202", new Map([["5", -1]])],
+      ]),
+    );
+    expect(await loadRankedRun(path)).toEqual(
+      new Map([
+        ["101", new Map([["7187158", 1], ["7187157", 2], ["11", 3]])],
+        ["202", new Map([["5", 1]])],
+      ]),
+    );
+  });
+
+  it("rejects rank 0, a non-numeric rank and a duplicate pid", async () => {
+    expect((await inputError(loadRankedRun(file("1\t2\t0\n", "a.tsv")))).slice(1, 3)).toEqual([1, "rank"]);
+    expect((await inputError(loadRun(file("1\t2\t1\n1\t3\tx\n", "b.tsv")))).slice(1, 3)).toEqual([2, "rank"]);
+    expect((await inputError(collect(readMsMarcoRun(file("1\t2\t-1\n", "c.tsv"))))).slice(1, 3)).toEqual([1, "rank"]);
+    expect((await inputError(loadRankedRun(file("1\t2\t1\n1\t2\t2\n", "d.tsv")))).slice(1, 3)).toEqual([2, "pid"]);
+  });
+});
+
+describe("detectRunFormat", () => {
+  it("detects by the first non-blank line and rejects other layouts and empty files", async () => {
+    expect(await detectRunFormat(join(fixtures, "run.trec"))).toBe("trec");
+    expect(await detectRunFormat(join(fixtures, "run.msmarco.tsv"))).toBe("msmarco");
+    expect(await detectRunFormat(file(gzipSync("\n1\t2\t3\n"), "m.gz"))).toBe("msmarco");
+    const four = file("q 0 d 1\n");
+    expect(await inputError(detectRunFormat(four))).toEqual([four, 1, undefined, expect.stringContaining("found 4")]);
+    const empty = file("\n\n");
+    expect((await inputError(loadRun(empty)))[3]).toContain("empty run file");
+    expect(await loadRun(empty, { format: "trec" })).toEqual(new Map());
+  });
+});
+
+describe("parsePlainDecimal", () => {
+  it("equals Number() on plain decimals and returns NaN (fall back) otherwise", () => {
+    const codes = (s: string) => Buffer.from(s, "latin1");
+    let seed = 12345;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 20_000; i++) {
+      const intDigits = Math.floor(rand() * 10);
+      const fracDigits = Math.floor(rand() * 12);
+      let s = rand() < 0.3 ? "-" : "";
+      for (let k = 0; k < intDigits; k++) s += Math.floor(rand() * 10);
+      if (fracDigits > 0 || intDigits === 0) s += ".";
+      for (let k = 0; k < fracDigits; k++) s += Math.floor(rand() * 10);
+      const fast = parsePlainDecimal(codes(s), 0, s.length);
+      if (!Number.isNaN(fast)) expect(Object.is(fast, Number(s)), s).toBe(true);
+      else expect(s.replace(/[-.]/g, "").length === 0 || Number(s.replace(/[-.]/g, "")) > Number.MAX_SAFE_INTEGER, s).toBe(true);
+    }
+    for (const s of ["1e5", "0x10", "1.2.3", "", "-", "Infinity", "12345678901234567890"]) {
+      expect(parsePlainDecimal(codes(s), 0, s.length), s).toBeNaN();
+    }
+  });
+});

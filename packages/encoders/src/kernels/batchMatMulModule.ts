@@ -1,0 +1,36 @@
+/**
+ * Instantiates the AssemblyScript batched-matMul kernel (`wasm/batchMatMul.as`) on the tfjs
+ * wasm backend's own memory, so it reads operands and writes results in place.
+ */
+import { batchMatMulWasmBase64 } from "./wasm/batchMatMulWasm.js";
+import { webAssembly, type WasmMemory } from "./webAssemblyApi.js";
+
+/** Exports of the kernel module (addresses in bytes, strides in floats). */
+export interface BatchMatMulExports {
+  scratchBytes(K: number, N: number): number;
+  batchMatMul(
+    a: number, aBatch: number, rsA: number, csA: number,
+    b: number, bBatch: number, rsB: number, csB: number,
+    c: number, batch: number, M: number, N: number, K: number, scratch: number,
+  ): void;
+}
+
+let compiled: object | undefined;
+const instances = new WeakMap<WasmMemory, BatchMatMulExports>();
+
+/** The compiled kernel module (compiled once, synchronously: it is ~2 KB). */
+export function kernelModule(): object {
+  if (compiled === undefined) compiled = new webAssembly.Module(Uint8Array.from(atob(batchMatMulWasmBase64), (c) => c.charCodeAt(0)));
+  return compiled;
+}
+
+/** The kernel instantiated on `memory` (one instance per memory, cached). */
+export function batchMatMulOn(memory: WasmMemory): BatchMatMulExports {
+  let inst = instances.get(memory);
+  if (inst === undefined) {
+    const instance = new webAssembly.Instance(kernelModule(), { env: { memory } });
+    inst = instance.exports as unknown as BatchMatMulExports;
+    instances.set(memory, inst);
+  }
+  return inst;
+}

@@ -1,0 +1,127 @@
+/**
+ * Replacement `BatchMatMul` and `_FusedMatMul` kernels for the tfjs wasm backend.
+ *
+ * - Batched products (attention's [B*heads, S, D] matMuls and all their gradients, which are
+ *   BatchMatMuls with transpose flags) run in the AssemblyScript SIMD kernel on the backend's
+ *   own memory, every transpose combination handled by strides and B-packing.
+ * - Single 2-D products keep the backend's XNNPACK path (~22 GFLOP/s); a transposed operand
+ *   is first transposed physically (the backend's own transposed path runs at ~2 GFLOP/s).
+ */
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs-core";
+import { backendMemory, heapOffset, type WasmBackendLike } from "./wasmBackendAccess.js";
+import { batchMatMulOn } from "./batchMatMulModule.js";
+import { matMulGeometry, simpleBroadcast, type MatMulGeometry } from "./matMulGeometry.js";
+
+/** How many matMuls took each path since the last reset (for tests and benchmarks). */
+export interface FastKernelCounts {
+  /** Batched products computed by the SIMD kernel. */
+  simd: number;
+  /** Products run by a stock kernel after physically transposing an operand. */
+  transposed: number;
+  /** Products handed to a stock kernel unchanged. */
+  stock: number;
+}
+
+const counts: FastKernelCounts = { simd: 0, transposed: 0, stock: 0 };
+
+/** A copy of the path counters; `reset` zeroes them afterwards. */
+export function fastKernelCounts(reset = false): FastKernelCounts {
+  const c = { ...counts };
+  if (reset) counts.simd = counts.transposed = counts.stock = 0;
+  return c;
+}
+
+/** The stock kernels the replacements fall back to (captured when installing). */
+export interface StockKernels {
+  batchMatMul: KernelConfig;
+  fusedMatMul: KernelConfig | undefined;
+  transpose: KernelConfig;
+}
+
+interface KernelArgs {
+  inputs: Record<string, TensorInfo | undefined>;
+  backend: unknown;
+  attrs?: NamedAttrMap;
+}
+
+function callKernel(k: KernelConfig, inputs: Record<string, TensorInfo | undefined>, backend: unknown, attrs: NamedAttrMap): TensorInfo {
+  const r = (k.kernelFunc as KernelFunc)({ inputs: inputs as never, backend: backend as never, attrs });
+  return Array.isArray(r) ? (r[0] as TensorInfo) : r;
+}
+
+/** x with its last two dims swapped, materialised by the backend's Transpose kernel. */
+function physicalTranspose(stock: StockKernels, x: TensorInfo, backend: unknown): TensorInfo {
+  const r = x.shape.length;
+  const perm = x.shape.map((_, i) => (i === r - 2 ? r - 1 : i === r - 1 ? r - 2 : i));
+  return callKernel(stock.transpose, { x }, backend, { perm });
+}
+
+/** Runs `kernel` with transposeA/B = false on physically transposed copies of a and b. */
+function withPhysicalTransposes(stock: StockKernels, kernel: KernelConfig, args: KernelArgs): TensorInfo {
+  const attrs = (args.attrs ?? {}) as NamedAttrMap & { transposeA?: boolean; transposeB?: boolean };
+  const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+  if (!attrs.transposeA && !attrs.transposeB) {
+    counts.stock++;
+    return callKernel(kernel, args.inputs, args.backend, attrs);
+  }
+  counts.transposed++;
+  const wasm = args.backend as WasmBackendLike;
+  const a2 = attrs.transposeA ? physicalTranspose(stock, a, args.backend) : a;
+  const b2 = attrs.transposeB ? physicalTranspose(stock, b, args.backend) : b;
+  try {
+    return callKernel(kernel, { ...args.inputs, a: a2, b: b2 }, args.backend, { ...attrs, transposeA: false, transposeB: false });
+  } finally {
+    if (a2 !== a) wasm.disposeData(a2.dataId);
+    if (b2 !== b) wasm.disposeData(b2.dataId);
+  }
+}
+
+/** Computes the product described by `g` in the SIMD kernel; undefined if it cannot run here. */
+function simdBatchMatMul(backend: WasmBackendLike, a: TensorInfo, b: TensorInfo, g: MatMulGeometry): TensorInfo | undefined {
+  const memory = backendMemory(backend);
+  if (memory === undefined) return undefined;
+  const k = batchMatMulOn(memory);
+  const out = backend.makeOutput(g.outShape, "float32");
+  const scratchSize = k.scratchBytes(g.K, g.N) + 16;
+  const raw = backend.wasm._malloc(scratchSize);
+  if (raw === 0) throw new Error(`fast BatchMatMul: malloc(${scratchSize}) failed`);
+  try {
+    const scratch = (raw + 15) & ~15;
+    // Heap offsets stay valid if malloc grew the memory; the kernel reads it through `memory`.
+    k.batchMatMul(
+      heapOffset(backend, a), g.aBatch, g.rsA, g.csA,
+      heapOffset(backend, b), g.bBatch, g.rsB, g.csB,
+      heapOffset(backend, out), g.batch, g.M, g.N, g.K, scratch,
+    );
+  } finally {
+    backend.wasm._free(raw);
+  }
+  counts.simd++;
+  return out;
+}
+
+/** When the SIMD kernel is used rather than the backend's own path (see docs/kernels.md). */
+export function useSimdKernel(g: MatMulGeometry): boolean {
+  return g.batch > 1 && g.M > 0 && g.N > 0 && g.K > 0 && simpleBroadcast(g);
+}
+
+/** The replacement BatchMatMul kernel function, closing over the stock kernels. */
+export function makeFastBatchMatMul(stock: StockKernels): KernelFunc {
+  return ((args: KernelArgs): TensorInfo => {
+    const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+    const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
+    if (a.dtype === "float32" && b.dtype === "float32") {
+      const g = matMulGeometry(a.shape, b.shape, !!attrs.transposeA, !!attrs.transposeB);
+      if (useSimdKernel(g)) {
+        const out = simdBatchMatMul(args.backend as WasmBackendLike, a, b, g);
+        if (out !== undefined) return out;
+      }
+    }
+    return withPhysicalTransposes(stock, stock.batchMatMul, args);
+  }) as unknown as KernelFunc;
+}
+
+/** The replacement _FusedMatMul kernel function: physical transposes, then the stock kernel. */
+export function makeFastFusedMatMul(stock: StockKernels, fused: KernelConfig): KernelFunc {
+  return ((args: KernelArgs): TensorInfo => withPhysicalTransposes(stock, fused, args)) as unknown as KernelFunc;
+}

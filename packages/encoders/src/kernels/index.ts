@@ -1,0 +1,9 @@
+/**
+ * Fast kernels for the tfjs wasm backend: batched/transposed matMul and a differentiable
+ * embedding lookup that works on wasm. See docs/kernels.md.
+ */
+export { installFastKernels, uninstallFastKernels, fastKernelsInstalled } from "./install.js";
+export { fastKernelCounts } from "./fastBatchMatMul.js";
+export type { FastKernelCounts } from "./fastBatchMatMul.js";
+export type { FastKernelsStatus, InstallFastKernelsOptions } from "./install.js";
+export { embeddingLookup, embeddingLookupOneHot } from "./embeddingLookup.js";

@@ -1,0 +1,85 @@
+/**
+ * `installFastKernels()`: swaps the wasm backend's BatchMatMul and _FusedMatMul kernels for
+ * the fast ones (see fastBatchMatMul.ts) through tfjs's kernel registry; reversible.
+ */
+import { BatchMatMul, _FusedMatMul, Transpose, getBackend, getKernel, registerKernel, unregisterKernel, type KernelConfig } from "@tensorflow/tfjs-core";
+import { makeFastBatchMatMul, makeFastFusedMatMul, type StockKernels } from "./fastBatchMatMul.js";
+
+const BACKEND = "wasm";
+
+/** What `installFastKernels` did. */
+export interface FastKernelsStatus {
+  installed: boolean;
+  /** Kernel names now overridden on the wasm backend. */
+  kernels: string[];
+  /** Why nothing was installed (when `installed` is false). */
+  reason?: string;
+}
+
+/** Options of `installFastKernels`. */
+export interface InstallFastKernelsOptions {
+  /** Where to report a skipped install (default console.warn). */
+  log?: (message: string) => void;
+}
+
+let stock: StockKernels | undefined;
+
+/** console.warn, reached through globalThis (the toolkit's lib settings do not type it). */
+function warn(message: string): void {
+  (globalThis as unknown as { console?: { warn(m: string): void } }).console?.warn(message);
+}
+
+/** Replaces a registered kernel of the wasm backend by `config`. */
+function replace(config: KernelConfig): void {
+  unregisterKernel(config.kernelName, BACKEND);
+  registerKernel(config);
+}
+
+/**
+ * Overrides the wasm backend's `BatchMatMul` (batched products in an own SIMD kernel, transposed
+ * 2-D operands physically transposed onto the fast path) and `_FusedMatMul` (physical
+ * transposes). Idempotent. Only acts when the active backend is "wasm"; elsewhere it is a
+ * no-op that logs why. Call after `tf.setBackend("wasm")` has resolved.
+ */
+export function installFastKernels(options: InstallFastKernelsOptions = {}): FastKernelsStatus {
+  const log = options.log ?? warn;
+  if (stock !== undefined) return { installed: true, kernels: installedNames() };
+  const active = getBackend();
+  if (active !== BACKEND) {
+    const reason = `installFastKernels: active backend is "${active}", not "wasm"; nothing installed`;
+    log(reason);
+    return { installed: false, kernels: [], reason };
+  }
+  const batchMatMul = getKernel(BatchMatMul, BACKEND);
+  const transpose = getKernel(Transpose, BACKEND);
+  if (batchMatMul === undefined || transpose === undefined) {
+    const reason = "installFastKernels: the wasm backend has no BatchMatMul/Transpose kernel; nothing installed";
+    log(reason);
+    return { installed: false, kernels: [], reason };
+  }
+  const fused = getKernel(_FusedMatMul, BACKEND);
+  const s: StockKernels = { batchMatMul, fusedMatMul: fused, transpose };
+  replace({ kernelName: BatchMatMul, backendName: BACKEND, setupFunc: batchMatMul.setupFunc, kernelFunc: makeFastBatchMatMul(s) });
+  if (fused !== undefined) {
+    replace({ kernelName: _FusedMatMul, backendName: BACKEND, setupFunc: fused.setupFunc, kernelFunc: makeFastFusedMatMul(s, fused) });
+  }
+  stock = s;
+  return { installed: true, kernels: installedNames() };
+}
+
+/** Restores the stock wasm kernels replaced by `installFastKernels` (no-op if none). */
+export function uninstallFastKernels(): void {
+  if (stock === undefined) return;
+  replace(stock.batchMatMul);
+  if (stock.fusedMatMul !== undefined) replace(stock.fusedMatMul);
+  stock = undefined;
+}
+
+/** True while the fast kernels are installed. */
+export function fastKernelsInstalled(): boolean {
+  return stock !== undefined;
+}
+
+function installedNames(): string[] {
+  return stock === undefined ? [] : stock.fusedMatMul !== undefined ? [BatchMatMul, _FusedMatMul] : [BatchMatMul];
+}

@@ -1,0 +1,199 @@
+// AssemblyScript source of the batched matMul kernel (compiled by scripts/build-kernels.mjs,
+// `npm run build:kernels -w @i3/encoders`; the .as extension keeps it out of tsc's way).
+//
+// The module imports its memory: at run time it is the tfjs wasm backend's own
+// WebAssembly.Memory, so operands are read and the result written in place (zero copy).
+// It therefore owns no static data, no stack and no heap: every address it touches is
+// passed in by the caller (tensor buffers and a scratch buffer malloc'ed from the backend).
+//
+// C[b] (M x N, row-major) = A[b] (M x K) . B[b] (K x N), where element (i, k) of A[b] is at
+// a + 4 * (b * aBatch + i * rsA + k * csA) and element (k, n) of B[b] at
+// b + 4 * (b * bBatch + k * rsB + n * csB). Strides express the four transpose combinations
+// and batch broadcasting (a batch stride of 0).
+//
+// Per batch, B is packed into zero-padded panels of 8 columns (panel p holds, for every k,
+// the 8 floats B[k, 8p .. 8p+8)), then a 4x8 register-blocked micro-kernel computes
+// 4 rows x 8 columns of C with 8 f32x4 accumulators (mul + add: wasm SIMD has no FMA).
+
+/** Transposes 8 rows of B^T (k contiguous, row stride `ld` bytes) into one 8-column panel. */
+function packPanelTransposed(src: usize, ld: usize, K: i32, dst: usize): void {
+  let k = 0;
+  let s = src;
+  let out = dst;
+  for (; k + 4 <= K; k += 4) {
+    // rows n0..n0+7 of B^T, 4 consecutive k each; two 4x4 transposes give 4 panel rows.
+    const v0 = v128.load(s), v1 = v128.load(s + ld), v2 = v128.load(s + 2 * ld), v3 = v128.load(s + 3 * ld);
+    const v4 = v128.load(s + 4 * ld), v5 = v128.load(s + 5 * ld), v6 = v128.load(s + 6 * ld), v7 = v128.load(s + 7 * ld);
+    let t0 = v128.shuffle<i32>(v0, v1, 0, 4, 1, 5);
+    let t1 = v128.shuffle<i32>(v0, v1, 2, 6, 3, 7);
+    let t2 = v128.shuffle<i32>(v2, v3, 0, 4, 1, 5);
+    let t3 = v128.shuffle<i32>(v2, v3, 2, 6, 3, 7);
+    v128.store(out, v128.shuffle<i32>(t0, t2, 0, 1, 4, 5));
+    v128.store(out, v128.shuffle<i32>(t0, t2, 2, 3, 6, 7), 32);
+    v128.store(out, v128.shuffle<i32>(t1, t3, 0, 1, 4, 5), 64);
+    v128.store(out, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7), 96);
+    t0 = v128.shuffle<i32>(v4, v5, 0, 4, 1, 5);
+    t1 = v128.shuffle<i32>(v4, v5, 2, 6, 3, 7);
+    t2 = v128.shuffle<i32>(v6, v7, 0, 4, 1, 5);
+    t3 = v128.shuffle<i32>(v6, v7, 2, 6, 3, 7);
+    v128.store(out, v128.shuffle<i32>(t0, t2, 0, 1, 4, 5), 16);
+    v128.store(out, v128.shuffle<i32>(t0, t2, 2, 3, 6, 7), 48);
+    v128.store(out, v128.shuffle<i32>(t1, t3, 0, 1, 4, 5), 80);
+    v128.store(out, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7), 112);
+    s += 16;
+    out += 128;
+  }
+  for (; k < K; k++) {
+    for (let j = 0; j < 8; j++) store<f32>(out + (<usize>j << 2), load<f32>(s + <usize>j * ld));
+    s += 4;
+    out += 32;
+  }
+}
+
+/** Packs B[k, n] (strides rsB, csB, in floats) into zero-padded 8-column panels at `dst`. */
+function packB(src: usize, rsB: i32, csB: i32, K: i32, N: i32, dst: usize): void {
+  const panels = (N + 7) >> 3;
+  let out = dst;
+  for (let p = 0; p < panels; p++) {
+    const n0 = p << 3;
+    const nn = min(8, N - n0);
+    if (csB == 1 && nn == 8) {
+      let row = src + (<usize>n0 << 2);
+      const step = <usize>rsB << 2;
+      for (let k = 0; k < K; k++) {
+        v128.store(out, v128.load(row));
+        v128.store(out, v128.load(row, 16), 16);
+        row += step;
+        out += 32;
+      }
+    } else if (rsB == 1 && nn == 8) {
+      packPanelTransposed(src + ((<usize>n0 * <usize>csB) << 2), <usize>csB << 2, K, out);
+      out += <usize>K << 5;
+    } else {
+      for (let k = 0; k < K; k++) {
+        const row = src + ((<usize>k * <usize>rsB + <usize>n0 * <usize>csB) << 2);
+        for (let j = 0; j < 8; j++) {
+          const v: f32 = j < nn ? load<f32>(row + ((<usize>j * <usize>csB) << 2)) : 0;
+          store<f32>(out + (<usize>j << 2), v);
+        }
+        out += 32;
+      }
+    }
+  }
+}
+
+/** Stores the first `n` (< 8) of the 8 floats (v0, v1) at `dst`. */
+// @ts-ignore: decorator
+@inline
+function storePartial(dst: usize, v0: v128, v1: v128, n: i32): void {
+  if (n > 0) store<f32>(dst, f32x4.extract_lane(v0, 0));
+  if (n > 1) store<f32>(dst, f32x4.extract_lane(v0, 1), 4);
+  if (n > 2) store<f32>(dst, f32x4.extract_lane(v0, 2), 8);
+  if (n > 3) store<f32>(dst, f32x4.extract_lane(v0, 3), 12);
+  if (n > 4) store<f32>(dst, f32x4.extract_lane(v1, 0), 16);
+  if (n > 5) store<f32>(dst, f32x4.extract_lane(v1, 1), 20);
+  if (n > 6) store<f32>(dst, f32x4.extract_lane(v1, 2), 24);
+}
+
+/** Stores 8 floats (v0, v1) at `dst`, or only the first `n` when n < 8. */
+// @ts-ignore: decorator
+@inline
+function storeRow(dst: usize, v0: v128, v1: v128, n: i32): void {
+  if (n >= 8) {
+    v128.store(dst, v0);
+    v128.store(dst, v1, 16);
+  } else {
+    storePartial(dst, v0, v1, n);
+  }
+}
+
+/** C (M x N) = A (strides rsA, csA) . packed B panels at `bp`. */
+function gemm(a: usize, rsA: i32, csA: i32, bp: usize, c: usize, M: i32, N: i32, K: i32): void {
+  const panels = (N + 7) >> 3;
+  const aStepK = <usize>csA << 2;
+  const aStepRow = <usize>rsA << 2;
+  const ldc = <usize>N << 2;
+  const panelBytes = <usize>K << 5;
+  for (let p = 0; p < panels; p++) {
+    const n0 = p << 3;
+    const nn = N - n0;
+    const bPanel = bp + <usize>p * panelBytes;
+    let i = 0;
+    for (; i + 4 <= M; i += 4) {
+      let pa0 = a + <usize>i * aStepRow;
+      let pa1 = pa0 + aStepRow;
+      let pa2 = pa1 + aStepRow;
+      let pa3 = pa2 + aStepRow;
+      let pb = bPanel;
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      for (let k = 0; k < K; k++) {
+        const b0 = v128.load(pb);
+        const b1 = v128.load(pb, 16);
+        let av = v128.load32_splat(pa0);
+        c00 = f32x4.add(c00, f32x4.mul(av, b0));
+        c01 = f32x4.add(c01, f32x4.mul(av, b1));
+        av = v128.load32_splat(pa1);
+        c10 = f32x4.add(c10, f32x4.mul(av, b0));
+        c11 = f32x4.add(c11, f32x4.mul(av, b1));
+        av = v128.load32_splat(pa2);
+        c20 = f32x4.add(c20, f32x4.mul(av, b0));
+        c21 = f32x4.add(c21, f32x4.mul(av, b1));
+        av = v128.load32_splat(pa3);
+        c30 = f32x4.add(c30, f32x4.mul(av, b0));
+        c31 = f32x4.add(c31, f32x4.mul(av, b1));
+        pa0 += aStepK;
+        pa1 += aStepK;
+        pa2 += aStepK;
+        pa3 += aStepK;
+        pb += 32;
+      }
+      const pc = c + <usize>i * ldc + (<usize>n0 << 2);
+      storeRow(pc, c00, c01, nn);
+      storeRow(pc + ldc, c10, c11, nn);
+      storeRow(pc + 2 * ldc, c20, c21, nn);
+      storeRow(pc + 3 * ldc, c30, c31, nn);
+    }
+    for (; i < M; i++) {
+      let pa = a + <usize>i * aStepRow;
+      let pb = bPanel;
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+      for (let k = 0; k < K; k++) {
+        const av = v128.load32_splat(pa);
+        c0 = f32x4.add(c0, f32x4.mul(av, v128.load(pb)));
+        c1 = f32x4.add(c1, f32x4.mul(av, v128.load(pb, 16)));
+        pa += aStepK;
+        pb += 32;
+      }
+      storeRow(c + <usize>i * ldc + (<usize>n0 << 2), c0, c1, nn);
+    }
+  }
+}
+
+/** Scratch bytes `batchMatMul` needs for packing B of a K x N operand. */
+export function scratchBytes(K: i32, N: i32): i32 {
+  return (((N + 7) >> 3) * K) << 5;
+}
+
+/**
+ * C[b] = A[b] . B[b] for b < batch (see the header for the stride conventions; strides in
+ * floats, addresses in bytes). `scratch` holds scratchBytes(K, N) bytes, 16-byte aligned.
+ */
+export function batchMatMul(
+  a: usize, aBatch: i32, rsA: i32, csA: i32,
+  b: usize, bBatch: i32, rsB: i32, csB: i32,
+  c: usize, batch: i32, M: i32, N: i32, K: i32, scratch: usize,
+): void {
+  const cBatchBytes = (<usize>M * <usize>N) << 2;
+  let lastB: usize = <usize>-1;
+  for (let bi = 0; bi < batch; bi++) {
+    const pbSrc = b + ((<usize>bi * <usize>bBatch) << 2);
+    if (pbSrc != lastB) {
+      packB(pbSrc, rsB, csB, K, N, scratch);
+      lastB = pbSrc;
+    }
+    gemm(a + ((<usize>bi * <usize>aBatch) << 2), rsA, csA, scratch, c + <usize>bi * cBatchBytes, M, N, K);
+  }
+}

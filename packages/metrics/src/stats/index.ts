@@ -1,0 +1,11 @@
+/** Significance testing: paired t-test, randomization test, Holm correction. */
+export { incompleteBeta, lnBeta, lnGamma } from "./beta.js";
+export { studentTCdf, studentTTwoSided } from "./studentT.js";
+export type { PairedTTest } from "./ttest.js";
+export { pairedTTest } from "./ttest.js";
+export type { RandomizationOptions, RandomizationResult } from "./randomization.js";
+export { randomizationTest } from "./randomization.js";
+export { bonferroni, holm } from "./holm.js";
+export type { BaselineComparison, CompareOptions } from "./compare.js";
+export { compareToBaseline } from "./compare.js";
+export { Xoshiro128 } from "./prng.js";

@@ -34,6 +34,11 @@ export interface Collection {
   readonly dir: string;
   /** Splits that have qrels, e.g. `["train", "dev", "test"]`. */
   readonly splits: readonly string[];
+  /**
+   * A cheap identity of the corpus content (e.g. a hash of its file's path, size and mtime):
+   * caches derived from the corpus (indexes, token files) are rebuilt when it changes.
+   */
+  fingerprint(): Promise<string>;
   /** Streams the corpus in file order, in constant memory. */
   corpus(): AsyncIterable<Passage>;
   /** The queries that have judgments in `split` (throws on an unknown split). */

@@ -12,6 +12,9 @@ import {
   assignSplit,
   buildDefaultCollectionInto,
   ensureDefaultCollection,
+  locateSource,
+  messageToPassage,
+  readHamMessages,
   resolveDataset,
   threadKey,
   type DefaultStatsFile,
@@ -87,6 +90,13 @@ describe("default collection build", () => {
     for (const d of corpus) expect(d.text!.split(" ").length).toBeGreaterThanOrEqual(3);
 
     const queryText = new Map(queries.map((q) => [q._id!, q.text!]));
+    // Passages carry no title (it would leak the query); read each message's subject from the source.
+    for (const d of corpus) expect(d.title).toBe("");
+    const subjectOf = new Map<string, string>();
+    for (const m of await readHamMessages(await locateSource())) {
+      const outcome = messageToPassage(m.docId, m.raw);
+      if (outcome.ok) subjectOf.set(m.docId, outcome.passage.subject);
+    }
     const judgedDocs = new Set<string>();
     const seenQueries = new Set<string>();
     for (const split of ["train", "dev", "test"]) {
@@ -98,7 +108,7 @@ describe("default collection build", () => {
         const doc = docs.get(docid!);
         expect(doc, docid).toBeDefined();
         // The relevant message belongs to the query's thread: same normalised subject.
-        expect(threadKey(doc!.title!)).toBe(threadKey(queryText.get(qid!)!));
+        expect(threadKey(subjectOf.get(docid!)!)).toBe(threadKey(queryText.get(qid!)!));
         judgedDocs.add(docid!);
         perQuery.set(qid!, [...(perQuery.get(qid!) ?? []), docid!]);
       }
@@ -115,7 +125,7 @@ describe("default collection build", () => {
     expect(stats.passages.relevant).toBe(judgedDocs.size);
     // Distractors: no other passage shares a subject with a query thread.
     const queryKeys = new Set([...queryText.values()].map(threadKey));
-    for (const d of corpus) if (!judgedDocs.has(d._id!)) expect(queryKeys.has(threadKey(d.title!)), d._id).toBe(false);
+    for (const d of corpus) if (!judgedDocs.has(d._id!)) expect(queryKeys.has(threadKey(subjectOf.get(d._id!)!)), d._id).toBe(false);
     const meanWords = corpus.reduce((s, d) => s + d.text!.split(" ").length, 0) / corpus.length;
     expect(stats.passages.meanWords).toBeCloseTo(meanWords, 2);
   });

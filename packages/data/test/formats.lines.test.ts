@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { InputError, firstNonBlankLine, readLines, type NumberedLine } from "@i3/data";
+import { InputError, firstNonBlankLine, flattenBatches, mapLines, readLines, type NumberedLine } from "@i3/data";
 
 const dir = mkdtempSync(join(tmpdir(), "i3-formats-lines-"));
 let counter = 0;
@@ -43,11 +43,22 @@ describe("readLines", () => {
     expect(lines).toEqual([{ line: "é\t🙂", lineNo: 1 }]);
   });
 
-  it("reads gzip by suffix and by magic bytes, the same as the plain file", async () => {
+  it("reads gzip by its magic bytes, whatever the name, the same as the plain file", async () => {
     const text = "one\ntwo\r\nthree";
     const plain = await collect(file(text));
+    expect(plain.length).toBe(3);
     expect(await collect(file(gzipSync(text), "x.txt.gz"))).toEqual(plain);
     expect(await collect(file(gzipSync(text), "misnamed.txt"))).toEqual(plain);
+    expect(await collect(file(text, "plain-named.gz"))).toEqual(plain);
+    expect(await collect(file("", "empty.gz"))).toEqual([]);
+  });
+
+  it("reads concatenated gzip members in full and rejects a truncated gzip file", async () => {
+    const members = Buffer.concat([gzipSync("a\nb\n"), gzipSync("c\n")]);
+    expect((await collect(file(members, "multi.gz"))).map((l) => l.line)).toEqual(["a", "b", "c"]);
+    const whole = gzipSync("x\n".repeat(10_000));
+    const truncated = file(whole.subarray(0, whole.length - 20), "truncated.gz");
+    await expect(collect(truncated)).rejects.toThrow(/truncated\.gz: cannot read gzip data/);
   });
 
   it("keeps line numbers and multi-byte characters right across 1 MiB chunk boundaries", async () => {
@@ -61,6 +72,17 @@ describe("readLines", () => {
     expect(lines.every((l, i) => l.line === expected[i] && l.lineNo === i + 1)).toBe(true);
     const gz = await collect(file(gzipSync(text), "big.gz"));
     expect(gz.every((l, i) => l.line === expected[i] && l.lineNo === i + 1)).toBe(true);
+  });
+
+  it("reads a single line longer than several read chunks", async () => {
+    const long = "x".repeat(3 << 20) + "é";
+    const lines = await collect(file(`a\n${long}\nb`));
+    expect(lines.map((l) => [l.line.length, l.lineNo])).toEqual([
+      [1, 1],
+      [long.length, 2],
+      [1, 3],
+    ]);
+    expect(lines[1]!.line).toBe(long);
   });
 
   it("reports invalid UTF-8 with the file and line", async () => {
@@ -91,5 +113,58 @@ describe("InputError", () => {
     expect([err.file, err.line, err.field]).toEqual(["runs/x.trec", 17, "score"]);
     expect(new InputError("a", undefined, undefined, "empty").message).toBe("a: empty");
     expect(err).toBeInstanceOf(Error);
+  });
+});
+
+describe("mapLines", () => {
+  it("drops undefined results and reports parse errors with their line", async () => {
+    const path = file("a\n#skip\nb\n");
+    const out: string[] = [];
+    for await (const x of mapLines(path, (line, lineNo) => (line.startsWith("#") ? undefined : `${lineNo}:${line}`))) out.push(x);
+    expect(out).toEqual(["1:a", "3:b"]);
+    const failing = mapLines(path, (line, lineNo) => {
+      if (line === "b") throw new InputError(path, lineNo, "x", "bad");
+      return line;
+    });
+    await expect(collectAll(failing)).rejects.toThrow(`${path}:3: field "x": bad`);
+  });
+});
+
+async function collectAll<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+describe("flattenBatches", () => {
+  async function* source(log: string[], fail = false) {
+    try {
+      yield [1, 2];
+      yield [];
+      yield [3];
+      if (fail) throw new Error("source failed");
+      yield [4, 5];
+    } finally {
+      log.push("closed");
+    }
+  }
+
+  it("yields every item in order, skipping empty batches, and closes the source at the end", async () => {
+    const log: string[] = [];
+    expect(await collectAll(flattenBatches(source(log)))).toEqual([1, 2, 3, 4, 5]);
+    expect(log).toEqual(["closed"]);
+  });
+
+  it("closes the source on break and propagates source errors", async () => {
+    const log: string[] = [];
+    for await (const x of flattenBatches(source(log))) if (x === 2) break;
+    expect(log).toEqual(["closed"]);
+    await expect(collectAll(flattenBatches(source([], true)))).rejects.toThrow("source failed");
+  });
+
+  it("keeps order when next() is called again before the previous call settled", async () => {
+    const it = flattenBatches(source([]));
+    const results = await Promise.all([it.next(), it.next(), it.next(), it.next(), it.next(), it.next()]);
+    expect(results.map((r) => (r.done ? "done" : r.value))).toEqual([1, 2, 3, 4, 5, "done"]);
   });
 });

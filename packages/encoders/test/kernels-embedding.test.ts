@@ -4,7 +4,7 @@ import { dirname } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import "@tensorflow/tfjs-core/dist/register_all_gradients.js";
+import "@tensorflow/tfjs"; // registers the gradient functions (as src/backend/tf.ts does)
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { embeddingLookup, embeddingLookupOneHot } from "../src/kernels/index.js";
 

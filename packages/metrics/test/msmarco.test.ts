@@ -1,5 +1,15 @@
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadQrels } from "@i3/data";
 import { describe, expect, it } from "vitest";
-import { evaluate, msmarcoMrr10, qrelsPairs } from "../src/index.js";
+import { evaluate, msmarcoMrr10, qrelsPairs, Xoshiro128 } from "../src/index.js";
+import type { Run } from "../src/index.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const DEV_QRELS = resolve(here, "../../../../shared/datasets/msmarco-passage/official-format/qrels.dev.small.tsv");
+const hasDev = existsSync(DEV_QRELS);
+if (!hasDev) console.warn(`MS MARCO dev qrels not found at ${DEV_QRELS}: that test is skipped`);
 
 describe("msmarcoMrr10 (official ms_marco_eval.py logic)", () => {
   const pairs: [string, string][] = [["1", "10"], ["1", "11"], ["2", "20"], ["3", "30"], ["4", "40"]];
@@ -37,5 +47,30 @@ describe("msmarcoMrr10 (official ms_marco_eval.py logic)", () => {
     expect(() => msmarcoMrr10(pairs, new Map([["1", new Map([["10", 0]])]]))).toThrow(
       "msmarcoMrr10: query 1, passage 10: rank must be a positive integer, got 0",
     );
+  });
+});
+
+describe.skipIf(!hasDev)("msmarcoMrr10 on the real qrels.dev.small.tsv", () => {
+  it("equals RR@10 averaged over all qrels queries (-c) when grades are 1 and ranks follow scores", async () => {
+    const qrels = await loadQrels(DEV_QRELS);
+    expect(qrels.size).toBe(6980);
+    const rng = new Xoshiro128(3);
+    const ranks = new Map<string, Map<string, number>>();
+    const scores: Run = new Map();
+    let q = 0;
+    for (const [qid, judged] of qrels) {
+      if (q++ % 5 === 4) continue; // some qrels queries are not ranked at all
+      const relevant = [...judged.keys()];
+      const ranking = Array.from({ length: 30 }, (_, i) => `x${qid}-${i}`);
+      if (rng.nextFloat() < 0.6) ranking[rng.nextUint32() % 30] = relevant[rng.nextUint32() % relevant.length]!;
+      ranks.set(qid, new Map(ranking.map((pid, i) => [pid, i + 1])));
+      scores.set(qid, new Map(ranking.map((pid, i) => [pid, 100 - i])));
+    }
+    const official = msmarcoMrr10(qrelsPairs(qrels), ranks);
+    const trec = evaluate(qrels, scores, ["RR@10"], { allQueries: true });
+    expect(official.queriesInQrels).toBe(6980);
+    // expected about 0.8 * 0.6 * (1 + 1/2 + ... + 1/10) / 30 = 0.047
+    expect(official.mrr10).toBeGreaterThan(0.03);
+    expect(official.mrr10).toBeCloseTo(trec.aggregate.get("RR@10")!, 12);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareIds, compareRanked, rankDocuments } from "../src/index.js";
+import { compareIds, compareRanked, rankDocuments, Ranker, Xoshiro128 } from "../src/index.js";
 
 describe("trec_eval ranking order", () => {
   it("sorts by score descending, ties by doc id descending (strcmp), ignoring insertion order", () => {
@@ -34,5 +34,35 @@ describe("trec_eval ranking order", () => {
     expect(compareIds("x", "x")).toBe(0);
     expect(compareRanked(1, "a", 1, "b")).toBeGreaterThan(0); // "b" ranks first on a tie
     expect(compareRanked(2, "a", 1, "b")).toBeLessThan(0);
+  });
+});
+
+describe("Ranker agrees with a plain comparator sort (randomised, many ties)", () => {
+  it("on shuffled, score-sorted and fully sorted inputs, with -0 and +0 tied", () => {
+    const rng = new Xoshiro128(99);
+    const ranker = new Ranker();
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 1 + (rng.nextUint32() % 60);
+      const levels = 1 + (rng.nextUint32() % 6); // few distinct scores -> many ties
+      let entries: [string, number][] = [];
+      const used = new Set<string>();
+      while (entries.length < n) {
+        const id = `d${rng.nextUint32() % 500}`;
+        if (used.has(id)) continue;
+        used.add(id);
+        const level = rng.nextUint32() % levels;
+        entries.push([id, level === 0 ? (rng.nextFloat() < 0.5 ? -0 : 0) : level - 2.5]);
+      }
+      const reference = [...entries].sort((a, b) => compareRanked(a[1], a[0], b[1], b[0])).map((e) => e[0]);
+      const mode = trial % 3;
+      if (mode === 1) entries = [...entries].sort((a, b) => b[1] - a[1]); // by score only
+      if (mode === 2) entries = reference.map((id) => entries.find((e) => e[0] === id)!);
+      const docs = new Map(entries);
+      const k = ranker.rank(docs, undefined, Infinity, "q");
+      const got = Array.from({ length: k }, (_, i) => ranker.idAt(i));
+      expect(got).toEqual(reference);
+      for (const [i, id] of reference.entries()) expect(ranker.positionOf(id, docs.get(id)!)).toBe(i);
+      expect(ranker.positionOf("absent", 0)).toBe(-1);
+    }
   });
 });

@@ -3,14 +3,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Collection, Passage, Qrels, Query } from "@i3/data";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runBm25OnCollection } from "../src/index.js";
+import { runBm25OnCollection, type Bm25Progress } from "../src/index.js";
 
 /** An in-memory collection with one split, `test`. */
-function memoryCollection(name: string, passages: Passage[], queries: Query[]): Collection {
+function memoryCollection(name: string, passages: Passage[], queries: Query[], fingerprint = "v1"): Collection {
   return {
     name,
     dir: "",
     splits: ["test"],
+    async fingerprint() {
+      return fingerprint;
+    },
     async *corpus() {
       yield* passages;
     },
@@ -52,6 +55,23 @@ describe("runBm25OnCollection", () => {
     expect(persisted).toEqual(inMemory);
     const reloaded = await runBm25OnCollection(collection, "test", { k: 2, indexDir: join(dir, "idx") });
     expect(reloaded).toEqual(inMemory);
+  });
+
+  it("rebuilds the saved index when the corpus fingerprint changes", async () => {
+    const indexDir = join(dir, "idx");
+    const stages = (collection: Collection) => {
+      const seen: Bm25Progress["stage"][] = [];
+      return runBm25OnCollection(collection, "test", { indexDir, onProgress: (p) => void seen.push(p.stage) }).then(
+        (run) => ({ run, stages: [...new Set(seen)] }),
+      );
+    };
+    expect((await stages(memoryCollection("mem", passages, queries, "v1"))).stages).toEqual(["index", "save-index", "search"]);
+    expect((await stages(memoryCollection("mem", passages, queries, "v1"))).stages).toEqual(["load-index", "search"]);
+    const changed = [...passages, { id: "d", title: "", text: "cats cats cats" }];
+    const rebuilt = await stages(memoryCollection("mem", changed, queries, "v2"));
+    expect(rebuilt.stages).toEqual(["index", "save-index", "search"]);
+    expect([...rebuilt.run.get("1")!.keys()][0]).toBe("d");
+    expect((await stages(memoryCollection("mem", changed, queries, "v2"))).stages).toEqual(["load-index", "search"]);
   });
 
   it("refuses an index folder that holds another collection or other analyzer settings", async () => {

@@ -4,6 +4,9 @@
  * (jsonl or tsv) and a qrels file (BEIR tsv or TREC). Nothing is silently empty: a corpus without
  * documents, a split without judgments, or judged queries missing from the queries file throw.
  */
+import { createHash } from "node:crypto";
+import { stat } from "node:fs/promises";
+import path from "node:path";
 import { InputError, firstNonBlankLine, loadQrels, loadQueries, readBeirCorpus, readIdText, readLines } from "../formats/index.js";
 import type { Collection, Passage, Qrels, Query } from "../types.js";
 
@@ -38,6 +41,13 @@ export class FilesCollection implements Collection {
     this.dir = dir;
     this.files = files;
     this.splits = [...files.splits.keys()];
+  }
+
+  /** sha256 of the corpus file's absolute path, size and modification time (cheap; no read). */
+  async fingerprint(): Promise<string> {
+    const file = path.resolve(this.files.corpus);
+    const { size, mtimeMs } = await stat(file);
+    return createHash("sha256").update(JSON.stringify({ file, size, mtimeMs })).digest("hex").slice(0, 16);
   }
 
   /** Streams the corpus in file order; throws at the end when the corpus held no document. */

@@ -106,10 +106,11 @@ export async function resolveDataset(name: string, options: ResolveDatasetOption
     }
   }
 
+  const beirSpec = parsed.kind === "beir" ? beirDownload(parsed.name.split("/")[0]!) : undefined;
   const placement =
     parsed.kind === "beir"
       ? `place the unzipped BEIR folder at ${writable} (corpus.jsonl, queries.jsonl, qrels/<split>.tsv)` +
-        (beirDownload(parsed.name.split("/")[0]!) ? ` — it is ${beirDownload(parsed.name.split("/")[0]!)!.url}` : "")
+        (beirSpec ? ` — it is ${beirSpec.url}` : "")
       : msmarcoCorpusHelp(writable, writable);
   const where = problem ?? `${name} was not found in: ${candidates.join(", ")}.`;
 
@@ -117,7 +118,7 @@ export async function resolveDataset(name: string, options: ResolveDatasetOption
   try {
     if (parsed.kind === "beir") {
       const [top, ...sub] = parsed.name.split("/");
-      if (beirDownload(top!) === undefined) throw new DownloadError(`no public download for beir/${top}`);
+      if (beirSpec === undefined) throw new DownloadError(`no public download for beir/${top}`);
       const datasetsDir = path.resolve(options.datasetsDir ?? defaultDatasetsDir(options.cwd));
       await downloadBeirDataset(top!, sub.length === 0 ? writable : path.join(datasetsDir, "beir", top!));
     } else {

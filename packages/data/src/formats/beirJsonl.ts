@@ -7,25 +7,33 @@
  */
 import { isBlank } from "./fields.js";
 import { InputError, quote } from "./inputError.js";
-import { readLines } from "./lines.js";
+import { mapLines } from "./lines.js";
 import { writeLinesAtomic } from "./atomicWrite.js";
 import type { Passage, Query } from "../types.js";
 
-/** Streams the JSON objects of a JSON-lines file with their line numbers; non-objects throw. */
-export async function* readJsonLines(path: string): AsyncGenerator<{ value: Record<string, unknown>; lineNo: number }> {
-  for await (const { line, lineNo } of readLines(path)) {
-    if (isBlank(line)) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (err) {
-      throw new InputError(path, lineNo, undefined, `bad JSON (${(err as Error).message}): ${quote(line)}`);
-    }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw new InputError(path, lineNo, undefined, `expected a JSON object, found ${quote(line)}`);
-    }
-    yield { value: value as Record<string, unknown>, lineNo };
+/** A JSON object read from one line of a JSON-lines file. */
+export interface JsonLine {
+  value: Record<string, unknown>;
+  lineNo: number;
+}
+
+/** Streams the JSON objects of a JSON-lines file with their line numbers; bad JSON and non-objects throw. */
+export function readJsonLines(path: string): AsyncGenerator<JsonLine, void, undefined> {
+  return mapLines(path, (line, lineNo) => parseJsonLine(line, lineNo, path));
+}
+
+function parseJsonLine(line: string, lineNo: number, path: string): JsonLine | undefined {
+  if (isBlank(line)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (err) {
+    throw new InputError(path, lineNo, undefined, `bad JSON (${(err as Error).message}): ${quote(line)}`);
   }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new InputError(path, lineNo, undefined, `expected a JSON object, found ${quote(line)}`);
+  }
+  return { value: value as Record<string, unknown>, lineNo };
 }
 
 function stringField(obj: Record<string, unknown>, field: string, path: string, lineNo: number, fallback?: string): string {
@@ -43,26 +51,37 @@ function idField(obj: Record<string, unknown>, path: string, lineNo: number): st
 }
 
 /** Streams the passages of a BEIR `corpus.jsonl` (plain or gzip) in file order, in constant memory. */
-export async function* readBeirCorpus(path: string): AsyncGenerator<Passage> {
-  for await (const { value, lineNo } of readJsonLines(path)) {
-    yield {
+export function readBeirCorpus(path: string): AsyncGenerator<Passage, void, undefined> {
+  return mapLines(path, (line, lineNo) => {
+    const json = parseJsonLine(line, lineNo, path);
+    if (json === undefined) return undefined;
+    const { value } = json;
+    return {
       id: idField(value, path, lineNo),
       title: value.title === null ? "" : stringField(value, "title", path, lineNo, ""),
       text: stringField(value, "text", path, lineNo),
     };
-  }
+  });
 }
 
 /** Streams the queries of a BEIR `queries.jsonl` (plain or gzip) in file order. */
-export async function* readBeirQueries(path: string): AsyncGenerator<Query> {
-  for await (const { record } of readBeirQueriesNumbered(path)) yield record;
+export function readBeirQueries(path: string): AsyncGenerator<Query, void, undefined> {
+  return mapLines(path, (line, lineNo) => {
+    const json = parseJsonLine(line, lineNo, path);
+    return json === undefined ? undefined : parseQuery(json, path);
+  });
 }
 
 /** Like {@link readBeirQueries}, with each query's line number. */
-export async function* readBeirQueriesNumbered(path: string): AsyncGenerator<{ record: Query; lineNo: number }> {
-  for await (const { value, lineNo } of readJsonLines(path)) {
-    yield { record: { id: idField(value, path, lineNo), text: stringField(value, "text", path, lineNo) }, lineNo };
-  }
+export function readBeirQueriesNumbered(path: string): AsyncGenerator<{ record: Query; lineNo: number }, void, undefined> {
+  return mapLines(path, (line, lineNo) => {
+    const json = parseJsonLine(line, lineNo, path);
+    return json === undefined ? undefined : { record: parseQuery(json, path), lineNo };
+  });
+}
+
+function parseQuery({ value, lineNo }: JsonLine, path: string): Query {
+  return { id: idField(value, path, lineNo), text: stringField(value, "text", path, lineNo) };
 }
 
 /** Writes passages as a BEIR `corpus.jsonl` (`_id`, `title`, `text`), atomically (gzip on `.gz`). */

@@ -5,7 +5,7 @@
  */
 import { checkGrade, checkTabFree, isBlank, parseInteger, requireNonEmpty, splitTabs } from "./fields.js";
 import { InputError, quote } from "./inputError.js";
-import { readLines } from "./lines.js";
+import { mapLines } from "./lines.js";
 import { writeLinesAtomic } from "./atomicWrite.js";
 import type { QrelsRecord } from "./qrelsRecord.js";
 import type { Qrels } from "../types.js";
@@ -21,27 +21,27 @@ export function isBeirQrelsHeader(line: string): boolean {
 }
 
 /** Streams the judgments of a BEIR qrels file (plain or gzip), skipping its header and blank lines. */
-export async function* readBeirQrels(path: string): AsyncGenerator<QrelsRecord> {
+export function readBeirQrels(path: string): AsyncGenerator<QrelsRecord, void, undefined> {
   let first = true;
-  for await (const { line, lineNo } of readLines(path)) {
-    if (isBlank(line)) continue;
+  return mapLines(path, (line, lineNo) => {
+    if (isBlank(line)) return undefined;
     if (first) {
       first = false;
       if (isBeirQrelsHeader(line)) {
         if (line.trim() !== BEIR_QRELS_HEADER) {
           throw new InputError(path, lineNo, undefined, `bad header ${quote(line)}, expected ${quote(BEIR_QRELS_HEADER)}`);
         }
-        continue;
+        return undefined;
       }
     }
     const [qid, docid, rel] = splitTabs(line, BEIR_QRELS_COLUMNS, path, lineNo) as [string, string, string];
-    yield {
+    return {
       qid: requireNonEmpty(qid, "query-id", path, lineNo),
       docid: requireNonEmpty(docid, "corpus-id", path, lineNo),
       rel: parseInteger(rel.trim(), "score", path, lineNo),
       lineNo,
     };
-  }
+  });
 }
 
 /** Writes `qrels` as BEIR qrels (header, then `qid<TAB>docid<TAB>score`), atomically, in map order. */

@@ -79,16 +79,17 @@ function scanBlock(row: ScannedRow, names: readonly string[], path: string, onRo
     let col = 0;
     while (pos < n) {
       let c = codes[pos]!;
-      if (c === 10) break;
-      if (c === 32 || c === 9 || c === 13) {
+      // Separators and the line end are all <= 32, so one comparison settles most characters.
+      if (c <= 32 && (c === 32 || c === 9 || c === 13 || c === 10)) {
+        if (c === 10) break;
         pos++;
         continue;
       }
       const s = pos;
-      do {
-        pos++;
+      for (pos++; pos < n; pos++) {
         c = codes[pos]!;
-      } while (pos < n && c !== 32 && c !== 9 && c !== 10 && c !== 13);
+        if (c <= 32 && (c === 32 || c === 9 || c === 13 || c === 10)) break;
+      }
       if (col < numCols) {
         start[col] = s;
         end[col] = pos;

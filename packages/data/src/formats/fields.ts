@@ -11,7 +11,7 @@ const COLUMN_SEPARATOR = /[ \t\r]+/;
 
 /**
  * True when `line` holds only spaces and tabs; blank lines carry no data and are skipped by
- * every reader. (Column separators are spaces and tabs only, as in trec_eval.)
+ * every reader. (Column separators are spaces and tabs.)
  */
 export function isBlank(line: string): boolean {
   return BLANK.test(line);

@@ -5,7 +5,7 @@
  */
 import { checkTabFree, isBlank, requireNonEmpty } from "./fields.js";
 import { InputError, quote } from "./inputError.js";
-import { readLines } from "./lines.js";
+import { mapLines } from "./lines.js";
 import { writeLinesAtomic } from "./atomicWrite.js";
 
 /** One line of an id-text file. */
@@ -15,19 +15,23 @@ export interface IdText {
 }
 
 /** Streams the records of an id-text file (plain or gzip) in file order, in constant memory. */
-export async function* readIdText(path: string): AsyncGenerator<IdText> {
-  for await (const { record } of readIdTextNumbered(path)) yield record;
+export function readIdText(path: string): AsyncGenerator<IdText, void, undefined> {
+  return mapLines(path, (line, lineNo) => parseIdText(line, lineNo, path));
 }
 
 /** Like {@link readIdText}, with each record's line number. */
-export async function* readIdTextNumbered(path: string): AsyncGenerator<{ record: IdText; lineNo: number }> {
-  for await (const { line, lineNo } of readLines(path)) {
-    if (isBlank(line)) continue;
-    const tab = line.indexOf("\t");
-    if (tab < 0) throw new InputError(path, lineNo, undefined, `expected "id<TAB>text", found no tab: ${quote(line)}`);
-    const id = requireNonEmpty(line.slice(0, tab).trim(), "id", path, lineNo);
-    yield { record: { id, text: line.slice(tab + 1) }, lineNo };
-  }
+export function readIdTextNumbered(path: string): AsyncGenerator<{ record: IdText; lineNo: number }, void, undefined> {
+  return mapLines(path, (line, lineNo) => {
+    const record = parseIdText(line, lineNo, path);
+    return record === undefined ? undefined : { record, lineNo };
+  });
+}
+
+function parseIdText(line: string, lineNo: number, path: string): IdText | undefined {
+  if (isBlank(line)) return undefined;
+  const tab = line.indexOf("\t");
+  if (tab < 0) throw new InputError(path, lineNo, undefined, `expected "id<TAB>text", found no tab: ${quote(line)}`);
+  return { id: requireNonEmpty(line.slice(0, tab).trim(), "id", path, lineNo), text: line.slice(tab + 1) };
 }
 
 /**

@@ -1,13 +1,14 @@
 /**
  * File formats: streaming readers, fast loaders and atomic writers for TREC and MS MARCO runs,
- * TREC and BEIR qrels, id-text topics/collections and BEIR jsonl. Gzip input is detected by the
- * `.gz` suffix or the magic bytes; writers gzip when the path ends in `.gz`. See docs/formats.md.
+ * TREC and BEIR qrels, id-text topics/collections and BEIR jsonl. Gzip input is detected by its
+ * magic bytes; writers gzip when the path ends in `.gz`. See docs/formats.md.
  */
 export { InputError } from "./inputError.js";
 export { readBytes, isGzipPath, hasGzipMagic } from "./input.js";
-export { readLines, readByteBlocks, decodeBlock, firstNonBlankLine, type NumberedLine } from "./lines.js";
-export { scanColumns, column, parsePlainDecimal, parseUnsignedInteger, type ScannedRow } from "./columnScanner.js";
+export { readLines, mapLines, readByteBlocks, decodeBlock, firstNonBlankLine, type NumberedLine } from "./lines.js";
+export { scanColumns, scanColumnBatches, column, parsePlainDecimal, parseUnsignedInteger, type ScannedRow } from "./columnScanner.js";
 export { writeFileAtomic, writeLinesAtomic } from "./atomicWrite.js";
+export { flattenBatches } from "./flatten.js";
 export { compareRunEntries, rankDocuments } from "./runOrder.js";
 export {
   readTrecRun,
@@ -31,5 +32,12 @@ export { readTrecQrels, writeTrecQrels, TREC_QRELS_COLUMNS } from "./trecQrels.j
 export { readBeirQrels, writeBeirQrels, BEIR_QRELS_HEADER } from "./beirQrels.js";
 export { loadQrels, detectQrelsFormat, type QrelsFormat, type LoadQrelsOptions } from "./qrels.js";
 export { readIdText, writeIdText, type IdText } from "./idText.js";
-export { readBeirCorpus, readBeirQueries, readJsonLines, writeBeirCorpus, writeBeirQueries } from "./beirJsonl.js";
+export {
+  readBeirCorpus,
+  readBeirQueries,
+  readJsonLines,
+  writeBeirCorpus,
+  writeBeirQueries,
+  type JsonLine,
+} from "./beirJsonl.js";
 export { loadQueries, detectQueriesFormat, type QueriesFormat } from "./queries.js";

@@ -1,6 +1,7 @@
 /**
- * Opening input files as byte streams, transparently gunzipping `.gz` files (detected by the
- * `.gz` suffix or by the gzip magic bytes, so a mis-named file works too).
+ * Opening input files as byte streams, transparently gunzipping gzip files. Gzip is detected by
+ * the magic bytes `1f 8b`, not the name: a gzip file without `.gz` works, and so does a plain
+ * (or empty) file that happens to be named `.gz`.
  */
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
@@ -25,19 +26,19 @@ export async function hasGzipMagic(path: string): Promise<boolean> {
   }
 }
 
-/** True when `path` names a gzip file by its suffix. */
+/** True when `path` ends in `.gz`: writers then gzip what they write. */
 export function isGzipPath(path: string): boolean {
   return path.toLowerCase().endsWith(".gz");
 }
 
 /**
- * Streams the decompressed bytes of `path` in chunks of about {@link INPUT_CHUNK_BYTES}.
- * A missing file, or a `.gz` file that is not valid gzip, throws an {@link InputError}.
+ * Streams the (decompressed) bytes of `path` in chunks of about {@link INPUT_CHUNK_BYTES}.
+ * A missing file, or corrupt or truncated gzip data, throws an {@link InputError}.
  */
 export async function* readBytes(path: string): AsyncGenerator<Buffer> {
   let gzip: boolean;
   try {
-    gzip = (await hasGzipMagic(path)) || isGzipPath(path);
+    gzip = await hasGzipMagic(path);
   } catch (err) {
     throw new InputError(path, undefined, undefined, `cannot open: ${(err as Error).message}`);
   }

@@ -7,6 +7,7 @@
  */
 import { isUtf8 } from "node:buffer";
 import { InputError } from "./inputError.js";
+import { flattenBatches } from "./flatten.js";
 import { readBytes } from "./input.js";
 
 /** One line of a text file, without its terminator, with its 1-based line number. */
@@ -23,7 +24,8 @@ const NEWLINE = 10;
  * at the next line. Fast parsers scan these directly (see columnScanner.ts).
  */
 export async function* readByteBlocks(path: string): AsyncGenerator<Buffer> {
-  let carry: Buffer | undefined;
+  // Bytes after the last newline so far: kept as parts, joined once, so a very long line costs O(n).
+  let carry: Buffer[] = [];
   let first = true;
   for await (const chunk of readBytes(path)) {
     let bytes = chunk;
@@ -33,13 +35,14 @@ export async function* readByteBlocks(path: string): AsyncGenerator<Buffer> {
     }
     const end = bytes.lastIndexOf(NEWLINE);
     if (end < 0) {
-      carry = carry === undefined ? bytes : Buffer.concat([carry, bytes]);
+      carry.push(bytes);
       continue;
     }
-    yield carry === undefined ? bytes.subarray(0, end) : Buffer.concat([carry, bytes.subarray(0, end)]);
-    carry = end + 1 < bytes.length ? bytes.subarray(end + 1) : undefined;
+    yield carry.length === 0 ? bytes.subarray(0, end) : Buffer.concat([...carry, bytes.subarray(0, end)]);
+    carry = end + 1 < bytes.length ? [bytes.subarray(end + 1)] : [];
   }
-  if (carry !== undefined && carry.length > 0) yield carry;
+  const rest = Buffer.concat(carry);
+  if (rest.length > 0) yield rest;
 }
 
 /**
@@ -60,20 +63,42 @@ export function decodeBlock(bytes: Buffer, path: string, firstLineNo: number): s
   throw new InputError(path, lineNo, undefined, "invalid UTF-8");
 }
 
-/** Streams `path` (plain or gzip) line by line, in constant memory. Empty lines are yielded too. */
-export async function* readLines(path: string): AsyncGenerator<NumberedLine> {
+/**
+ * Streams `path` (plain or gzip) line by line, in constant memory (one ~1 MiB block of lines at
+ * a time). Empty lines are yielded too.
+ */
+export function readLines(path: string): AsyncGenerator<NumberedLine, void, undefined> {
+  return mapLines(path, (line, lineNo) => ({ line, lineNo }));
+}
+
+/**
+ * Streams `parse(line, lineNo)` for every line of `path` (plain or gzip), dropping `undefined`
+ * results (blank lines, headers). Every format reader is built on this. Lines are parsed one
+ * ~1 MiB block at a time, so a parse error can surface before the records preceding it in the
+ * same block have been consumed (it still names the right line).
+ */
+export function mapLines<T>(
+  path: string,
+  parse: (line: string, lineNo: number) => T | undefined,
+): AsyncGenerator<T, void, undefined> {
+  return flattenBatches(parsedBlocks(path, parse));
+}
+
+async function* parsedBlocks<T>(path: string, parse: (line: string, lineNo: number) => T | undefined): AsyncGenerator<T[]> {
   let lineNo = 1;
   for await (const bytes of readByteBlocks(path)) {
     const text = decodeBlock(bytes, path, lineNo);
+    const batch: T[] = [];
     let start = 0;
     while (true) {
       const nl = text.indexOf("\n", start);
       const end = nl < 0 ? text.length : nl;
-      yield { line: stripCarriageReturn(text, start, end), lineNo };
-      lineNo++;
+      const record = parse(stripCarriageReturn(text, start, end), lineNo++);
+      if (record !== undefined) batch.push(record);
       if (nl < 0) break;
       start = nl + 1;
     }
+    yield batch;
   }
 }
 

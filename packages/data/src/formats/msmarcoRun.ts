@@ -5,7 +5,9 @@
  * A pid listed twice for one query is an error, as in the official script.
  */
 import { column, parseUnsignedInteger, scanColumnBatches, scanColumns, type ScannedRow } from "./columnScanner.js";
+import { flattenBatches } from "./flatten.js";
 import { InputError, quote } from "./inputError.js";
+import { RunBuilder } from "./runBuilder.js";
 import { rankDocuments } from "./runOrder.js";
 import { checkToken } from "./fields.js";
 import { writeLinesAtomic } from "./atomicWrite.js";
@@ -22,9 +24,9 @@ export interface MsMarcoRunRecord {
 }
 
 /** Streams the lines of an MS MARCO run (plain or gzip) in file order, in bounded memory. */
-export async function* readMsMarcoRun(path: string): AsyncGenerator<MsMarcoRunRecord> {
+export function readMsMarcoRun(path: string): AsyncGenerator<MsMarcoRunRecord, void, undefined> {
   const toRecord = (row: ScannedRow): MsMarcoRunRecord => ({ qid: column(row, 0), docid: column(row, 1), rank: rowRank(row, path) });
-  for await (const batch of scanColumnBatches(path, MSMARCO_RUN_COLUMNS, toRecord)) for (const record of batch) yield record;
+  return flattenBatches(scanColumnBatches(path, MSMARCO_RUN_COLUMNS, toRecord));
 }
 
 /** The rank column (2) of an MS MARCO run row; throws unless it is an integer >= 1. */
@@ -48,27 +50,9 @@ export async function loadMsMarcoRun(path: string): Promise<Run> {
 }
 
 async function loadMsMarcoColumns(path: string, value: (rank: number) => number): Promise<Map<string, Map<string, number>>> {
-  const run = new Map<string, Map<string, number>>();
-  let qid = "";
-  let docs: Map<string, number> | undefined;
-  await scanColumns(path, MSMARCO_RUN_COLUMNS, (row: ScannedRow) => {
-    const { text, start, end, lineNo } = row;
-    const qs = start[0]!;
-    const qe = end[0]!;
-    if (docs === undefined || qe - qs !== qid.length || !text.startsWith(qid, qs)) {
-      qid = text.slice(qs, qe);
-      docs = run.get(qid);
-      if (docs === undefined) run.set(qid, (docs = new Map()));
-    }
-    const rank = rowRank(row, path);
-    const size = docs.size;
-    const docid = column(row, 1);
-    docs.set(docid, value(rank));
-    if (docs.size === size) {
-      throw new InputError(path, lineNo, "pid", `duplicate passage ${quote(docid)} for query ${quote(qid)}`);
-    }
-  });
-  return run;
+  const builder = new RunBuilder(path, 0, 1, "pid");
+  await scanColumns(path, MSMARCO_RUN_COLUMNS, (row) => builder.add(row, value(rowRank(row, path))));
+  return builder.run;
 }
 
 /**

@@ -4,7 +4,7 @@
  * integer (0 and negative grades are allowed).
  */
 import { checkGrade, checkToken, isBlank, parseInteger, splitColumns } from "./fields.js";
-import { readLines } from "./lines.js";
+import { mapLines } from "./lines.js";
 import { writeLinesAtomic } from "./atomicWrite.js";
 import type { QrelsRecord } from "./qrelsRecord.js";
 import type { Qrels } from "../types.js";
@@ -13,12 +13,12 @@ import type { Qrels } from "../types.js";
 export const TREC_QRELS_COLUMNS = ["qid", "iter", "docid", "rel"] as const;
 
 /** Streams the judgments of a TREC qrels file (plain or gzip) in file order; blank lines are skipped. */
-export async function* readTrecQrels(path: string): AsyncGenerator<QrelsRecord> {
-  for await (const { line, lineNo } of readLines(path)) {
-    if (isBlank(line)) continue;
+export function readTrecQrels(path: string): AsyncGenerator<QrelsRecord, void, undefined> {
+  return mapLines(path, (line, lineNo) => {
+    if (isBlank(line)) return undefined;
     const [qid, , docid, rel] = splitColumns(line, TREC_QRELS_COLUMNS, path, lineNo) as [string, string, string, string];
-    yield { qid, docid, rel: parseInteger(rel, "rel", path, lineNo), lineNo };
-  }
+    return { qid, docid, rel: parseInteger(rel, "rel", path, lineNo), lineNo };
+  });
 }
 
 /** Writes `qrels` as TREC qrels (`qid 0 docid rel`), atomically (gzip on `.gz`), in map order. */

@@ -12,7 +12,9 @@ import {
   type ScannedRow,
 } from "./columnScanner.js";
 import { checkToken } from "./fields.js";
+import { flattenBatches } from "./flatten.js";
 import { InputError, quote } from "./inputError.js";
+import { RunBuilder } from "./runBuilder.js";
 import { rankDocuments } from "./runOrder.js";
 import { writeLinesAtomic } from "./atomicWrite.js";
 import type { Run } from "../types.js";
@@ -35,7 +37,7 @@ export interface RunRecord {
  * {@link InputError}. Duplicates are not checked here (that needs memory): {@link loadTrecRun}
  * checks them.
  */
-export async function* readTrecRun(path: string): AsyncGenerator<RunRecord> {
+export function readTrecRun(path: string): AsyncGenerator<RunRecord, void, undefined> {
   const toRecord = (row: ScannedRow): RunRecord => ({
     qid: column(row, 0),
     docid: column(row, 2),
@@ -43,7 +45,7 @@ export async function* readTrecRun(path: string): AsyncGenerator<RunRecord> {
     score: rowScore(row, path),
     tag: column(row, 5),
   });
-  for await (const batch of scanColumnBatches(path, TREC_RUN_COLUMNS, toRecord)) for (const record of batch) yield record;
+  return flattenBatches(scanColumnBatches(path, TREC_RUN_COLUMNS, toRecord));
 }
 
 /**
@@ -53,28 +55,12 @@ export async function* readTrecRun(path: string): AsyncGenerator<RunRecord> {
  * field `docid`.
  */
 export async function loadTrecRun(path: string): Promise<Run> {
-  const run: Run = new Map();
-  let qid = "";
-  let docs: Map<string, number> | undefined;
+  const builder = new RunBuilder(path, 0, 2, "docid");
   await scanColumns(path, TREC_RUN_COLUMNS, (row) => {
-    const { text, start, end } = row;
-    const qs = start[0]!;
-    const qe = end[0]!;
-    if (docs === undefined || qe - qs !== qid.length || !text.startsWith(qid, qs)) {
-      qid = text.slice(qs, qe);
-      docs = run.get(qid);
-      if (docs === undefined) run.set(qid, (docs = new Map()));
-    }
     rowRank(row, path);
-    const score = rowScore(row, path);
-    const size = docs.size;
-    const docid = column(row, 2);
-    docs.set(docid, score);
-    if (docs.size === size) {
-      throw new InputError(path, row.lineNo, "docid", `duplicate document ${quote(docid)} for query ${quote(qid)}`);
-    }
+    builder.add(row, rowScore(row, path));
   });
-  return run;
+  return builder.run;
 }
 
 /** The score column (4) of a TREC run row; throws unless it is a number. */

@@ -11,7 +11,7 @@
  *
  * `auto` tries gpu, cpu, wasm, js in that order and records why each better one was skipped.
  */
-import * as tf from "@tensorflow/tfjs-core";
+import { tf } from "./tf.js";
 import { BackendUnavailableError, firstLine } from "./errors.js";
 import { loadDevice } from "./loaders.js";
 import { AUTO_ORDER } from "./types.js";

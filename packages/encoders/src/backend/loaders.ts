@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import * as tf from "@tensorflow/tfjs-core";
+import { tf } from "./tf.js";
 import type * as tfWasm from "@tensorflow/tfjs-backend-wasm";
 import { BackendUnavailableError, INSTALL_HINTS, firstLine, isModuleNotFound } from "./errors.js";
 import type { ConcreteDevice, InitBackendOptions } from "./types.js";

@@ -100,9 +100,20 @@ function simdBatchMatMul(backend: WasmBackendLike, a: TensorInfo, b: TensorInfo,
   return out;
 }
 
+/** Routing switches (exposed for benchmarks; defaults are the measured best). */
+export const fastKernelRouting = {
+  /** Batched A times one shared, untransposed-A matrix B -> one 2-D product [batch*M, K] x [K, N]. */
+  foldSharedRhs: true,
+};
+
 /** When the SIMD kernel is used rather than the backend's own path (see docs/kernels.md). */
 export function useSimdKernel(g: MatMulGeometry): boolean {
   return g.batch > 1 && g.M > 0 && g.N > 0 && g.K > 0 && simpleBroadcast(g);
+}
+
+/** x viewed with another shape (same data; the stock kernels only read dataId and shape). */
+function view(x: TensorInfo, shape: number[]): TensorInfo {
+  return { dataId: x.dataId, shape, dtype: x.dtype };
 }
 
 /** The replacement BatchMatMul kernel function, closing over the stock kernels. */
@@ -112,6 +123,18 @@ export function makeFastBatchMatMul(stock: StockKernels): KernelFunc {
     const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
     if (a.dtype === "float32" && b.dtype === "float32") {
       const g = matMulGeometry(a.shape, b.shape, !!attrs.transposeA, !!attrs.transposeB);
+      if (fastKernelRouting.foldSharedRhs && g.batch > 1 && g.batchB === 1 && g.batchA === g.batch && !attrs.transposeA) {
+        // e.g. x [B, S, H] . W [H, F]: one 2-D product on the backend's fast path.
+        const bRows = attrs.transposeB ? g.N : g.K;
+        const bCols = attrs.transposeB ? g.K : g.N;
+        const out = withPhysicalTransposes(stock, stock.batchMatMul, {
+          inputs: { a: view(a, [g.batch * g.M, g.K]), b: view(b, [bRows, bCols]) },
+          backend: args.backend,
+          attrs: { transposeA: false, transposeB: !!attrs.transposeB },
+        });
+        out.shape = g.outShape;
+        return out;
+      }
       if (useSimdKernel(g)) {
         const out = simdBatchMatMul(args.backend as WasmBackendLike, a, b, g);
         if (out !== undefined) return out;

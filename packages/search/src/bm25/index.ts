@@ -12,7 +12,15 @@ export {
 } from "./similarity.js";
 export { docFreq, type InvertedIndex } from "./invertedIndex.js";
 export { IndexBuilder, buildIndex, passageText, type IndexProgress } from "./indexBuilder.js";
-export { TopKCollector, ascendingIdRanks, type TopK } from "./topK.js";
+export {
+  TopKCollector,
+  ascendingIdRanks,
+  largestKeys,
+  packScoreKey,
+  unpackScoreKey,
+  MAX_PACKED_DOCS,
+  type TopK,
+} from "./topK.js";
 export { Bm25Searcher, bm25Run, DEFAULT_K, type Bm25Hit, type Bm25RunOptions } from "./searcher.js";
 export {
   saveIndex,

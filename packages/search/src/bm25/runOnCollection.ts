@@ -27,8 +27,9 @@ export interface RunBm25Options extends Partial<Bm25Params> {
   /** Results per query (default 1000). */
   k?: number;
   /**
-   * Folder of the persisted index: loaded when it holds an index of this collection, otherwise
-   * built and saved there. Without it the index is built in memory and discarded.
+   * Folder of the persisted index: loaded when it holds an index of this collection's current
+   * corpus (same `fingerprint()`), otherwise built and saved there. Without it the index is built
+   * in memory and discarded.
    */
   indexDir?: string;
   /** Analyzer settings for a newly built index (default: Anserini's English analyzer). */
@@ -44,9 +45,11 @@ async function hasManifest(dir: string): Promise<boolean> {
 }
 
 /**
- * Returns the index of `collection`: loaded from `indexDir` when it holds one for this collection
- * (throws if it holds another collection's index or one built with different analyzer settings),
- * otherwise built from `collection.corpus()` and, with `indexDir`, saved there atomically.
+ * Returns the index of `collection`: loaded from `indexDir` when it holds one built from the same
+ * corpus (manifest `source.collection` and `source.fingerprint` equal to the collection's name and
+ * `fingerprint()`); rebuilt and saved over it when the corpus changed; built in memory when there
+ * is no `indexDir`. Throws if `indexDir` holds another collection's index or one built with other
+ * analyzer settings (pick another folder or delete it).
  */
 export async function indexForCollection(
   collection: Collection,
@@ -54,19 +57,24 @@ export async function indexForCollection(
 ): Promise<InvertedIndex> {
   const { indexDir, onProgress } = options;
   const analyzer = { ...DEFAULT_ANALYZER_SETTINGS, ...options.analyzer };
+  const fingerprint = indexDir === undefined ? "" : await collection.fingerprint();
   if (indexDir !== undefined && (await hasManifest(indexDir))) {
+    const manifestPath = join(indexDir, "manifest.json");
     const manifest = await readIndexManifest(indexDir);
     if (manifest.source.collection !== collection.name) {
       throw new Error(
-        `${join(indexDir, "manifest.json")}: field "source.collection" is ${JSON.stringify(manifest.source.collection)}, ` +
-          `not ${JSON.stringify(collection.name)}; use another --index folder or delete this one`,
+        `${manifestPath}: field "source.collection" is ${JSON.stringify(manifest.source.collection)}, ` +
+          `not ${JSON.stringify(collection.name)}; use another index folder or delete this one`,
       );
     }
     if (!sameAnalyzerSettings(manifest.analyzer, analyzer)) {
-      throw new Error(`${join(indexDir, "manifest.json")}: field "analyzer" differs from the requested analyzer settings`);
+      throw new Error(`${manifestPath}: field "analyzer" differs from the requested analyzer settings`);
     }
-    onProgress?.({ stage: "load-index", done: 0 });
-    return loadIndex(indexDir);
+    if (manifest.source.fingerprint === fingerprint) {
+      onProgress?.({ stage: "load-index", done: 0 });
+      return loadIndex(indexDir);
+    }
+    // The corpus changed since the index was built: fall through and rebuild it.
   }
   const index = await buildIndex(collection.corpus(), {
     analyzer,
@@ -74,7 +82,7 @@ export async function indexForCollection(
   });
   if (indexDir !== undefined) {
     onProgress?.({ stage: "save-index", done: 0 });
-    await saveIndex(index, indexDir, { collection: collection.name, dir: collection.dir });
+    await saveIndex(index, indexDir, { collection: collection.name, fingerprint, dir: collection.dir });
   }
   return index;
 }

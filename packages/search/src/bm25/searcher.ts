@@ -83,6 +83,7 @@ export class Bm25Searcher {
 
   /** The top `k` documents for `text` as document numbers and scores, best first. */
   searchDocs(text: string, k = DEFAULT_K): TopK {
+    if (!Number.isInteger(k) || k < 1) throw new RangeError(`BM25 search: k must be a positive integer, got ${k}`);
     const { offsets, postingDocs, postingFreqs, docCount } = this.index;
     const acc = this.accumulator;
     const touched = this.touched;

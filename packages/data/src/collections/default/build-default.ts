@@ -71,7 +71,9 @@ export function buildDefaultCollection(messages: readonly RawMessage[], rule: Sp
     }
     const p = outcome.passage;
     if (p.fromHtml) fromHtml++;
-    passages.push({ id: p.docId, title: p.subject, text: p.text });
+    // No title: the subject is the query, so a title would turn retrieval into subject lookup
+    // (BM25 test nDCG@10 .906 with titles vs .272 without). Bodies must carry the topic.
+    passages.push({ id: p.docId, title: "", text: p.text });
     const key = threadKey(p.subject);
     if (key === "") {
       emptySubject++;

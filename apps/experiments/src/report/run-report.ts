@@ -1,0 +1,73 @@
+/**
+ * `report.md` and `report.html` of a run folder, from its `metrics.json` (and training logs):
+ * the results table per evaluated split with significance markers, the bar chart of the main
+ * measure with 95% confidence intervals, the p-values, and training loss curves when a system
+ * was trained. `i3 report <run-dir>` re-renders them.
+ */
+import { from } from "arquero";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { writeFileAtomic } from "@i3/data";
+import { barChartSvg, lossChartSvg, type LossPoint } from "./charts.js";
+import { escapeHtml, htmlPage, markdownPage, markerLegend, readLossPoints, resultsTable, type ReportSection, type ResultRow } from "./page.js";
+import type { RunMetrics } from "./run-metrics.js";
+import { markersOf } from "./significance.js";
+
+/** Reads `<runDir>/metrics.json`. */
+export async function readRunMetrics(runDir: string): Promise<RunMetrics> {
+  const path = join(runDir, "metrics.json");
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new Error(`${path}: cannot read the run's metrics (${(error as NodeJS.ErrnoException).code ?? String(error)}); is ${runDir} a finished run folder?`);
+  }
+  return JSON.parse(text) as RunMetrics;
+}
+
+/** The report sections of a run. */
+export async function runReportSections(metrics: RunMetrics, runDir: string): Promise<ReportSection[]> {
+  const sections: ReportSection[] = [];
+  const legend = markerLegend(metrics.baseline, metrics.significance.alpha, metrics.significance.tests);
+  for (const [key, split] of Object.entries(metrics.splits)) {
+    const rows: ResultRow[] = Object.entries(split.systems).map(([system, m]) => ({
+      labels: { system: system === metrics.baseline ? `${system} (baseline)` : system, queries: String(m.queries.length) },
+      values: m.aggregate,
+      markers: Object.fromEntries(metrics.measures.map((measure) => [measure, markersOf(split.comparisons.find((c) => c.system === system && c.measure === measure))])),
+    }));
+    const table = resultsTable(rows, metrics.measures);
+    const bars = Object.entries(split.systems).map(([system, m]) => ({ label: system, ...m.ci[metrics.mainMeasure]! }));
+    const chart = await barChartSvg(bars, metrics.mainMeasure, `${metrics.mainMeasure} on ${split.split} (mean, 95% CI)`);
+    const pRows = split.comparisons.map((c) => ({
+      system: c.system,
+      measure: c.measure,
+      n: c.n,
+      "mean diff": c.meanDiff.toFixed(4),
+      ...Object.fromEntries(Object.entries(c.tests).flatMap(([t, r]) => [[`p (${t})`, r.pValue.toPrecision(3)], [`p Holm (${t})`, r.pHolm.toPrecision(3)]])),
+    }));
+    const pTable = pRows.length > 0 ? from(pRows) : undefined;
+    sections.push({
+      title: `Results: ${split.split} (${key})`,
+      markdown: `${table.toMarkdown()}\n\n${legend}.\n\n${pTable ? `p-values:\n\n${pTable.toMarkdown()}\n\n` : ""}Bar chart of ${metrics.mainMeasure} with 95% confidence intervals: report.html.\n`,
+      html: `${table.toHTML()}\n<p class="note">${escapeHtml(legend)}.</p>\n<div class="chart">${chart}</div>\n${pTable ? `<h3>p-values</h3>\n${pTable.toHTML()}` : ""}`,
+    });
+  }
+  const curves: LossPoint[] = [];
+  for (const [system, file] of Object.entries(metrics.trainingLogs ?? {})) curves.push(...(await readLossPoints(join(runDir, file), system)));
+  if (curves.length > 0) {
+    const svg = await lossChartSvg(curves);
+    sections.push({ title: "Training", markdown: `Loss curves: see report.html (${curves.length} points).\n`, html: `<div class="chart">${svg}</div>` });
+  }
+  return sections;
+}
+
+/** Writes `report.md` and `report.html` into `runDir` (atomically); returns their paths. */
+export async function writeRunReport(runDir: string, metrics?: RunMetrics): Promise<{ markdown: string; html: string }> {
+  const m = metrics ?? (await readRunMetrics(runDir));
+  const sections = await runReportSections(m, runDir);
+  const title = `${m.experiment} — run ${m.runId} (${m.dataset})`;
+  const paths = { markdown: join(runDir, "report.md"), html: join(runDir, "report.html") };
+  await writeFileAtomic(paths.markdown, markdownPage(title, sections));
+  await writeFileAtomic(paths.html, htmlPage(title, sections));
+  return paths;
+}

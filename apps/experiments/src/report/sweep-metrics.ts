@@ -1,0 +1,110 @@
+/**
+ * The results of a sweep: one row per (run, system) on the base config's first evaluated split,
+ * each compared with the sweep's baseline (the base config's `baseline` system in the first
+ * successful run) by the paired t-test and the randomization test, Holm-corrected across all
+ * compared rows. A row whose per-query values equal the baseline's (the same system reused from
+ * the cache) is marked as such and not tested.
+ */
+import type { SweepDefinition } from "../sweep/define.js";
+import type { RunMetrics, SystemMetrics } from "./run-metrics.js";
+import { compareWithBaseline, markersOf, type Comparison, type PerQueryValues } from "./significance.js";
+import type { MeanInterval } from "./stats.js";
+
+/** How one run of a sweep ended. */
+export interface SweepRunOutcome {
+  readonly name: string;
+  readonly changes: Record<string, unknown>;
+  readonly status: "ok" | "failed";
+  readonly runDir?: string;
+  readonly error?: string;
+  readonly metrics?: RunMetrics;
+}
+
+/** One row of the sweep table. */
+export interface SweepRow {
+  readonly run: string;
+  readonly system: string;
+  readonly label: string;
+  /** `path=value; ...` of the variant. */
+  readonly changes: string;
+  readonly role: "baseline" | "same-as-baseline" | "compared" | "failed";
+  readonly runDir?: string;
+  readonly error?: string;
+  readonly aggregate: Record<string, number>;
+  /** Mean and 95% CI of the main measure. */
+  readonly ci?: MeanInterval;
+  readonly markers: Record<string, string>;
+}
+
+/** The sweep's `metrics.json`. */
+export interface SweepMetrics {
+  readonly sweep: string;
+  readonly sweepId: string;
+  readonly splitKey: string;
+  readonly baseline?: { run: string; system: string };
+  readonly mainMeasure: string;
+  readonly measures: string[];
+  readonly significance: { tests: string[]; alpha: number; correction: "holm" };
+  readonly rows: SweepRow[];
+  readonly comparisons: Comparison[];
+}
+
+function valuesOf(m: SystemMetrics, measures: readonly string[]): PerQueryValues {
+  return { queries: m.queries, values: Object.fromEntries(measures.map((x) => [x, m.queries.map((q) => m.perQuery[q]![x]!)])) };
+}
+
+function sameValues(a: PerQueryValues, b: PerQueryValues, measures: readonly string[]): boolean {
+  if (a.queries.length !== b.queries.length || a.queries.some((q, i) => q !== b.queries[i])) return false;
+  return measures.every((m) => a.values[m]!.every((v, i) => v === b.values[m]![i]));
+}
+
+function describeChanges(changes: Record<string, unknown>): string {
+  return Object.entries(changes)
+    .map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
+    .join("; ");
+}
+
+/** Builds the sweep table and its significance tests. */
+export function buildSweepMetrics(sweep: SweepDefinition, sweepId: string, outcomes: readonly SweepRunOutcome[]): SweepMetrics {
+  const base = sweep.base;
+  const splitKey = base.evaluation.splits[0]!;
+  const { measures, mainMeasure, significance } = base.evaluation;
+  const reference = outcomes.find((o) => o.status === "ok" && o.metrics?.splits[splitKey]?.systems[base.baseline]);
+  const referenceValues = reference ? valuesOf(reference.metrics!.splits[splitKey]!.systems[base.baseline]!, measures) : undefined;
+
+  const compared = new Map<string, PerQueryValues>();
+  const draft: Omit<SweepRow, "markers">[] = [];
+  for (const outcome of outcomes) {
+    const changes = describeChanges(outcome.changes);
+    const systems = outcome.metrics?.splits[splitKey]?.systems;
+    if (outcome.status === "failed" || !systems) {
+      draft.push({ run: outcome.name, system: "–", label: outcome.name, changes, role: "failed", error: outcome.error ?? `no ${splitKey} results`, aggregate: {} });
+      continue;
+    }
+    for (const [system, m] of Object.entries(systems)) {
+      const label = `${outcome.name} / ${system}`;
+      const values = valuesOf(m, measures);
+      let role: SweepRow["role"] = "compared";
+      if (outcome === reference && system === base.baseline) role = "baseline";
+      else if (referenceValues && sameValues(values, referenceValues, measures)) role = "same-as-baseline";
+      else if (referenceValues) compared.set(label, values);
+      draft.push({ run: outcome.name, system, label, changes, role, ...(outcome.runDir ? { runDir: outcome.runDir } : {}), aggregate: m.aggregate, ci: m.ci[mainMeasure]! });
+    }
+  }
+  const comparisons = referenceValues && compared.size > 0 ? compareWithBaseline(referenceValues, compared, measures, { ...significance, seed: base.seed }) : [];
+  const rows = draft.map((row) => ({
+    ...row,
+    markers: Object.fromEntries(measures.map((m) => [m, markersOf(comparisons.find((c) => c.system === row.label && c.measure === m))])),
+  }));
+  return {
+    sweep: sweep.name,
+    sweepId,
+    splitKey,
+    ...(reference ? { baseline: { run: reference.name, system: base.baseline } } : {}),
+    mainMeasure,
+    measures: [...measures],
+    significance: { tests: [...significance.tests], alpha: significance.alpha, correction: "holm" },
+    rows,
+    comparisons,
+  };
+}

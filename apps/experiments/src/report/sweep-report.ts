@@ -1,0 +1,76 @@
+/**
+ * `report.md`, `report.html` and `results.csv` of a sweep folder: the table of every run's
+ * measures per system with significance markers against the baseline, failed runs with their
+ * errors, and a bar chart of the main measure with 95% confidence intervals.
+ */
+import { from, type ColumnTable } from "arquero";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { writeFileAtomic } from "@i3/data";
+import { barChartSvg } from "./charts.js";
+import { escapeHtml, htmlPage, markdownPage, markerLegend, resultsTable, type ReportSection } from "./page.js";
+import type { SweepMetrics } from "./sweep-metrics.js";
+
+/** Reads `<sweepDir>/metrics.json` of a sweep. */
+export async function readSweepMetrics(sweepDir: string): Promise<SweepMetrics> {
+  return JSON.parse(await readFile(join(sweepDir, "metrics.json"), "utf8")) as SweepMetrics;
+}
+
+/** The sections of a sweep report. */
+export async function sweepReportSections(metrics: SweepMetrics): Promise<ReportSection[]> {
+  const ok = metrics.rows.filter((r) => r.role !== "failed");
+  const failed = metrics.rows.filter((r) => r.role === "failed");
+  const table = resultsTable(
+    ok.map((r) => ({
+      labels: { run: r.run, system: r.role === "baseline" ? `${r.system} (baseline)` : r.role === "same-as-baseline" ? `${r.system} (= baseline)` : r.system, changes: r.changes || "(base)" },
+      values: r.aggregate,
+      markers: r.markers,
+    })),
+    metrics.measures,
+  );
+  const legend = metrics.baseline
+    ? markerLegend(`${metrics.baseline.run} / ${metrics.baseline.system}`, metrics.significance.alpha, metrics.significance.tests)
+    : "no baseline run succeeded: no significance tests";
+  const sections: ReportSection[] = [];
+  const chartRows = ok.filter((r) => r.role !== "same-as-baseline" && r.ci);
+  const chart = chartRows.length > 0 ? await barChartSvg(chartRows.map((r) => ({ label: r.label, ...r.ci! })), metrics.mainMeasure) : "";
+  sections.push({
+    title: `Results (${metrics.splitKey} split)`,
+    markdown: `${ok.length > 0 ? table.toMarkdown() : "No run succeeded."}\n\n${legend}.\n`,
+    html: `${ok.length > 0 ? table.toHTML() : "<p>No run succeeded.</p>"}\n<p class="note">${escapeHtml(legend)}.</p>\n<div class="chart">${chart}</div>`,
+  });
+  if (failed.length > 0) {
+    const t = from(failed.map((r) => ({ run: r.run, changes: r.changes, error: r.error ?? "" })));
+    sections.push({ title: "Failed runs", markdown: t.toMarkdown(), html: t.toHTML() });
+  }
+  return sections;
+}
+
+/**
+ * Every run's measures per system as an arquero table (numbers), with a `<measure> sig` column of
+ * significance markers against the baseline, the row's role and the error of failed runs.
+ */
+export function sweepTable(m: SweepMetrics): ColumnTable {
+  return from(
+    m.rows.map((r) => ({
+      run: r.run,
+      system: r.system,
+      role: r.role,
+      changes: r.changes,
+      ...Object.fromEntries(m.measures.flatMap((x) => [[x, r.aggregate[x] ?? null], [`${x} sig`, r.markers[x] ?? ""]])),
+      error: r.error ?? "",
+    })),
+  );
+}
+
+/** Writes the sweep's report.md, report.html and results.csv (atomically). */
+export async function writeSweepReport(sweepDir: string, metrics?: SweepMetrics): Promise<{ markdown: string; html: string; csv: string }> {
+  const m = metrics ?? (await readSweepMetrics(sweepDir));
+  const sections = await sweepReportSections(m);
+  const title = `Sweep ${m.sweep} — ${m.sweepId}`;
+  const paths = { markdown: join(sweepDir, "report.md"), html: join(sweepDir, "report.html"), csv: join(sweepDir, "results.csv") };
+  await writeFileAtomic(paths.markdown, markdownPage(title, sections));
+  await writeFileAtomic(paths.html, htmlPage(title, sections));
+  await writeFileAtomic(paths.csv, `${sweepTable(m).toCSV()}\n`);
+  return paths;
+}

@@ -1,0 +1,125 @@
+/**
+ * The neural stages: `pseudo-queries` (placeholder), `train`, `index` and `retrieve:<split>` of one
+ * system. They delegate the work to a {@link NeuralStages} implementation (see ../neural.ts) and
+ * only manage keys, folders and the run file.
+ */
+import { join } from "node:path";
+import { writeTrecRun } from "@i3/data";
+import type { SystemKind } from "../../config/schema.js";
+import { NotAvailableError, type StageSpec } from "../stage.js";
+import type { IndexOutputs, TrainOutputs } from "../neural.js";
+import type { RunFileOutput } from "./bm25.js";
+import { dataSplit, type SplitKey } from "./data.js";
+
+/** Output of the pseudo-queries stage. */
+export interface PseudoQueriesOutput {
+  readonly kind: string;
+  readonly file?: string;
+}
+
+/** Stage `pseudo-queries`: nothing for `kind: "none"`; other kinds wait for @i3/pseudoquery. */
+export function pseudoQueriesStage(): StageSpec<PseudoQueriesOutput> {
+  return {
+    id: "pseudo-queries",
+    stage: "pseudo-queries",
+    version: 1,
+    needs: { data: "data" },
+    key: (config) => config.pseudoQueries,
+    async run(ctx) {
+      const { kind } = ctx.config.pseudoQueries;
+      if (kind === "none") return { kind };
+      throw new NotAvailableError(`not available yet: pseudoQueries.kind "${kind}" needs @i3/pseudoquery`);
+    },
+  };
+}
+
+/** Stage `train` of `system`: a checkpoint (and training log) from the train split's negatives. */
+export function trainStage(system: SystemKind): StageSpec<TrainOutputs> {
+  return {
+    id: `train:${system}`,
+    stage: "train",
+    version: 1,
+    needs: { data: "data", negatives: "negatives", pseudoQueries: "pseudo-queries" },
+    key: (config) => ({
+      system,
+      tokenizer: config.tokenizer,
+      model: config.model,
+      losses: config.losses,
+      optimizer: config.optimizer,
+      train: config.train,
+      perQuery: config.negatives.perQuery,
+      schedule: config.negatives.schedule,
+      device: config.device,
+      seed: config.seed,
+    }),
+    async run(ctx) {
+      const neural = await ctx.services.neural();
+      const negatives = ctx.inputs["negatives"]!;
+      const pseudo = ctx.inputs["pseudoQueries"]!.output as PseudoQueriesOutput;
+      const train = dataSplit(ctx.inputs["data"]!, "train", ctx.config.splits.train);
+      return neural.train({
+        config: ctx.config,
+        system,
+        collection: await ctx.services.collection(),
+        trainSplit: train.split,
+        devSplit: ctx.config.splits.dev,
+        negativesFile: join(negatives.dir, (negatives.output as { negatives: string }).negatives),
+        ...(pseudo.file ? { pseudoQueriesFile: join(ctx.inputs["pseudoQueries"]!.dir, pseudo.file) } : {}),
+        outDir: ctx.dir,
+        log: ctx.log,
+      });
+    },
+  };
+}
+
+/** Stage `index` of `system`: passage vectors of the whole corpus from the trained checkpoint. */
+export function indexStage(system: SystemKind): StageSpec<IndexOutputs> {
+  return {
+    id: `index:${system}`,
+    stage: "index",
+    version: 1,
+    needs: { data: "data", train: `train:${system}` },
+    key: (config) => ({ system, index: config.index, device: config.device }),
+    async run(ctx) {
+      const neural = await ctx.services.neural();
+      const train = ctx.inputs["train"]!;
+      return neural.index({
+        config: ctx.config,
+        system,
+        collection: await ctx.services.collection(),
+        checkpointDir: join(train.dir, (train.output as TrainOutputs).checkpoint),
+        outDir: ctx.dir,
+        log: ctx.log,
+      });
+    },
+  };
+}
+
+/** Stage `retrieve` of `system` on split key `key`: `run.trec` from the dense index. */
+export function retrieveStage(system: SystemKind, key: SplitKey): StageSpec<RunFileOutput> {
+  return {
+    id: `retrieve:${system}:${key}`,
+    stage: "retrieve",
+    version: 1,
+    needs: { data: "data", train: `train:${system}`, index: `index:${system}` },
+    key: (config) => ({ system, split: config.splits[key], retrieve: config.retrieve, device: config.device }),
+    async run(ctx) {
+      const neural = await ctx.services.neural();
+      const train = ctx.inputs["train"]!;
+      const index = ctx.inputs["index"]!;
+      const split = dataSplit(ctx.inputs["data"]!, key, ctx.config.splits[key]).split;
+      const run = await neural.retrieve({
+        config: ctx.config,
+        system,
+        collection: await ctx.services.collection(),
+        split,
+        checkpointDir: join(train.dir, (train.output as TrainOutputs).checkpoint),
+        indexPath: join(index.dir, (index.output as IndexOutputs).index),
+        depth: ctx.config.retrieve.depth,
+        log: ctx.log,
+      });
+      await writeTrecRun(join(ctx.dir, "run.trec"), run, { tag: system });
+      return { run: "run.trec", queries: run.size };
+    },
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * `npm run bench -- dense`: exact dense search and index writing speed.
+ *
+ * A seeded synthetic index of 100,000 x 256-d float32 vectors (mulberry32, Gaussian components)
+ * and 1,000 queries. Measures:
+ * - write throughput of `encodeCorpus` (MB/s, dummy encoder slicing the precomputed vectors)
+ *   and index size on disk, float32 and float16;
+ * - exact top-k queries/s at k = 1000 and k = 10 with the plain-JS kernel (on the first
+ *   `I3_BENCH_DENSE_JS_QUERIES` = 200 queries: it is ~10x slower) and with the tfjs wasm
+ *   `matMul` path (all queries), each with wall and process-CPU time (the machine is shared);
+ * - agreement of the two paths on the JS queries (identical top-10 id lists, max |score diff|).
+ * Writes `bench/out/dense.json` atomically. Speed never fails the run.
+ */
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { writeFileAtomic, type Passage } from "@i3/data";
+import { initBackend, tf } from "@i3/encoders";
+import { DenseIndex, encodeCorpus, type DenseResult, type ExactSearchOptions } from "../packages/search/src/dense/index.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const COUNT = Number(process.env.I3_BENCH_DENSE_DOCS ?? 100_000);
+const DIM = 256;
+const QUERIES = Number(process.env.I3_BENCH_DENSE_QUERIES ?? 1_000);
+const JS_QUERIES = Math.min(QUERIES, Number(process.env.I3_BENCH_DENSE_JS_QUERIES ?? 200));
+const SEED = 20260102;
+
+/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `n * dim` standard normal float32 values (Box-Muller). */
+function gaussian(n: number, rand: () => number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  return out;
+}
+
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+function timed<T>(fn: () => T): { value: T } & Timing {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = fn();
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return { value, wall, cpu: (c.user + c.system) / 1e6 };
+}
+async function timedAsync<T>(fn: () => Promise<T>): Promise<{ value: T } & Timing> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await fn();
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return { value, wall, cpu: (c.user + c.system) / 1e6 };
+}
+
+const rand = mulberry32(SEED);
+const vectors = gaussian(COUNT * DIM, rand);
+const queries = gaussian(QUERIES * DIM, rand);
+const ids = Array.from({ length: COUNT }, (_, i) => `doc${i}`);
+const root = await mkdtemp(join(tmpdir(), "i3-dense-bench-"));
+
+const writes: Record<string, unknown> = {};
+try {
+  for (const dtype of ["float32", "float16"] as const) {
+    const out = join(root, dtype);
+    const passages = function* (): Generator<Passage> {
+      for (let i = 0; i < COUNT; i++) yield { id: ids[i]!, title: "", text: "" };
+    };
+    let next = 0;
+    const encode = async (batch: Passage[]): Promise<Float32Array> => {
+      const rows = vectors.subarray(next * DIM, (next + batch.length) * DIM);
+      next += batch.length;
+      return rows;
+    };
+    const t = await timedAsync(() =>
+      encodeCorpus(passages(), encode, { out, dim: DIM, dtype, batchSize: 256, encoder: { description: "synthetic", fingerprint: String(SEED) }, backend: "none" }),
+    );
+    const bytes = (await stat(join(out, "vectors.bin"))).size + (await stat(join(out, "ids.txt"))).size + (await stat(join(out, "manifest.json"))).size;
+    const load = await timedAsync(() => DenseIndex.load(out));
+    writes[dtype] = {
+      bytesOnDisk: bytes,
+      vectorsBytes: (await stat(join(out, "vectors.bin"))).size,
+      writeSeconds: t.wall,
+      writeMBps: bytes / 1e6 / t.wall,
+      loadSeconds: load.wall,
+    };
+    console.log(`write ${dtype}: ${(bytes / 1e6).toFixed(1)} MB in ${t.wall.toFixed(2)} s (${(bytes / 1e6 / t.wall).toFixed(0)} MB/s); load ${load.wall.toFixed(2)} s`);
+  }
+} finally {
+  await rm(root, { recursive: true, force: true });
+}
+
+const index = DenseIndex.fromVectors(ids, vectors, DIM);
+index.search(queries.subarray(0, DIM), 10); // builds the tie ranks once, outside the timings
+
+interface SearchResult {
+  path: string;
+  k: number;
+  queries: number;
+  wallSeconds: number;
+  cpuSeconds: number;
+  queriesPerSec: number;
+  queriesPerCpuSec: number;
+  /** 2 * count * dim * queries / wall time (selection included). */
+  effectiveGflops: number;
+}
+function runSearch(path: string, nq: number, k: number, options: ExactSearchOptions): { result: SearchResult; hits: DenseResult[] } {
+  const t = timed(() => index.search(queries.subarray(0, nq * DIM), k, options));
+  const result: SearchResult = {
+    path,
+    k,
+    queries: nq,
+    wallSeconds: t.wall,
+    cpuSeconds: t.cpu,
+    queriesPerSec: nq / t.wall,
+    queriesPerCpuSec: nq / t.cpu,
+    effectiveGflops: (2 * COUNT * DIM * nq) / t.wall / 1e9,
+  };
+  console.log(
+    `${path} k=${k}: ${nq} queries in ${t.wall.toFixed(2)} s = ${result.queriesPerSec.toFixed(1)} q/s (${result.queriesPerCpuSec.toFixed(1)} per CPU-s), ${result.effectiveGflops.toFixed(2)} GFLOP/s`,
+  );
+  return { result, hits: t.value };
+}
+
+const searches: SearchResult[] = [];
+const js1000 = runSearch("js", JS_QUERIES, 1000, {});
+searches.push(js1000.result);
+const js10 = runSearch("js", JS_QUERIES, 10, {});
+searches.push(js10.result);
+
+const backend = await initBackend({ device: "wasm" });
+runSearch("tfjs-wasm (warm-up)", Math.min(QUERIES, 64), 10, { tf }); // compiles kernels, grows wasm memory
+const tf1000 = runSearch("tfjs-wasm", QUERIES, 1000, { tf });
+searches.push(tf1000.result);
+const tf10 = runSearch("tfjs-wasm", QUERIES, 10, { tf });
+searches.push(tf10.result);
+
+// Agreement on the queries both paths ran: float32 matMul sums vs float64 JS sums.
+let sameTop10 = 0;
+let maxScoreDiff = 0;
+for (let q = 0; q < JS_QUERIES; q++) {
+  const a = js10.hits[q]!;
+  const b = tf10.hits[q]!;
+  if (a.ids.join(" ") === b.ids.join(" ")) sameTop10++;
+  for (let i = 0; i < a.scores.length; i++) maxScoreDiff = Math.max(maxScoreDiff, Math.abs(a.scores[i]! - b.scores[i]!));
+}
+console.log(`agreement: ${sameTop10}/${JS_QUERIES} identical top-10 lists; max |score diff| at equal ranks ${maxScoreDiff.toExponential(2)}`);
+
+const out = join(here, "out", "dense.json");
+await writeFileAtomic(
+  out,
+  `${JSON.stringify(
+    {
+      benchmark: "dense",
+      date: new Date().toISOString(),
+      machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, loadavg: loadavg(), node: process.version },
+      backend: `${backend.backend} (${backend.binding ?? "?"}, simd=${backend.simd ?? "?"}, threads=${backend.threads}), tfjs ${backend.tfjsVersion}`,
+      data: { count: COUNT, dim: DIM, queries: QUERIES, jsQueries: JS_QUERIES, seed: SEED, distribution: "standard normal" },
+      writes,
+      searches,
+      agreement: { queries: JS_QUERIES, identicalTop10: sameTop10, maxScoreDiff },
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`wrote ${out}`);

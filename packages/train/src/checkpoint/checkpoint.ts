@@ -1,0 +1,197 @@
+/**
+ * Training checkpoints: one directory per saved step, written atomically (a temporary
+ * directory, then `rename`), the last K kept.
+ *
+ *   <checkpointDir>/step-00000100/
+ *     manifest.json    position (step, epoch, next batch), scheduler step, RNG seed, groups,
+ *                      tensor indexes, optimizer step counts, backend, time
+ *     weights.f32      every parameter, raw little-endian float32, in group order
+ *     optimizer.f32    AdamW moments: m/<param> then v/<param> for each parameter
+ *
+ * A `step-*` directory exists only once complete, so the latest one is always loadable.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { tf } from "@i3/encoders";
+import type { AdamW, AdamWState } from "../optim/adamw.js";
+import { commitDirAtomic, tempSibling, writeFileSynced } from "../io/atomic.js";
+import { decodeFloat32Tensors, encodeFloat32Tensors } from "./tensorFile.js";
+import type { TensorEntry } from "./tensorFile.js";
+
+/** Where the run stands after a step: the next batch to read is (epoch, batchIndex). */
+export interface TrainPosition {
+  /** Optimizer steps taken (= the scheduler step). */
+  readonly step: number;
+  /** Epoch of the next batch. */
+  readonly epoch: number;
+  /** Index within `epoch` of the next batch (batches already consumed in that epoch). */
+  readonly batchIndex: number;
+  /** Examples consumed so far (when the trainer can count them). */
+  readonly examplesSeen: number;
+}
+
+/** The JSON manifest of a checkpoint. */
+export interface CheckpointManifest {
+  readonly format: "i3-train-checkpoint";
+  readonly version: 1;
+  readonly position: TrainPosition;
+  /** Scheduler step (= position.step: the schedule is a pure function of it). */
+  readonly scheduler: { readonly step: number };
+  /** RNG state: training randomness is a pure function of (seed, step, micro-batch). */
+  readonly rng: { readonly seed: number; readonly scheme: string };
+  readonly groups: readonly { name: string; lr: number; weightDecay: number; betas: readonly [number, number]; eps: number; params: string[] }[];
+  readonly weights: { readonly file: string; readonly tensors: readonly TensorEntry[] };
+  readonly optimizer: { readonly kind: "adamw"; readonly file: string; readonly steps: Readonly<Record<string, number>>; readonly tensors: readonly TensorEntry[] };
+  /** `describeBackend` line of the process that wrote it. */
+  readonly backend: string;
+  readonly createdAt: string;
+}
+
+/** The seed-derivation scheme recorded in manifests (see `rng/seeds.ts`). */
+export const RNG_SCHEME = "deriveSeed(seed, step, microBatch): chained MurmurHash3 fmix32";
+
+const NAME = /^step-(\d{8,})$/;
+
+/** The directory name of the checkpoint of a step, e.g. `step-00000100`. */
+export function checkpointName(step: number): string {
+  return `step-${String(step).padStart(8, "0")}`;
+}
+
+/** Complete checkpoints in `dir`, oldest first (an absent dir has none). */
+export function listCheckpoints(dir: string): { step: number; path: string }[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((name) => ({ m: NAME.exec(name), name }))
+    .filter((e) => e.m !== null && existsSync(join(dir, e.name, "manifest.json")))
+    .map((e) => ({ step: Number(e.m![1]), path: join(dir, e.name) }))
+    .sort((a, b) => a.step - b.step);
+}
+
+/** The newest complete checkpoint in `dir`, or undefined. */
+export function latestCheckpoint(dir: string): string | undefined {
+  return listCheckpoints(dir).at(-1)?.path;
+}
+
+/** Deletes all but the newest `keepLast` checkpoints. */
+export function pruneCheckpoints(dir: string, keepLast: number): void {
+  if (!(Number.isInteger(keepLast) && keepLast >= 1)) throw new Error(`keepLast must be an integer >= 1 (got ${keepLast})`);
+  const all = listCheckpoints(dir);
+  for (const c of all.slice(0, Math.max(0, all.length - keepLast))) rmSync(c.path, { recursive: true, force: true });
+}
+
+/** What {@link saveCheckpoint} needs. */
+export interface SaveCheckpointOptions {
+  readonly optimizer: AdamW;
+  readonly position: TrainPosition;
+  readonly seed: number;
+  readonly backend: string;
+  /** Keep this many newest checkpoints (default 3). */
+  readonly keepLast?: number;
+}
+
+/** Writes the checkpoint of `position.step` into `dir` atomically, prunes old ones, returns its path. */
+export function saveCheckpoint(dir: string, opts: SaveCheckpointOptions): string {
+  const { optimizer, position } = opts;
+  mkdirSync(dir, { recursive: true });
+  const final = join(dir, checkpointName(position.step));
+  const tmp = tempSibling(final);
+  mkdirSync(tmp);
+  try {
+    const params = optimizer.params;
+    const weights = encodeFloat32Tensors(params.map((p) => ({ name: p.name, shape: p.variable.shape, data: (p.variable.dataSync() as Float32Array).slice() })));
+    const state = optimizer.getState();
+    const moments = encodeFloat32Tensors(
+      params.flatMap((p) => [
+        { name: `m/${p.name}`, shape: p.variable.shape, data: state.m[p.name]! },
+        { name: `v/${p.name}`, shape: p.variable.shape, data: state.v[p.name]! },
+      ]),
+    );
+    const manifest: CheckpointManifest = {
+      format: "i3-train-checkpoint",
+      version: 1,
+      position,
+      scheduler: { step: position.step },
+      rng: { seed: opts.seed, scheme: RNG_SCHEME },
+      groups: optimizer.groups.map((g) => ({ name: g.name, lr: g.lr, weightDecay: g.weightDecay, betas: g.betas, eps: g.eps, params: g.params.map((p) => p.name) })),
+      weights: { file: "weights.f32", tensors: weights.index },
+      optimizer: { kind: "adamw", file: "optimizer.f32", steps: state.steps, tensors: moments.index },
+      backend: opts.backend,
+      createdAt: new Date().toISOString(),
+    };
+    writeFileSynced(join(tmp, "weights.f32"), weights.bytes);
+    writeFileSynced(join(tmp, "optimizer.f32"), moments.bytes);
+    writeFileSynced(join(tmp, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    commitDirAtomic(tmp, final);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  pruneCheckpoints(dir, opts.keepLast ?? 3);
+  return final;
+}
+
+/** A checkpoint read from disk (values copied into memory). */
+export interface LoadedCheckpoint {
+  readonly manifest: CheckpointManifest;
+  readonly weights: Map<string, { shape: number[]; data: Float32Array }>;
+  readonly optimizerState: AdamWState;
+}
+
+/** Reads and validates a checkpoint directory. */
+export function loadCheckpoint(path: string): LoadedCheckpoint {
+  const manifestPath = join(path, "manifest.json");
+  if (!existsSync(manifestPath)) throw new Error(`not a checkpoint: ${manifestPath} does not exist`);
+  let manifest: CheckpointManifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as CheckpointManifest;
+  } catch (err) {
+    throw new Error(`checkpoint ${path}: manifest.json is not valid JSON (${(err as Error).message})`);
+  }
+  if (manifest.format !== "i3-train-checkpoint" || manifest.version !== 1) {
+    throw new Error(`checkpoint ${path}: unsupported format ${String(manifest.format)} version ${String(manifest.version)} (expected i3-train-checkpoint 1)`);
+  }
+  const weights = decodeFloat32Tensors(readFileSync(join(path, manifest.weights.file)), manifest.weights.tensors, `checkpoint ${path}: ${manifest.weights.file}`);
+  const moments = decodeFloat32Tensors(readFileSync(join(path, manifest.optimizer.file)), manifest.optimizer.tensors, `checkpoint ${path}: ${manifest.optimizer.file}`);
+  const m: Record<string, Float32Array> = {};
+  const v: Record<string, Float32Array> = {};
+  for (const [key, t] of moments) {
+    const slash = key.indexOf("/");
+    const kind = key.slice(0, slash);
+    const name = key.slice(slash + 1);
+    if (kind === "m") m[name] = t.data;
+    else if (kind === "v") v[name] = t.data;
+    else throw new Error(`checkpoint ${path}: unexpected optimizer tensor "${key}"`);
+  }
+  return { manifest, weights, optimizerState: { steps: manifest.optimizer.steps, m, v } };
+}
+
+/**
+ * Loads a checkpoint into the optimizer's parameters and state. The parameter names and
+ * shapes must match exactly (clear errors otherwise); nothing is assigned if any check fails.
+ */
+export function restoreCheckpoint(path: string, optimizer: AdamW): CheckpointManifest {
+  const ckpt = loadCheckpoint(path);
+  const params = optimizer.params;
+  const wanted = new Set(params.map((p) => p.name));
+  const extra = [...ckpt.weights.keys()].filter((n) => !wanted.has(n));
+  const missing = params.filter((p) => !ckpt.weights.has(p.name)).map((p) => p.name);
+  if (missing.length > 0 || extra.length > 0) {
+    throw new Error(
+      `checkpoint ${path} does not match the parameters being trained` +
+        (missing.length > 0 ? `; missing: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}` : "") +
+        (extra.length > 0 ? `; unexpected: ${extra.slice(0, 5).join(", ")}${extra.length > 5 ? ", ..." : ""}` : ""),
+    );
+  }
+  for (const p of params) {
+    const w = ckpt.weights.get(p.name)!;
+    if (!tf.util.arraysEqual(w.shape, p.variable.shape)) {
+      throw new Error(`checkpoint ${path}: parameter "${p.name}" has shape [${w.shape.join(", ")}], the model has [${p.variable.shape.join(", ")}]`);
+    }
+  }
+  optimizer.setState(ckpt.optimizerState);
+  for (const p of params) {
+    const w = ckpt.weights.get(p.name)!;
+    tf.tidy(() => p.variable.assign(tf.tensor(w.data, w.shape, "float32")));
+  }
+  return ckpt.manifest;
+}

@@ -1,0 +1,33 @@
+/**
+ * @i3/train: a model-agnostic training engine on TensorFlow.js. Named `tf.Variable` groups
+ * and a loss closure in; PyTorch-exact AdamW, HF learning-rate schedules, global-norm
+ * clipping, gradient accumulation, JSONL logs, atomic checkpoints and exact resume.
+ */
+export { AdamW } from "./optim/adamw.js";
+export type { AdamWOptions, AdamWState, NamedGrads } from "./optim/adamw.js";
+export { resolveGroups, splitNoDecay, isNoDecayParam } from "./params/paramGroups.js";
+export type { NamedVariable, ParamGroup, ParamGroupSpec, GroupDefaults } from "./params/paramGroups.js";
+export { constantSchedule, constantScheduleWithWarmup, linearScheduleWithWarmup, makeSchedule } from "./schedule/schedules.js";
+export type { LrSchedule, ScheduleSpec } from "./schedule/schedules.js";
+export { clipGradsByGlobalNorm, globalGradNorm } from "./grad/clipGradNorm.js";
+export type { ClipResult } from "./grad/clipGradNorm.js";
+export { GradAccumulator } from "./grad/gradAccumulator.js";
+export { deriveSeed, mulberry32 } from "./rng/seeds.js";
+export { writeFileAtomic } from "./io/atomic.js";
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  restoreCheckpoint,
+  listCheckpoints,
+  latestCheckpoint,
+  pruneCheckpoints,
+  checkpointName,
+  RNG_SCHEME,
+} from "./checkpoint/checkpoint.js";
+export type { CheckpointManifest, LoadedCheckpoint, SaveCheckpointOptions, TrainPosition } from "./checkpoint/checkpoint.js";
+export type { TensorEntry } from "./checkpoint/tensorFile.js";
+export { JsonlLog, readJsonl } from "./log/jsonlLog.js";
+export { createProgress } from "./progress/progress.js";
+export type { ProgressMode, ProgressReporter, ProgressState } from "./progress/progress.js";
+export { train } from "./loop/train.js";
+export type { LossFn, StepContext, StepRecord, TrainOptions, TrainResult } from "./loop/types.js";

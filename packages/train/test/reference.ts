@@ -1,0 +1,66 @@
+/**
+ * Float64 plain-JS references written from the PyTorch sources, independent of the tfjs code:
+ * `torch.optim.AdamW` (`_single_tensor_adamw`), `torch.nn.utils.clip_grad_norm_`.
+ */
+
+/** One parameter's AdamW state. */
+export interface RefSlot {
+  p: number[];
+  m: number[];
+  v: number[];
+  step: number;
+}
+
+export function refSlot(p: readonly number[]): RefSlot {
+  return { p: [...p], m: p.map(() => 0), v: p.map(() => 0), step: 0 };
+}
+
+/** PyTorch AdamW step in float64 (decay first, then moments, bias-corrected update with eps outside the sqrt). */
+export function refAdamWStep(s: RefSlot, g: readonly number[], lr: number, wd: number, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): void {
+  s.step += 1;
+  const bc1 = 1 - beta1 ** s.step;
+  const bc2 = 1 - beta2 ** s.step;
+  for (let i = 0; i < s.p.length; i++) {
+    const gi = g[i]!;
+    s.p[i] = s.p[i]! * (1 - lr * wd);
+    s.m[i] = beta1 * s.m[i]! + (1 - beta1) * gi;
+    s.v[i] = beta2 * s.v[i]! + (1 - beta2) * gi * gi;
+    const denom = Math.sqrt(s.v[i]!) / Math.sqrt(bc2) + eps;
+    s.p[i] = s.p[i]! - (lr / bc1) * (s.m[i]! / denom);
+  }
+}
+
+/** `clip_grad_norm_` in float64: returns the scaled gradients and the total norm. */
+export function refClip(grads: readonly (readonly number[])[], maxNorm: number): { grads: number[][]; norm: number } {
+  const norm = Math.sqrt(grads.flat().reduce((a, x) => a + x * x, 0));
+  const coef = Math.min(maxNorm / (norm + 1e-6), 1);
+  return { grads: grads.map((g) => g.map((x) => x * coef)), norm };
+}
+
+/** mulberry32 (test inputs). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** n float32-representable values uniform in [-scale, scale). */
+export function randoms(n: number, seed: number, scale = 1): number[] {
+  const r = rng(seed);
+  return Array.from({ length: n }, () => Math.fround((2 * r() - 1) * scale));
+}
+
+/** |a - e| <= atol + rtol |e| elementwise, naming the first offender. */
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol = 1e-6, rtol = 1e-5): void {
+  if (actual.length !== expected.length) throw new Error(`length ${actual.length} vs ${expected.length}`);
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i]!;
+    const e = expected[i]!;
+    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) throw new Error(`element ${i}: got ${a}, expected ${e} (atol ${atol}, rtol ${rtol})`);
+  }
+}

@@ -1,11 +1,12 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { InputError, firstNonBlankLine, flattenBatches, mapLines, readLines, type NumberedLine } from "@i3/data";
 
 const dir = mkdtempSync(join(tmpdir(), "i3-formats-lines-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let counter = 0;
 function file(content: string | Buffer, name = `f${counter++}.txt`): string {
   const path = join(dir, name);

@@ -1,13 +1,14 @@
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { InputError, detectQrelsFormat, loadQrels, readBeirQrels, readTrecQrels } from "@i3/data";
 
 const fixtures = join(import.meta.dirname, "fixtures", "formats");
 const shared = join(import.meta.dirname, "..", "..", "..", "..", "shared", "datasets");
 const dir = mkdtempSync(join(tmpdir(), "i3-formats-qrels-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let counter = 0;
 function file(content: string | Buffer, name = `q${counter++}.txt`): string {
   const path = join(dir, name);

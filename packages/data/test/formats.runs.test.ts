@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   InputError,
   detectRunFormat,
@@ -16,6 +16,7 @@ import {
 
 const fixtures = join(import.meta.dirname, "fixtures", "formats");
 const dir = mkdtempSync(join(tmpdir(), "i3-formats-runs-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let counter = 0;
 function file(content: string | Buffer, name = `r${counter++}.trec`): string {
   const path = join(dir, name);

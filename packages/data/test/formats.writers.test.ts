@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   loadQrels,
   loadQueries,
@@ -26,6 +26,7 @@ import {
 } from "@i3/data";
 
 const dir = mkdtempSync(join(tmpdir(), "i3-formats-writers-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let counter = 0;
 const fresh = (name: string) => join(dir, `${counter++}`, name);
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {

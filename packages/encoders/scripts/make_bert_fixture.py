@@ -18,7 +18,9 @@ Parameter names are exactly BertModel.state_dict()'s. Weights are random (std 0.
 gains/biases perturbed) so every parameter matters in the comparison.
 
 Outputs: config.json (HF BertConfig fields), model.safetensors (F32, written by hand: 8-byte
-little-endian header length, JSON header, raw data), expected.json (inputs and outputs).
+little-endian header length, JSON header, raw data), expected.json (inputs and outputs);
+and tiny-bert-ce/: the same backbone as an HF BertForSequenceClassification (num_labels 1)
+saved as old checkpoints are (F16, `bert.` prefix, LayerNorm gamma/beta) with its logits.
 """
 import json
 import math
@@ -133,11 +135,12 @@ class TinyBert(nn.Module):  # BertModel
         return h, self.pooler(h)
 
 
-def write_safetensors(path, tensors):
+def write_safetensors(path, tensors, dtype="F32"):
+    np_type = {"F32": "<f4", "F16": "<f2"}[dtype]
     header, offset, blobs = {"__metadata__": {"format": "pt"}}, 0, []
     for name in sorted(tensors):
-        data = tensors[name].detach().contiguous().to(torch.float32).numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(tensors[name].shape), "data_offsets": [offset, offset + len(data)]}
+        data = tensors[name].detach().contiguous().to(torch.float32).numpy().astype(np_type).tobytes()
+        header[name] = {"dtype": dtype, "shape": list(tensors[name].shape), "data_offsets": [offset, offset + len(data)]}
         offset += len(data)
         blobs.append(data)
     text = json.dumps(header, separators=(",", ":")).encode()
@@ -179,6 +182,36 @@ def main():
     with open(os.path.join(OUT, "expected.json"), "w") as f:
         json.dump(expected, f)
     print("wrote", OUT)
+    write_cross_encoder(model, config, ids, mask, tt)
+
+
+def write_cross_encoder(model, config, ids, mask, tt):
+    """tiny-bert-ce/: HF BertForSequenceClassification (num_labels 1) stored the way old
+    checkpoints are: float16 data, `bert.` prefix, LayerNorm `gamma`/`beta`. Same backbone
+    weights rounded to float16; logits = classifier(pooler_output), computed in float32 from
+    the float16-rounded weights."""
+    out = OUT + "-ce"
+    os.makedirs(out, exist_ok=True)
+    classifier = nn.Linear(CFG["hidden_size"], 1)
+    with torch.no_grad():
+        classifier.weight.copy_(0.5 * torch.randn_like(classifier.weight))
+        classifier.bias.fill_(0.25)
+        for p in list(model.parameters()) + list(classifier.parameters()):
+            p.copy_(p.half().float())
+        _, pooled = model(ids, mask, tt)
+        logits = classifier(pooled)[:, 0]
+    state = {}
+    for name, v in model.state_dict().items():
+        name = name.replace("LayerNorm.weight", "LayerNorm.gamma").replace("LayerNorm.bias", "LayerNorm.beta")
+        state["bert." + name] = v
+    state["classifier.weight"], state["classifier.bias"] = classifier.weight, classifier.bias
+    write_safetensors(os.path.join(out, "model.safetensors"), state, dtype="F16")
+    ce_config = dict(config, architectures=["BertForSequenceClassification"], num_labels=1)
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump(ce_config, f, indent=2, sort_keys=True)
+    with open(os.path.join(out, "expected.json"), "w") as f:
+        json.dump(dict(input_ids=ids.tolist(), attention_mask=mask.tolist(), token_type_ids=tt.tolist(), logits=logits.tolist()), f)
+    print("wrote", out)
 
 
 if __name__ == "__main__":

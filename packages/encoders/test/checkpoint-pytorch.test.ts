@@ -7,12 +7,13 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { initBackend } from "../src/backend/index.js";
 import { tf } from "../src/backend/tf.js";
-import { loadBertEncoder, readCheckpoint } from "../src/checkpoint/index.js";
+import { loadBertEncoder, loadCrossEncoder, readCheckpoint } from "../src/checkpoint/index.js";
 import { Pooler } from "../src/model/heads.js";
 import { ParamScope } from "../src/model/params.js";
 import { assignWeights } from "../src/checkpoint/weights.js";
 
 const DIR = fileURLToPath(new URL("./fixtures/tiny-bert", import.meta.url));
+const CE_DIR = fileURLToPath(new URL("./fixtures/tiny-bert-ce", import.meta.url));
 
 interface Expected {
   input_ids: number[][];
@@ -72,5 +73,21 @@ describe.each(["js", "wasm"] as const)("tiny BERT vs PyTorch fixture on the %s b
     encoder.dispose();
     meanEncoder.dispose();
     scope.params().forEach((p) => p.variable.dispose());
+  });
+
+  it("loads an HF BertForSequenceClassification stored as F16 with bert. prefix and gamma/beta, and matches its logits", async () => {
+    await initBackend({ device });
+    const ce = await loadCrossEncoder(CE_DIR);
+    expect(ce.pooler).toBeDefined();
+    const e = JSON.parse(readFileSync(`${CE_DIR}/expected.json`, "utf8")) as Pick<Expected, "input_ids" | "attention_mask" | "token_type_ids"> & { logits: number[] };
+    const inputs = {
+      inputIds: tf.tensor2d(e.input_ids, undefined, "int32"),
+      attentionMask: tf.tensor2d(e.attention_mask, undefined, "int32"),
+      tokenTypeIds: tf.tensor2d(e.token_type_ids, undefined, "int32"),
+    };
+    const scores = ce.forward(inputs);
+    expect(maxAbsDiff(await scores.data(), e.logits)).toBeLessThan(1e-5);
+    tf.dispose([scores, ...Object.values(inputs)]);
+    ce.dispose();
   });
 });

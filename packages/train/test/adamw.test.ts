@@ -1,6 +1,7 @@
 import { tf } from "@i3/encoders";
 import { describe, expect, it } from "vitest";
 import { AdamW, splitNoDecay, isNoDecayParam } from "../src/index.js";
+import type { ParamGroupSpec } from "../src/index.js";
 import { expectClose, randoms, refAdamWStep, refSlot } from "./reference.js";
 import { useBackend } from "./setup.js";
 
@@ -35,7 +36,7 @@ describe("AdamW", () => {
     const b0 = randoms(3, 2);
     const w = tf.variable(tf.tensor2d(w0, [2, 3]));
     const b = tf.variable(tf.tensor1d(b0));
-    const groups = [
+    const groups: ParamGroupSpec[] = [
       { name: "backbone", params: { w }, lr: 2e-2, weightDecay: 0.05 },
       { name: "heads", params: { b }, lr: 1e-1, weightDecay: 0, betas: [0.8, 0.99] as const, eps: 1e-6 },
     ];

@@ -54,7 +54,7 @@ export function mlp(initSeed: number, dropout = 0): Mlp {
       let h = tf.relu(tf.add(tf.matMul(x, params["fc1.weight"]), params["fc1.bias"]));
       if (dropout > 0) h = tf.dropout(h, dropout, undefined, ctx.seed);
       const logits = tf.add(tf.matMul(h, params["fc2.weight"]), params["fc2.bias"]);
-      return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), -1)));
+      return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), -1))) as tf.Scalar;
     },
     weights() {
       return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, (v.dataSync() as Float32Array).slice()]));

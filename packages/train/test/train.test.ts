@@ -83,10 +83,10 @@ describe("train", () => {
     const micro: number[] = [];
     const result = await train({
       groups: [{ name: "all", params: model.params, lr: 0.01 }],
-      lossFn: (b, ctx) => model.lossFn(b, ctx),
       batches: async function* (epoch) {
         yield* batchesOf(data, 5, 4)(epoch); // 5 batches per epoch (the last has 4 examples)
       },
+      lossFn: (b, ctx) => model.lossFn(b, ctx),
       epochs: 3,
       accumulate: 2, // steps of 2, 2, 1 micro-batches per epoch
       seed: 5,
@@ -143,6 +143,7 @@ describe("train", () => {
 
   it("rejects bad options with clear errors and stops on a non-finite loss", async () => {
     const model = mlp(6);
+    const before = tf.memory().numTensors;
     const base = { groups: [{ name: "all", params: model.params, lr: 0.01 }], lossFn: (b: typeof data, ctx: StepContext) => model.lossFn(b, ctx), batches: batchesOf(data, 8, 1), seed: 1, progress: "off" as const, backendInfo: backend.info() };
     await expect(train({ ...base })).rejects.toThrow(/give epochs or maxSteps/);
     await expect(train({ ...base, maxSteps: 1, accumulate: 0 })).rejects.toThrow(/accumulate must be an integer >= 1/);
@@ -151,7 +152,9 @@ describe("train", () => {
     await expect(train({ ...base, maxSteps: 1, resume: true })).rejects.toThrow(/needs checkpointDir/);
     await expect(train({ ...base, epochs: 1, batches: () => [] })).rejects.toThrow(/batches\(0\) yielded no batches/);
     await expect(train({ ...base, epochs: 1, batches: () => 5 as never })).rejects.toThrow(/must return an Iterable or AsyncIterable/);
-    await expect(train({ ...base, maxSteps: 2, lossFn: () => tf.scalar(NaN) })).rejects.toThrow(/non-finite loss NaN at step 1/);
+    await expect(train({ ...base, maxSteps: 2, lossFn: (b, ctx) => tf.mul(model.lossFn(b, ctx), NaN) })).rejects.toThrow(/non-finite loss NaN at step 1/);
+    await expect(train({ ...base, maxSteps: 2, lossFn: () => tf.scalar(1) })).rejects.toThrow(/does not depend on any parameter of the groups/);
+    expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
 });

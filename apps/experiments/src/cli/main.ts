@@ -75,6 +75,44 @@ export function buildProgram(): Command {
       await bm25Command(options);
     });
 
+  program
+    .command("run")
+    .description("run (or resume) the experiment of a config file (experiments/*.ts); writes runs/<name>/<run-id>/")
+    .argument("[config]", "config file declaring defineExperiment({...})")
+    .option("--config <file>", "the config file (alternative to the argument; used by nx run experiments:run)")
+    .option("--resume [run-dir]", "continue the latest unfinished run of this config, or the given run folder")
+    .option("--runs-dir <dir>", "runs folder (default: the workspace's runs/)")
+    .option("--cache-dir <dir>", "stage cache (default: <runs-dir>/.cache)")
+    .option("--datasets-dir <dir>", "datasets folder (default: the workspace's datasets/, or $I3_DATASETS_DIR)")
+    .action(async (config: string | undefined, options) => {
+      const { runCommand } = await import("./run-command.js");
+      await runCommand(config, options);
+    });
+
+  program
+    .command("sweep")
+    .description("run every run of a sweep config (defineSweep) and write the sweep report")
+    .argument("[config]", "config file declaring defineSweep(base, {...})")
+    .option("--config <file>", "the config file (alternative to the argument; used by nx run experiments:sweep)")
+    .option("--resume", "reuse complete runs of the same configs and continue unfinished ones")
+    .option("--concurrency <n>", "runs at once (default: the sweep's, 1 unless set)", parseCount)
+    .option("--runs-dir <dir>", "runs folder (default: the workspace's runs/)")
+    .option("--cache-dir <dir>", "stage cache (default: <runs-dir>/.cache)")
+    .option("--datasets-dir <dir>", "datasets folder (default: the workspace's datasets/, or $I3_DATASETS_DIR)")
+    .action(async (config: string | undefined, options) => {
+      const { sweepCommand } = await import("./sweep-command.js");
+      await sweepCommand(config, options);
+    });
+
+  program
+    .command("report")
+    .description("re-render report.md and report.html of a run folder or a sweep folder")
+    .argument("<dir>", "runs/<experiment>/<run-id> or runs/<sweep>/<sweep-id>")
+    .action(async (dir: string) => {
+      const { reportCommand } = await import("./report-command.js");
+      await reportCommand(dir);
+    });
+
   return program;
 }
 

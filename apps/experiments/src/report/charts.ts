@@ -23,24 +23,24 @@ export interface BarWithInterval {
   readonly high: number;
 }
 
-/** A bar chart of `measure` with 95% confidence intervals as error bars. */
+/** A horizontal bar chart of `measure` with 95% confidence intervals as error bars (labels may be long). */
 export async function barChartSvg(bars: readonly BarWithInterval[], measure: string, title?: string): Promise<string> {
   const values = bars.map((b) => ({ ...b }));
-  const x = { field: "label", type: "nominal", title: null, sort: null, axis: { labelAngle: bars.length > 4 ? -30 : 0, labelLimit: 240 } } as const;
+  const y = { field: "label", type: "nominal", title: null, sort: null, axis: { labelLimit: 360 } } as const;
   return renderVegaLiteSvg({
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: title ?? `${measure} (mean, 95% CI over queries)`,
-    width: Math.max(160, 70 * bars.length),
-    height: 220,
+    width: 360,
+    height: { step: 26 },
     data: { values },
     layer: [
       {
         mark: { type: "bar", color: "#4c78a8" },
-        encoding: { x, y: { field: "mean", type: "quantitative", title: measure }, tooltip: [{ field: "mean", format: ".4f" }] },
+        encoding: { y, x: { field: "mean", type: "quantitative", title: measure }, tooltip: [{ field: "mean", format: ".4f" }] },
       },
       {
         mark: { type: "rule", color: "#222", strokeWidth: 1.5 },
-        encoding: { x, y: { field: "low", type: "quantitative" }, y2: { field: "high" } },
+        encoding: { y, x: { field: "low", type: "quantitative" }, x2: { field: "high" } },
       },
     ],
   } as TopLevelSpec);

@@ -76,6 +76,7 @@ export async function runSweep(sweep: SweepDefinition, options: SweepOptions = {
   const cache = new StageCache(resolve(options.cacheDir ?? join(runsDir, ".cache")));
   const specs = expandSweep(sweep);
   const concurrency = options.concurrency ?? sweep.concurrency;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`sweep ${sweep.name}: concurrency must be an integer >= 1, got ${concurrency}`);
   const log = (line: string) => {
     if (!options.quiet) process.stderr.write(`[sweep ${sweep.name}] ${line}\n`);
   };

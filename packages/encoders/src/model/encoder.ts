@@ -70,7 +70,10 @@ export class BertEncoder implements ParameterizedModel {
     return tf.tidy(() => pool(this.config.pooling, this.run(inputs, ctx), inputs.attentionMask));
   }
 
-  /** Embeddings then layers [from, to) (defaults: all); for split models (MICE). */
+  /**
+   * Embeddings then layers [from, to) (defaults: all) -> token states; for heads and split
+   * models (MICE). Unlike `forward`, not wrapped in `tf.tidy`: call it inside one.
+   */
   run(inputs: EncoderInputs, ctx: RunContext, from = 0, to = this.layers.length): tf.Tensor3D {
     checkInputs(inputs);
     const bias = attentionBias(inputs.attentionMask);

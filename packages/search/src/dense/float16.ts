@@ -6,15 +6,15 @@
  */
 
 const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
+const i32 = new Int32Array(f32.buffer);
 
 /** The binary16 bit pattern nearest to `value` (rounded to float32 first, then to half, ties to even). */
 export function float32ToFloat16Bits(value: number): number {
   f32[0] = value;
-  return float32BitsToFloat16Bits(u32[0]!);
+  return float32BitsToFloat16Bits(i32[0]!);
 }
 
-/** The binary16 bit pattern nearest to the float32 with bit pattern `x` (ties to even). */
+/** The binary16 bit pattern nearest to the float32 whose bits (as an int32) are `x` (ties to even). */
 function float32BitsToFloat16Bits(x: number): number {
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
@@ -66,7 +66,7 @@ function halfTable(): Float32Array {
 /** Converts float32 values to binary16 bit patterns (round to nearest even). */
 export function toFloat16(values: Float32Array, out: Uint16Array = new Uint16Array(values.length)): Uint16Array {
   if (out.length < values.length) throw new RangeError(`toFloat16: out has ${out.length} slots, need ${values.length}`);
-  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const bits = new Int32Array(values.buffer, values.byteOffset, values.length); // Int32: stays a small integer in V8
   for (let i = 0; i < bits.length; i++) out[i] = float32BitsToFloat16Bits(bits[i]!);
   return out;
 }

@@ -150,7 +150,16 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
           const seed = deriveSeed(opts.seed, step, micro);
           let rng: (() => number) | undefined;
           const ctx: StepContext = { step, microBatch: micro, epoch, batchIndex, seed, random: () => (rng ??= mulberry32(seed))() };
-          const { value, grads } = tf.variableGrads(() => opts.lossFn(batch, ctx), variables);
+          let taped: { value: tf.Scalar; grads: tf.NamedTensorMap };
+          try {
+            taped = tf.tidy(() => tf.variableGrads(() => opts.lossFn(batch, ctx), variables));
+          } catch (err) {
+            if (/Cannot find a connection between any variable/.test((err as Error).message)) {
+              throw new Error(`train: the loss at step ${step + 1} (epoch ${epoch}, batch ${batchIndex}) does not depend on any parameter of the groups`);
+            }
+            throw err;
+          }
+          const { value, grads } = taped;
           const loss = value.dataSync()[0] as number;
           value.dispose();
           const named: Record<string, tf.Tensor> = {};

@@ -1,0 +1,39 @@
+/** `i3 sweep <config>`: runs every run of a sweep and writes the sweep report. */
+import { loadSweepFile } from "../config/load.js";
+import { runSweep } from "../sweep/run-sweep.js";
+import { markerLegend, resultsTable } from "../report/page.js";
+import { configArgument } from "./run-command.js";
+
+/** Flags of `i3 sweep`. */
+export interface SweepCommandOptions {
+  config?: string;
+  resume?: boolean;
+  concurrency?: number;
+  runsDir?: string;
+  cacheDir?: string;
+  datasetsDir?: string;
+}
+
+/** Runs `i3 sweep`; exits with code 1 when some run failed (the others are still reported). */
+export async function sweepCommand(file: string | undefined, options: SweepCommandOptions): Promise<void> {
+  const sweep = await loadSweepFile(configArgument(file, options, "sweep"));
+  const result = await runSweep(sweep, {
+    ...(options.runsDir ? { runsDir: options.runsDir } : {}),
+    ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+    ...(options.datasetsDir ? { datasetsDir: options.datasetsDir } : {}),
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    resume: options.resume ?? false,
+  });
+  const failed = result.runs.filter((r) => r.status === "failed");
+  const rows = result.metrics.rows
+    .filter((r) => r.role !== "failed")
+    .map((r) => ({ labels: { run: r.run, system: r.role === "compared" ? r.system : `${r.system} (${r.role})` }, values: r.aggregate, markers: r.markers }));
+  const legend = result.metrics.baseline
+    ? markerLegend(`${result.metrics.baseline.run} / ${result.metrics.baseline.system}`, result.metrics.significance.alpha, result.metrics.significance.tests)
+    : "no baseline run succeeded: no significance tests";
+  process.stdout.write(`${result.sweepDir}\n\n${resultsTable(rows, result.metrics.measures).toMarkdown()}\n\n${legend}.\n`);
+  if (failed.length > 0) {
+    process.stderr.write(`i3 sweep: ${failed.length} of ${result.runs.length} runs failed:\n${failed.map((f) => `  ${f.name}: ${f.error}`).join("\n")}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -19,6 +19,7 @@ import { fastKernelRouting } from "../packages/encoders/src/kernels/fastBatchMat
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes("--quick");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+const sections = (process.argv.find((a) => a.startsWith("--sections="))?.slice("--sections=".length) ?? "matmul,embedding,ops").split(",");
 
 interface MatMulCase {
   group: string;
@@ -93,7 +94,7 @@ function rate(flop: number, samples: number[]): { median: number; best: number }
 function samples(c: MatMulCase): number[] {
   const a = tf.randomNormal(c.a);
   const b = tf.randomNormal(c.b);
-  const s = timeIt(() => tf.matMul(a, b, c.transposeA, c.transposeB).dispose(), quick ? 3 : 5, quick ? 0.1 : 0.25);
+  const s = timeIt(() => tf.matMul(a, b, c.transposeA, c.transposeB).dispose(), 3, quick ? 0.1 : 0.2);
   a.dispose();
   b.dispose();
   return s;
@@ -115,6 +116,71 @@ function compare(c: MatMulCase, rounds: number, fastSetup: () => void = () => un
   return { stock, fast };
 }
 
+/** erf-GELU, as BERT uses it. */
+function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+}
+
+/** Layer normalisation over the last axis, from primitive ops. */
+function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+  const mean = tf.mean(x, -1, true);
+  const centered = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centered), -1, true);
+  return tf.add(tf.mul(tf.mul(centered, tf.rsqrt(tf.add(variance, 1e-12))), gamma), beta);
+}
+
+/**
+ * The non-matMul ops of a BERT layer (small config, seq 128, batch 32) on wasm: forward and
+ * forward+backward milliseconds, next to the time the layer's matMuls need at the 2-D peak.
+ */
+function benchOps(rounds: number, peak: number) {
+  installFastKernels();
+  const [B, S, H, F, heads] = [32, 128, 256, 1024, 4];
+  const T = B * S;
+  const d = H / heads;
+  const matmulFlopFwd = 2 * T * (4 * H * H + 2 * H * F) + 4 * B * heads * S * S * d;
+  const x = tf.randomNormal([T, H]);
+  const xf = tf.randomNormal([T, F]);
+  const scores = tf.randomNormal([B * heads, S, S]);
+  const bias = tf.randomNormal([F]);
+  const gamma = tf.randomNormal([H]);
+  const beta = tf.randomNormal([H]);
+  const x4 = tf.randomNormal([B, S, heads, d]);
+  const ops: [string, tf.Tensor, (t: tf.Tensor) => tf.Tensor][] = [
+    [`softmax [${B * heads},${S},${S}]`, scores, (t) => tf.softmax(t)],
+    [`scale by 1/sqrt(d) [${B * heads},${S},${S}]`, scores, (t) => tf.mul(t, 1 / Math.sqrt(d))],
+    [`layerNorm (primitives) [${T},${H}]`, x, (t) => layerNorm(t, gamma, beta)],
+    [`GELU erf [${T},${F}]`, xf, gelu],
+    [`GELU tanh approx [${T},${F}]`, xf, (t) => tf.mul(tf.mul(t, 0.5), tf.add(1, tf.tanh(tf.mul(tf.add(t, tf.mul(tf.pow(t, 3), 0.044715)), Math.sqrt(2 / Math.PI)))))],
+    [`bias add broadcast [${T},${F}]+[${F}]`, xf, (t) => tf.add(t, bias)],
+    [`residual add [${T},${H}]`, x, (t) => tf.add(t, x)],
+    [`head split transpose [${B},${S},${heads},${d}] -> [${B},${heads},${S},${d}]`, x4, (t) => tf.transpose(t, [0, 2, 1, 3])],
+  ];
+  const out = [];
+  for (const [name, input, f] of ops) {
+    const w = tf.tidy(() => tf.randomNormal(f(input).shape));
+    const fwd: number[] = [];
+    const both: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      fwd.push(...timeIt(() => tf.tidy(() => f(input)).dispose(), 3, 0.1));
+      both.push(...timeIt(() => {
+        const g = tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t), w)))(input));
+        g.dataSync();
+        g.dispose();
+      }, 3, 0.1));
+    }
+    w.dispose();
+    const row = { op: name, forwardMs: +(median(fwd) * 1e3).toFixed(2), forwardBackwardMs: +(median(both) * 1e3).toFixed(2) };
+    out.push(row);
+    console.log(`op ${name.padEnd(60)} fwd ${row.forwardMs.toFixed(2).padStart(8)} ms  fwd+bwd ${row.forwardBackwardMs.toFixed(2).padStart(8)} ms`);
+  }
+  const layerMatmulMs = +((3 * matmulFlopFwd) / (peak * 1e9) * 1e3).toFixed(1);
+  console.log(`layer matMuls fwd+bwd at the 2-D peak: ${layerMatmulMs} ms (${((3 * matmulFlopFwd) / 1e9).toFixed(1)} GFLOP)`);
+  for (const t of [x, xf, scores, bias, gamma, beta, x4]) t.dispose();
+  uninstallFastKernels();
+  return { shapes: { B, S, H, F, heads }, layerMatmulFwdBwdGflop: +((3 * matmulFlopFwd) / 1e9).toFixed(2), layerMatmulMsAtPeak: layerMatmulMs, ops: out };
+}
+
 /** Forward + table-gradient time of the embedding lookup: scatterND vs one-hot matMul gradient. */
 function benchEmbedding(rounds: number) {
   installFastKernels();
@@ -125,17 +191,23 @@ function benchEmbedding(rounds: number) {
     const table = tf.randomNormal([V, D]) as tf.Tensor2D;
     const ids = tf.randomUniform([32, 128], 0, V, "int32");
     const dy = tf.randomNormal([32, 128, D]);
-    const step = (lookup: typeof embeddingLookup) => () =>
-      tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(lookup(t as tf.Tensor2D, ids), dy)))(table).dataSync());
+    // The typed array is read outside tidy: tidy walks a returned container key by key.
+    const step = (lookup: typeof embeddingLookup) => () => {
+      const g = tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(lookup(t as tf.Tensor2D, ids), dy)))(table));
+      g.dataSync();
+      g.dispose();
+    };
+    const forward: number[] = [];
     const scatter: number[] = [];
     const oneHot: number[] = [];
     for (let r = 0; r < rounds; r++) {
+      forward.push(...timeIt(() => tf.tidy(() => embeddingLookup(table, ids)).dispose(), 3, 0.1));
       scatter.push(...timeIt(step(embeddingLookup), 3, 0.1));
       if (V * n <= 8000 * n) oneHot.push(...timeIt(step(embeddingLookupOneHot), 3, 0.1));
     }
-    const row = { V, n, D, scatterNdMs: +(median(scatter) * 1e3).toFixed(2), oneHotMatMulMs: oneHot.length > 0 ? +(median(oneHot) * 1e3).toFixed(2) : null };
+    const row = { V, n, D, forwardMs: +(median(forward) * 1e3).toFixed(2), scatterNdMs: +(median(scatter) * 1e3).toFixed(2), oneHotMatMulMs: oneHot.length > 0 ? +(median(oneHot) * 1e3).toFixed(2) : null };
     out.push(row);
-    console.log(`embedding V=${V} n=${n} D=${D}: scatterND ${row.scatterNdMs} ms, one-hot ${row.oneHotMatMulMs ?? "skipped (V x n one-hot too large)"} ms (forward + grad, median)`);
+    console.log(`embedding V=${V} n=${n} D=${D}: forward ${row.forwardMs} ms; scatterND ${row.scatterNdMs} ms, one-hot ${row.oneHotMatMulMs ?? "skipped (V x n one-hot too large)"} ms (forward + grad, median)`);
     table.dispose();
     ids.dispose();
     dy.dispose();
@@ -153,11 +225,12 @@ async function main(): Promise<void> {
 
   const cases = [...layerCases("small seq128 batch32", 32, 128, 256, 4), ...layerCases("small seq32 batch32", 32, 32, 256, 4)];
   if (!quick) cases.push(...layerCases("base seq128 batch8", 8, 128, 768, 12));
+  if (!sections.includes("matmul")) cases.length = 0;
   const selected = only ? cases.filter((c) => c.name.includes(only) || c.group.includes(only)) : cases;
 
   const peakShapes: [number, number, number][] = [[4096, 256, 1024], [1024, 768, 3072], [2048, 512, 512]];
   uninstallFastKernels();
-  const rounds = quick ? 2 : 3;
+  const rounds = 2;
   const peakPerShape = peakShapes.map(([m, k, n]) => {
     const c = mm("peak", "", [m, k], [k, n]);
     const all: number[] = [];
@@ -197,7 +270,8 @@ async function main(): Promise<void> {
   }
   fastKernelRouting.foldSharedRhs = true;
 
-  const embedding = benchEmbedding(rounds);
+  const embedding = sections.includes("embedding") ? benchEmbedding(rounds) : [];
+  const ops = sections.includes("ops") ? benchOps(rounds, peak) : null;
 
   const result = {
     bench: "kernels",
@@ -212,6 +286,7 @@ async function main(): Promise<void> {
     rows,
     routing,
     embedding,
+    ops,
   };
   const outDir = join(here, "out");
   mkdirSync(outDir, { recursive: true });

@@ -1,5 +1,11 @@
 /**
  * @i3/encoders: transformer encoders on TensorFlow.js.
- * Backend selection and the shared `tf` import point live in `./backend/`.
+ * - `backend/`: backend selection (`initBackend({ device })`) and the shared `tf` import point;
+ * - `kernels/`: fast wasm kernels (batched matMul, transposed operands, embedding lookup);
+ * - `model/`: BERT-style encoder, reusable transformer blocks, dual-encoder, cross-encoder;
+ * - `checkpoint/`: Hugging Face checkpoints (`config.json` + `model.safetensors`).
  */
 export * from "./backend/index.js";
+export * from "./kernels/index.js";
+export * from "./model/index.js";
+export * from "./checkpoint/index.js";

@@ -211,7 +211,7 @@ describe("installFastKernels", () => {
     expect(status.installed).toBe(false);
     expect(logged[0]).toMatch(/not "wasm"/);
     await tf.setBackend("wasm");
-    expect(installFastKernels().kernels).toEqual(["BatchMatMul", "_FusedMatMul"]);
+    expect(installFastKernels().kernels).toEqual(["BatchMatMul", "_FusedMatMul", "GatherV2", "ScatterNd"]);
   });
 
   it("frees its scratch and intermediate tensors (no wasm heap growth over repeated calls)", async () => {

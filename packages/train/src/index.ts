@@ -18,6 +18,7 @@ export {
   saveCheckpoint,
   loadCheckpoint,
   restoreCheckpoint,
+  applyCheckpoint,
   listCheckpoints,
   latestCheckpoint,
   pruneCheckpoints,
@@ -25,7 +26,6 @@ export {
   RNG_SCHEME,
 } from "./checkpoint/checkpoint.js";
 export type { CheckpointManifest, LoadedCheckpoint, SaveCheckpointOptions, TrainPosition } from "./checkpoint/checkpoint.js";
-export type { TensorEntry } from "./checkpoint/tensorFile.js";
 export { JsonlLog, readJsonl } from "./log/jsonlLog.js";
 export { createProgress } from "./progress/progress.js";
 export type { ProgressMode, ProgressReporter, ProgressState } from "./progress/progress.js";

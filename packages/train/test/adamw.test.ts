@@ -126,6 +126,9 @@ describe("AdamW", () => {
     expect(() => new AdamW([{ name: "g", params: {}, lr: 1 }])).toThrow(/has no parameters/);
     expect(() => new AdamW([{ name: "a", params: { p }, lr: 1 }, { name: "b", params: { x: p }, lr: 1 }])).toThrow(/also parameter "p"/);
     expect(() => new AdamW([{ name: "a", params: { p }, lr: 1 }, { name: "a", params: {}, lr: 1 }])).toThrow(/duplicate parameter group name "a"/);
+    const frozen = tf.variable(tf.zeros([1]), false);
+    expect(() => new AdamW([{ name: "g", params: { frozen }, lr: 1 }])).toThrow(/"frozen" is a non-trainable tf.Variable/);
+    frozen.dispose();
     const opt = new AdamW([{ name: "g", params: { p }, lr: 1 }]);
     const bad = tf.tensor1d([1, 2, 3]);
     expect(() => opt.step({ p: bad })).toThrow(/shape \[3\], parameter has \[2\]/);

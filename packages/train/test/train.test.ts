@@ -57,7 +57,10 @@ describe("train", () => {
       ],
       lossFn: (b, ctx) => {
         seen.push(ctx);
-        return model.lossFn(b, ctx);
+        ctx.report("size", b.length);
+        const loss = model.lossFn(b, ctx);
+        ctx.report("twice", tf.mul(loss, 2));
+        return loss;
       },
       batches: batchesOf(data, 4, 2), // 6 batches
       maxSteps: 3,
@@ -65,7 +68,11 @@ describe("train", () => {
       schedule: (s) => [0.5, 1, 0.25][s]!,
       seed: 77,
       progress: "off",
-      onStep: (r) => void lrs.push(r.lr),
+      onStep: (r) => {
+        lrs.push(r.lr);
+        expect(r.metrics!.size).toBe(4);
+        expect(r.metrics!.twice).toBeCloseTo(2 * r.loss, 5);
+      },
       backendInfo: backend.info(),
     });
     expect(seen.map((c) => [c.step, c.microBatch, c.epoch, c.batchIndex])).toEqual([
@@ -108,7 +115,7 @@ describe("train", () => {
     expect(loaded.manifest.optimizer.steps).toEqual({ "fc1.weight": 9, "fc1.bias": 9, "fc2.weight": 9, "fc2.bias": 9 });
     expect(Array.from(loaded.weights.get("fc2.bias")!.data)).toEqual(Array.from(model.params["fc2.bias"]!.dataSync()));
     const manifest = JSON.parse(readFileSync(join(result.lastCheckpoint!, "manifest.json"), "utf8"));
-    expect(manifest.weights.tensors.map((t: { name: string }) => t.name)).toEqual(["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]);
+    expect(manifest.weights).toEqual({ file: "weights.safetensors", params: ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"] });
     model.dispose();
   });
 
@@ -134,6 +141,12 @@ describe("train", () => {
     await expect(train({ ...base, groups: [{ name: "all", params: renamed, lr: 0.01 }], maxSteps: 3, resume: true })).rejects.toThrow(/missing: extra; unexpected: fc1.bias, fc2.weight, fc2.bias/);
     const wrongShape = tf.variable(tf.zeros([3, 3]));
     await expect(train({ ...base, groups: [{ name: "all", params: { ...model.params, "fc2.weight": wrongShape }, lr: 0.01 }], maxSteps: 3, resume: true })).rejects.toThrow(/"fc2.weight" has shape \[8, 3\], the model has \[3, 3\]/);
+    // an explicit checkpoint path, and a sparser log
+    const logFile = join(dir, "explicit.jsonl");
+    const r2 = await train({ ...base, checkpointDir: undefined, maxSteps: 3, resume: { from: join(ckpt, "step-00000002") }, logFile, logEvery: 2 });
+    expect(r2.resumedFrom).toBe(join(ckpt, "step-00000002"));
+    expect(r2.history.map((h) => h.step)).toEqual([3]);
+    expect(readJsonl(logFile).map((l) => [l.event, l.step])).toEqual([["resume", 2], ["step", 3], ["end", 3]]); // step 3 = maxSteps is always logged
     // a batches function that is not deterministic is caught on resume
     await expect(train({ ...base, batches: (e) => (e === 0 ? [] : batchesOf(data, 8, 1)(e)), maxSteps: 3, resume: true })).rejects.toThrow(/yielded only 0 batches, but the checkpoint had consumed 2/);
     tf.dispose(wrongShape);

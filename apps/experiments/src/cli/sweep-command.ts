@@ -1,7 +1,7 @@
 /** `i3 sweep <config>`: runs every run of a sweep and writes the sweep report. */
 import { loadSweepFile } from "../config/load.js";
 import { runSweep } from "../sweep/run-sweep.js";
-import { markerLegend, resultsTable } from "../report/page.js";
+import { alignRight, markerLegend, resultsTable } from "../report/page.js";
 import { configArgument } from "./run-command.js";
 
 /** Flags of `i3 sweep`. */
@@ -31,7 +31,7 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   const legend = result.metrics.baseline
     ? markerLegend(`${result.metrics.baseline.run} / ${result.metrics.baseline.system}`, result.metrics.significance.alpha, result.metrics.significance.tests)
     : "no baseline run succeeded: no significance tests";
-  process.stdout.write(`${result.sweepDir}\n\n${resultsTable(rows, result.metrics.measures).toMarkdown()}\n\n${legend}.\n`);
+  process.stdout.write(`${result.sweepDir}\n\n${resultsTable(rows, result.metrics.measures).toMarkdown(alignRight(result.metrics.measures))}\n\n${legend}.\n`);
   if (failed.length > 0) {
     process.stderr.write(`i3 sweep: ${failed.length} of ${result.runs.length} runs failed:\n${failed.map((f) => `  ${f.name}: ${f.error}`).join("\n")}\n`);
     process.exitCode = 1;

@@ -26,6 +26,11 @@ export function resultsTable(rows: readonly ResultRow[], measures: readonly stri
   );
 }
 
+/** arquero format options that right-align the given (numeric) columns. */
+export function alignRight(columns: readonly string[]): { align: Record<string, "r"> } {
+  return { align: Object.fromEntries(columns.map((c) => [c, "r" as const])) };
+}
+
 /** The legend of the significance markers. */
 export function markerLegend(baseline: string, alpha: number, tests: readonly string[]): string {
   const names: Record<string, string> = { t: "paired t-test", randomization: "randomization test" };

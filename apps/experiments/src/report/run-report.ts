@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "@i3/data";
 import { barChartSvg, lossChartSvg, type LossPoint } from "./charts.js";
-import { escapeHtml, htmlPage, markdownPage, markerLegend, readLossPoints, resultsTable, type ReportSection, type ResultRow } from "./page.js";
+import { alignRight, escapeHtml, htmlPage, markdownPage, markerLegend, readLossPoints, resultsTable, type ReportSection, type ResultRow } from "./page.js";
 import type { RunMetrics } from "./run-metrics.js";
 import { markersOf } from "./significance.js";
 
@@ -48,8 +48,8 @@ export async function runReportSections(metrics: RunMetrics, runDir: string): Pr
     const pTable = pRows.length > 0 ? from(pRows) : undefined;
     sections.push({
       title: `Results: ${split.split} (${key})`,
-      markdown: `${table.toMarkdown()}\n\n${legend}.\n\n${pTable ? `p-values:\n\n${pTable.toMarkdown()}\n\n` : ""}Bar chart of ${metrics.mainMeasure} with 95% confidence intervals: report.html.\n`,
-      html: `${table.toHTML()}\n<p class="note">${escapeHtml(legend)}.</p>\n<div class="chart">${chart}</div>\n${pTable ? `<h3>p-values</h3>\n${pTable.toHTML()}` : ""}`,
+      markdown: `${table.toMarkdown(alignRight(metrics.measures))}\n\n${legend}.\n\n${pTable ? `p-values:\n\n${pTable.toMarkdown()}\n\n` : ""}Bar chart of ${metrics.mainMeasure} with 95% confidence intervals: report.html.\n`,
+      html: `${table.toHTML(alignRight(metrics.measures))}\n<p class="note">${escapeHtml(legend)}.</p>\n<div class="chart">${chart}</div>\n${pTable ? `<h3>p-values</h3>\n${pTable.toHTML()}` : ""}`,
     });
   }
   const curves: LossPoint[] = [];

@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "@i3/data";
 import { barChartSvg } from "./charts.js";
-import { escapeHtml, htmlPage, markdownPage, markerLegend, resultsTable, type ReportSection } from "./page.js";
+import { alignRight, escapeHtml, htmlPage, markdownPage, markerLegend, resultsTable, type ReportSection } from "./page.js";
 import type { SweepMetrics } from "./sweep-metrics.js";
 
 /** Reads `<sweepDir>/metrics.json` of a sweep. */
@@ -36,8 +36,8 @@ export async function sweepReportSections(metrics: SweepMetrics): Promise<Report
   const chart = chartRows.length > 0 ? await barChartSvg(chartRows.map((r) => ({ label: r.label, ...r.ci! })), metrics.mainMeasure) : "";
   sections.push({
     title: `Results (${metrics.splitKey} split)`,
-    markdown: `${ok.length > 0 ? table.toMarkdown() : "No run succeeded."}\n\n${legend}.\n`,
-    html: `${ok.length > 0 ? table.toHTML() : "<p>No run succeeded.</p>"}\n<p class="note">${escapeHtml(legend)}.</p>\n<div class="chart">${chart}</div>`,
+    markdown: `${ok.length > 0 ? table.toMarkdown(alignRight(metrics.measures)) : "No run succeeded."}\n\n${legend}.\n`,
+    html: `${ok.length > 0 ? table.toHTML(alignRight(metrics.measures)) : "<p>No run succeeded.</p>"}\n<p class="note">${escapeHtml(legend)}.</p>\n<div class="chart">${chart}</div>`,
   });
   if (failed.length > 0) {
     const t = from(failed.map((r) => ({ run: r.run, changes: r.changes, error: r.error ?? "" })));

@@ -78,9 +78,9 @@ export interface NeuralStages {
 /** The package expected to export `experimentStages: NeuralStages`. */
 export const NEURAL_PACKAGE = "@i3/train";
 
-/** Loads the neural stages from `@i3/train`, or throws a clear "not available yet" error. */
-export async function loadNeuralStages(): Promise<NeuralStages> {
-  const specifier: string = NEURAL_PACKAGE; // a variable: the package may not exist yet
+/** Loads the neural stages from `@i3/train` (or `specifier`), or throws a clear "not available yet" error. */
+export async function loadNeuralStages(specifier: string = NEURAL_PACKAGE): Promise<NeuralStages> {
+  // A variable specifier: the package may not exist yet, so TypeScript must not resolve it.
   let module: { experimentStages?: NeuralStages };
   try {
     module = (await import(specifier)) as { experimentStages?: NeuralStages };
@@ -88,13 +88,13 @@ export async function loadNeuralStages(): Promise<NeuralStages> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
       throw new NotAvailableError(
-        `not available yet: needs ${NEURAL_PACKAGE} (training, encoding and dense retrieval); see apps/experiments/docs/runner.md, "Neural stages"`,
+        `not available yet: needs ${specifier} (training, encoding and dense retrieval); see apps/experiments/docs/runner.md, "Neural stages"`,
       );
     }
     throw error;
   }
   if (!module.experimentStages) {
-    throw new NotAvailableError(`not available yet: ${NEURAL_PACKAGE} does not export experimentStages (see apps/experiments/docs/runner.md)`);
+    throw new NotAvailableError(`not available yet: ${specifier} does not export experimentStages (see apps/experiments/docs/runner.md)`);
   }
   return module.experimentStages;
 }

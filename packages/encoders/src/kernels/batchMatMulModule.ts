@@ -1,5 +1,6 @@
 /**
- * Instantiates the AssemblyScript batched-matMul kernel (`wasm/batchMatMul.as`) on the tfjs
+ * Instantiates the AssemblyScript kernels (`wasm/batchMatMul.as`: batched matMul, row gather and
+ * scatter-add) on the tfjs
  * wasm backend's own memory, so it reads operands and writes results in place.
  */
 import { batchMatMulWasmBase64 } from "./wasm/batchMatMulWasm.js";
@@ -13,6 +14,8 @@ export interface BatchMatMulExports {
     b: number, bBatch: number, rsB: number, csB: number,
     c: number, batch: number, M: number, N: number, K: number, scratch: number,
   ): void;
+  gatherRows(table: number, ids: number, n: number, D: number, V: number, out: number): number;
+  scatterAddRows(upd: number, ids: number, n: number, D: number, V: number, out: number): number;
 }
 
 let compiled: object | undefined;

@@ -1,9 +1,11 @@
 /**
- * `installFastKernels()`: swaps the wasm backend's BatchMatMul and _FusedMatMul kernels for
- * the fast ones (see fastBatchMatMul.ts) through tfjs's kernel registry; reversible.
+ * `installFastKernels()`: swaps the wasm backend's BatchMatMul, _FusedMatMul, GatherV2 and
+ * ScatterNd kernels for the fast ones (fastBatchMatMul.ts, fastGather.ts) through tfjs's kernel
+ * registry; reversible.
  */
-import { BatchMatMul, _FusedMatMul, Transpose, getBackend, getKernel, registerKernel, unregisterKernel, type KernelConfig } from "@tensorflow/tfjs-core";
+import { BatchMatMul, GatherV2, ScatterNd, _FusedMatMul, Transpose, getBackend, getKernel, registerKernel, unregisterKernel, type KernelConfig } from "@tensorflow/tfjs-core";
 import { makeFastBatchMatMul, makeFastFusedMatMul, type StockKernels } from "./fastBatchMatMul.js";
+import { makeFastGather, makeFastScatterNd } from "./fastGather.js";
 
 const BACKEND = "wasm";
 
@@ -22,7 +24,9 @@ export interface InstallFastKernelsOptions {
   log?: (message: string) => void;
 }
 
+/** The stock kernels replaced by the current install (to restore them). */
 let stock: StockKernels | undefined;
+let stockOthers: KernelConfig[] = [];
 
 /** console.warn, reached through globalThis (the toolkit's lib settings do not type it). */
 function warn(message: string): void {
@@ -38,7 +42,8 @@ function replace(config: KernelConfig): void {
 /**
  * Overrides the wasm backend's `BatchMatMul` (batched products in an own SIMD kernel, transposed
  * 2-D operands physically transposed onto the fast path) and `_FusedMatMul` (physical
- * transposes). Idempotent. Only acts when the active backend is "wasm"; elsewhere it is a
+ * transposes), `GatherV2` / `ScatterNd` (row gather and scatter-add, the embedding lookup and its
+ * gradient). Idempotent. Only acts when the active backend is "wasm"; elsewhere it is a
  * no-op that logs why. Call after `tf.setBackend("wasm")` has resolved.
  */
 export function installFastKernels(options: InstallFastKernelsOptions = {}): FastKernelsStatus {
@@ -63,6 +68,13 @@ export function installFastKernels(options: InstallFastKernelsOptions = {}): Fas
   if (fused !== undefined) {
     replace({ kernelName: _FusedMatMul, backendName: BACKEND, setupFunc: fused.setupFunc, kernelFunc: makeFastFusedMatMul(s, fused) });
   }
+  stockOthers = [];
+  for (const [name, make] of [[GatherV2, makeFastGather], [ScatterNd, makeFastScatterNd]] as const) {
+    const k = getKernel(name, BACKEND);
+    if (k === undefined) continue;
+    replace({ kernelName: name, backendName: BACKEND, setupFunc: k.setupFunc, kernelFunc: make(k) });
+    stockOthers.push(k);
+  }
   stock = s;
   return { installed: true, kernels: installedNames() };
 }
@@ -72,6 +84,8 @@ export function uninstallFastKernels(): void {
   if (stock === undefined) return;
   replace(stock.batchMatMul);
   if (stock.fusedMatMul !== undefined) replace(stock.fusedMatMul);
+  for (const k of stockOthers) replace(k);
+  stockOthers = [];
   stock = undefined;
 }
 
@@ -81,5 +95,6 @@ export function fastKernelsInstalled(): boolean {
 }
 
 function installedNames(): string[] {
-  return stock === undefined ? [] : stock.fusedMatMul !== undefined ? [BatchMatMul, _FusedMatMul] : [BatchMatMul];
+  if (stock === undefined) return [];
+  return [BatchMatMul, ...(stock.fusedMatMul !== undefined ? [_FusedMatMul] : []), ...stockOthers.map((k) => k.kernelName)];
 }

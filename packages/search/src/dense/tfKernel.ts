@@ -27,11 +27,20 @@ interface TfMatMul {
   matMul(a: TfTensorLike, b: TfTensorLike): TfTensorLike;
 }
 
-/** `[dim, count]` transpose of rows `start .. start+count-1` of a row-major `[*, dim]` matrix. */
+/** Rows per tile of {@link transposeRows}: each output row then gets 32 consecutive floats per pass. */
+const TILE = 32;
+
+/**
+ * `[dim, count]` transpose of rows `start .. start+count-1` of a row-major `[*, dim]` matrix,
+ * tiled by 32 rows so both reads and writes stay within a few cache lines.
+ */
 export function transposeRows(matrix: Float32Array, start: number, count: number, dim: number, out: Float32Array): Float32Array {
-  for (let r = 0; r < count; r++) {
-    const src = (start + r) * dim;
-    for (let d = 0; d < dim; d++) out[d * count + r] = matrix[src + d]!;
+  for (let r0 = 0; r0 < count; r0 += TILE) {
+    const r1 = Math.min(r0 + TILE, count);
+    for (let d = 0; d < dim; d++) {
+      const o = d * count;
+      for (let r = r0; r < r1; r++) out[o + r] = matrix[(start + r) * dim + d]!;
+    }
   }
   return out;
 }

@@ -3,20 +3,22 @@
  * directory, then `rename`), the last K kept.
  *
  *   <checkpointDir>/step-00000100/
- *     manifest.json    position (step, epoch, next batch), scheduler step, RNG seed, groups,
- *                      tensor indexes, optimizer step counts, backend, time
- *     weights.f32      every parameter, raw little-endian float32, in group order
- *     optimizer.f32    AdamW moments: m/<param> then v/<param> for each parameter
+ *     manifest.json           position (step, epoch, next batch), scheduler step, RNG seed,
+ *                             groups, AdamW step counts, backend, time
+ *     weights.safetensors     every parameter (F32) under its name
+ *     optimizer.safetensors   AdamW moments: `m/<param>` and `v/<param>` (F32)
+ *
+ * The safetensors files are written and read with `@i3/encoders`' safetensors codec
+ * (huggingface/safetensors format); float32 values round-trip bit for bit.
  *
  * A `step-*` directory exists only once complete, so the latest one is always loadable.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { tf } from "@i3/encoders";
+import { parseSafetensors, serializeSafetensors, tf, toFloat32 } from "@i3/encoders";
+import type { Float32Entry } from "@i3/encoders";
 import type { AdamW, AdamWState } from "../optim/adamw.js";
 import { commitDirAtomic, tempSibling, writeFileSynced } from "../io/atomic.js";
-import { decodeFloat32Tensors, encodeFloat32Tensors } from "./tensorFile.js";
-import type { TensorEntry } from "./tensorFile.js";
 
 /** Where the run stands after a step: the next batch to read is (epoch, batchIndex). */
 export interface TrainPosition {
@@ -40,8 +42,10 @@ export interface CheckpointManifest {
   /** RNG state: training randomness is a pure function of (seed, step, micro-batch). */
   readonly rng: { readonly seed: number; readonly scheme: string };
   readonly groups: readonly { name: string; lr: number; weightDecay: number; betas: readonly [number, number]; eps: number; params: string[] }[];
-  readonly weights: { readonly file: string; readonly tensors: readonly TensorEntry[] };
-  readonly optimizer: { readonly kind: "adamw"; readonly file: string; readonly steps: Readonly<Record<string, number>>; readonly tensors: readonly TensorEntry[] };
+  /** The weights file and its parameter names (in group order). */
+  readonly weights: { readonly file: string; readonly params: readonly string[] };
+  /** The moments file (`m/<param>`, `v/<param>`) and AdamW's per-parameter step counts. */
+  readonly optimizer: { readonly kind: "adamw"; readonly file: string; readonly steps: Readonly<Record<string, number>> };
   /** `describeBackend` line of the process that wrote it. */
   readonly backend: string;
   readonly createdAt: string;
@@ -51,6 +55,25 @@ export interface CheckpointManifest {
 export const RNG_SCHEME = "deriveSeed(seed, step, microBatch): chained MurmurHash3 fmix32";
 
 const NAME = /^step-(\d{8,})$/;
+const WEIGHTS_FILE = "weights.safetensors";
+const OPTIMIZER_FILE = "optimizer.safetensors";
+
+/** Reads a safetensors file into float32 arrays (copies), naming the file in errors. */
+function readFloat32Tensors(file: string): Map<string, { shape: number[]; data: Float32Array }> {
+  const buf = readFileSync(file);
+  try {
+    // a plain Uint8Array view: its slices are copies (a Buffer's are views of a shared pool)
+    const parsed = parseSafetensors(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+    const out = new Map<string, { shape: number[]; data: Float32Array }>();
+    for (const [name, t] of parsed.tensors) {
+      if (t.dtype !== "F32") throw new Error(`tensor "${name}" is ${t.dtype}, expected F32`);
+      out.set(name, { shape: [...t.shape], data: toFloat32(t) });
+    }
+    return out;
+  } catch (err) {
+    throw new Error(`checkpoint file ${file}: ${(err as Error).message}`);
+  }
+}
 
 /** The directory name of the checkpoint of a step, e.g. `step-00000100`. */
 export function checkpointName(step: number): string {
@@ -98,14 +121,13 @@ export function saveCheckpoint(dir: string, opts: SaveCheckpointOptions): string
   mkdirSync(tmp);
   try {
     const params = optimizer.params;
-    const weights = encodeFloat32Tensors(params.map((p) => ({ name: p.name, shape: p.variable.shape, data: (p.variable.dataSync() as Float32Array).slice() })));
+    const weights = new Map<string, Float32Entry>(params.map((p) => [p.name, { shape: p.variable.shape, data: (p.variable.dataSync() as Float32Array).slice() }]));
     const state = optimizer.getState();
-    const moments = encodeFloat32Tensors(
-      params.flatMap((p) => [
-        { name: `m/${p.name}`, shape: p.variable.shape, data: state.m[p.name]! },
-        { name: `v/${p.name}`, shape: p.variable.shape, data: state.v[p.name]! },
-      ]),
-    );
+    const moments = new Map<string, Float32Entry>();
+    for (const p of params) {
+      moments.set(`m/${p.name}`, { shape: p.variable.shape, data: state.m[p.name]! });
+      moments.set(`v/${p.name}`, { shape: p.variable.shape, data: state.v[p.name]! });
+    }
     const manifest: CheckpointManifest = {
       format: "i3-train-checkpoint",
       version: 1,
@@ -113,13 +135,14 @@ export function saveCheckpoint(dir: string, opts: SaveCheckpointOptions): string
       scheduler: { step: position.step },
       rng: { seed: opts.seed, scheme: RNG_SCHEME },
       groups: optimizer.groups.map((g) => ({ name: g.name, lr: g.lr, weightDecay: g.weightDecay, betas: g.betas, eps: g.eps, params: g.params.map((p) => p.name) })),
-      weights: { file: "weights.f32", tensors: weights.index },
-      optimizer: { kind: "adamw", file: "optimizer.f32", steps: state.steps, tensors: moments.index },
+      weights: { file: WEIGHTS_FILE, params: params.map((p) => p.name) },
+      optimizer: { kind: "adamw", file: OPTIMIZER_FILE, steps: state.steps },
       backend: opts.backend,
       createdAt: new Date().toISOString(),
     };
-    writeFileSynced(join(tmp, "weights.f32"), weights.bytes);
-    writeFileSynced(join(tmp, "optimizer.f32"), moments.bytes);
+    const metadata = { format: "i3-train-checkpoint", step: String(position.step) };
+    writeFileSynced(join(tmp, WEIGHTS_FILE), serializeSafetensors(weights, metadata));
+    writeFileSynced(join(tmp, OPTIMIZER_FILE), serializeSafetensors(moments, metadata));
     writeFileSynced(join(tmp, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     commitDirAtomic(tmp, final);
   } catch (err) {
@@ -150,8 +173,13 @@ export function loadCheckpoint(path: string): LoadedCheckpoint {
   if (manifest.format !== "i3-train-checkpoint" || manifest.version !== 1) {
     throw new Error(`checkpoint ${path}: unsupported format ${String(manifest.format)} version ${String(manifest.version)} (expected i3-train-checkpoint 1)`);
   }
-  const weights = decodeFloat32Tensors(readFileSync(join(path, manifest.weights.file)), manifest.weights.tensors, `checkpoint ${path}: ${manifest.weights.file}`);
-  const moments = decodeFloat32Tensors(readFileSync(join(path, manifest.optimizer.file)), manifest.optimizer.tensors, `checkpoint ${path}: ${manifest.optimizer.file}`);
+  const pos = manifest.position as Partial<TrainPosition> | undefined;
+  const nat = (x: unknown) => Number.isInteger(x) && (x as number) >= 0;
+  if (pos === undefined || !nat(pos.step) || !nat(pos.epoch) || !nat(pos.batchIndex) || !nat(pos.examplesSeen)) {
+    throw new Error(`checkpoint ${path}: manifest.position must hold integers >= 0 step, epoch, batchIndex, examplesSeen`);
+  }
+  const weights = readFloat32Tensors(join(path, manifest.weights.file));
+  const moments = readFloat32Tensors(join(path, manifest.optimizer.file));
   const m: Record<string, Float32Array> = {};
   const v: Record<string, Float32Array> = {};
   for (const [key, t] of moments) {
@@ -171,6 +199,12 @@ export function loadCheckpoint(path: string): LoadedCheckpoint {
  */
 export function restoreCheckpoint(path: string, optimizer: AdamW): CheckpointManifest {
   const ckpt = loadCheckpoint(path);
+  applyCheckpoint(ckpt, optimizer, path);
+  return ckpt.manifest;
+}
+
+/** {@link restoreCheckpoint} for a checkpoint already read with {@link loadCheckpoint}; `path` is for messages. */
+export function applyCheckpoint(ckpt: LoadedCheckpoint, optimizer: AdamW, path = "(loaded)"): void {
   const params = optimizer.params;
   const wanted = new Set(params.map((p) => p.name));
   const extra = [...ckpt.weights.keys()].filter((n) => !wanted.has(n));
@@ -193,5 +227,4 @@ export function restoreCheckpoint(path: string, optimizer: AdamW): CheckpointMan
     const w = ckpt.weights.get(p.name)!;
     tf.tidy(() => p.variable.assign(tf.tensor(w.data, w.shape, "float32")));
   }
-  return ckpt.manifest;
 }

@@ -24,7 +24,7 @@ import { GradAccumulator } from "../grad/gradAccumulator.js";
 import { clipGradsByGlobalNorm, globalGradNorm } from "../grad/clipGradNorm.js";
 import { constantSchedule } from "../schedule/schedules.js";
 import { deriveSeed, mulberry32 } from "../rng/seeds.js";
-import { latestCheckpoint, restoreCheckpoint, saveCheckpoint } from "../checkpoint/checkpoint.js";
+import { applyCheckpoint, latestCheckpoint, loadCheckpoint, saveCheckpoint } from "../checkpoint/checkpoint.js";
 import type { TrainPosition } from "../checkpoint/checkpoint.js";
 import { JsonlLog } from "../log/jsonlLog.js";
 import { createProgress } from "../progress/progress.js";
@@ -94,11 +94,11 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
       const path = typeof opts.resume === "object" ? opts.resume.from : latestCheckpoint(opts.checkpointDir!);
       if (path === undefined && opts.resume === true) throw new Error(`train: resume requested but ${opts.checkpointDir} has no checkpoint`);
       if (path !== undefined) {
-        const manifest = restoreCheckpoint(path, optimizer);
-        if (manifest.rng.seed !== opts.seed) throw new Error(`train: checkpoint ${path} was written by a run with seed ${manifest.rng.seed}, this run has seed ${opts.seed}`);
-        pos = manifest.position;
+        const ckpt = loadCheckpoint(path);
+        if (ckpt.manifest.rng.seed !== opts.seed) throw new Error(`train: checkpoint ${path} was written by a run with seed ${ckpt.manifest.rng.seed}, this run has seed ${opts.seed}`);
+        applyCheckpoint(ckpt, optimizer, path);
+        pos = ckpt.manifest.position;
         resumedFrom = path;
-        lastCheckpoint = path;
       }
     }
     const log = opts.logFile === undefined ? undefined : new JsonlLog(opts.logFile, resumedFrom !== undefined ? { keepThroughStep: pos.step } : {});
@@ -141,6 +141,7 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
         let lossSum = 0;
         let examples: number | null = 0;
         let stepEpoch = epoch;
+        const reported = new Map<string, { sum: number; n: number }>();
         while (micro < accumulate) {
           const batch = await stream.next();
           if (batch === undefined) break;
@@ -149,7 +150,19 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
           examples = examples === null || n === undefined ? null : examples + n;
           const seed = deriveSeed(opts.seed, step, micro);
           let rng: (() => number) | undefined;
-          const ctx: StepContext = { step, microBatch: micro, epoch, batchIndex, seed, random: () => (rng ??= mulberry32(seed))() };
+          const ctx: StepContext = {
+            step,
+            microBatch: micro,
+            epoch,
+            batchIndex,
+            seed,
+            random: () => (rng ??= mulberry32(seed))(),
+            report: (name, value) => {
+              const v = typeof value === "number" ? value : (value.dataSync()[0] as number);
+              const r = reported.get(name) ?? { sum: 0, n: 0 };
+              reported.set(name, { sum: r.sum + v, n: r.n + 1 });
+            },
+          };
           let taped: { value: tf.Scalar; grads: tf.NamedTensorMap };
           try {
             taped = tf.tidy(() => tf.variableGrads(() => opts.lossFn(batch, ctx), variables));
@@ -163,7 +176,7 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
           const loss = value.dataSync()[0] as number;
           value.dispose();
           const named: Record<string, tf.Tensor> = {};
-          for (const [varName, g] of Object.entries(grads)) named[varNameToParam.get(varName)!] = g;
+          for (const [varName, g] of Object.entries(grads)) if (g != null) named[varNameToParam.get(varName)!] = g;
           if (!Number.isFinite(loss)) {
             tf.dispose(Object.values(named));
             throw new Error(`train: non-finite loss ${loss} at step ${step + 1} (epoch ${epoch}, batch ${batchIndex})`);
@@ -207,6 +220,7 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
             gradNorm,
             clipped,
             microBatches: micro,
+            ...(reported.size > 0 ? { metrics: Object.fromEntries([...reported].map(([k, r]) => [k, r.sum / r.n])) } : {}),
             examples,
             examplesPerSec: examples === null ? null : examples / seconds,
             stepsPerSec: 1 / seconds,

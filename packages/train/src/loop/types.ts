@@ -22,6 +22,12 @@ export interface StepContext {
   readonly seed: number;
   /** A PRNG (mulberry32) seeded with `seed`, created on first use. */
   random(): number;
+  /**
+   * Reports a named scalar (e.g. the separate terms of L = L_contrastive + beta * L_rec) for
+   * the step's log line: averaged over the micro-batches that report it. A tensor is read
+   * synchronously (its value, not its gradient) and not disposed.
+   */
+  report(name: string, value: number | tf.Tensor): void;
 }
 
 /** Computes a micro-batch's scalar loss from the group variables. Must be synchronous (gradients are taped). */
@@ -44,6 +50,8 @@ export interface StepRecord {
   /** Whether clipping scaled the gradients down. */
   readonly clipped: boolean;
   readonly microBatches: number;
+  /** Means of the values reported with `ctx.report` (absent when none were). */
+  readonly metrics?: Readonly<Record<string, number>>;
   /** Examples in the step (null when they cannot be counted). */
   readonly examples: number | null;
   readonly examplesPerSec: number | null;

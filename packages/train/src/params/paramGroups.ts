@@ -93,6 +93,7 @@ export function resolveGroups(specs: readonly ParamGroupSpec[], defaults: GroupD
       variables.set(p.variable, p.name);
       check(p.variable.dtype === "float32", `parameter "${p.name}" is ${p.variable.dtype}; only float32 variables can be trained`);
       check(!p.variable.isDisposed, `parameter "${p.name}" is disposed`);
+      check(p.variable.trainable, `parameter "${p.name}" is a non-trainable tf.Variable (trainable = false): tf.variableGrads would give it no gradient`);
     }
     return { name: spec.name, params, lr, weightDecay, betas: [betas[0]!, betas[1]!] as const, eps };
   });

@@ -1,4 +1,4 @@
-// AssemblyScript source of the batched matMul kernel (compiled by scripts/build-kernels.mjs,
+// AssemblyScript source of the fast kernels (batched matMul, row gather / scatter-add) (compiled by scripts/build-kernels.mjs,
 // `npm run build:kernels -w @i3/encoders`; the .as extension keeps it out of tsc's way).
 //
 // The module imports its memory: at run time it is the tfjs wasm backend's own
@@ -196,4 +196,44 @@ export function batchMatMul(
     }
     gemm(a + ((<usize>bi * <usize>aBatch) << 2), rsA, csA, scratch, c + <usize>bi * cBatchBytes, M, N, K);
   }
+}
+
+/**
+ * out[i, :] = table[ids[i], :] for i < n (rows of D floats; ids int32). Returns -1, or the
+ * position of the first id outside [0, V) (nothing is written from there on).
+ */
+export function gatherRows(table: usize, ids: usize, n: i32, D: i32, V: i32, out: usize): i32 {
+  const rowBytes = <usize>D << 2;
+  for (let i = 0; i < n; i++) {
+    const id = load<i32>(ids + (<usize>i << 2));
+    if (id < 0 || id >= V) return i;
+    memory.copy(out + <usize>i * rowBytes, table + <usize>id * rowBytes, rowBytes);
+  }
+  return -1;
+}
+
+/**
+ * out (V x D) = 0, then out[ids[i], :] += upd[i, :] for i < n (duplicates sum). Returns -1, or
+ * the position of the first id outside [0, V) (rows before it are already added).
+ */
+export function scatterAddRows(upd: usize, ids: usize, n: i32, D: i32, V: i32, out: usize): i32 {
+  const rowBytes = <usize>D << 2;
+  memory.fill(out, 0, <usize>V * rowBytes);
+  const d4 = D & ~3;
+  for (let i = 0; i < n; i++) {
+    const id = load<i32>(ids + (<usize>i << 2));
+    if (id < 0 || id >= V) return i;
+    const dst = out + <usize>id * rowBytes;
+    const src = upd + <usize>i * rowBytes;
+    let j = 0;
+    for (; j < d4; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+    }
+    for (; j < D; j++) {
+      const o = <usize>j << 2;
+      store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+    }
+  }
+  return -1;
 }

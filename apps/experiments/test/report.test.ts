@@ -1,0 +1,95 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { reportCommand } from "../src/cli/report-command.js";
+import { runExperiment } from "../src/runner/run-experiment.js";
+import { compareWithBaseline, markersOf } from "../src/report/significance.js";
+import { meanConfidenceInterval, studentTQuantile } from "../src/report/stats.js";
+import { fakeNeural, tempDir, writeTinyCollection } from "./runner-fixtures.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+
+describe("confidence intervals", () => {
+  it("inverts the t distribution (reference values from statistical tables)", () => {
+    expect(studentTQuantile(0.975, 1)).toBeCloseTo(12.706204736, 6);
+    expect(studentTQuantile(0.975, 10)).toBeCloseTo(2.228138852, 8);
+    expect(studentTQuantile(0.975, 30)).toBeCloseTo(2.042272456, 8);
+    expect(studentTQuantile(0.025, 5)).toBeCloseTo(-2.570581836, 8);
+    expect(studentTQuantile(0.975, 1e6)).toBeCloseTo(1.959966, 4);
+    expect(studentTQuantile(0.5, 3)).toBe(0);
+    expect(() => studentTQuantile(1, 3)).toThrow("p must be in (0, 1)");
+  });
+
+  it("gives mean ± t·s/√n", () => {
+    // values 1..5: mean 3, s = sqrt(2.5), t(0.975, 4) = 2.776445105
+    const ci = meanConfidenceInterval([1, 2, 3, 4, 5]);
+    const half = 2.776445105 * Math.sqrt(2.5 / 5);
+    expect(ci.mean).toBe(3);
+    expect(ci.low).toBeCloseTo(3 - half, 8);
+    expect(ci.high).toBeCloseTo(3 + half, 8);
+    expect(meanConfidenceInterval([0.5])).toEqual({ n: 1, mean: 0.5, low: 0.5, high: 0.5 });
+  });
+});
+
+describe("significance against the baseline", () => {
+  it("pairs queries by id, applies Holm across systems and marks significant differences", () => {
+    const queries = Array.from({ length: 30 }, (_, i) => `q${i}`);
+    const base = { queries, values: { m: queries.map((_, i) => (i % 5) / 10) } };
+    const better = { queries: [...queries].reverse(), values: { m: [...queries].reverse().map((_, j) => ((29 - j) % 5) / 10 + 0.2 + (j % 3) / 100) } };
+    const same = { queries, values: { m: base.values.m.map((v, i) => v + (i % 2 === 0 ? 0.01 : -0.01)) } };
+    const out = compareWithBaseline(base, new Map([["better", better], ["same", same]]), ["m"], { tests: ["t", "randomization"], alpha: 0.05, permutations: 2000, seed: 1 });
+    const b = out.find((c) => c.system === "better")!;
+    const s = out.find((c) => c.system === "same")!;
+    expect(b.n).toBe(30);
+    expect(b.meanDiff).toBeGreaterThan(0.2);
+    expect(markersOf(b)).toBe("†‡");
+    expect(markersOf(s)).toBe("");
+    // Holm with two systems: the smaller p-value is doubled.
+    expect(b.tests.t!.pHolm).toBeCloseTo(Math.min(1, 2 * b.tests.t!.pValue), 12);
+    expect(s.tests.t!.pHolm).toBeGreaterThanOrEqual(s.tests.t!.pValue);
+  });
+});
+
+describe("run report", () => {
+  it("writes report.md and a self-contained report.html that renders in headless Chromium", async (ctx) => {
+    const collection = await writeTinyCollection();
+    const result = await runExperiment(
+      { name: "tiny", dataset: `local:${collection}`, systems: ["bm25", "dual-encoder"], negatives: { toRank: 20, perQuery: 2 }, losses: { contrastive: { temperature: 0.05 } } },
+      { runsDir: await tempDir(), datasetsDir: await tempDir(), quiet: true, neural: fakeNeural() },
+    );
+    const md = await readFile(join(result.runDir, "report.md"), "utf8");
+    expect(md).toContain("|system|queries|AP|nDCG@10|RR@10|R@100|R@1000|P@10|");
+    expect(md).toMatch(/\|bm25 \(baseline\)\|12\|/);
+    expect(md).toMatch(/\|dual-encoder\|12\|[^\n]*†‡/);
+    const html = await readFile(join(result.runDir, "report.html"), "utf8");
+    expect(html).not.toMatch(/<script|<link|src="http/); // self-contained
+    expect(html.match(/<svg/g)).toHaveLength(2); // bar chart + loss curve
+
+    // `i3 report` re-renders the same files from metrics.json.
+    await rm(join(result.runDir, "report.html"));
+    await reportCommand(result.runDir);
+    expect(await readFile(join(result.runDir, "report.html"), "utf8")).toBe(html);
+
+    if (!existsSync(CHROMIUM)) {
+      ctx.skip(`${CHROMIUM} is absent (apt-get install -y chromium): the browser rendering check is skipped`);
+      return;
+    }
+    const profile = await tempDir("i3-chromium-");
+    const dumped = spawnSync(
+      CHROMIUM,
+      ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", `--user-data-dir=${profile}`, "--dump-dom", `file://${join(result.runDir, "report.html")}`],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    expect(dumped.status, dumped.stderr).toBe(0);
+    const dom = dumped.stdout;
+    expect(dom).toMatch(/<td[^>]*>bm25 \(baseline\)<\/td>/);
+    expect(dom).toMatch(/<td[^>]*>dual-encoder<\/td><td[^>]*>12<\/td><td[^>]*>0\.\d{4}†‡<\/td>/);
+    expect(dom.match(/<svg/g)).toHaveLength(2);
+    // Two bars (one per system) in the bar chart, and the loss line.
+    expect(dom).toContain('class="mark-rect role-mark');
+    expect(dom.match(/aria-roledescription="bar"/g)).toHaveLength(2);
+    expect(dom).toContain('class="mark-line role-mark');
+  }, 120_000);
+});

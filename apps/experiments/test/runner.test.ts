@@ -1,0 +1,204 @@
+import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadQrels, loadTrecRun, readNegativesTsv } from "@i3/data";
+import { evaluate } from "@i3/metrics";
+import { defineExperiment } from "../src/config/define.js";
+import type { ExperimentInput } from "../src/config/schema.js";
+import { createRunDir } from "../src/runner/run-dir.js";
+import { parseLog } from "../src/runner/run-log.js";
+import { loadNeuralStages, type NeuralStages } from "../src/runner/neural.js";
+import { runExperiment, type RunOptions } from "../src/runner/run-experiment.js";
+import { fakeNeural, tempDir, writeTinyCollection, type FakeNeuralCalls } from "./runner-fixtures.js";
+
+let collectionDir: string;
+let datasetsDir: string;
+
+beforeAll(async () => {
+  collectionDir = await writeTinyCollection();
+  datasetsDir = await tempDir("i3-datasets-");
+});
+
+function tiny(input: Partial<ExperimentInput> = {}): ExperimentInput {
+  return { name: "tiny", dataset: `local:${collectionDir}`, evaluation: { measures: ["nDCG@10", "RR@10", "R@100", "AP"] }, ...input };
+}
+
+async function options(extra: Partial<RunOptions> = {}): Promise<RunOptions> {
+  return { runsDir: await tempDir(), datasetsDir, quiet: true, ...extra };
+}
+
+describe("runExperiment", () => {
+  it("writes a complete run folder whose metrics match trec_eval-exact evaluation of its run file", async () => {
+    const opts = await options();
+    const result = await runExperiment(tiny(), opts);
+    expect(result.runId).toMatch(/^\d{8}-\d{6}-[0-9a-f]{8}$/);
+    expect(result.runDir).toBe(join(opts.runsDir!, "tiny", result.runId));
+    const files = (await readdir(result.runDir)).sort();
+    expect(files).toEqual(["config.json", "environment.json", "log.jsonl", "metrics.json", "report.html", "report.md", "run.json", "runs"]);
+    expect(await readdir(join(result.runDir, "runs"))).toEqual(["bm25-test.trec"]);
+
+    expect(JSON.parse(await readFile(join(result.runDir, "config.json"), "utf8"))).toEqual(defineExperiment(tiny()));
+    const env = JSON.parse(await readFile(join(result.runDir, "environment.json"), "utf8"));
+    expect(env.node).toBe(process.version);
+    expect(env.tfjsBackend).toBe("none");
+    expect(env.packages["@i3/metrics"]).toBeDefined();
+    expect(env.cpu.cores).toBeGreaterThan(0);
+    expect(JSON.parse(await readFile(join(result.runDir, "run.json"), "utf8")).status).toBe("complete");
+
+    // Independent check: evaluate the copied run file against the collection's own qrels.
+    const qrels = await loadQrels(join(collectionDir, "qrels", "test.tsv"));
+    const run = await loadTrecRun(join(result.runDir, "runs", "bm25-test.trec"));
+    const expected = evaluate(qrels, run, ["nDCG@10", "RR@10", "R@100", "AP"]);
+    const metrics = JSON.parse(await readFile(join(result.runDir, "metrics.json"), "utf8"));
+    const bm25 = metrics.splits.test.systems.bm25;
+    for (const [measure, value] of expected.aggregate) expect(bm25.aggregate[measure]).toBeCloseTo(value, 12);
+    expect(bm25.queries).toEqual([...expected.queries]);
+    expect(Object.keys(bm25.perQuery)).toHaveLength(12);
+    expect(bm25.perQuery["te3"]["RR@10"]).toBe(expected.perQuery.get("te3")!.get("RR@10"));
+    expect(bm25.ci["nDCG@10"].low).toBeLessThanOrEqual(bm25.aggregate["nDCG@10"]);
+    expect(metrics.splits.test.comparisons).toEqual([]);
+  });
+
+  it("reuses every cached stage output on a second run, in a new run folder", async () => {
+    const opts = await options();
+    const first = await runExperiment(tiny(), opts);
+    const second = await runExperiment(tiny(), opts);
+    expect(first.stages.map((s) => [s.id, s.cached])).toEqual([
+      ["data", false],
+      ["bm25:test", false],
+      ["evaluate:bm25:test", false],
+    ]);
+    expect(second.stages.every((s) => s.cached)).toBe(true);
+    expect(second.stages.map((s) => s.hash)).toEqual(first.stages.map((s) => s.hash));
+    expect(second.runDir).not.toBe(first.runDir);
+    expect(second.metrics.splits).toEqual(first.metrics.splits);
+    const log = parseLog(await readFile(join(second.runDir, "log.jsonl"), "utf8"));
+    expect(log.filter((r) => r.event === "stage-cached").map((r) => r.stage)).toEqual(["data", "bm25:test", "evaluate:bm25:test"]);
+    expect(log.some((r) => r.event === "stage-start")).toBe(false);
+    // A changed evaluation option re-evaluates only.
+    const third = await runExperiment(tiny({ evaluation: { measures: ["nDCG@10", "RR@10", "R@100", "AP"], allQueries: true } }), opts);
+    expect(third.stages.map((s) => [s.id, s.cached])).toEqual([
+      ["data", true],
+      ["bm25:test", true],
+      ["evaluate:bm25:test", false],
+    ]);
+  });
+
+  it("never reuses a run folder: the same second gets a suffixed id", async () => {
+    const dir = await tempDir();
+    const date = new Date("2026-01-02T03:04:05Z");
+    const a = await createRunDir(dir, "abcdef0123456789", date);
+    const b = await createRunDir(dir, "abcdef0123456789", date);
+    expect(a.runId).toBe("20260102-030405-abcdef01");
+    expect(b.runId).toBe("20260102-030405-abcdef01-2");
+  });
+
+  it("resumes a run killed mid-stage and reaches the metrics of an uninterrupted run", async () => {
+    const opts = await options();
+    let crash = true;
+    const hooks = {
+      beforeCommit: async (id: string, tempDir: string) => {
+        if (id === "evaluate:bm25:test" && crash) {
+          await writeFile(join(tempDir, "evaluation.json"), '{"half": '); // a half-written output
+          throw new Error("simulated crash");
+        }
+      },
+    };
+    await expect(runExperiment(tiny(), { ...opts, hooks })).rejects.toThrow("stage evaluate:bm25:test failed: simulated crash");
+    const [runId] = await readdir(join(opts.runsDir!, "tiny"));
+    const runDir = join(opts.runsDir!, "tiny", runId!);
+    const status = JSON.parse(await readFile(join(runDir, "run.json"), "utf8"));
+    expect(status).toMatchObject({ status: "failed", error: "stage evaluate:bm25:test failed: simulated crash" });
+    // The half-written stage was not committed.
+    await expect(stat(join(opts.runsDir!, ".cache", "evaluate"))).resolves.toBeDefined();
+    expect((await readdir(join(opts.runsDir!, ".cache", "evaluate"))).filter((n) => !n.startsWith("."))).toEqual([]);
+
+    crash = false;
+    const resumed = await runExperiment(tiny(), { ...opts, hooks, resume: true });
+    expect(resumed.runDir).toBe(runDir);
+    expect(resumed.stages.map((s) => [s.id, s.cached])).toEqual([
+      ["data", true],
+      ["bm25:test", true],
+      ["evaluate:bm25:test", false],
+    ]);
+    const log = parseLog(await readFile(join(runDir, "log.jsonl"), "utf8"));
+    expect(log.map((r) => r.event).filter((e) => ["start", "failed", "resume", "complete"].includes(e))).toEqual(["start", "failed", "resume", "complete"]);
+
+    const clean = await runExperiment(tiny(), await options());
+    expect(resumed.metrics.splits).toEqual(clean.metrics.splits);
+    expect(await readFile(join(runDir, "runs", "bm25-test.trec"), "utf8")).toBe(await readFile(join(clean.runDir, "runs", "bm25-test.trec"), "utf8"));
+  });
+
+  it("ignores and cleans temp folders left by a dead process, and refuses to resume with a changed config", async () => {
+    const opts = await options();
+    const first = await runExperiment(tiny(), opts);
+    const stale = join(opts.runsDir!, ".cache", "bm25", `.${"0".repeat(64)}.999999999.abcd1234.tmp`);
+    await mkdir(stale, { recursive: true });
+    await runExperiment(tiny({ firstStage: { k1: 1.2 } }), opts);
+    await expect(stat(stale)).rejects.toThrow();
+    await expect(runExperiment(tiny({ seed: 1 }), { ...opts, resume: first.runDir })).rejects.toThrow(/the config changed since that run started/);
+  });
+
+  it("runs the neural seam (train, index, retrieve) and compares with the baseline", async () => {
+    const calls: FakeNeuralCalls = { train: 0, index: 0, retrieve: 0 };
+    const opts = await options({ neural: fakeNeural(calls) });
+    const config = tiny({ systems: ["bm25", "dual-encoder"], negatives: { toRank: 20, perQuery: 2 } });
+    const result = await runExperiment(config, opts);
+    expect(result.stages.map((s) => s.id)).toEqual([
+      "data",
+      "bm25:train",
+      "bm25:test",
+      "negatives",
+      "pseudo-queries",
+      "train:dual-encoder",
+      "index:dual-encoder",
+      "retrieve:dual-encoder:test",
+      "evaluate:bm25:test",
+      "evaluate:dual-encoder:test",
+    ]);
+    expect(calls).toEqual({ train: 1, index: 1, retrieve: 1 });
+    // Negatives in the reference format, mined from the BM25 train run (positives removed).
+    const negatives = await readNegativesTsv(join(opts.runsDir!, ".cache", "negatives", result.stages[3]!.hash, "negatives.tsv"));
+    expect(negatives.size).toBeGreaterThan(0);
+    for (const [qid, pids] of negatives) {
+      expect(pids).not.toContain(`d${qid.slice(2)}-0`);
+      expect(pids.length).toBeLessThanOrEqual(20);
+    }
+    const env = JSON.parse(await readFile(join(result.runDir, "environment.json"), "utf8"));
+    expect(env.tfjsBackend).toBe("fake-js");
+    expect((await readdir(result.runDir)).sort()).toContain("training-log-dual-encoder.jsonl");
+    expect((await readdir(join(result.runDir, "runs"))).sort()).toEqual(["bm25-test.trec", "dual-encoder-test.trec"]);
+    const comparisons = result.metrics.splits["test"]!.comparisons;
+    expect(comparisons.map((c) => [c.system, c.measure])).toEqual([
+      ["dual-encoder", "nDCG@10"],
+      ["dual-encoder", "RR@10"],
+      ["dual-encoder", "R@100"],
+      ["dual-encoder", "AP"],
+    ]);
+    expect(comparisons[0]!.tests.t!.pValue).toBeGreaterThanOrEqual(0);
+    expect(comparisons[0]!.tests.randomization!.pHolm).toBeLessThanOrEqual(1);
+
+    // Changing only the loss reuses data, BM25, negatives and pseudo-queries.
+    const second = await runExperiment({ ...config, losses: { contrastive: { temperature: 0.05 } } }, opts);
+    const cached = Object.fromEntries(second.stages.map((s) => [s.id, s.cached]));
+    expect(cached).toMatchObject({ data: true, "bm25:train": true, "bm25:test": true, negatives: true, "pseudo-queries": true, "train:dual-encoder": false, "evaluate:bm25:test": true });
+    expect(calls.train).toBe(2);
+  });
+
+  it("stops with a clear error when the neural stages are not available", async () => {
+    await expect(loadNeuralStages("@i3/not-a-package")).rejects.toThrow(
+      'not available yet: needs @i3/not-a-package (training, encoding and dense retrieval); see apps/experiments/docs/runner.md, "Neural stages"',
+    );
+    const missing: NeuralStages = {
+      train: () => loadNeuralStages("@i3/not-a-package").then(() => ({ checkpoint: "", backend: "" })),
+      index: () => Promise.reject(new Error("unreachable")),
+      retrieve: () => Promise.reject(new Error("unreachable")),
+    };
+    const opts = await options({ neural: missing });
+    const config = tiny({ systems: ["bm25", "dual-encoder"], negatives: { toRank: 20 } });
+    await expect(runExperiment(config, opts)).rejects.toThrow(/^stage train:dual-encoder failed: not available yet: needs @i3\/not-a-package/);
+    const [runId] = await readdir(join(opts.runsDir!, "tiny"));
+    const env = JSON.parse(await readFile(join(opts.runsDir!, "tiny", runId!, "environment.json"), "utf8"));
+    expect(env.tfjsBackend).toBe("none");
+  });
+});

@@ -1,0 +1,149 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { defineExperiment } from "../src/config/define.js";
+import { defineSweep, expandSweep } from "../src/sweep/define.js";
+import { mapWithConcurrency, runSweep } from "../src/sweep/run-sweep.js";
+import { fakeNeural, tempDir, writeTinyCollection, type FakeNeuralCalls } from "./runner-fixtures.js";
+
+let collectionDir: string;
+beforeAll(async () => {
+  collectionDir = await writeTinyCollection();
+});
+
+describe("defineSweep / expandSweep", () => {
+  const base = defineExperiment({ name: "base", systems: ["bm25", "dual-encoder"] });
+
+  it("expands a grid to the cartesian product with readable names", () => {
+    const sweep = defineSweep(base, { grid: { "losses.contrastive.temperature": [0.05, 1], "optimizer.lr": [1e-4, 3e-5] } });
+    const runs = expandSweep(sweep);
+    expect(sweep.name).toBe("base-sweep");
+    expect(runs.map((r) => r.name)).toEqual([
+      "base--temperature=0.05--lr=0.0001",
+      "base--temperature=0.05--lr=0.00003",
+      "base--temperature=1--lr=0.0001",
+      "base--temperature=1--lr=0.00003",
+    ]);
+    expect(runs[1]!.config!.losses.contrastive!.temperature).toBe(0.05);
+    expect(runs[1]!.config!.optimizer.lr).toBe(3e-5);
+    expect(runs[1]!.config!.name).toBe("base--temperature=0.05--lr=0.00003");
+    expect(runs[1]!.changes).toEqual({ "losses.contrastive.temperature": 0.05, "optimizer.lr": 3e-5 });
+  });
+
+  it("lengthens short names that would clash, and expands variants with nested or dotted patches", () => {
+    const sweep = defineSweep(base, {
+      name: "s",
+      includeBase: true,
+      grid: { "losses.contrastive.weight": [0.5], "losses.marginMse.weight": [1] },
+      variants: [
+        { name: "mean-pooling", patch: { model: { pooling: "mean" } } },
+        { name: "strided", patch: { "negatives.schedule": "strided" } },
+      ],
+    });
+    const runs = expandSweep(sweep);
+    expect(runs.map((r) => r.name)).toEqual(["base", "base--contrastive.weight=0.5--marginMse.weight=1", "base--mean-pooling", "base--strided"]);
+    expect(runs[2]!.config!.model).toMatchObject({ pooling: "mean", preset: "tiny" });
+    expect(runs[3]!.config!.negatives.schedule).toBe("strided");
+  });
+
+  it("turns an invalid variant into a run error instead of throwing", () => {
+    const runs = expandSweep(defineSweep(base, { variants: [{ name: "bad", patch: { "model.pooling": "max" } }] }));
+    expect(runs[0]!.config).toBeUndefined();
+    expect(runs[0]!.error!.message).toBe('sweep run base--bad: config error at model.pooling: expected "cls" | "mean", got "max"');
+  });
+
+  it("rejects empty sweeps, empty grids and duplicate names", () => {
+    expect(() => defineSweep(base, {})).toThrow("sweep: give a grid, variants, or includeBase: true");
+    expect(() => defineSweep(base, { grid: { seed: [] } })).toThrow('sweep grid "seed": expected a non-empty array of values');
+    expect(() => defineSweep(base, { variants: [{ name: "a", patch: {} }, { name: "a", patch: {} }] })).toThrow('variant name "a" is used twice');
+  });
+});
+
+describe("mapWithConcurrency", () => {
+  it("keeps at most `limit` tasks in flight and the input order", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const out = await mapWithConcurrency([5, 1, 4, 2, 3], 2, async (x) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, x));
+      inFlight--;
+      return x * 10;
+    });
+    expect(out).toEqual([50, 10, 40, 20, 30]);
+    expect(peak).toBe(2);
+  });
+});
+
+describe("runSweep", () => {
+  it("survives failing runs, reports them, and tests the others against the baseline", async () => {
+    const calls: FakeNeuralCalls = { train: 0, index: 0, retrieve: 0 };
+    const base = defineExperiment({
+      name: "tiny",
+      dataset: `local:${collectionDir}`,
+      systems: ["bm25", "dual-encoder"],
+      negatives: { toRank: 20, perQuery: 2 },
+      evaluation: { measures: ["nDCG@10", "RR@10", "AP"], significance: { permutations: 2000 } },
+    });
+    const sweep = defineSweep(base, {
+      name: "tiny-temperature",
+      grid: { "losses.contrastive.temperature": [0.05, 1] },
+      variants: [
+        { name: "bad-config", patch: { "firstStage.k1": -1 } },
+        { name: "no-such-split", patch: { splits: { test: "nope" } } },
+      ],
+    });
+    const runsDir = await tempDir();
+    const result = await runSweep(sweep, { runsDir, datasetsDir: await tempDir(), quiet: true, neural: fakeNeural(calls), concurrency: 2 });
+
+    expect(result.runs.map((r) => [r.name, r.status])).toEqual([
+      ["tiny--temperature=0.05", "ok"],
+      ["tiny--temperature=1", "ok"],
+      ["tiny--bad-config", "failed"],
+      ["tiny--no-such-split", "failed"],
+    ]);
+    expect(result.runs[2]!.error).toBe("sweep run tiny--bad-config: config error at firstStage.k1: Too small: expected number to be >0, got -1");
+    expect(result.runs[3]!.error).toMatch(/has no split "nope" \(splits\.test\)/);
+    expect(calls.train).toBe(2); // data, BM25 and negatives were shared through the cache
+
+    const m = result.metrics;
+    expect(m.baseline).toEqual({ run: "tiny--temperature=0.05", system: "bm25" });
+    expect(m.rows.map((r) => [r.label, r.role])).toEqual([
+      ["tiny--temperature=0.05 / bm25", "baseline"],
+      ["tiny--temperature=0.05 / dual-encoder", "compared"],
+      ["tiny--temperature=1 / bm25", "same-as-baseline"],
+      ["tiny--temperature=1 / dual-encoder", "compared"],
+      ["tiny--bad-config", "failed"],
+      ["tiny--no-such-split", "failed"],
+    ]);
+    // Holm across the two compared rows: each adjusted p-value is >= its raw p-value.
+    const nd = m.comparisons.filter((c) => c.measure === "nDCG@10");
+    expect(nd.map((c) => c.system)).toEqual(["tiny--temperature=0.05 / dual-encoder", "tiny--temperature=1 / dual-encoder"]);
+    for (const c of nd) {
+      expect(c.tests.t!.pHolm).toBeGreaterThanOrEqual(c.tests.t!.pValue);
+      expect(c.n).toBe(12);
+    }
+    // The temperature-0.05 fake ranks by negated overlap: far worse than BM25, significant on both tests.
+    const bad = m.rows[1]!;
+    expect(bad.aggregate["nDCG@10"]).toBeLessThan(m.rows[0]!.aggregate["nDCG@10"]!);
+    expect(bad.markers["nDCG@10"]).toBe("†‡");
+
+    const table = result.table;
+    expect(table.numRows()).toBe(6);
+    expect(table.columnNames()).toEqual(["run", "system", "role", "changes", "nDCG@10", "nDCG@10 sig", "RR@10", "RR@10 sig", "AP", "AP sig", "error"]);
+    const sweepJson = JSON.parse(await readFile(join(result.sweepDir, "sweep.json"), "utf8"));
+    expect(sweepJson.runs.filter((r: { status: string }) => r.status === "failed")).toHaveLength(2);
+    const md = await readFile(join(result.sweepDir, "report.md"), "utf8");
+    expect(md).toContain("## Failed runs");
+    expect(md).toContain("tiny--bad-config");
+    expect(md).toMatch(/\|tiny--temperature=0\.05\|dual-encoder\|[^\n]*†‡/);
+    const csv = await readFile(join(result.sweepDir, "results.csv"), "utf8");
+    expect(csv.split("\n")[0]).toBe("run,system,role,changes,nDCG@10,nDCG@10 sig,RR@10,RR@10 sig,AP,AP sig,error");
+
+    // --resume reuses the complete runs instead of rerunning them.
+    const again = await runSweep(sweep, { runsDir, datasetsDir: await tempDir(), quiet: true, neural: fakeNeural(calls), resume: true });
+    expect(again.runs.filter((r) => r.status === "ok").map((r) => r.runDir)).toEqual(result.runs.filter((r) => r.status === "ok").map((r) => r.runDir));
+    expect(calls.train).toBe(2);
+    expect(again.sweepDir).not.toBe(result.sweepDir);
+  });
+});

@@ -5,7 +5,7 @@
  *
  * `npm run bench -- kernels` (add `--quick` via `node ... bench/kernels.bench.ts --quick`).
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -157,22 +157,34 @@ function benchOps(rounds: number, peak: number) {
     [`head split transpose [${B},${S},${heads},${d}] -> [${B},${heads},${S},${d}]`, x4, (t) => tf.transpose(t, [0, 2, 1, 3])],
   ];
   const out = [];
+  const measure = (input: tf.Tensor, f: (t: tf.Tensor) => tf.Tensor, w: tf.Tensor) => {
+    const fwd = timeIt(() => tf.tidy(() => f(input)).dispose(), 3, 0.1);
+    const both = timeIt(() => {
+      const g = tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t), w)))(input));
+      g.dataSync();
+      g.dispose();
+    }, 3, 0.1);
+    return { fwd, both };
+  };
   for (const [name, input, f] of ops) {
     const w = tf.tidy(() => tf.randomNormal(f(input).shape));
-    const fwd: number[] = [];
-    const both: number[] = [];
+    const st = { fwd: [] as number[], both: [] as number[] };
+    const fa = { fwd: [] as number[], both: [] as number[] };
     for (let r = 0; r < rounds; r++) {
-      fwd.push(...timeIt(() => tf.tidy(() => f(input)).dispose(), 3, 0.1));
-      both.push(...timeIt(() => {
-        const g = tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t), w)))(input));
-        g.dataSync();
-        g.dispose();
-      }, 3, 0.1));
+      uninstallFastKernels();
+      const a = measure(input, f, w);
+      st.fwd.push(...a.fwd);
+      st.both.push(...a.both);
+      installFastKernels();
+      const b = measure(input, f, w);
+      fa.fwd.push(...b.fwd);
+      fa.both.push(...b.both);
     }
     w.dispose();
-    const row = { op: name, forwardMs: +(median(fwd) * 1e3).toFixed(2), forwardBackwardMs: +(median(both) * 1e3).toFixed(2) };
+    const ms = (xs: number[]) => +(median(xs) * 1e3).toFixed(2);
+    const row = { op: name, stock: { forwardMs: ms(st.fwd), forwardBackwardMs: ms(st.both) }, fast: { forwardMs: ms(fa.fwd), forwardBackwardMs: ms(fa.both) } };
     out.push(row);
-    console.log(`op ${name.padEnd(60)} fwd ${row.forwardMs.toFixed(2).padStart(8)} ms  fwd+bwd ${row.forwardBackwardMs.toFixed(2).padStart(8)} ms`);
+    console.log(`op ${name.padEnd(60)} stock fwd ${row.stock.forwardMs.toFixed(2).padStart(8)} fwd+bwd ${row.stock.forwardBackwardMs.toFixed(2).padStart(8)} | fast fwd ${row.fast.forwardMs.toFixed(2).padStart(8)} fwd+bwd ${row.fast.forwardBackwardMs.toFixed(2).padStart(8)} ms`);
   }
   const layerMatmulMs = +((3 * matmulFlopFwd) / (peak * 1e9) * 1e3).toFixed(1);
   console.log(`layer matMuls fwd+bwd at the 2-D peak: ${layerMatmulMs} ms (${((3 * matmulFlopFwd) / 1e9).toFixed(1)} GFLOP)`);
@@ -254,21 +266,23 @@ async function main(): Promise<void> {
   // Routing alternatives, measured with the fast kernels installed: the SIMD kernel vs folding
   // a shared right-hand side into one 2-D product.
   const routing = [];
+  const defaultFoldK = fastKernelRouting.foldSharedRhsAboveK;
   for (const c of selected.filter((x) => x.name.startsWith("dense 3-D"))) {
-    const { stock: simd, fast: fold } = compare(c, rounds, () => (fastKernelRouting.foldSharedRhs = true), () => (fastKernelRouting.foldSharedRhs = false));
-    // `stock` above ran with the stock kernels; re-measure the SIMD route explicitly.
-    installFastKernels();
-    fastKernelRouting.foldSharedRhs = false;
     const simdOnly: number[] = [];
-    for (let r = 0; r < rounds; r++) simdOnly.push(...samples(c));
-    fastKernelRouting.foldSharedRhs = true;
+    const fold: number[] = [];
+    installFastKernels();
+    for (let r = 0; r < rounds; r++) {
+      fastKernelRouting.foldSharedRhsAboveK = Infinity;
+      simdOnly.push(...samples(c));
+      fastKernelRouting.foldSharedRhsAboveK = 0;
+      fold.push(...samples(c));
+    }
+    fastKernelRouting.foldSharedRhsAboveK = defaultFoldK;
     uninstallFastKernels();
-    void simd;
     const row = { op: c.name, group: c.group, simdKernel: rate(flops(c), simdOnly), foldTo2d: rate(flops(c), fold) };
     routing.push(row);
     console.log(`routing ${c.group} ${c.name}: SIMD kernel ${row.simdKernel.median} vs fold to 2-D ${row.foldTo2d.median} GFLOP/s (median)`);
   }
-  fastKernelRouting.foldSharedRhs = true;
 
   const embedding = sections.includes("embedding") ? benchEmbedding(rounds) : [];
   const ops = sections.includes("ops") ? benchOps(rounds, peak) : null;
@@ -291,7 +305,13 @@ async function main(): Promise<void> {
   const outDir = join(here, "out");
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, "kernels.json");
-  writeFileSync(`${file}.tmp`, JSON.stringify(result, null, 2) + "\n");
+  // A partial run (--sections=...) updates only its sections of an existing result file.
+  let merged: Record<string, unknown> = result;
+  if (sections.length < 3 && existsSync(file)) {
+    const previous = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    merged = { ...previous, ...(sections.includes("matmul") ? { peak2dGflops: result.peak2dGflops, peak2dBestGflops: result.peak2dBestGflops, peakPerShape, rows, routing } : {}), ...(sections.includes("embedding") ? { embedding } : {}), ...(sections.includes("ops") ? { ops } : {}), [`updated_${sections.join("+")}`]: result.date };
+  }
+  writeFileSync(`${file}.tmp`, JSON.stringify(merged, null, 2) + "\n");
   renameSync(`${file}.tmp`, file);
   console.log(`wrote ${file}`);
 }

@@ -113,6 +113,44 @@ export function buildProgram(): Command {
       await reportCommand(dir);
     });
 
+  program
+    .command("dual-encoder")
+    .description("train a dual-encoder from scratch on BM25 hard negatives; evaluate it beside BM25")
+    .requiredOption("--dataset <name>", "default | msmarco-passage | beir/<name> | local:<dir>")
+    .option("--train-split <split>", "training queries", "train")
+    .option("--eval-split <split>", "evaluation queries", "test")
+    .option("--out <dir>", "output folder (default runs/dual-encoder/<dataset>)")
+    .option("--preset <name>", "encoder size: tiny | small | base", "tiny")
+    .option("--epochs <n>", "training epochs", parseCount)
+    .option("--batch-size <n>", "queries per batch", parseCount)
+    .option("--negatives <n>", "BM25 hard negatives per query", parseCount)
+    .option("--lr <lr>", "AdamW learning rate", parseFloat)
+    .option("--passage-max-length <n>", "passage tokens", parseCount)
+    .option("--seed <n>", "seed", parseCount)
+    .option("--device <device>", "auto | gpu | cpu | wasm | js", "auto")
+    .option("--datasets-dir <dir>", "datasets folder")
+    .action(async (options) => {
+      const { dualEncoderCommand } = await import("./dual-encoder-command.js");
+      const defined = <T>(entries: [string, T | undefined][]) => Object.fromEntries(entries.filter(([, v]) => v !== undefined));
+      await dualEncoderCommand({
+        dataset: options.dataset,
+        trainSplit: options.trainSplit,
+        evalSplit: options.evalSplit,
+        out: options.out,
+        datasetsDir: options.datasetsDir,
+        recipe: defined([
+          ["preset", options.preset],
+          ["epochs", options.epochs],
+          ["batchSize", options.batchSize],
+          ["negativesPerQuery", options.negatives],
+          ["learningRate", options.lr],
+          ["passageMaxLength", options.passageMaxLength],
+          ["seed", options.seed],
+          ["device", options.device],
+        ]),
+      });
+    });
+
   return program;
 }
 

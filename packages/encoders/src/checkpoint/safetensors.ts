@@ -119,7 +119,8 @@ export function toFloat32(t: RawTensor): Float32Array {
   const out = new Float32Array(n);
   switch (t.dtype) {
     case "F32":
-      if (LITTLE_ENDIAN) return new Float32Array(t.bytes.slice().buffer); // bitwise copy
+      // Copy through a fresh Uint8Array: a Node Buffer's slice() is a view of its shared pool, not a copy.
+      if (LITTLE_ENDIAN) return new Float32Array(new Uint8Array(t.bytes).buffer); // bitwise copy
       for (let i = 0; i < n; i++) out[i] = view.getFloat32(4 * i, true);
       return out;
     case "F16":

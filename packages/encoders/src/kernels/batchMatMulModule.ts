@@ -16,6 +16,8 @@ export interface BatchMatMulExports {
   ): void;
   gatherRows(table: number, ids: number, n: number, D: number, V: number, out: number): number;
   scatterAddRows(upd: number, ids: number, n: number, D: number, V: number, out: number): number;
+  expArray(x: number, n: number, out: number): void;
+  erfArray(x: number, n: number, out: number): void;
 }
 
 let compiled: object | undefined;

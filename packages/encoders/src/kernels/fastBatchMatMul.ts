@@ -102,8 +102,14 @@ function simdBatchMatMul(backend: WasmBackendLike, a: TensorInfo, b: TensorInfo,
 
 /** Routing switches (exposed for benchmarks; defaults are the measured best). */
 export const fastKernelRouting = {
-  /** Batched A times one shared, untransposed-A matrix B -> one 2-D product [batch*M, K] x [K, N]. */
-  foldSharedRhs: true,
+  /**
+   * Batched A (not transposed) times one shared B: fold into one 2-D product [batch*M, K] x [K, N]
+   * on the backend's XNNPACK path when K exceeds this; otherwise the SIMD kernel (B packed once)
+   * runs it, which was as fast or faster in 9 of 12 measurements at K = 256-3072 (docs/kernels.md).
+   * Above 4096 a B panel (K x 8 floats) no longer fits L2-friendly blocks (e.g. an MLM head's
+   * gradient with K = vocabulary size), so XNNPACK's blocked GEMM is the safer choice.
+   */
+  foldSharedRhsAboveK: 4096,
 };
 
 /** When the SIMD kernel is used rather than the backend's own path (see docs/kernels.md). */
@@ -123,7 +129,7 @@ export function makeFastBatchMatMul(stock: StockKernels): KernelFunc {
     const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
     if (a.dtype === "float32" && b.dtype === "float32") {
       const g = matMulGeometry(a.shape, b.shape, !!attrs.transposeA, !!attrs.transposeB);
-      if (fastKernelRouting.foldSharedRhs && g.batch > 1 && g.batchB === 1 && g.batchA === g.batch && !attrs.transposeA) {
+      if (g.K > fastKernelRouting.foldSharedRhsAboveK && g.batch > 1 && g.batchB === 1 && g.batchA === g.batch && !attrs.transposeA) {
         // e.g. x [B, S, H] . W [H, F]: one 2-D product on the backend's fast path.
         const bRows = attrs.transposeB ? g.N : g.K;
         const bCols = attrs.transposeB ? g.K : g.N;

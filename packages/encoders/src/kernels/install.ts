@@ -1,11 +1,12 @@
 /**
- * `installFastKernels()`: swaps the wasm backend's BatchMatMul, _FusedMatMul, GatherV2 and
- * ScatterNd kernels for the fast ones (fastBatchMatMul.ts, fastGather.ts) through tfjs's kernel
- * registry; reversible.
+ * `installFastKernels()`: swaps the wasm backend's BatchMatMul, _FusedMatMul, GatherV2, ScatterNd,
+ * Exp and Erf kernels for the fast ones (fastBatchMatMul.ts, fastGather.ts, fastUnary.ts) through
+ * tfjs's kernel registry; reversible.
  */
-import { BatchMatMul, GatherV2, ScatterNd, _FusedMatMul, Transpose, getBackend, getKernel, registerKernel, unregisterKernel, type KernelConfig } from "@tensorflow/tfjs-core";
+import { BatchMatMul, Erf, Exp, GatherV2, ScatterNd, _FusedMatMul, Transpose, getBackend, getKernel, registerKernel, unregisterKernel, type KernelConfig } from "@tensorflow/tfjs-core";
 import { makeFastBatchMatMul, makeFastFusedMatMul, type StockKernels } from "./fastBatchMatMul.js";
 import { makeFastGather, makeFastScatterNd } from "./fastGather.js";
+import { makeFastUnary } from "./fastUnary.js";
 
 const BACKEND = "wasm";
 
@@ -43,7 +44,7 @@ function replace(config: KernelConfig): void {
  * Overrides the wasm backend's `BatchMatMul` (batched products in an own SIMD kernel, transposed
  * 2-D operands physically transposed onto the fast path) and `_FusedMatMul` (physical
  * transposes), `GatherV2` / `ScatterNd` (row gather and scatter-add, the embedding lookup and its
- * gradient). Idempotent. Only acts when the active backend is "wasm"; elsewhere it is a
+ * gradient), `Exp` / `Erf` (f32x4 polynomials; erf-GELU). Idempotent. Only acts when the active backend is "wasm"; elsewhere it is a
  * no-op that logs why. Call after `tf.setBackend("wasm")` has resolved.
  */
 export function installFastKernels(options: InstallFastKernelsOptions = {}): FastKernelsStatus {
@@ -69,7 +70,13 @@ export function installFastKernels(options: InstallFastKernelsOptions = {}): Fas
     replace({ kernelName: _FusedMatMul, backendName: BACKEND, setupFunc: fused.setupFunc, kernelFunc: makeFastFusedMatMul(s, fused) });
   }
   stockOthers = [];
-  for (const [name, make] of [[GatherV2, makeFastGather], [ScatterNd, makeFastScatterNd]] as const) {
+  const others: [string, (k: KernelConfig) => KernelConfig["kernelFunc"]][] = [
+    [GatherV2, makeFastGather],
+    [ScatterNd, makeFastScatterNd],
+    [Exp, (k) => makeFastUnary(k, "expArray")],
+    [Erf, (k) => makeFastUnary(k, "erfArray")],
+  ];
+  for (const [name, make] of others) {
     const k = getKernel(name, BACKEND);
     if (k === undefined) continue;
     replace({ kernelName: name, backendName: BACKEND, setupFunc: k.setupFunc, kernelFunc: make(k) });

@@ -107,6 +107,9 @@ function storeRow(dst: usize, v0: v128, v1: v128, n: i32): void {
   }
 }
 
+/** Rows per block of A in `gemm` (a multiple of 4). */
+const MC: i32 = 128;
+
 /** C (M x N) = A (strides rsA, csA) . packed B panels at `bp`. */
 function gemm(a: usize, rsA: i32, csA: i32, bp: usize, c: usize, M: i32, N: i32, K: i32): void {
   const panels = (N + 7) >> 3;
@@ -114,12 +117,15 @@ function gemm(a: usize, rsA: i32, csA: i32, bp: usize, c: usize, M: i32, N: i32,
   const aStepRow = <usize>rsA << 2;
   const ldc = <usize>N << 2;
   const panelBytes = <usize>K << 5;
+  // Row blocks of MC rows keep A's block in cache while every B panel streams past it.
+  for (let i0 = 0; i0 < M; i0 += MC) {
+  const mEnd = min(M, i0 + MC);
   for (let p = 0; p < panels; p++) {
     const n0 = p << 3;
     const nn = N - n0;
     const bPanel = bp + <usize>p * panelBytes;
-    let i = 0;
-    for (; i + 4 <= M; i += 4) {
+    let i = i0;
+    for (; i + 4 <= mEnd; i += 4) {
       let pa0 = a + <usize>i * aStepRow;
       let pa1 = pa0 + aStepRow;
       let pa2 = pa1 + aStepRow;
@@ -156,7 +162,7 @@ function gemm(a: usize, rsA: i32, csA: i32, bp: usize, c: usize, M: i32, N: i32,
       storeRow(pc + 2 * ldc, c20, c21, nn);
       storeRow(pc + 3 * ldc, c30, c31, nn);
     }
-    for (; i < M; i++) {
+    for (; i < mEnd; i++) {
       let pa = a + <usize>i * aStepRow;
       let pb = bPanel;
       let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
@@ -169,6 +175,7 @@ function gemm(a: usize, rsA: i32, csA: i32, bp: usize, c: usize, M: i32, N: i32,
       }
       storeRow(c + <usize>i * ldc + (<usize>n0 << 2), c0, c1, nn);
     }
+  }
   }
 }
 
@@ -236,4 +243,80 @@ export function scatterAddRows(upd: usize, ids: usize, n: i32, D: i32, V: i32, o
     }
   }
   return -1;
+}
+
+// ---- elementwise exp / erf (f32x4; the stock wasm kernels take 25-50 ns per element) ----
+
+/** exp(x) for 4 lanes: 2^n * p(r), r = x - n ln2 (Cody-Waite), degree-6 Taylor; ~2 ulp. */
+// @ts-ignore: decorator
+@inline
+function expV(x: v128): v128 {
+  const xc = f32x4.min(f32x4.max(x, f32x4.splat(-87.33654)), f32x4.splat(88.72283));
+  const n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(1.4426950408889634)));
+  let r = f32x4.sub(xc, f32x4.mul(n, f32x4.splat(0.693145751953125)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(1.428606765330187e-6)));
+  let p = f32x4.splat(1.0 / 720.0);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 120.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 24.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 6.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
+  // 2^n split in two factors so n = 128 (x near the upper clamp) does not overflow the exponent.
+  const ni = i32x4.trunc_sat_f32x4_s(n);
+  const h = i32x4.shr_s(ni, 1);
+  const s1 = i32x4.shl(i32x4.add(h, i32x4.splat(127)), 23);
+  const s2 = i32x4.shl(i32x4.add(i32x4.sub(ni, h), i32x4.splat(127)), 23);
+  const y = f32x4.mul(f32x4.mul(p, s1), s2);
+  // overflow -> +Infinity; below ln(FLT_MIN) -> 0 (subnormal results are flushed)
+  const big = v128.bitselect(f32x4.splat(Infinity), y, f32x4.gt(x, f32x4.splat(88.72283)));
+  return v128.bitselect(f32x4.splat(0), big, f32x4.lt(x, f32x4.splat(-87.33654)));
+}
+
+/** erf(x) for 4 lanes: 1 - erfc(|x|) with Numerical Recipes' erfc (fractional error < 1.2e-7). */
+// @ts-ignore: decorator
+@inline
+function erfV(x: v128): v128 {
+  const z = f32x4.abs(x);
+  const t = f32x4.div(f32x4.splat(1.0), f32x4.add(f32x4.splat(1.0), f32x4.mul(f32x4.splat(0.5), z)));
+  let q = f32x4.splat(0.17087277);
+  q = f32x4.add(f32x4.mul(q, t), f32x4.splat(-0.82215223));
+  q = f32x4.add(f32x4.mul(q, t), f32x4.splat(1.48851587));
+  q = f32x4.add(f32x4.mul(q, t), f32x4.splat(-1.13520398));
+  q = f32x4.add(f32x4.mul(q, t), f32x4.splat(0.27886807));
+  q = f32x4.add(f32x4.mul(q, t), f32x4.splat(-0.18628806));
+  q = f32x4.add(f32x4.mul(q, t), f32x4.splat(0.09678418));
+  q = f32x4.add(f32x4.mul(q, t), f32x4.splat(0.37409196));
+  q = f32x4.add(f32x4.mul(q, t), f32x4.splat(1.00002368));
+  q = f32x4.add(f32x4.mul(q, t), f32x4.splat(-1.26551223));
+  const erfc = f32x4.mul(t, expV(f32x4.sub(q, f32x4.mul(z, z))));
+  const e = f32x4.sub(f32x4.splat(1.0), erfc);
+  // copy the sign of x
+  return v128.or(v128.and(e, i32x4.splat(0x7fffffff)), v128.and(x, i32x4.splat(0x80000000)));
+}
+
+/** out[i] = exp(x[i]) for i < n (out may equal x). */
+export function expArray(x: usize, n: i32, out: usize): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, expV(v128.load(x + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, f32x4.extract_lane(expV(f32x4.splat(load<f32>(x + o))), 0));
+  }
+}
+
+/** out[i] = erf(x[i]) for i < n (out may equal x). */
+export function erfArray(x: usize, n: i32, out: usize): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, erfV(v128.load(x + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, f32x4.extract_lane(erfV(f32x4.splat(load<f32>(x + o))), 0));
+  }
 }

@@ -1,0 +1,53 @@
+/**
+ * I3 query-passage interactor (Dong et al. 2023, sec. 3.2 and Fig. 2; reference
+ * `DualEncoder.d_head` in III-Retriever `src/modeling.py`): one transformer layer (HF
+ * `BertLayer`, = `EncoderLayer`) over the passage and pseudo-query vectors; the output at
+ * position 0 is the query-aware passage vector p*:
+ *
+ *   input = tokens: X = [H_p ; Z]   [B, S + m, H], key mask [passage mask ; 1^m]   (paper)
+ *           pooled: X = [p0 ; mean_k Z_k]  [B, 2, H], no mask        (final reference code)
+ *   p* = EncoderLayer(X)[:, 0]
+ *
+ * No position or type embeddings are added to X (the reference feeds the hidden states as
+ * they are). The mean over Z is over all m slots (none is padding). Parameter names
+ * `d_head.0.*` as the reference.
+ */
+import { tf } from "../backend/tf.js";
+import type { EncoderConfig } from "../model/config.js";
+import type { RunContext } from "../model/context.js";
+import { attentionBias } from "../model/layers/attention.js";
+import { EncoderLayer } from "../model/layers/transformerLayer.js";
+import type { ParamScope } from "../model/params.js";
+import { clsPool } from "../model/pooling.js";
+import type { InteractorInput } from "./config.js";
+import type { PassageStates } from "./reconstructor.js";
+
+/** One encoder layer over the passage and its pseudo-query; returns p*. */
+export class QueryPassageInteractor {
+  readonly layer: EncoderLayer;
+
+  /** Creates one `EncoderLayer` under `scope` (`d_head.0`). */
+  constructor(
+    scope: ParamScope,
+    config: EncoderConfig,
+    readonly input: InteractorInput,
+  ) {
+    this.layer = new EncoderLayer(scope.child("0"), config);
+  }
+
+  /** The interactor's input sequence and its key bias (see the module comment). */
+  inputs(passage: PassageStates, z: tf.Tensor3D): { x: tf.Tensor3D; bias: tf.Tensor4D | undefined } {
+    if (this.input === "pooled") {
+      return { x: tf.stack([passage.pooled, tf.mean(z, 1)], 1) as tf.Tensor3D, bias: undefined };
+    }
+    const [B, m] = z.shape;
+    const mask = tf.concat([tf.cast(passage.mask, "float32"), tf.ones([B, m])], 1);
+    return { x: tf.concat([passage.hidden, z], 1), bias: attentionBias(mask) };
+  }
+
+  /** p* [B, H]. Call inside `tf.tidy`. */
+  apply(passage: PassageStates, z: tf.Tensor3D, ctx: RunContext): tf.Tensor2D {
+    const { x, bias } = this.inputs(passage, z);
+    return clsPool(this.layer.apply(x, bias, ctx));
+  }
+}

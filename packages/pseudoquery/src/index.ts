@@ -1,0 +1,50 @@
+/**
+ * @i3/pseudoquery: pseudo-query texts for every passage of a collection (I3's reconstruction
+ * targets), from pluggable sources (RAKE keywords, sampled spans, a learned doc2query model,
+ * an ONNX seq2seq model through transformers.js, real training queries), cached on disk in
+ * the I3 reference's `generated.tsv` format. See README.md.
+ */
+export type { PseudoQuerySource, SourceGenerateOptions } from "./types.js";
+export { sourceText, oneLine, whitespaceWords } from "./text.js";
+export { RAKE_STOP_WORDS } from "./rake/stopWords.js";
+export { rakeAnalyze, rakeKeywords, type RakeOptions, type RakeKeyword, type RakeAnalysis } from "./rake/rake.js";
+export { rakeSource, type RakeSourceOptions } from "./rake/rakeSource.js";
+export { samplePoisson, clippedPoisson } from "./spans/poisson.js";
+export { sampleSpans, spanText, spanSource, type SpanOptions, type Span } from "./spans/spans.js";
+export {
+  trainingQuerySource,
+  firstRelevantQueries,
+  compareQids,
+  type TrainingQuerySourceOptions,
+} from "./training/trainingQuerySource.js";
+export { readGeneratedTsv, writeGeneratedTsv } from "./cache/generatedTsv.js";
+export { CACHE_FORMAT, CACHE_VERSION, readSidecar, sidecarMatches, type CacheKey, type CacheSidecar } from "./cache/sidecar.js";
+export { canonicalJson } from "./cache/canonicalJson.js";
+export {
+  generatePseudoQueries,
+  cachePaths,
+  type GeneratePseudoQueriesOptions,
+  type GenerateProgress,
+} from "./generate.js";
+export { causalBias, decoderSelfBias } from "./doc2query/causalBias.js";
+export { Doc2QueryModel, type Doc2QueryConfig, type EncodedMemory } from "./doc2query/model.js";
+export {
+  IGNORE_INDEX,
+  encodePairs,
+  encodePassage,
+  makeBatch,
+  padPassages,
+  seq2seqSpecials,
+  type Doc2QueryBatch,
+  type EncodedPair,
+} from "./doc2query/batches.js";
+export { trainDoc2Query, doc2QueryLoss, type TrainDoc2QueryOptions } from "./doc2query/trainDoc2Query.js";
+export { generateQueries, sampleTopK, type Decoding, type GenerateQueriesOptions } from "./doc2query/decode.js";
+export { trainingPairs, type Doc2QueryPair } from "./doc2query/pairs.js";
+export { doc2QuerySource, modelFingerprint, type Doc2QuerySourceOptions } from "./doc2query/doc2querySource.js";
+export {
+  onnxSeq2SeqSource,
+  loadOnnxSeq2Seq,
+  type OnnxSeq2SeqOptions,
+  type OnnxSeq2Seq,
+} from "./onnx/onnxSeq2SeqSource.js";

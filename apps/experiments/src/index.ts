@@ -29,7 +29,6 @@ export { StageCache, MANIFEST, type StageManifest } from "./runner/cache.js";
 export { NotAvailableError, type StageSpec, type StageContext, type StageResult, type RunServices } from "./runner/stage.js";
 export {
   loadNeuralStages,
-  NEURAL_PACKAGE,
   type NeuralStages,
   type TrainInputs,
   type TrainOutputs,
@@ -51,3 +50,16 @@ export { writeSweepReport, sweepTable } from "./report/sweep-report.js";
 export { compareWithBaseline, markersOf, MARKERS, type Comparison } from "./report/significance.js";
 export { meanConfidenceInterval, studentTQuantile, type MeanInterval } from "./report/stats.js";
 export { barChartSvg, lossChartSvg, renderVegaLiteSvg } from "./report/charts.js";
+export {
+  runDualEncoder,
+  trainDualEncoder,
+  cropQueries,
+  encodeCorpusVectors,
+  retrieveWithDualEncoder,
+  DEFAULT_DUAL_ENCODER_RECIPE,
+  type DualEncoderRecipe,
+  type DualEncoderResult,
+  type DualEncoderInputs,
+  type TrainedDualEncoder,
+} from "./systems/dualEncoder.js";
+export { experimentStages, recipeFromConfig } from "./systems/neuralStages.js";

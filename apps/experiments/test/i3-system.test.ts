@@ -12,6 +12,7 @@ import { defaultDatasetsDir, resolveDataset, type Collection, type Qrels } from 
 import { DualEncoder, encoderConfig, initBackend, tf } from "@i3/encoders";
 import { contrastiveLoss, maskedTokenCrossEntropy } from "@i3/losses";
 import { runBm25OnCollection } from "@i3/search";
+// TODO(coordinator): import I3Retriever from "@i3/encoders" once the index re-exports i3/.
 import { I3Retriever } from "../../../packages/encoders/src/i3/index.js";
 import { betaAt, i3Loss, realQueryTargets, runI3 } from "../src/systems/i3.js";
 

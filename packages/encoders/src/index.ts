@@ -9,3 +9,4 @@ export * from "./backend/index.js";
 export * from "./kernels/index.js";
 export * from "./model/index.js";
 export * from "./checkpoint/index.js";
+export * from "./i3/index.js";

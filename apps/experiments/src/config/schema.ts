@@ -142,11 +142,13 @@ export const optimizerSchema = z
 export const trainSchema = z
   .strictObject({
     epochs: positiveInt.default(1),
+    /** Epochs on cropped pseudo-queries before the real queries (0 = none). */
+    warmupEpochs: z.number().int().nonnegative().default(1),
     batchSize: positiveInt.default(16),
     /** Stop after this many optimiser steps (for smoke runs). */
     maxSteps: positiveInt.optional(),
   })
-  .default({ epochs: 1, batchSize: 16 });
+  .default({ epochs: 1, warmupEpochs: 1, batchSize: 16 });
 
 /** Paired significance tests against the baseline. */
 export const significanceSchema = z

@@ -1,13 +1,12 @@
 /**
  * The seam for the neural stages (train, index, retrieve). The runner owns caching, files and
  * evaluation; a `NeuralStages` implementation only turns inputs into outputs inside the folder it
- * is given. It is looked up, in order: `RunOptions.neural` (tests, notebooks), then the module
- * `@i3/train`'s export `experimentStages` (see docs/runner.md). Without either, the stages throw
+ * is given. It is looked up, in order: `RunOptions.neural` (tests, notebooks), then the app's
+ * `src/systems/neuralStages.ts` (see docs/runner.md). A system it does not implement yet throws
  * "not available yet".
  */
 import type { Collection, Run } from "@i3/data";
 import type { ExperimentConfig, SystemKind } from "../config/schema.js";
-import { NotAvailableError } from "./stage.js";
 
 /** Inputs of {@link NeuralStages.train}. */
 export interface TrainInputs {
@@ -75,26 +74,11 @@ export interface NeuralStages {
   retrieve(inputs: RetrieveInputs): Promise<Run>;
 }
 
-/** The package expected to export `experimentStages: NeuralStages`. */
-export const NEURAL_PACKAGE = "@i3/train";
-
-/** Loads the neural stages from `@i3/train` (or `specifier`), or throws a clear "not available yet" error. */
-export async function loadNeuralStages(specifier: string = NEURAL_PACKAGE): Promise<NeuralStages> {
-  // A variable specifier: the package may not exist yet, so TypeScript must not resolve it.
-  let module: { experimentStages?: NeuralStages };
-  try {
-    module = (await import(specifier)) as { experimentStages?: NeuralStages };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
-      throw new NotAvailableError(
-        `not available yet: needs ${specifier} (training, encoding and dense retrieval); see apps/experiments/docs/runner.md, "Neural stages"`,
-      );
-    }
-    throw error;
-  }
-  if (!module.experimentStages) {
-    throw new NotAvailableError(`not available yet: ${specifier} does not export experimentStages (see apps/experiments/docs/runner.md)`);
-  }
+/**
+ * The default neural stages: the app's own `src/systems/neuralStages.ts` (dual-encoder now),
+ * imported lazily so BM25-only runs never load TensorFlow.js.
+ */
+export async function loadNeuralStages(): Promise<NeuralStages> {
+  const module = await import("../systems/neuralStages.js");
   return module.experimentStages;
 }

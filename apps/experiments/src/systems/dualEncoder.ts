@@ -63,7 +63,8 @@ export interface DualEncoderRecipe {
   learningRate: number;
   weightDecay: number;
   warmupFraction: number;
-  clipNorm: number;
+  /** Global gradient-norm clipping (off when undefined). */
+  clipNorm?: number;
   /** Softmax temperature of the contrastive loss (default 1: plain dot products, as DPR). */
   temperature: number;
   /**
@@ -95,7 +96,6 @@ export const DEFAULT_DUAL_ENCODER_RECIPE: DualEncoderRecipe = {
   learningRate: 5e-4,
   weightDecay: 0.01,
   warmupFraction: 0.1,
-  clipNorm: 1,
   temperature: 1,
   warmupEpochs: 1,
   cropWords: [4, 12],
@@ -134,7 +134,7 @@ function toTensors(batch: EncodedBatch) {
 }
 
 /** Passage vectors [n, H] in eval mode, `batchSize` passages at a time. */
-function encodeAll(
+export function encodeAll(
   model: DualEncoder,
   tokenizer: I3Tokenizer,
   rows: Int32Array[],
@@ -157,11 +157,23 @@ function encodeAll(
   return out;
 }
 
-/** Training queries: those with a positive and at least one mined negative. */
-function positivesAndNegatives(run: Run, qrels: Qrels, recipe: DualEncoderRecipe) {
-  const mined = mineHardNegatives(run, qrels, { fromRank: recipe.negativesFrom, toRank: recipe.negativesTo });
-  const queries = [...mined.negatives.keys()].filter((qid) => (mined.negatives.get(qid)?.length ?? 0) > 0);
-  return { negatives: mined.negatives, queries, skipped: mined.queriesWithoutPositives.length + mined.queriesWithoutNegatives.length };
+/**
+ * Training queries: those with a positive and at least one hard negative, the negatives either
+ * given (e.g. the runner's negatives stage) or mined from a first-stage run.
+ */
+function positivesAndNegatives(
+  source: { run?: Run; negatives?: ReadonlyMap<string, readonly string[]> },
+  qrels: Qrels,
+  recipe: DualEncoderRecipe,
+) {
+  let negatives: ReadonlyMap<string, readonly string[]>;
+  if (source.negatives !== undefined) negatives = source.negatives;
+  else if (source.run !== undefined) {
+    negatives = mineHardNegatives(source.run, qrels, { fromRank: recipe.negativesFrom, toRank: recipe.negativesTo }).negatives;
+  } else throw new Error("dual-encoder training needs hard negatives or a first-stage run to mine them from");
+  const hasPositive = (qid: string) => [...(qrels.get(qid)?.values() ?? [])].some((grade) => grade >= 1);
+  const queries = [...negatives.keys()].filter((qid) => (negatives.get(qid)?.length ?? 0) > 0 && hasPositive(qid));
+  return { negatives, queries, skipped: qrels.size - queries.length };
 }
 
 /**
@@ -215,7 +227,10 @@ export interface TrainedDualEncoder {
 export async function trainDualEncoder(inputs: {
   collection: Collection;
   trainSplit: string;
-  firstStageTrainRun: Run;
+  /** A first-stage run over the training queries to mine hard negatives from ... */
+  firstStageTrainRun?: Run;
+  /** ... or the hard negatives themselves (qid -> pids in rank order). */
+  negatives?: ReadonlyMap<string, readonly string[]>;
   workDir: string;
   recipe?: Partial<DualEncoderRecipe>;
   log?: (message: string) => void;
@@ -253,8 +268,12 @@ export async function trainDualEncoder(inputs: {
   if (recipe.epochs > 0) {
     const trainQrels = await inputs.collection.qrels(inputs.trainSplit);
     const trainQueries = await inputs.collection.queries(inputs.trainSplit);
-    const { negatives, queries, skipped } = positivesAndNegatives(inputs.firstStageTrainRun, trainQrels, recipe);
-    log(`${queries.length} training queries with positives and BM25 negatives (${skipped} skipped)`);
+    const { negatives, queries, skipped } = positivesAndNegatives(
+      { run: inputs.firstStageTrainRun, negatives: inputs.negatives },
+      trainQrels,
+      recipe,
+    );
+    log(`${queries.length} training queries with positives and hard negatives (${skipped} without: skipped)`);
     phases.push({
       name: "queries",
       qrels: trainQrels,
@@ -289,7 +308,7 @@ export async function trainDualEncoder(inputs: {
       batches: (epoch) => batcher.batches(epoch),
       epochs: phase.epochs,
       schedule: linearScheduleWithWarmup({ warmupSteps: Math.round(recipe.warmupFraction * totalSteps), totalSteps }),
-      clipNorm: recipe.clipNorm,
+      ...(recipe.clipNorm !== undefined ? { clipNorm: recipe.clipNorm } : {}),
       seed: recipe.seed,
       backendInfo: backend,
       logFile: join(inputs.workDir, `train-${phase.name}.jsonl`),

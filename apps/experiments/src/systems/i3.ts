@@ -30,10 +30,21 @@ import {
   type TokenIdLookup,
   type TrainingBatch,
 } from "@i3/data";
-import { describeBackend, initBackend, installFastKernels, presetConfig, tf, type BackendInfo, type ForwardOptions, type NamedParam } from "@i3/encoders";
-// TODO(coordinator): once packages/encoders/src/index.ts has `export * from "./i3/index.js"`,
-// import these four from "@i3/encoders" above and delete this line.
-import { I3Retriever, IGNORE_INDEX, reconstructionTargets, type InteractorInput, type ReconstructorMemory } from "../../../../packages/encoders/src/i3/index.js";
+import {
+  describeBackend,
+  initBackend,
+  installFastKernels,
+  presetConfig,
+  tf,
+  I3Retriever,
+  IGNORE_INDEX,
+  reconstructionTargets,
+  type BackendInfo,
+  type ForwardOptions,
+  type NamedParam,
+  type InteractorInput,
+  type ReconstructorMemory,
+} from "@i3/encoders";
 import { contrastiveLoss, maskedTokenCrossEntropy } from "@i3/losses";
 import { DenseIndex } from "@i3/search";
 import { linearScheduleWithWarmup, train, type StepRecord } from "@i3/train";

@@ -12,7 +12,7 @@ import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BeirCollection, writeFileAtomic, type Passage, type Query } from "@i3/data";
+import { BeirCollection, SeededRandom, writeFileAtomic, type Passage, type Query } from "@i3/data";
 import { Bm25Searcher, buildIndex, type InvertedIndex } from "@i3/search";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,17 +22,6 @@ const SYNTHETIC_VOCAB = 50_000;
 const SYNTHETIC_QUERIES = 1_000;
 const SEED = 20260101;
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Pronounceable pseudo-words (so the tokenizer and stemmer do real work), distinct by rank. */
 function pseudoWords(n: number, rand: () => number): string[] {
@@ -70,7 +59,8 @@ function zipfSampler(n: number, rand: () => number): () => number {
 }
 
 function synthetic(): { passages: Passage[]; queries: Query[] } {
-  const rand = mulberry32(SEED);
+  const random = new SeededRandom(SEED);
+  const rand = () => random.float();
   const words = pseudoWords(SYNTHETIC_VOCAB, rand);
   const draw = zipfSampler(words.length, rand);
   const sentence = (len: number) => Array.from({ length: len }, () => words[draw()]!).join(" ");

@@ -15,9 +15,9 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeFileAtomic, type Passage } from "@i3/data";
+import { SeededRandom, writeFileAtomic, type Passage } from "@i3/data";
 import { initBackend, tf } from "@i3/encoders";
-import { DenseIndex, encodeCorpus, type DenseResult, type ExactSearchOptions } from "../packages/search/src/dense/index.js";
+import { DenseIndex, encodeCorpus, type DenseResult, type ExactSearchOptions } from "@i3/search";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const COUNT = Number(process.env.I3_BENCH_DENSE_DOCS ?? 100_000);
@@ -28,17 +28,6 @@ const SEED = 20260102;
 /** Each search pass runs this many times; the one with the least CPU time is kept. */
 const REPEATS = Number(process.env.I3_BENCH_DENSE_REPEATS ?? 3);
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `n * dim` standard normal float32 values (Box-Muller). */
 function gaussian(n: number, rand: () => number): Float32Array {
@@ -68,7 +57,8 @@ async function timedAsync<T>(fn: () => Promise<T>): Promise<{ value: T } & Timin
   return { value, wall, cpu: (c.user + c.system) / 1e6 };
 }
 
-const rand = mulberry32(SEED);
+const random = new SeededRandom(SEED); // mulberry32
+const rand = () => random.float();
 const vectors = gaussian(COUNT * DIM, rand);
 const queries = gaussian(QUERIES * DIM, rand);
 const ids = Array.from({ length: COUNT }, (_, i) => `doc${i}`);

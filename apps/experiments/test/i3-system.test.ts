@@ -9,11 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultDatasetsDir, resolveDataset, type Collection, type Qrels } from "@i3/data";
-import { DualEncoder, encoderConfig, initBackend, tf } from "@i3/encoders";
+import { DualEncoder, I3Retriever, encoderConfig, initBackend, tf } from "@i3/encoders";
 import { contrastiveLoss, maskedTokenCrossEntropy } from "@i3/losses";
 import { runBm25OnCollection } from "@i3/search";
-// TODO(coordinator): import I3Retriever from "@i3/encoders" once the index re-exports i3/.
-import { I3Retriever } from "../../../packages/encoders/src/i3/index.js";
 import { betaAt, i3Loss, realQueryTargets, runI3 } from "../src/systems/i3.js";
 
 const cfg = encoderConfig({ vocabSize: 30, hidden: 8, layers: 1, heads: 2, intermediate: 16, maxPositions: 16, initializerRange: 0.3 });

@@ -128,7 +128,8 @@ export interface DualEncoderInputs {
   log?: (message: string) => void;
 }
 
-function toTensors(batch: EncodedBatch) {
+/** A padded batch as the encoders' int32 input tensors. */
+export function toTensors(batch: EncodedBatch) {
   const shape: [number, number] = [batch.batchSize, batch.seqLength];
   return { inputIds: tf.tensor2d(batch.inputIds, shape, "int32"), attentionMask: tf.tensor2d(batch.attentionMask, shape, "int32") };
 }
@@ -161,7 +162,7 @@ export function encodeAll(
  * Training queries: those with a positive and at least one hard negative, the negatives either
  * given (e.g. the runner's negatives stage) or mined from a first-stage run.
  */
-function positivesAndNegatives(
+export function positivesAndNegatives(
   source: { run?: Run; negatives?: ReadonlyMap<string, readonly string[]> },
   qrels: Qrels,
   recipe: DualEncoderRecipe,

@@ -15,13 +15,11 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
   buildTokenLookup,
-  mineHardNegatives,
   padTrainingBatch,
   passageText,
   saveTokenizer,
   trainWordPiece,
   TrainingBatcher,
-  type EncodedBatch,
   type I3Tokenizer,
   type Passage,
   type Qrels,
@@ -52,7 +50,9 @@ import {
   DEFAULT_DUAL_ENCODER_RECIPE,
   cropQueries,
   encodeCorpusVectors,
+  positivesAndNegatives,
   retrieveWithDualEncoder,
+  toTensors,
   type DualEncoderInputs,
   type DualEncoderRecipe,
   type DualEncoderResult,
@@ -180,11 +180,6 @@ export function i3Loss(
   });
 }
 
-function toTensors(batch: EncodedBatch) {
-  const shape: [number, number] = [batch.batchSize, batch.seqLength];
-  return { inputIds: tf.tensor2d(batch.inputIds, shape, "int32"), attentionMask: tf.tensor2d(batch.attentionMask, shape, "int32") };
-}
-
 /** pid -> reconstruction labels [m] (word pieces without [CLS]/[SEP], -100 padded). */
 function targetLabels(tokenizer: I3Tokenizer, texts: Iterable<[string, string]>, m: number): Map<string, Int32Array> {
   const { cls, sep } = tokenizer.special;
@@ -265,13 +260,12 @@ export async function trainI3(inputs: Omit<I3Inputs, "evalSplits" | "k">): Promi
   if (recipe.epochs > 0) {
     const trainQrels = await inputs.collection.qrels(inputs.trainSplit);
     const trainQueries = await inputs.collection.queries(inputs.trainSplit);
-    const mined = mineHardNegatives(inputs.firstStageTrainRun, trainQrels, { fromRank: recipe.negativesFrom, toRank: recipe.negativesTo });
-    const queries = [...mined.negatives.keys()].filter((qid) => (mined.negatives.get(qid)?.length ?? 0) > 0);
-    log(`${queries.length} training queries with positives and BM25 negatives`);
+    const { negatives, queries, skipped } = positivesAndNegatives({ run: inputs.firstStageTrainRun }, trainQrels, recipe);
+    log(`${queries.length} training queries with positives and hard negatives (${skipped} without: skipped)`);
     phases.push({
       name: "queries",
       qrels: trainQrels,
-      negatives: mined.negatives,
+      negatives,
       queries,
       queryTokens: buildTokenLookup(tokenizer, trainQueries, recipe.queryMaxLength),
       epochs: recipe.epochs,

@@ -5,8 +5,8 @@
  *   npx nx run experiments:run --config=experiments/default.ts
  *   npx i3 run experiments/default.ts            # the same
  *
- * The dual-encoder (tiny, 2x128, mean pooling) is trained from scratch: a WordPiece vocabulary
- * on the corpus, one epoch on cropped pseudo-queries, two on the real queries with BM25 hard
+ * The dual-encoder (1 layer x 128, mean pooling) is trained from scratch: a WordPiece vocabulary
+ * on the corpus, two epochs on cropped pseudo-queries, two on the real queries with BM25 hard
  * negatives. `npm start` runs this file.
  */
 import { defineExperiment } from "@i3/experiments";
@@ -19,13 +19,21 @@ export default defineExperiment({
   systems: ["bm25", "dual-encoder"],
   baseline: "bm25",
   tokenizer: { kind: "wordpiece-trained", vocabSize: 8192 },
-  model: { kind: "dual-encoder", preset: "tiny", sharedTowers: true, pooling: "mean", queryMaxLength: 32, passageMaxLength: 64 },
+  // One 128-wide layer: from scratch on this small collection it beats the 2-layer `tiny` preset.
+  model: {
+    kind: "dual-encoder",
+    preset: { layers: 1, hidden: 128, heads: 2, intermediate: 512, dropout: 0.1 },
+    sharedTowers: true,
+    pooling: "mean",
+    queryMaxLength: 32,
+    passageMaxLength: 64,
+  },
   firstStage: { kind: "bm25", k1: 0.9, b: 0.4, depth: 1000 },
   negatives: { fromRank: 1, toRank: 100, perQuery: 1, schedule: "random" },
   losses: { contrastive: { weight: 1, temperature: 1 } },
   optimizer: { lr: 1e-3, weightDecay: 0.01, warmupRatio: 0.1, headLrMultiplier: 1 },
-  // One epoch on cropped pseudo-queries (every passage), then two on the 372 real training queries.
-  train: { epochs: 2, warmupEpochs: 1, batchSize: 32 },
+  // Two epochs on cropped pseudo-queries (every passage), then two on the 372 real training queries.
+  train: { epochs: 2, warmupEpochs: 2, batchSize: 32 },
   device: "auto",
   seed: 42,
   evaluation: { splits: ["test"], mainMeasure: "nDCG@10" },

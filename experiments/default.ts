@@ -36,5 +36,7 @@ export default defineExperiment({
   train: { epochs: 2, warmupEpochs: 2, batchSize: 32 },
   device: "auto",
   seed: 42,
-  evaluation: { splits: ["test"], mainMeasure: "nDCG@10" },
+  // allQueries (trec_eval -c): every judged test query counts, also one a system retrieves nothing for,
+  // so all systems are averaged (and paired) over the same queries.
+  evaluation: { splits: ["test"], mainMeasure: "nDCG@10", allQueries: true },
 });

@@ -1,8 +1,6 @@
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   InputError,
   detectRunFormat,
@@ -13,21 +11,9 @@ import {
   readTrecRun,
   type RunRecord,
 } from "@i3/data";
+import { collect, fixtures, tempFiles } from "./formats-helpers.js";
 
-const fixtures = join(import.meta.dirname, "fixtures", "formats");
-const dir = mkdtempSync(join(tmpdir(), "i3-formats-runs-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let counter = 0;
-function file(content: string | Buffer, name = `r${counter++}.trec`): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
+const file = tempFiles("i3-formats-runs-", (n) => `r${n}.trec`);
 /** An InputError's file, line and field, for compact assertions. */
 async function inputError(promise: Promise<unknown>): Promise<[string, number | undefined, string | undefined, string]> {
   const err = await promise.then(

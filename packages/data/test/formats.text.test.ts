@@ -1,33 +1,12 @@
-import { existsSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { afterAll, describe, expect, it } from "vitest";
-import { InputError, detectQueriesFormat, loadQueries, readBeirCorpus, readBeirQueries, readIdText } from "@i3/data";
+import { describe, expect, it } from "vitest";
+import { detectQueriesFormat, loadQueries, readBeirCorpus, readBeirQueries, readIdText } from "@i3/data";
+import { collect, failure, fixtures, tempFiles } from "./formats-helpers.js";
 
-const fixtures = join(import.meta.dirname, "fixtures", "formats");
 const shared = join(import.meta.dirname, "..", "..", "..", "..", "shared", "datasets");
-const dir = mkdtempSync(join(tmpdir(), "i3-formats-text-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let counter = 0;
-function file(content: string | Buffer, name = `t${counter++}.txt`): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
-async function failure(promise: Promise<unknown>): Promise<InputError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(InputError);
-  return err as InputError;
-}
+const file = tempFiles("i3-formats-text-", (n) => `t${n}.txt`);
 
 describe("id-text files", () => {
   it("splits at the first tab and keeps the text verbatim (leading space, tabs, empty text)", async () => {

@@ -41,7 +41,7 @@ import {
 } from "@i3/encoders";
 import { contrastiveLoss } from "@i3/losses";
 import { DenseIndex } from "@i3/search";
-import { linearScheduleWithWarmup, train, type StepRecord } from "@i3/train";
+import { linearScheduleWithWarmup, train, type LossFn, type ParamGroupSpec, type StepRecord } from "@i3/train";
 
 /** Everything that defines a dual-encoder training run; defaults fit the embedded collection. */
 export interface DualEncoderRecipe {
@@ -200,8 +200,8 @@ export function cropQueries(passages: readonly Passage[], cropWords: readonly [n
   return { queries, qrels, negatives };
 }
 
-/** One training phase of {@link trainDualEncoder}: these queries, these negatives, these epochs. */
-interface Phase {
+/** One training phase (crop warm-up, real queries): these queries, these negatives, these epochs. */
+export interface Phase {
   name: string;
   qrels: Qrels;
   negatives: ReadonlyMap<string, readonly string[]>;
@@ -210,12 +210,67 @@ interface Phase {
   epochs: number;
 }
 
+/** A step record tagged with the training phase it belongs to. */
+export type PhaseStep = StepRecord & { phase: string };
+
+/**
+ * Runs one training phase with `@i3/train`: batches of (query, positive, negatives) from the
+ * phase's queries, a linear warm-up/decay schedule over the phase's steps, a JSONL log per phase.
+ * Step records are appended to `steps`. Shared by the dual-encoder and I3 systems; `describe`
+ * gets the phase's step count for the log line.
+ */
+export async function trainPhase(args: {
+  phase: Phase;
+  recipe: DualEncoderRecipe;
+  corpusIds: readonly string[];
+  passageTokens: TokenIdLookup;
+  groups: ParamGroupSpec[];
+  lossFn: LossFn<TrainingBatch>;
+  backend: BackendInfo;
+  logFile: string;
+  steps: PhaseStep[];
+  log: (message: string) => void;
+  describe: (totalSteps: number) => string;
+}): Promise<void> {
+  const { phase, recipe } = args;
+  const batcher = new TrainingBatcher({
+    qrels: phase.qrels,
+    negatives: phase.negatives,
+    queries: phase.queries,
+    negativesPerQuery: recipe.negativesPerQuery,
+    batchSize: recipe.batchSize,
+    seed: recipe.seed,
+    corpusIds: args.corpusIds,
+    queryTokens: phase.queryTokens,
+    passageTokens: args.passageTokens,
+  });
+  const stepsPerEpoch = Math.ceil(phase.queries.length / recipe.batchSize);
+  const totalSteps = stepsPerEpoch * phase.epochs;
+  args.log(args.describe(totalSteps));
+  await train<TrainingBatch>({
+    groups: args.groups,
+    batches: (epoch) => batcher.batches(epoch),
+    epochs: phase.epochs,
+    schedule: linearScheduleWithWarmup({ warmupSteps: Math.round(recipe.warmupFraction * totalSteps), totalSteps }),
+    ...(recipe.clipNorm !== undefined ? { clipNorm: recipe.clipNorm } : {}),
+    seed: recipe.seed,
+    backendInfo: args.backend,
+    logFile: args.logFile,
+    stepsPerEpoch,
+    countExamples: (b) => b.qids.length,
+    onStep: (record) => {
+      args.steps.push({ ...record, phase: phase.name });
+    },
+    lossFn: args.lossFn,
+  });
+}
+
 /** What {@link trainDualEncoder} produced. */
 export interface TrainedDualEncoder {
   model: DualEncoder;
   tokenizer: I3Tokenizer;
   backend: BackendInfo;
-  steps: (StepRecord & { phase: string })[];
+  steps: PhaseStep[];
   trainSeconds: number;
 }
 
@@ -287,37 +342,22 @@ export async function trainDualEncoder(inputs: {
 
   const config = presetConfig(recipe.preset, { ...recipe.model, vocabSize: tokenizer.vocabSize });
   const model = new DualEncoder(config, { shared: recipe.sharedTowers, seed: recipe.seed });
-  const steps: (StepRecord & { phase: string })[] = [];
+  const steps: PhaseStep[] = [];
   const started = Date.now();
+  const corpusIds = passages.map((p) => p.id);
   for (const phase of phases) {
-    const batcher = new TrainingBatcher({
-      qrels: phase.qrels,
-      negatives: phase.negatives,
-      queries: phase.queries,
-      negativesPerQuery: recipe.negativesPerQuery,
-      batchSize: recipe.batchSize,
-      seed: recipe.seed,
-      corpusIds: passages.map((p) => p.id),
-      queryTokens: phase.queryTokens,
+    await trainPhase({
+      phase,
+      recipe,
+      corpusIds,
       passageTokens,
-    });
-    const stepsPerEpoch = Math.ceil(phase.queries.length / recipe.batchSize);
-    const totalSteps = stepsPerEpoch * phase.epochs;
-    log(`${phase.name}: ${config.layers}x${config.hidden} encoder, ${phase.queries.length} queries, ${phase.epochs} epochs, ${totalSteps} steps`);
-    await train<TrainingBatch>({
       groups: [{ name: "backbone", params: model.namedParameters(), lr: recipe.learningRate, weightDecay: recipe.weightDecay }],
-      batches: (epoch) => batcher.batches(epoch),
-      epochs: phase.epochs,
-      schedule: linearScheduleWithWarmup({ warmupSteps: Math.round(recipe.warmupFraction * totalSteps), totalSteps }),
-      ...(recipe.clipNorm !== undefined ? { clipNorm: recipe.clipNorm } : {}),
-      seed: recipe.seed,
-      backendInfo: backend,
+      backend,
       logFile: join(inputs.workDir, `train-${phase.name}.jsonl`),
-      stepsPerEpoch,
-      countExamples: (b) => b.qids.length,
-      onStep: (record) => {
-        steps.push({ ...record, phase: phase.name });
-      },
+      steps,
+      log,
+      describe: (totalSteps) =>
+        `${phase.name}: ${config.layers}x${config.hidden} encoder, ${phase.queries.length} queries, ${phase.epochs} epochs, ${totalSteps} steps`,
       lossFn: (batch, ctx) => {
         const padded = padTrainingBatch(batch, {
           padId: tokenizer.special.pad,

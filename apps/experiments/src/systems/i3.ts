@@ -19,14 +19,11 @@ import {
   passageText,
   saveTokenizer,
   trainWordPiece,
-  TrainingBatcher,
   type I3Tokenizer,
   type Passage,
   type Qrels,
   type Query,
   type Run,
-  type TokenIdLookup,
-  type TrainingBatch,
 } from "@i3/data";
 import {
   describeBackend,
@@ -45,7 +42,6 @@ import {
 } from "@i3/encoders";
 import { contrastiveLoss, maskedTokenCrossEntropy } from "@i3/losses";
 import { DenseIndex } from "@i3/search";
-import { linearScheduleWithWarmup, train, type StepRecord } from "@i3/train";
 import {
   DEFAULT_DUAL_ENCODER_RECIPE,
   cropQueries,
@@ -53,6 +49,9 @@ import {
   positivesAndNegatives,
   retrieveWithDualEncoder,
   toTensors,
+  trainPhase,
+  type Phase,
+  type PhaseStep,
   type DualEncoderInputs,
   type DualEncoderRecipe,
   type DualEncoderResult,
@@ -189,13 +188,7 @@ function targetLabels(tokenizer: I3Tokenizer, texts: Iterable<[string, string]>,
 }
 
 /** One training phase: these queries, negatives, reconstruction targets, beta, and trainable groups. */
-interface Phase {
-  name: string;
-  qrels: Qrels;
-  negatives: ReadonlyMap<string, readonly string[]>;
-  queries: readonly string[];
-  queryTokens: TokenIdLookup;
-  epochs: number;
+interface I3Phase extends Phase {
   labels: Map<string, Int32Array>;
   beta: (epoch: number) => number;
   freezeBackbone: boolean;
@@ -206,7 +199,7 @@ export interface TrainedI3 {
   model: I3Retriever;
   tokenizer: I3Tokenizer;
   backend: BackendInfo;
-  steps: (StepRecord & { phase: string })[];
+  steps: PhaseStep[];
   trainSeconds: number;
 }
 
@@ -241,7 +234,7 @@ export async function trainI3(inputs: Omit<I3Inputs, "evalSplits" | "k">): Promi
   const passageTokens = buildTokenLookup(tokenizer, corpusTexts, recipe.passageMaxLength);
   const m = recipe.slots;
 
-  const phases: Phase[] = [];
+  const phases: I3Phase[] = [];
   if (recipe.warmupEpochs > 0) {
     const crops = cropQueries(passages, recipe.cropWords, recipe.seed);
     const ownCrops = crops.queries.map((q): [string, string] => [q.id.slice("crop:".length), q.text]);
@@ -291,44 +284,27 @@ export async function trainI3(inputs: Omit<I3Inputs, "evalSplits" | "k">): Promi
   const backboneParams: NamedParam[] = model.namedParameters().filter((p) => !headVars.has(p.variable));
   const headParams: NamedParam[] = model.namedParameters().filter((p) => headVars.has(p.variable));
   const ignored = new Int32Array(m).fill(IGNORE_INDEX);
-  const steps: (StepRecord & { phase: string })[] = [];
+  const steps: PhaseStep[] = [];
   const started = Date.now();
+  const corpusIds = passages.map((p) => p.id);
   for (const phase of phases) {
-    const batcher = new TrainingBatcher({
-      qrels: phase.qrels,
-      negatives: phase.negatives,
-      queries: phase.queries,
-      negativesPerQuery: recipe.negativesPerQuery,
-      batchSize: recipe.batchSize,
-      seed: recipe.seed,
-      corpusIds: passages.map((p) => p.id),
-      queryTokens: phase.queryTokens,
+    await trainPhase({
+      phase,
+      recipe,
+      corpusIds,
       passageTokens,
-    });
-    const stepsPerEpoch = Math.ceil(phase.queries.length / recipe.batchSize);
-    const totalSteps = stepsPerEpoch * phase.epochs;
-    log(
-      `${phase.name}: ${config.layers}x${config.hidden} I3 (m=${m}, reconstructor ${recipe.reconstructorLayers}x${recipe.reconstructorMemory}, ` +
-        `interactor ${recipe.interactorEnabled ? recipe.interactorInput : "off"}), ${phase.queries.length} queries, ${phase.epochs} epochs, ` +
-        `${totalSteps} steps, ${phase.labels.size} passages with targets${phase.freezeBackbone ? ", backbone frozen" : ""}`,
-    );
-    await train<TrainingBatch>({
       groups: [
         ...(phase.freezeBackbone ? [] : [{ name: "backbone", params: backboneParams, lr: recipe.learningRate, weightDecay: recipe.weightDecay }]),
         { name: "heads", params: headParams, lr: recipe.learningRate * recipe.headLrMultiplier, weightDecay: recipe.weightDecay },
       ],
-      batches: (epoch) => batcher.batches(epoch),
-      epochs: phase.epochs,
-      schedule: linearScheduleWithWarmup({ warmupSteps: Math.round(recipe.warmupFraction * totalSteps), totalSteps }),
-      clipNorm: recipe.clipNorm,
-      seed: recipe.seed,
-      backendInfo: backend,
+      backend,
       logFile: join(inputs.workDir, `train-${phase.name}.jsonl`),
-      stepsPerEpoch,
-      countExamples: (b) => b.qids.length,
-      onStep: (record) => {
-        steps.push({ ...record, phase: phase.name });
-      },
+      steps,
+      log,
+      describe: (totalSteps) =>
+        `${phase.name}: ${config.layers}x${config.hidden} I3 (m=${m}, reconstructor ${recipe.reconstructorLayers}x${recipe.reconstructorMemory}, ` +
+        `interactor ${recipe.interactorEnabled ? recipe.interactorInput : "off"}), ${phase.queries.length} queries, ${phase.epochs} epochs, ` +
+        `${totalSteps} steps, ${phase.labels.size} passages with targets${phase.freezeBackbone ? ", backbone frozen" : ""}`,
       lossFn: (batch, ctx) => {
         const padded = padTrainingBatch(batch, { padId: pad, queryMaxLength: recipe.queryMaxLength, passageMaxLength: recipe.passageMaxLength });
         const rows = new Int32Array(batch.passageIds.length * m);

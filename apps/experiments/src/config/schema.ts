@@ -49,7 +49,7 @@ export const modelSizeSchema = z.strictObject({
   dropout: z.number().min(0).max(1).default(0.1),
 });
 
-/** The encoder(s): a dual-encoder now; the I3 retriever extends this later. */
+/** The encoder(s) of the neural systems (the I3 retriever adds the `i3` section's heads). */
 export const modelSchema = z
   .strictObject({
     kind: z.literal("dual-encoder").default("dual-encoder"),
@@ -87,13 +87,43 @@ export const negativesSchema = z
   })
   .default({ fromRank: 1, toRank: 200, perQuery: 7, schedule: "random" });
 
-/** Pseudo-queries for I3's reconstruction warm-up (placeholder until @i3/pseudoquery lands). */
+/**
+ * Pseudo-queries, one per passage (`@i3/pseudoquery`, cached in the reference's `generated.tsv`):
+ * I3's reconstruction targets. `none`: I3 reconstructs each passage's own warm-up crop, then the
+ * real training query of the passages judged relevant; any other kind replaces both targets.
+ * `rake` = RAKE keywords (Rose et al. 2010); `spans` = Poisson-length word spans (the reference's
+ * corpus pre-training); `doc2query` = an encoder-decoder trained in the project on the train
+ * split's (passage, query) pairs, decoded greedily (Nogueira et al. 2019); `training-queries` =
+ * the first training query judging the passage relevant (judged passages only).
+ */
 export const pseudoQueriesSchema = z
   .strictObject({
-    kind: z.enum(["none", "keywords", "generator"]).default("none"),
-    perPassage: positiveInt.default(1),
+    kind: z.enum(["none", "rake", "spans", "doc2query", "training-queries"]).default("none"),
+    /** doc2query: training epochs over the train split's pairs (model size = `model.preset`). */
+    doc2queryEpochs: positiveInt.default(10),
   })
-  .default({ kind: "none", perPassage: 1 });
+  .default({ kind: "none", doc2queryEpochs: 10 });
+
+/**
+ * The I3 retriever's switches (`@i3/encoders` I3Config; defaults = the final reference code).
+ * The reconstruction loss weight beta and its schedule are `losses.reconstruction` (absent = no
+ * L_rec at all); the heads' learning rate is `optimizer.headLrMultiplier` x lr.
+ */
+export const i3Schema = z
+  .strictObject({
+    /** m, pseudo-query slots ([CLS] + m-2 [MASK] + [SEP]). */
+    slots: z.number().int().min(3).default(32),
+    /** Reconstructor depth (1-3) and what its cross-attention reads: all passage tokens or [CLS] only. */
+    reconstructorLayers: z.number().int().min(1).max(3).default(1),
+    memory: z.enum(["cls", "tokens"]).default("cls"),
+    /** Interactor input: [p0 ; mean Z] (`pooled`), passage tokens + Z (`tokens`), or `off` (p* = p0). */
+    interactor: z.enum(["pooled", "tokens", "off"]).default("pooled"),
+    /** MLM decoder tied to the word embeddings (reference: untied). */
+    tiedMlmHead: z.boolean().default(false),
+    /** Train only the heads during the warm-up phase. */
+    warmupFreezeBackbone: z.boolean().default(false),
+  })
+  .default({ slots: 32, reconstructorLayers: 1, memory: "cls", interactor: "pooled", tiedMlmHead: false, warmupFreezeBackbone: false });
 
 const weight = nonNegative.default(1);
 
@@ -209,6 +239,7 @@ export const experimentSchema = z
     firstStage: firstStageSchema,
     negatives: negativesSchema,
     pseudoQueries: pseudoQueriesSchema,
+    i3: i3Schema,
     losses: lossesSchema,
     optimizer: optimizerSchema,
     train: trainSchema,

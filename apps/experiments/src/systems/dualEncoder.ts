@@ -134,9 +134,15 @@ export function toTensors(batch: EncodedBatch) {
   return { inputIds: tf.tensor2d(batch.inputIds, shape, "int32"), attentionMask: tf.tensor2d(batch.attentionMask, shape, "int32") };
 }
 
+/**
+ * What indexing and retrieval need of a model: E_q, the passage-side index vector and its size.
+ * The dual-encoder and the I3 retriever (whose p* is computed at index time) both are one.
+ */
+export type BiEncoderModel = Pick<DualEncoder, "encodeQueries" | "encodePassages" | "passageEncoder">;
+
 /** Passage vectors [n, H] in eval mode, `batchSize` passages at a time. */
 export function encodeAll(
-  model: DualEncoder,
+  model: BiEncoderModel,
   tokenizer: I3Tokenizer,
   rows: Int32Array[],
   maxLength: number,
@@ -376,7 +382,7 @@ export async function trainDualEncoder(inputs: {
 
 /** Passage vectors [n, H] of the whole corpus, in corpus order, with their ids. */
 export async function encodeCorpusVectors(
-  model: DualEncoder,
+  model: BiEncoderModel,
   tokenizer: I3Tokenizer,
   collection: Collection,
   passageMaxLength: number,
@@ -392,7 +398,7 @@ export async function encodeCorpusVectors(
 
 /** The run of `queries` against `index` (exact inner product, `k` per query). */
 export function retrieveWithDualEncoder(
-  model: DualEncoder,
+  model: BiEncoderModel,
   tokenizer: I3Tokenizer,
   index: DenseIndex,
   queries: readonly Query[],

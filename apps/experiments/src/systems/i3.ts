@@ -211,7 +211,14 @@ export interface TrainedI3 {
  * beta(epoch). Backbone and heads are separate AdamW groups (heads at `headLrMultiplier` x lr).
  * Writes the tokenizer and one log per phase (`train-<phase>.jsonl`) into `workDir`.
  */
-export async function trainI3(inputs: Omit<I3Inputs, "evalSplits" | "k">): Promise<TrainedI3> {
+export async function trainI3(
+  inputs: Omit<I3Inputs, "evalSplits" | "k" | "firstStageTrainRun"> & {
+    /** A first-stage run over the training queries to mine hard negatives from ... */
+    firstStageTrainRun?: Run;
+    /** ... or the hard negatives themselves (qid -> pids in rank order). */
+    negatives?: ReadonlyMap<string, readonly string[]>;
+  },
+): Promise<TrainedI3> {
   const recipe: I3Recipe = { ...DEFAULT_I3_RECIPE, ...inputs.recipe };
   const log = inputs.log ?? ((m: string) => process.stderr.write(`[i3] ${m}\n`));
   if (recipe.reconstructionTarget === "targets" && inputs.targets === undefined) throw new Error('trainI3: reconstructionTarget "targets" needs `targets`');
@@ -253,7 +260,7 @@ export async function trainI3(inputs: Omit<I3Inputs, "evalSplits" | "k">): Promi
   if (recipe.epochs > 0) {
     const trainQrels = await inputs.collection.qrels(inputs.trainSplit);
     const trainQueries = await inputs.collection.queries(inputs.trainSplit);
-    const { negatives, queries, skipped } = positivesAndNegatives({ run: inputs.firstStageTrainRun }, trainQrels, recipe);
+    const { negatives, queries, skipped } = positivesAndNegatives({ run: inputs.firstStageTrainRun, negatives: inputs.negatives }, trainQrels, recipe);
     log(`${queries.length} training queries with positives and hard negatives (${skipped} without: skipped)`);
     phases.push({
       name: "queries",

@@ -1,19 +1,31 @@
 /**
- * The runner's neural stages (see ../runner/neural.ts and docs/runner.md) for the dual-encoder:
- * `train` writes a Hugging Face-layout checkpoint (config.json, model.safetensors, tokenizer
- * files) and a training log; `index` encodes the corpus into an `@i3/search` dense index folder;
- * `retrieve` encodes a split's queries and searches the index. The I3 system plugs in here when
- * its stages land; until then it fails with "not available yet".
+ * The runner's neural stages (see ../runner/neural.ts and docs/runner.md) for the dual-encoder
+ * and the I3 retriever: `train` writes a Hugging Face-layout checkpoint (config.json,
+ * model.safetensors, tokenizer files) and a training log; `index` encodes the corpus into an
+ * `@i3/search` dense index folder (I3: p*, the whole passage side, runs here once per passage);
+ * `retrieve` encodes a split's queries and searches the index, identically for both systems.
  */
 import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadTokenizer, passageText, readNegativesTsv, type Run } from "@i3/data";
-import { describeBackend, initBackend, installFastKernels, loadDualEncoder, saveDualEncoder, type EncoderConfigInput } from "@i3/encoders";
+import {
+  describeBackend,
+  initBackend,
+  installFastKernels,
+  I3Retriever,
+  loadDualEncoder,
+  loadI3Retriever,
+  saveDualEncoder,
+  saveI3Retriever,
+  type EncoderConfigInput,
+} from "@i3/encoders";
+import { readGeneratedTsv } from "@i3/pseudoquery";
 import { DenseIndex, encodeCorpus } from "@i3/search";
 import type { ExperimentConfig, SystemKind } from "../config/schema.js";
 import type { IndexInputs, IndexOutputs, NeuralStages, RetrieveInputs, TrainInputs, TrainOutputs } from "../runner/neural.js";
 import { NotAvailableError } from "../runner/stage.js";
-import { encodeAll, retrieveWithDualEncoder, trainDualEncoder, type DualEncoderRecipe } from "./dualEncoder.js";
+import { encodeAll, retrieveWithDualEncoder, trainDualEncoder, type BiEncoderModel, type DualEncoderRecipe } from "./dualEncoder.js";
+import { trainI3, type I3Recipe } from "./i3.js";
 
 /** Maps an experiment config onto the dual-encoder recipe (the fields docs/runner.md lists). */
 export function recipeFromConfig(config: ExperimentConfig): Partial<DualEncoderRecipe> {
@@ -53,36 +65,67 @@ export function recipeFromConfig(config: ExperimentConfig): Partial<DualEncoderR
   };
 }
 
-function onlyDualEncoder(system: SystemKind): void {
-  if (system !== "dual-encoder") throw new NotAvailableError(`not available yet: the "${system}" system in the runner`);
+/** Maps an experiment config onto the I3 recipe: the dual-encoder's plus the `i3` section, beta and the heads' lr. */
+export function i3RecipeFromConfig(config: ExperimentConfig, hasTargets: boolean): Partial<I3Recipe> {
+  const { i3 } = config;
+  const reconstruction = config.losses.reconstruction;
+  // No `losses.reconstruction`: no L_rec at all, in the warm-up as in fine-tuning.
+  const beta = reconstruction?.weight ?? 0;
+  return {
+    ...recipeFromConfig(config),
+    slots: i3.slots,
+    reconstructorLayers: i3.reconstructorLayers,
+    reconstructorMemory: i3.memory,
+    interactorEnabled: i3.interactor !== "off",
+    interactorInput: i3.interactor === "tokens" ? "tokens" : "pooled",
+    tiedMlmHead: i3.tiedMlmHead,
+    beta,
+    betaSchedule: reconstruction?.schedule === "constant" ? "constant" : "decay10",
+    warmupBeta: beta,
+    headLrMultiplier: config.optimizer.headLrMultiplier,
+    warmupFreezeBackbone: i3.warmupFreezeBackbone,
+    reconstructionTarget: hasTargets ? "targets" : "query",
+  };
 }
 
-async function loadCheckpoint(dir: string, config: ExperimentConfig) {
+function neuralSystem(system: SystemKind): "dual-encoder" | "i3" {
+  if (system === "bm25") throw new NotAvailableError('the "bm25" system has no neural stages');
+  return system;
+}
+
+/** The trained model of either system, its tokenizer and the backend that runs it. */
+async function loadCheckpoint(system: "dual-encoder" | "i3", dir: string, config: ExperimentConfig) {
   const backend = await initBackend({ device: config.device });
   installFastKernels({ log: () => {} });
-  const model = await loadDualEncoder(dir, { configOverrides: { pooling: config.model.pooling } });
+  const model: BiEncoderModel & { dispose(): void } =
+    system === "i3" ? await loadI3Retriever(dir) : await loadDualEncoder(dir, { configOverrides: { pooling: config.model.pooling } });
   const tokenizer = await loadTokenizer(dir);
   return { backend, model, tokenizer };
 }
 
 /** Train: a checkpoint folder (`checkpoint/`) and `training-log.jsonl` (one line per step). */
-async function trainDualEncoderStage(inputs: TrainInputs): Promise<TrainOutputs> {
-  onlyDualEncoder(inputs.system);
-  const recipe = recipeFromConfig(inputs.config);
+async function trainStage(inputs: TrainInputs): Promise<TrainOutputs> {
+  const system = neuralSystem(inputs.system);
   const work = join(inputs.outDir, "work");
-  const trained = await trainDualEncoder({
+  const common = {
     collection: inputs.collection,
     trainSplit: inputs.trainSplit,
     negatives: await readNegativesTsv(inputs.negativesFile),
     workDir: work,
-    recipe,
     log: inputs.log,
-  });
+  };
+  const targets = inputs.pseudoQueriesFile !== undefined ? await readGeneratedTsv(inputs.pseudoQueriesFile) : undefined;
+  const trained =
+    system === "i3"
+      ? await trainI3({ ...common, recipe: i3RecipeFromConfig(inputs.config, targets !== undefined), ...(targets !== undefined ? { targets } : {}) })
+      : await trainDualEncoder({ ...common, recipe: recipeFromConfig(inputs.config) });
   const tokenizerDir = join(work, "tokenizer");
   const tokenizerFiles = (await readdir(tokenizerDir)).map((f) => join(tokenizerDir, f));
-  await saveDualEncoder(join(inputs.outDir, "checkpoint"), trained.model, { extraFiles: tokenizerFiles });
+  const checkpoint = join(inputs.outDir, "checkpoint");
+  if (trained.model instanceof I3Retriever) await saveI3Retriever(checkpoint, trained.model, { extraFiles: tokenizerFiles });
+  else await saveDualEncoder(checkpoint, trained.model, { extraFiles: tokenizerFiles });
   trained.model.dispose();
-  const lines = trained.steps.map((s, i) => JSON.stringify({ step: i + 1, phase: s.phase, epoch: s.epoch, loss: s.loss, lr: s.lr }));
+  const lines = trained.steps.map((s, i) => JSON.stringify({ step: i + 1, phase: s.phase, epoch: s.epoch, loss: s.loss, lr: s.lr, ...s.metrics }));
   await writeFile(join(inputs.outDir, "training-log.jsonl"), lines.length > 0 ? `${lines.join("\n")}\n` : "");
   return {
     checkpoint: "checkpoint",
@@ -92,10 +135,10 @@ async function trainDualEncoderStage(inputs: TrainInputs): Promise<TrainOutputs>
   };
 }
 
-/** Index: the corpus encoded into an `@i3/search` dense index folder (`index/`). */
-async function indexDualEncoderStage(inputs: IndexInputs): Promise<IndexOutputs> {
-  onlyDualEncoder(inputs.system);
-  const { backend, model, tokenizer } = await loadCheckpoint(inputs.checkpointDir, inputs.config);
+/** Index: the corpus encoded (E_p, or I3's whole passage side: p*) into an `@i3/search` dense index folder (`index/`). */
+async function indexStage(inputs: IndexInputs): Promise<IndexOutputs> {
+  const system = neuralSystem(inputs.system);
+  const { backend, model, tokenizer } = await loadCheckpoint(system, inputs.checkpointDir, inputs.config);
   const maxLength = inputs.config.model.passageMaxLength;
   const dim = model.passageEncoder.config.hidden;
   await encodeCorpus(
@@ -105,7 +148,7 @@ async function indexDualEncoderStage(inputs: IndexInputs): Promise<IndexOutputs>
       out: join(inputs.outDir, "index"),
       dim,
       batchSize: inputs.config.index.batchSize,
-      encoder: { description: `dual-encoder ${inputs.checkpointDir}`, fingerprint: await inputs.collection.fingerprint() },
+      encoder: { description: `${system} ${inputs.checkpointDir}`, fingerprint: await inputs.collection.fingerprint() },
       backend: describeBackend(backend),
     },
   );
@@ -113,10 +156,10 @@ async function indexDualEncoderStage(inputs: IndexInputs): Promise<IndexOutputs>
   return { index: "index", backend: describeBackend(backend) };
 }
 
-/** Retrieve: the split's queries against the dense index, `depth` per query. */
-async function retrieveDualEncoderStage(inputs: RetrieveInputs): Promise<Run> {
-  onlyDualEncoder(inputs.system);
-  const { model, tokenizer } = await loadCheckpoint(inputs.checkpointDir, inputs.config);
+/** Retrieve: the split's queries (E_q, the same for both systems) against the dense index, `depth` per query. */
+async function retrieveStage(inputs: RetrieveInputs): Promise<Run> {
+  const system = neuralSystem(inputs.system);
+  const { model, tokenizer } = await loadCheckpoint(system, inputs.checkpointDir, inputs.config);
   const index = await DenseIndex.load(inputs.indexPath);
   const queries = await inputs.collection.queries(inputs.split);
   const run = retrieveWithDualEncoder(model, tokenizer, index, queries, inputs.config.model.queryMaxLength, inputs.depth);
@@ -124,9 +167,9 @@ async function retrieveDualEncoderStage(inputs: RetrieveInputs): Promise<Run> {
   return run;
 }
 
-/** The runner's default neural stages. */
+/** The runner's default neural stages: the dual-encoder and the I3 retriever. */
 export const experimentStages: NeuralStages = {
-  train: trainDualEncoderStage,
-  index: indexDualEncoderStage,
-  retrieve: retrieveDualEncoderStage,
+  train: trainStage,
+  index: indexStage,
+  retrieve: retrieveStage,
 };

@@ -74,7 +74,7 @@ export async function readCheckpoint(dir: string): Promise<CheckpointContents> {
 }
 
 /** Writes a checkpoint folder's files into `dir` (which must exist). */
-async function writeFolder(dir: string, hfConfig: Record<string, unknown>, params: readonly NamedParam[], opts: SaveOptions): Promise<void> {
+export async function writeFolder(dir: string, hfConfig: Record<string, unknown>, params: readonly NamedParam[], opts: SaveOptions): Promise<void> {
   await writeFile(join(dir, CONFIG_FILE), JSON.stringify(hfConfig, null, 2) + "\n");
   await writeFile(join(dir, WEIGHTS_FILE), serializeSafetensors(collectWeights(params), { format: "pt" }));
   if (opts.tokenizerFile !== undefined) await copyFile(opts.tokenizerFile, join(dir, TOKENIZER_FILE));
@@ -82,7 +82,7 @@ async function writeFolder(dir: string, hfConfig: Record<string, unknown>, param
 }
 
 /** Runs `fill(tmp)` on a fresh sibling temp folder, then moves it to `dir` atomically. */
-async function atomicDir(dir: string, fill: (tmp: string) => Promise<void>): Promise<void> {
+export async function atomicDir(dir: string, fill: (tmp: string) => Promise<void>): Promise<void> {
   const target = resolve(dir);
   const tag = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   const tmp = join(dirname(target), `.${basename(target)}.tmp-${tag}`);

@@ -1,6 +1,6 @@
 /**
  * Hugging Face checkpoints: safetensors read/write, BertConfig mapping, parameter-name
- * mapping, and folder save/load for BertEncoder, DualEncoder, CrossEncoder.
+ * mapping, and folder save/load for BertEncoder, DualEncoder, CrossEncoder, I3Retriever.
  * See docs/checkpoints.md.
  */
 export { parseSafetensors, serializeSafetensors, toFloat32, f16ToF32, SafetensorsError } from "./safetensors.js";
@@ -22,3 +22,4 @@ export {
   TOKENIZER_FILE,
 } from "./folder.js";
 export type { SaveOptions, LoadOptions, CheckpointContents, LoadedEncoder } from "./folder.js";
+export { saveI3Retriever, loadI3Retriever } from "./i3Folder.js";

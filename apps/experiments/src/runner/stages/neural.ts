@@ -1,12 +1,12 @@
 /**
- * The neural stages: `pseudo-queries` (placeholder), `train`, `index` and `retrieve:<split>` of one
+ * The neural stages: `pseudo-queries`, `train`, `index` and `retrieve:<split>` of one
  * system. They delegate the work to a {@link NeuralStages} implementation (see ../neural.ts) and
  * only manage keys, folders and the run file.
  */
 import { join } from "node:path";
 import { writeTrecRun } from "@i3/data";
-import type { SystemKind } from "../../config/schema.js";
-import { NotAvailableError, type StageSpec } from "../stage.js";
+import type { ExperimentConfig, SystemKind } from "../../config/schema.js";
+import type { StageSpec } from "../stage.js";
 import type { IndexOutputs, TrainOutputs } from "../neural.js";
 import type { RunFileOutput } from "./bm25.js";
 import { dataSplit, type SplitKey } from "./data.js";
@@ -14,23 +14,68 @@ import { dataSplit, type SplitKey } from "./data.js";
 /** Output of the pseudo-queries stage. */
 export interface PseudoQueriesOutput {
   readonly kind: string;
+  /** `generated.tsv`, absent for `none`. */
   readonly file?: string;
+  readonly passages?: number;
 }
 
-/** Stage `pseudo-queries`: nothing for `kind: "none"`; other kinds wait for @i3/pseudoquery. */
+/**
+ * Stage `pseudo-queries`: nothing for `kind: "none"`, else `generated.tsv` (pid<TAB>text, the I3
+ * reference's format) from `@i3/pseudoquery` (see ../../systems/pseudoQueries.ts), loaded lazily so
+ * BM25-only runs never load TensorFlow.js.
+ */
 export function pseudoQueriesStage(): StageSpec<PseudoQueriesOutput> {
   return {
     id: "pseudo-queries",
     stage: "pseudo-queries",
-    version: 1,
+    version: 2,
     needs: { data: "data" },
-    key: (config) => config.pseudoQueries,
+    key: (config) => ({
+      pseudoQueries: config.pseudoQueries,
+      trainSplit: config.splits.train,
+      seed: config.seed,
+      // doc2query trains a model: its size, vocabulary, lengths and device matter.
+      ...(config.pseudoQueries.kind === "doc2query"
+        ? { tokenizer: config.tokenizer, preset: config.model.preset, lengths: [config.model.queryMaxLength, config.model.passageMaxLength], device: config.device }
+        : {}),
+    }),
     async run(ctx) {
       const { kind } = ctx.config.pseudoQueries;
       if (kind === "none") return { kind };
-      throw new NotAvailableError(`not available yet: pseudoQueries.kind "${kind}" needs @i3/pseudoquery`);
+      const { generateRunnerPseudoQueries } = await import("../../systems/pseudoQueries.js");
+      const { writeGeneratedTsv } = await import("@i3/pseudoquery");
+      const texts = await generateRunnerPseudoQueries({
+        config: ctx.config,
+        collection: await ctx.services.collection(),
+        trainSplit: dataSplit(ctx.inputs["data"]!, "train", ctx.config.splits.train).split,
+        workDir: ctx.dir,
+        log: ctx.log,
+      });
+      await writeGeneratedTsv(join(ctx.dir, "generated.tsv"), texts);
+      ctx.log(`pseudo-queries (${kind}): ${texts.size} passages`);
+      return { kind, file: "generated.tsv", passages: texts.size };
     },
   };
+}
+
+/**
+ * The slice of the config a system's training depends on: the dual-encoder ignores the I3
+ * heads, the reconstruction loss and the pseudo-queries, so an I3 ablation reuses its checkpoint.
+ */
+function trainKey(system: SystemKind, config: ExperimentConfig): unknown {
+  const common = {
+    system,
+    tokenizer: config.tokenizer,
+    model: config.model,
+    optimizer: system === "i3" ? config.optimizer : { ...config.optimizer, headLrMultiplier: 1 },
+    train: config.train,
+    perQuery: config.negatives.perQuery,
+    schedule: config.negatives.schedule,
+    device: config.device,
+    seed: config.seed,
+  };
+  if (system === "i3") return { ...common, losses: config.losses, i3: config.i3 };
+  return { ...common, losses: { ...config.losses, reconstruction: undefined } };
 }
 
 /** Stage `train` of `system`: a checkpoint (and training log) from the train split's negatives. */
@@ -38,24 +83,13 @@ export function trainStage(system: SystemKind): StageSpec<TrainOutputs> {
   return {
     id: `train:${system}`,
     stage: "train",
-    version: 1,
-    needs: { data: "data", negatives: "negatives", pseudoQueries: "pseudo-queries" },
-    key: (config) => ({
-      system,
-      tokenizer: config.tokenizer,
-      model: config.model,
-      losses: config.losses,
-      optimizer: config.optimizer,
-      train: config.train,
-      perQuery: config.negatives.perQuery,
-      schedule: config.negatives.schedule,
-      device: config.device,
-      seed: config.seed,
-    }),
+    version: 2,
+    needs: { data: "data", negatives: "negatives", ...(system === "i3" ? { pseudoQueries: "pseudo-queries" } : {}) },
+    key: (config) => trainKey(system, config),
     async run(ctx) {
       const neural = await ctx.services.neural();
       const negatives = ctx.inputs["negatives"]!;
-      const pseudo = ctx.inputs["pseudoQueries"]!.output as PseudoQueriesOutput;
+      const pseudo = ctx.inputs["pseudoQueries"]?.output as PseudoQueriesOutput | undefined;
       const train = dataSplit(ctx.inputs["data"]!, "train", ctx.config.splits.train);
       return neural.train({
         config: ctx.config,
@@ -64,7 +98,7 @@ export function trainStage(system: SystemKind): StageSpec<TrainOutputs> {
         trainSplit: train.split,
         devSplit: ctx.config.splits.dev,
         negativesFile: join(negatives.dir, (negatives.output as { negatives: string }).negatives),
-        ...(pseudo.file ? { pseudoQueriesFile: join(ctx.inputs["pseudoQueries"]!.dir, pseudo.file) } : {}),
+        ...(pseudo?.file ? { pseudoQueriesFile: join(ctx.inputs["pseudoQueries"]!.dir, pseudo.file) } : {}),
         outDir: ctx.dir,
         log: ctx.log,
       });

@@ -1,0 +1,95 @@
+/**
+ * The runner's pseudo-queries stage work (`config.pseudoQueries`): one pseudo-query per passage
+ * from an `@i3/pseudoquery` source, I3's reconstruction targets. RAKE, spans and training
+ * queries need no model; `doc2query` first trains the project's encoder-decoder on the train
+ * split's (passage, relevant query) pairs (a WordPiece vocabulary on the corpus, the model size
+ * of `config.model.preset`, `doc2queryEpochs` epochs), then decodes every passage greedily.
+ */
+import { join } from "node:path";
+import { passageText, saveTokenizer, trainWordPiece, type Collection } from "@i3/data";
+import { describeBackend, initBackend, installFastKernels, presetConfig } from "@i3/encoders";
+import {
+  Doc2QueryModel,
+  doc2QuerySource,
+  generatePseudoQueries,
+  rakeSource,
+  spanSource,
+  trainDoc2Query,
+  trainingPairs,
+  trainingQuerySource,
+  type PseudoQuerySource,
+} from "@i3/pseudoquery";
+import type { ExperimentConfig } from "../config/schema.js";
+import { recipeFromConfig } from "./neuralStages.js";
+
+/** Inputs of {@link generateRunnerPseudoQueries}. */
+export interface PseudoQueryInputs {
+  readonly config: ExperimentConfig;
+  readonly collection: Collection;
+  /** The train split's name (training queries and doc2query pairs). */
+  readonly trainSplit: string;
+  /** Folder for the doc2query model's training log. */
+  readonly workDir: string;
+  log(message: string): void;
+}
+
+/** Trains the doc2query model of `config` and returns it as a source. */
+async function doc2querySource(inputs: PseudoQueryInputs): Promise<PseudoQuerySource> {
+  const { config, collection, log } = inputs;
+  const backend = await initBackend({ device: config.device });
+  installFastKernels({ log: () => {} });
+  log(`doc2query: ${describeBackend(backend)}`);
+  const texts: string[] = [];
+  for await (const p of collection.corpus()) texts.push(passageText(p));
+  const tokenizer = await trainWordPiece(texts, { vocabSize: config.tokenizer.vocabSize });
+  await saveTokenizer(tokenizer, join(inputs.workDir, "doc2query-tokenizer"));
+  const recipe = recipeFromConfig(config);
+  const encoder = presetConfig(recipe.preset ?? "tiny", { ...recipe.model, pooling: "cls", vocabSize: tokenizer.vocabSize });
+  const model = new Doc2QueryModel({ encoder }, { seed: config.seed });
+  const pairs = await trainingPairs(collection, inputs.trainSplit);
+  const epochs = config.pseudoQueries.doc2queryEpochs;
+  log(`doc2query: training ${encoder.layers}x${encoder.hidden} on ${pairs.length} (passage, query) pairs of "${inputs.trainSplit}", ${epochs} epochs`);
+  const result = await trainDoc2Query({
+    model,
+    tokenizer,
+    pairs,
+    seed: config.seed,
+    epochs,
+    batchSize: 16,
+    lr: 1e-3,
+    warmupSteps: Math.ceil((pairs.length / 16) * epochs * 0.1),
+    maxPassageLength: config.model.passageMaxLength,
+    maxQueryLength: config.model.queryMaxLength,
+    logFile: join(inputs.workDir, "doc2query-training.jsonl"),
+  });
+  log(`doc2query: ${result.history.length} steps, final loss ${result.history.at(-1)?.loss.toFixed(4) ?? "n/a"}`);
+  return doc2QuerySource({ model, tokenizer, maxLength: config.model.queryMaxLength, maxPassageLength: config.model.passageMaxLength });
+}
+
+/** The source `config.pseudoQueries.kind` names (`none` has none). */
+async function sourceFor(inputs: PseudoQueryInputs): Promise<PseudoQuerySource> {
+  const kind = inputs.config.pseudoQueries.kind;
+  switch (kind) {
+    case "rake":
+      return rakeSource();
+    case "spans":
+      return spanSource();
+    case "training-queries":
+      return trainingQuerySource(inputs.collection, { split: inputs.trainSplit });
+    case "doc2query":
+      return doc2querySource(inputs);
+    case "none":
+      throw new Error('generateRunnerPseudoQueries: pseudoQueries.kind "none" has no source');
+  }
+}
+
+/** pid -> pseudo-query for the passages the configured source covers, with progress lines. */
+export async function generateRunnerPseudoQueries(inputs: PseudoQueryInputs): Promise<Map<string, string>> {
+  const source = await sourceFor(inputs);
+  const out = await generatePseudoQueries(inputs.collection, source, {
+    seed: inputs.config.seed,
+    onProgress: (p) => inputs.log(`pseudo-queries (${p.source}): ${p.phase} ${p.done}`),
+  });
+  if (out.size === 0) throw new Error(`pseudo-queries: source "${source.name}" produced no text for any passage of ${inputs.collection.name}`);
+  return out;
+}

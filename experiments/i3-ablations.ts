@@ -1,0 +1,21 @@
+/**
+ * The I3 ablations (issue: the I3 retriever), one factor at a time from the base I3 config:
+ * reconstruction loss off; the pseudo-query source (spans, learned doc2query, the real training
+ * query, none = each passage's own warm-up crop then the real query); the reconstructor's memory
+ * (all passage tokens instead of [CLS]); the interactor's input (tokens) or no interactor; m;
+ * the reconstructor's depth. Shared by the default-collection and SciFact sweeps.
+ */
+import type { SweepVariant } from "@i3/experiments";
+
+export const I3_ABLATIONS: readonly SweepVariant[] = [
+  { name: "no-reconstruction", patch: { losses: { reconstruction: undefined } } },
+  { name: "pq=spans", patch: { "pseudoQueries.kind": "spans" } },
+  { name: "pq=doc2query", patch: { "pseudoQueries.kind": "doc2query" } },
+  { name: "pq=training-queries", patch: { "pseudoQueries.kind": "training-queries" } },
+  { name: "pq=crop-then-query", patch: { "pseudoQueries.kind": "none" } },
+  { name: "memory=tokens", patch: { "i3.memory": "tokens" } },
+  { name: "interactor=tokens", patch: { "i3.interactor": "tokens" } },
+  { name: "interactor=off", patch: { "i3.interactor": "off" } },
+  { name: "slots=8", patch: { "i3.slots": 8 } },
+  { name: "reconstructor=2", patch: { "i3.reconstructorLayers": 2 } },
+];

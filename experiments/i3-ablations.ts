@@ -8,14 +8,15 @@
 import type { SweepVariant } from "@i3/experiments";
 
 export const I3_ABLATIONS: readonly SweepVariant[] = [
+  // Most telling first: a sweep cut short (and resumed with --resume) still has these.
   { name: "no-reconstruction", patch: { losses: { reconstruction: undefined } } },
-  { name: "pq=spans", patch: { "pseudoQueries.kind": "spans" } },
-  { name: "pq=doc2query", patch: { "pseudoQueries.kind": "doc2query" } },
-  { name: "pq=training-queries", patch: { "pseudoQueries.kind": "training-queries" } },
+  { name: "interactor=off", patch: { "i3.interactor": "off" } },
   { name: "pq=crop-then-query", patch: { "pseudoQueries.kind": "none" } },
+  { name: "pq=training-queries", patch: { "pseudoQueries.kind": "training-queries" } },
   { name: "memory=tokens", patch: { "i3.memory": "tokens" } },
   { name: "interactor=tokens", patch: { "i3.interactor": "tokens" } },
-  { name: "interactor=off", patch: { "i3.interactor": "off" } },
+  { name: "pq=spans", patch: { "pseudoQueries.kind": "spans" } },
   { name: "slots=8", patch: { "i3.slots": 8 } },
   { name: "reconstructor=2", patch: { "i3.reconstructorLayers": 2 } },
+  { name: "pq=doc2query", patch: { "pseudoQueries.kind": "doc2query" } },
 ];

@@ -4,9 +4,10 @@
  *
  *   npx i3 run experiments/i3.ts
  *
- * Both neural systems share the main job's budget (experiments/default.ts: 1 layer x 128, mean
- * pooling, two epochs on cropped pseudo-queries then two on the real training queries with BM25
- * hard negatives, lr 1e-3). I3 takes the final reference code's switches (m = 32 slots, a
+ * Both neural systems share one budget: the main job's model (experiments/default.ts: 1 layer x
+ * 128, mean pooling, lr 1e-3) with one epoch on cropped pseudo-queries (the main job has two)
+ * then two on the real training queries with BM25 hard negatives, so that the whole ablation
+ * sweep fits in about an hour on two CPU cores. I3 takes the final reference code's switches (m = 32 slots, a
  * one-layer reconstructor reading [CLS], the pooled interactor, an untied MLM head), RAKE
  * pseudo-queries as reconstruction targets, and beta = 1 in the warm-up, then 10^-(epoch+1)
  * (the reference's 1/10^epoch). The heads' learning rate is the backbone's (headLrMultiplier 1):
@@ -25,4 +26,5 @@ export default defineExperiment({
   i3: { slots: 32, reconstructorLayers: 1, memory: "cls", interactor: "pooled", tiedMlmHead: false, warmupFreezeBackbone: false },
   losses: { contrastive: { weight: 1, temperature: 1, inBatchNegatives: true }, reconstruction: { weight: 1, schedule: "ten-power-minus-epoch" } },
   optimizer: { ...base.optimizer, headLrMultiplier: 1 },
+  train: { ...base.train, warmupEpochs: 1 },
 });

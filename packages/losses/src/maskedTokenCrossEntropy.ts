@@ -17,12 +17,15 @@
  * also ignore a [PAD] id of 0. Every other target must lie in [0, V) (checked on the host:
  * the ids are read back, [B, m] integers).
  *
- * Stability: logSumExp subtracts the row max. Gradient path: the target logit is picked with
+ * Stability: logSumExp subtracts the row max; its gradient is the softmax, computed directly
+ * (util/logSumExp.ts: tfjs' own gradient also differentiates the max, an [N, V] `Equal` mask that
+ * dominated the loss's time on wasm). Gradient path: the target logit is picked with
  * `gather` forward and a hand-written `scatterND` gradient (util/pickTargets.ts), because
  * tfjs' gather gradient needs UnsortedSegmentSum, which the wasm backend does not register
  * (DESIGN.md section 6); a one-hot product would cost a second [B*m, V] tensor.
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { logSumExpRows } from "./util/logSumExp.js";
 import { pickTargets } from "./util/pickTargets.js";
 import { assertFloat, assertNonEmpty, assertRank, assertShape } from "./util/shapes.js";
 
@@ -67,7 +70,7 @@ export function maskedTokenCrossEntropy(
     const n = b * m;
     const flat = tf.reshape(logits, [n, v]) as tf.Tensor2D;
     const picked = pickTargets(flat, tf.tensor1d(safe, "int32"));
-    const nll = tf.mul(tf.sub(tf.logSumExp(flat, 1), picked), tf.tensor1d(valid));
+    const nll = tf.mul(tf.sub(logSumExpRows(flat), picked), tf.tensor1d(valid));
     return tf.div(tf.sum(nll), tf.scalar(count));
   });
 }

@@ -86,8 +86,11 @@ export class AdamW {
         throw new Error(`gradient of "${name}" has shape [${g.shape.join(", ")}], parameter has [${slot.param.variable.shape.join(", ")}]`);
       }
     }
-    tf.tidy(() => {
-      for (const [name, g] of Object.entries(grads)) {
+    // One tidy per parameter: the ~10 temporaries of an update are freed before the next
+    // parameter's, so peak memory is the largest parameter's, not all of them at once (a
+    // base-size model otherwise overflows the wasm backend's 4 GiB heap here).
+    for (const [name, g] of Object.entries(grads)) {
+      tf.tidy(() => {
         const slot = this.slots.get(name)!;
         const { group } = slot;
         const [beta1, beta2] = group.betas;
@@ -105,8 +108,8 @@ export class AdamW {
         slot.m.assign(m);
         slot.v.assign(v);
         p.assign(next);
-      }
-    });
+      });
+    }
   }
 
   /** A copy of the state (moments downloaded synchronously). */

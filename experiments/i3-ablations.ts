@@ -3,7 +3,8 @@
  * reconstruction loss off; the pseudo-query source (spans, learned doc2query, the real training
  * query, none = each passage's own warm-up crop then the real query); the reconstructor's memory
  * (all passage tokens instead of [CLS]); the interactor's input (tokens) or no interactor; m;
- * the reconstructor's depth. Shared by the default-collection and SciFact sweeps.
+ * the reconstructor's depth; and one control (both systems at temperature 0.05). Shared by the
+ * default-collection and SciFact sweeps.
  */
 import type { SweepVariant } from "@i3/experiments";
 
@@ -19,4 +20,8 @@ export const I3_ABLATIONS: readonly SweepVariant[] = [
   { name: "slots=8", patch: { "i3.slots": 8 } },
   { name: "reconstructor=2", patch: { "i3.reconstructorLayers": 2 } },
   { name: "pq=doc2query", patch: { "pseudoQueries.kind": "doc2query" } },
+  // Control, not an I3 switch: both neural systems at a sharper contrastive temperature. p* leaves
+  // a LayerNorm (norm ~ sqrt(H)) while the dual-encoder's mean-pooled vector is shorter, so at
+  // temperature 1 the two train at different effective temperatures.
+  { name: "temperature=0.05", patch: { "losses.contrastive.temperature": 0.05 } },
 ];

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { defineExperiment } from "../src/config/define.js";
+import { describeChanges } from "../src/report/sweep-metrics.js";
 import { defineSweep, expandSweep } from "../src/sweep/define.js";
 import { mapWithConcurrency, runSweep } from "../src/sweep/run-sweep.js";
 import { fakeNeural, tempDir, writeTinyCollection, type FakeNeuralCalls } from "./runner-fixtures.js";
@@ -44,6 +45,13 @@ describe("defineSweep / expandSweep", () => {
     expect(runs.map((r) => r.name)).toEqual(["base", "base--contrastive.weight=0.5--marginMse.weight=1", "base--mean-pooling", "base--strided"]);
     expect(runs[2]!.config!.model).toMatchObject({ pooling: "mean", preset: "tiny" });
     expect(runs[3]!.config!.negatives.schedule).toBe("strided");
+  });
+
+  it("describes nested, dotted and deleting patches as dotted paths", () => {
+    expect(describeChanges({ losses: { reconstruction: undefined }, "i3.slots": 8, model: { pooling: "mean", preset: { layers: 2 } } })).toBe(
+      "losses.reconstruction=(removed); i3.slots=8; model.pooling=mean; model.preset.layers=2",
+    );
+    expect(describeChanges({ "evaluation.measures": ["AP"], negatives: {} })).toBe('evaluation.measures=["AP"]; negatives={}');
   });
 
   it("turns an invalid variant into a run error instead of throwing", () => {

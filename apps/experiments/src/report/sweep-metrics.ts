@@ -58,9 +58,19 @@ function sameValues(a: PerQueryValues, b: PerQueryValues, measures: readonly str
   return measures.every((m) => a.values[m]!.every((v, i) => v === b.values[m]![i]));
 }
 
-function describeChanges(changes: Record<string, unknown>): string {
-  return Object.entries(changes)
-    .map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
+/** Nested patches as dotted paths: `{ losses: { reconstruction: undefined } }` -> `losses.reconstruction`. */
+function flattenChanges(changes: Record<string, unknown>, prefix = ""): [string, unknown][] {
+  return Object.entries(changes).flatMap(([key, value]): [string, unknown][] => {
+    const path = prefix === "" ? key : `${prefix}.${key}`;
+    const nested = typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length > 0;
+    return nested ? flattenChanges(value as Record<string, unknown>, path) : [[path, value]];
+  });
+}
+
+/** `path=value; ...` of a variant; a patch that deletes a field (value undefined) shows `(removed)`. */
+export function describeChanges(changes: Record<string, unknown>): string {
+  return flattenChanges(changes)
+    .map(([k, v]) => `${k}=${v === undefined ? "(removed)" : typeof v === "object" ? JSON.stringify(v) : String(v)}`)
     .join("; ");
 }
 

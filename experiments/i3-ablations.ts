@@ -3,7 +3,7 @@
  * reconstruction loss off; the pseudo-query source (spans, learned doc2query, the real training
  * query, none = each passage's own warm-up crop then the real query); the reconstructor's memory
  * (all passage tokens instead of [CLS]); the interactor's input (tokens) or no interactor; m;
- * the reconstructor's depth; and one control (both systems at temperature 0.05). Shared by the
+ * the reconstructor's depth; and two controls (both systems at temperatures 0.05 and 0.25). Shared by the
  * default-collection and SciFact sweeps.
  */
 import type { SweepVariant } from "@i3/experiments";
@@ -24,4 +24,6 @@ export const I3_ABLATIONS: readonly SweepVariant[] = [
   // a LayerNorm (norm ~ sqrt(H)) while the dual-encoder's mean-pooled vector is shorter, so at
   // temperature 1 the two train at different effective temperatures.
   { name: "temperature=0.05", patch: { "losses.contrastive.temperature": 0.05 } },
+  // 1 / 4: the ratio of I3's p* norm (~11.3) to the dual-encoder's passage-vector norm (~2.8) here.
+  { name: "temperature=0.25", patch: { "losses.contrastive.temperature": 0.25 } },
 ];

@@ -12,7 +12,7 @@ import { readGeneratedTsv } from "@i3/pseudoquery";
 import { DenseIndex } from "@i3/search";
 import type { ExperimentInput } from "../src/config/schema.js";
 import { runExperiment, type RunOptions, type RunResult } from "../src/runner/run-experiment.js";
-import { experimentStages, i3RecipeFromConfig } from "../src/systems/neuralStages.js";
+import { experimentStages, i3RecipeFromConfig, unsupportedNeuralSettings } from "../src/systems/neuralStages.js";
 import { parseExperiment } from "../src/config/define.js";
 import { tempDir, writeTinyCollection } from "./runner-fixtures.js";
 
@@ -120,5 +120,10 @@ describe("runner: I3 with the real neural stages", () => {
     });
     const off = parseExperiment(tinyNeural({ losses: { contrastive: { temperature: 1 } }, i3: { interactor: "off" } }));
     expect(i3RecipeFromConfig(off, false)).toMatchObject({ beta: 0, warmupBeta: 0, interactorEnabled: false, reconstructionTarget: "query" });
+    // A config field the runner cannot honour yet is an error, never silently ignored.
+    expect(() => i3RecipeFromConfig(parseExperiment(tinyNeural({ model: { init: "checkpoints/bert" } })), false)).toThrow(/not available yet in the runner.s neural stages: model.init/);
+    const several = parseExperiment(tinyNeural({ optimizer: { schedule: "constant" }, train: { epochs: 1, maxSteps: 5 }, losses: { contrastive: { inBatchNegatives: false }, marginMse: { weight: 1 } } }));
+    expect(unsupportedNeuralSettings(several)).toEqual(["losses.contrastive.inBatchNegatives false", "losses.marginMse", 'optimizer.schedule "constant"', "train.maxSteps"]);
+    expect(unsupportedNeuralSettings(parseExperiment(tinyNeural()))).toEqual([]);
   });
 });

@@ -27,11 +27,34 @@ import { NotAvailableError } from "../runner/stage.js";
 import { encodeAll, retrieveWithDualEncoder, trainDualEncoder, type BiEncoderModel, type DualEncoderRecipe } from "./dualEncoder.js";
 import { trainI3, type I3Recipe } from "./i3.js";
 
+/**
+ * Config settings the neural stages do not implement yet, when set to anything but their
+ * defaults: an error lists them, so that no run silently ignores what its config asks for.
+ */
+export function unsupportedNeuralSettings(config: ExperimentConfig): string[] {
+  const { losses, optimizer, negatives, train, tokenizer, model } = config;
+  const out: string[] = [];
+  if (model.init !== undefined) out.push(`model.init (starting from ${JSON.stringify(model.init)}; its tokenizer needs tokenizer.kind "hf" too)`);
+  if (tokenizer.kind !== "wordpiece-trained") out.push(`tokenizer.kind "${tokenizer.kind}" (use "wordpiece-trained")`);
+  if (!tokenizer.lowercase) out.push("tokenizer.lowercase false");
+  if (losses.contrastive === undefined) out.push("training without losses.contrastive");
+  else {
+    if (losses.contrastive.weight !== 1) out.push(`losses.contrastive.weight ${losses.contrastive.weight}`);
+    if (!losses.contrastive.inBatchNegatives) out.push("losses.contrastive.inBatchNegatives false");
+  }
+  if (losses.klDistillation !== undefined) out.push("losses.klDistillation");
+  if (losses.marginMse !== undefined) out.push("losses.marginMse");
+  if (optimizer.beta1 !== 0.9 || optimizer.beta2 !== 0.999 || optimizer.epsilon !== 1e-8) out.push("optimizer.beta1/beta2/epsilon other than 0.9/0.999/1e-8");
+  if (optimizer.schedule !== "linear") out.push(`optimizer.schedule "${optimizer.schedule}"`);
+  if (negatives.schedule !== "random") out.push(`negatives.schedule "${negatives.schedule}"`);
+  if (train.maxSteps !== undefined) out.push("train.maxSteps");
+  return out;
+}
+
 /** Maps an experiment config onto the dual-encoder recipe (the fields docs/runner.md lists). */
 export function recipeFromConfig(config: ExperimentConfig): Partial<DualEncoderRecipe> {
-  if (config.tokenizer.kind !== "wordpiece-trained") {
-    throw new NotAvailableError(`not available yet: tokenizer.kind "${config.tokenizer.kind}" in the runner (use "wordpiece-trained")`);
-  }
+  const unsupported = unsupportedNeuralSettings(config);
+  if (unsupported.length > 0) throw new NotAvailableError(`not available yet in the runner's neural stages: ${unsupported.join("; ")}`);
   const preset = config.model.preset;
   const size: Partial<EncoderConfigInput> =
     typeof preset === "string"

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { logSumExpRows } from "../src/util/logSumExp.js";
 import { expectClose, expectFlatTensorCount, randoms } from "./helpers.js";
 import { useBackend } from "./setup.js";

@@ -215,7 +215,7 @@ describe("installFastKernels", () => {
     expect(status.installed).toBe(false);
     expect(logged[0]).toMatch(/not "wasm"/);
     await tf.setBackend("wasm");
-    expect(installFastKernels().kernels).toEqual(["BatchMatMul", "_FusedMatMul", "GatherV2", "ScatterNd", "Exp", "Erf", "Identity"]);
+    expect(installFastKernels().kernels).toEqual(["BatchMatMul", "_FusedMatMul", "GatherV2", "ScatterNd", "Exp", "Erf", "Identity", "Transpose", "Sum"]);
   });
 
   it("frees its scratch and intermediate tensors (no wasm heap growth over repeated calls)", async () => {

@@ -1,6 +1,6 @@
 /**
  * Instantiates the AssemblyScript kernels (`wasm/batchMatMul.as`: batched matMul, row gather and
- * scatter-add) on the tfjs
+ * scatter-add, exp / erf, transpose of the last two axes, sums over leading axes) on the tfjs
  * wasm backend's own memory, so it reads operands and writes results in place.
  */
 import { batchMatMulWasmBase64 } from "./wasm/batchMatMulWasm.js";
@@ -18,6 +18,8 @@ export interface BatchMatMulExports {
   scatterAddRows(upd: number, ids: number, n: number, D: number, V: number, out: number): number;
   expArray(x: number, n: number, out: number): void;
   erfArray(x: number, n: number, out: number): void;
+  transpose2d(src: number, batch: number, R: number, C: number, dst: number): void;
+  sumRows(x: number, R: number, C: number, out: number): void;
 }
 
 let compiled: object | undefined;

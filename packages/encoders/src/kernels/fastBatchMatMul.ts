@@ -5,31 +5,17 @@
  *   BatchMatMuls with transpose flags) run in the AssemblyScript SIMD kernel on the backend's
  *   own memory, every transpose combination handled by strides and B-packing.
  * - Single 2-D products keep the backend's XNNPACK path (~22 GFLOP/s); a transposed operand
- *   is first transposed physically (the backend's own transposed path runs at ~2 GFLOP/s).
+ *   is first transposed physically by the SIMD transpose (fastTranspose.ts; the backend's own
+ *   transposed matMul path runs at ~2 GFLOP/s).
  */
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs-core";
 import { backendMemory, heapOffset, type WasmBackendLike } from "./wasmBackendAccess.js";
 import { batchMatMulOn } from "./batchMatMulModule.js";
 import { matMulGeometry, simpleBroadcast, type MatMulGeometry } from "./matMulGeometry.js";
+import { transposeLastTwo } from "./fastTranspose.js";
+import { counts } from "./counts.js";
 
-/** How many matMuls took each path since the last reset (for tests and benchmarks). */
-export interface FastKernelCounts {
-  /** Batched products computed by the SIMD kernel. */
-  simd: number;
-  /** Products run by a stock kernel after physically transposing an operand. */
-  transposed: number;
-  /** Products handed to a stock kernel unchanged. */
-  stock: number;
-}
-
-const counts: FastKernelCounts = { simd: 0, transposed: 0, stock: 0 };
-
-/** A copy of the path counters; `reset` zeroes them afterwards. */
-export function fastKernelCounts(reset = false): FastKernelCounts {
-  const c = { ...counts };
-  if (reset) counts.simd = counts.transposed = counts.stock = 0;
-  return c;
-}
+export { fastKernelCounts, type FastKernelCounts } from "./counts.js";
 
 /** The stock kernels the replacements fall back to (captured when installing). */
 export interface StockKernels {
@@ -49,8 +35,10 @@ function callKernel(k: KernelConfig, inputs: Record<string, TensorInfo | undefin
   return Array.isArray(r) ? (r[0] as TensorInfo) : r;
 }
 
-/** x with its last two dims swapped, materialised by the backend's Transpose kernel. */
+/** x with its last two dims swapped: the SIMD transpose, else the backend's Transpose kernel. */
 function physicalTranspose(stock: StockKernels, x: TensorInfo, backend: unknown): TensorInfo {
+  const fast = transposeLastTwo(backend as WasmBackendLike, x);
+  if (fast !== undefined) return fast;
   const r = x.shape.length;
   const perm = x.shape.map((_, i) => (i === r - 2 ? r - 1 : i === r - 1 ? r - 2 : i));
   return callKernel(stock.transpose, { x }, backend, { perm });

@@ -1,13 +1,16 @@
 /**
  * `installFastKernels()`: swaps the wasm backend's BatchMatMul, _FusedMatMul, GatherV2, ScatterNd,
- * Exp, Erf and Identity kernels for the fast ones (fastBatchMatMul.ts, fastGather.ts, fastUnary.ts,
- * sharedIdentity.ts) through tfjs's kernel registry; reversible.
+ * Exp, Erf, Identity, Transpose and Sum kernels for the fast ones (fastBatchMatMul.ts,
+ * fastGather.ts, fastUnary.ts, sharedIdentity.ts, fastTranspose.ts, fastSum.ts) through tfjs's
+ * kernel registry; reversible.
  */
-import { BatchMatMul, Erf, Exp, GatherV2, Identity, ScatterNd, _FusedMatMul, Transpose, getBackend, getKernel, registerKernel, unregisterKernel, type KernelConfig } from "@tensorflow/tfjs-core";
+import { BatchMatMul, Erf, Exp, GatherV2, Identity, ScatterNd, Sum, _FusedMatMul, Transpose, getBackend, getKernel, registerKernel, unregisterKernel, type KernelConfig } from "@tensorflow/tfjs-core";
 import { makeFastBatchMatMul, makeFastFusedMatMul, type StockKernels } from "./fastBatchMatMul.js";
 import { makeFastGather, makeFastScatterNd } from "./fastGather.js";
 import { makeFastUnary } from "./fastUnary.js";
 import { makeSharedIdentity } from "./sharedIdentity.js";
+import { makeFastSum } from "./fastSum.js";
+import { makeFastTranspose } from "./fastTranspose.js";
 
 const BACKEND = "wasm";
 
@@ -46,7 +49,8 @@ function replace(config: KernelConfig): void {
  * 2-D operands physically transposed onto the fast path) and `_FusedMatMul` (physical
  * transposes), `GatherV2` / `ScatterNd` (row gather and scatter-add, the embedding lookup and its
  * gradient), `Exp` / `Erf` (f32x4 polynomials; erf-GELU), `Identity` (shares the buffer instead of
- * copying: tfjs clones every tensor it saves for a gradient). Idempotent. Only acts when the active backend is "wasm"; elsewhere it is a
+ * copying: tfjs clones every tensor it saves for a gradient), `Transpose` of the last two axes
+ * and `Sum` over leading axes (SIMD; the weight and bias gradients). Idempotent. Only acts when the active backend is "wasm"; elsewhere it is a
  * no-op that logs why. Call after `tf.setBackend("wasm")` has resolved.
  */
 export function installFastKernels(options: InstallFastKernelsOptions = {}): FastKernelsStatus {
@@ -78,6 +82,8 @@ export function installFastKernels(options: InstallFastKernelsOptions = {}): Fas
     [Exp, (k) => makeFastUnary(k, "expArray")],
     [Erf, (k) => makeFastUnary(k, "erfArray")],
     [Identity, makeSharedIdentity],
+    [Transpose, makeFastTranspose],
+    [Sum, makeFastSum],
   ];
   for (const [name, make] of others) {
     const k = getKernel(name, BACKEND);

@@ -120,8 +120,16 @@ describe("runner: I3 with the real neural stages", () => {
     });
     const off = parseExperiment(tinyNeural({ losses: { contrastive: { temperature: 1 } }, i3: { interactor: "off" } }));
     expect(i3RecipeFromConfig(off, false)).toMatchObject({ beta: 0, warmupBeta: 0, interactorEnabled: false, reconstructionTarget: "query" });
+    // A pretrained start maps onto the recipe (the tokenizer path defaults to model.init's folder there).
+    const pretrained = parseExperiment(tinyNeural({ model: { init: "checkpoints/bert" }, tokenizer: { kind: "hf", lowercase: false } }));
+    expect(unsupportedNeuralSettings(pretrained)).toEqual([]);
+    expect(i3RecipeFromConfig(pretrained, false)).toMatchObject({ init: "checkpoints/bert" });
+    expect(i3RecipeFromConfig(pretrained, false).tokenizerPath).toBeUndefined();
+    expect(i3RecipeFromConfig(parseExperiment(tinyNeural({ tokenizer: { kind: "hf", path: "tok/vocab.txt" } })), false)).toMatchObject({ tokenizerPath: "tok/vocab.txt" });
     // A config field the runner cannot honour yet is an error, never silently ignored.
-    expect(() => i3RecipeFromConfig(parseExperiment(tinyNeural({ model: { init: "checkpoints/bert" } })), false)).toThrow(/not available yet in the runner.s neural stages: model.init/);
+    expect(() => i3RecipeFromConfig(parseExperiment(tinyNeural({ tokenizer: { vocabSize: 200, lowercase: false } })), false)).toThrow(
+      /not available yet in the runner.s neural stages: tokenizer.lowercase false/,
+    );
     const several = parseExperiment(tinyNeural({ optimizer: { schedule: "constant" }, train: { epochs: 1, maxSteps: 5 }, losses: { contrastive: { inBatchNegatives: false }, marginMse: { weight: 1 } } }));
     expect(unsupportedNeuralSettings(several)).toEqual(["losses.contrastive.inBatchNegatives false", "losses.marginMse", 'optimizer.schedule "constant"', "train.maxSteps"]);
     expect(unsupportedNeuralSettings(parseExperiment(tinyNeural()))).toEqual([]);

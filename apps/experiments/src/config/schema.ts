@@ -29,12 +29,16 @@ export const splitsSchema = z
   })
   .default({ train: "train", dev: "dev", test: "test" });
 
-/** Tokenizer: a WordPiece vocabulary trained on the corpus, or a Hugging Face tokenizer.json. */
+/**
+ * Tokenizer: a WordPiece vocabulary trained on the corpus (`vocabSize`, `lowercase`), or a Hugging
+ * Face tokenizer (`hf`: its own files decide vocabulary and lowercasing; `vocabSize` and
+ * `lowercase` are ignored).
+ */
 export const tokenizerSchema = z
   .strictObject({
     kind: z.enum(["wordpiece-trained", "hf"]).default("wordpiece-trained"),
     vocabSize: positiveInt.default(8192),
-    /** For `hf`: path of a tokenizer.json / vocab.txt. */
+    /** For `hf`: a folder with tokenizer.json or vocab.txt, or that file; default: the `model.init` folder. */
     path: z.string().optional(),
     lowercase: z.boolean().default(true),
   })
@@ -58,7 +62,10 @@ export const modelSchema = z
     pooling: z.enum(["cls", "mean"]).default("cls"),
     queryMaxLength: positiveInt.default(32),
     passageMaxLength: positiveInt.default(128),
-    /** Optional checkpoint to start from (a folder of @i3/encoders' checkpoint format). */
+    /**
+     * Optional Hugging Face BERT folder (config.json + model.safetensors) both towers start from;
+     * its config.json sets the size (`preset` is then ignored). Needs `tokenizer.kind: "hf"`.
+     */
     init: z.string().optional(),
   })
   .default({ kind: "dual-encoder", preset: "tiny", sharedTowers: true, pooling: "cls", queryMaxLength: 32, passageMaxLength: 128 });
@@ -263,6 +270,22 @@ export const experimentSchema = z
         code: "custom",
         path: ["evaluation", "mainMeasure"],
         message: `"${config.evaluation.mainMeasure}" is not one of evaluation.measures`,
+      });
+    }
+    if (config.model.init !== undefined && config.tokenizer.kind !== "hf") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tokenizer", "kind"],
+        message:
+          `model.init needs tokenizer.kind "hf": a vocabulary trained on the corpus cannot match the checkpoint's pretrained embeddings ` +
+          `(set tokenizer: {kind: "hf"}; its path defaults to the model.init folder)`,
+      });
+    }
+    if (config.tokenizer.kind === "hf" && config.tokenizer.path === undefined && config.model.init === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tokenizer", "path"],
+        message: 'tokenizer.kind "hf" needs tokenizer.path (a folder with tokenizer.json or vocab.txt, or that file) or model.init (its folder is the default)',
       });
     }
     if (config.negatives.toRank < config.negatives.fromRank) {

@@ -1,9 +1,10 @@
 /**
  * The dual-encoder system end to end (Tevatron-style stages, in one function for the runner and
- * the CLI): train a WordPiece vocabulary on the corpus, mine BM25 hard negatives for the
- * training queries, train a dual-encoder from scratch with the in-batch + hard-negative
- * contrastive loss (DPR, Karpukhin et al. 2020, eq. 2) and AdamW, encode the corpus, and
- * retrieve by exact inner product. Every piece comes from a package; this file only wires them.
+ * the CLI): train a WordPiece vocabulary on the corpus (or load a Hugging Face tokenizer), mine
+ * BM25 hard negatives for the training queries, train a dual-encoder from scratch (or from a
+ * Hugging Face BERT checkpoint, `init`) with the in-batch + hard-negative contrastive loss (DPR,
+ * Karpukhin et al. 2020, eq. 2) and AdamW, encode the corpus, and retrieve by exact inner
+ * product. Every piece comes from a package; this file only wires them.
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -14,7 +15,6 @@ import {
   padTrainingBatch,
   passageText,
   saveTokenizer,
-  trainWordPiece,
   TrainingBatcher,
   SeededRandom,
   type Collection,
@@ -32,7 +32,6 @@ import {
   describeBackend,
   initBackend,
   installFastKernels,
-  presetConfig,
   tf,
   type BackendInfo,
   type Device,
@@ -42,16 +41,24 @@ import {
 import { contrastiveLoss } from "@i3/losses";
 import { DenseIndex } from "@i3/search";
 import { linearScheduleWithWarmup, train, type LossFn, type ParamGroupSpec, type StepRecord } from "@i3/train";
+import { loadStartTowers, startEncoderConfig, startTokenizer } from "./pretrained.js";
 
 /** Everything that defines a dual-encoder training run; defaults fit the embedded collection. */
 export interface DualEncoderRecipe {
-  /** Encoder size preset (default `tiny`: 2 layers x 128) and overrides of its fields. */
+  /** Encoder size preset (default `tiny`: 2 layers x 128) and overrides of its fields (with `init`: only `pooling` applies). */
   preset: PresetName;
   model: Partial<EncoderConfigInput>;
   /** One encoder for queries and passages (default true). */
   sharedTowers: boolean;
-  /** WordPiece vocabulary trained on the corpus (default 8,000). */
+  /** WordPiece vocabulary trained on the corpus (default 8,000; ignored with a Hugging Face tokenizer). */
   vocabSize: number;
+  /**
+   * A Hugging Face BERT folder (config.json + model.safetensors) both towers start from; its
+   * config.json sets the encoder size (default: none, towers of `preset` from `seed`).
+   */
+  init?: string;
+  /** A Hugging Face tokenizer (folder, tokenizer.json or vocab.txt) used instead of training one; default: `init`'s folder when `init` is set. */
+  tokenizerPath?: string;
   queryMaxLength: number;
   passageMaxLength: number;
   /** Hard negatives come from BM25 ranks [negativesFrom, negativesTo] (default 1-100). */
@@ -281,10 +288,11 @@ export interface TrainedDualEncoder {
 }
 
 /**
- * Trains a dual-encoder from scratch: a WordPiece vocabulary on the corpus, `warmupEpochs` on
- * cropped pseudo-queries, then `epochs` on the real training queries with BM25 hard negatives.
- * Deterministic for a recipe and seed on the cpu/wasm backends. Writes the tokenizer and the
- * training log (`train.jsonl`, one line per step with its phase) into `workDir`.
+ * Trains a dual-encoder: a WordPiece vocabulary on the corpus (or the `tokenizerPath` / `init`
+ * Hugging Face tokenizer), towers from scratch (or from `init`), `warmupEpochs` on cropped
+ * pseudo-queries, then `epochs` on the real training queries with BM25 hard negatives.
+ * Deterministic for a recipe and seed on the cpu/wasm backends. Writes the tokenizer (folder
+ * `tokenizer/`) and the training log (`train-<phase>.jsonl`, one line per step) into `workDir`.
  */
 export async function trainDualEncoder(inputs: {
   collection: Collection;
@@ -306,11 +314,8 @@ export async function trainDualEncoder(inputs: {
   const passages: Passage[] = [];
   for await (const p of inputs.collection.corpus()) passages.push(p);
   const corpusTexts = passages.map((p) => ({ id: p.id, text: passageText(p) }));
-  log(`training a ${recipe.vocabSize}-token WordPiece vocabulary on ${passages.length} passages`);
-  const tokenizer = await trainWordPiece(
-    corpusTexts.map((p) => p.text),
-    { vocabSize: recipe.vocabSize },
-  );
+  const tokenizer = await startTokenizer(recipe, corpusTexts.map((p) => p.text), log);
+  const config = await startEncoderConfig(recipe, tokenizer);
   await mkdir(inputs.workDir, { recursive: true });
   await saveTokenizer(tokenizer, join(inputs.workDir, "tokenizer"));
   const passageTokens = buildTokenLookup(tokenizer, corpusTexts, recipe.passageMaxLength);
@@ -346,8 +351,8 @@ export async function trainDualEncoder(inputs: {
     });
   }
 
-  const config = presetConfig(recipe.preset, { ...recipe.model, vocabSize: tokenizer.vocabSize });
-  const model = new DualEncoder(config, { shared: recipe.sharedTowers, seed: recipe.seed });
+  const towers = recipe.init !== undefined ? await loadStartTowers(recipe.init, config, recipe.sharedTowers) : undefined;
+  const model = new DualEncoder(config, { shared: recipe.sharedTowers, seed: recipe.seed, ...(towers !== undefined ? { towers } : {}) });
   const steps: PhaseStep[] = [];
   const started = Date.now();
   const corpusIds = passages.map((p) => p.id);

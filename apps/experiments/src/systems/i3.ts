@@ -1,9 +1,10 @@
 /**
  * The I3 system end to end (Dong et al., CIKM 2023, arXiv 2306.02371; reference code
  * Deriq-Qian-Dong/III-Retriever `src/train_dual_encoder.py`), the dual-encoder system's stages
- * with I3's model and objective: train a WordPiece vocabulary on the corpus, mine BM25 hard
- * negatives, warm up on cropped pseudo-queries (reconstructing pseudo-query targets), fine-tune
- * on the real queries, each phase with
+ * with I3's model and objective: train a WordPiece vocabulary on the corpus (or load a Hugging
+ * Face tokenizer), start the towers from scratch (or from a BERT checkpoint, `init`; the heads
+ * are always fresh), mine BM25 hard negatives, warm up on cropped pseudo-queries
+ * (reconstructing pseudo-query targets), fine-tune on the real queries, each phase with
  *
  *   L = L_contrastive(q, p*) + beta * L_rec(MLM(Z), target tokens)
  *
@@ -18,7 +19,6 @@ import {
   padTrainingBatch,
   passageText,
   saveTokenizer,
-  trainWordPiece,
   type I3Tokenizer,
   type Passage,
   type Qrels,
@@ -29,7 +29,6 @@ import {
   describeBackend,
   initBackend,
   installFastKernels,
-  presetConfig,
   tf,
   I3Retriever,
   IGNORE_INDEX,
@@ -56,6 +55,7 @@ import {
   type DualEncoderRecipe,
   type DualEncoderResult,
 } from "./dualEncoder.js";
+import { loadStartTowers, startEncoderConfig, startTokenizer } from "./pretrained.js";
 
 /** How beta, the weight of L_rec, changes over fine-tuning epochs. */
 export type BetaSchedule = "constant" | "decay10";
@@ -204,8 +204,10 @@ export interface TrainedI3 {
 }
 
 /**
- * Trains an I3 retriever from scratch, phase by phase as `trainDualEncoder`: a WordPiece
- * vocabulary on the corpus; `warmupEpochs` on cropped pseudo-queries (contrastive) with
+ * Trains an I3 retriever phase by phase as `trainDualEncoder`: a WordPiece vocabulary on the
+ * corpus (or the `tokenizerPath` / `init` Hugging Face tokenizer); towers from scratch or from
+ * `init`, heads (reconstructor, interactor, MLM head) fresh from `seed` either way;
+ * `warmupEpochs` on cropped pseudo-queries (contrastive) with
  * L_rec on `targets` (default: each passage's crop) at `warmupBeta`; then `epochs` on the real
  * training queries with BM25 hard negatives and L_rec on real queries (or `targets`) at
  * beta(epoch). Backbone and heads are separate AdamW groups (heads at `headLrMultiplier` x lr).
@@ -229,13 +231,10 @@ export async function trainI3(
   const passages: Passage[] = [];
   for await (const p of inputs.collection.corpus()) passages.push(p);
   const corpusTexts = passages.map((p) => ({ id: p.id, text: passageText(p) }));
-  log(`training a ${recipe.vocabSize}-token WordPiece vocabulary on ${passages.length} passages`);
-  const tokenizer = await trainWordPiece(
-    corpusTexts.map((p) => p.text),
-    { vocabSize: recipe.vocabSize },
-  );
+  const tokenizer = await startTokenizer(recipe, corpusTexts.map((p) => p.text), log);
   const { cls, sep, mask, pad } = tokenizer.special;
-  if (cls === undefined || sep === undefined || mask === undefined) throw new Error("trainI3: the tokenizer needs [CLS], [SEP] and [MASK]");
+  if (cls === undefined || sep === undefined || mask === undefined) throw new Error(`trainI3: the tokenizer (${tokenizer.source}) needs [CLS], [SEP] and [MASK] tokens`);
+  const config = await startEncoderConfig(recipe, tokenizer);
   await mkdir(inputs.workDir, { recursive: true });
   await saveTokenizer(tokenizer, join(inputs.workDir, "tokenizer"));
   const passageTokens = buildTokenLookup(tokenizer, corpusTexts, recipe.passageMaxLength);
@@ -275,7 +274,7 @@ export async function trainI3(
     });
   }
 
-  const config = presetConfig(recipe.preset, { ...recipe.model, vocabSize: tokenizer.vocabSize });
+  const towers = recipe.init !== undefined ? await loadStartTowers(recipe.init, config, recipe.sharedTowers) : undefined;
   const model = new I3Retriever(
     config,
     {
@@ -285,7 +284,7 @@ export async function trainI3(
       interactor: { enabled: recipe.interactorEnabled, input: recipe.interactorInput },
       mlmHead: { tied: recipe.tiedMlmHead },
     },
-    { shared: recipe.sharedTowers, seed: recipe.seed },
+    { shared: recipe.sharedTowers, seed: recipe.seed, ...(towers !== undefined ? { towers } : {}) },
   );
   const headVars = new Set(model.variableGroups().heads);
   const backboneParams: NamedParam[] = model.namedParameters().filter((p) => !headVars.has(p.variable));

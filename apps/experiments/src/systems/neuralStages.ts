@@ -1,11 +1,13 @@
 /**
  * The runner's neural stages (see ../runner/neural.ts and docs/runner.md) for the dual-encoder
  * and the I3 retriever: `train` writes a Hugging Face-layout checkpoint (config.json,
- * model.safetensors, tokenizer files) and a training log; `index` encodes the corpus into an
+ * model.safetensors, tokenizer files) and a training log, starting from scratch or from a
+ * Hugging Face BERT checkpoint (`model.init`) with its tokenizer (`tokenizer.kind: "hf"`, see
+ * ./pretrained.ts); `index` encodes the corpus into an
  * `@i3/search` dense index folder (I3: p*, the whole passage side, runs here once per passage);
  * `retrieve` encodes a split's queries and searches the index, identically for both systems.
  */
-import { readdir, writeFile } from "node:fs/promises";
+import { readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadTokenizer, passageText, readNegativesTsv, type Run } from "@i3/data";
 import {
@@ -32,11 +34,10 @@ import { trainI3, type I3Recipe } from "./i3.js";
  * defaults: an error lists them, so that no run silently ignores what its config asks for.
  */
 export function unsupportedNeuralSettings(config: ExperimentConfig): string[] {
-  const { losses, optimizer, negatives, train, tokenizer, model } = config;
+  const { losses, optimizer, negatives, train, tokenizer } = config;
   const out: string[] = [];
-  if (model.init !== undefined) out.push(`model.init (starting from ${JSON.stringify(model.init)}; its tokenizer needs tokenizer.kind "hf" too)`);
-  if (tokenizer.kind !== "wordpiece-trained") out.push(`tokenizer.kind "${tokenizer.kind}" (use "wordpiece-trained")`);
-  if (!tokenizer.lowercase) out.push("tokenizer.lowercase false");
+  // An `hf` tokenizer lowercases (or not) as its own files say; `lowercase` is for trained vocabularies.
+  if (tokenizer.kind === "wordpiece-trained" && !tokenizer.lowercase) out.push("tokenizer.lowercase false");
   if (losses.contrastive === undefined) out.push("training without losses.contrastive");
   else {
     if (losses.contrastive.weight !== 1) out.push(`losses.contrastive.weight ${losses.contrastive.weight}`);
@@ -72,6 +73,8 @@ export function recipeFromConfig(config: ExperimentConfig): Partial<DualEncoderR
     model: { ...size, pooling: config.model.pooling },
     sharedTowers: config.model.sharedTowers,
     vocabSize: config.tokenizer.vocabSize,
+    ...(config.model.init !== undefined ? { init: config.model.init } : {}),
+    ...(config.tokenizer.kind === "hf" && config.tokenizer.path !== undefined ? { tokenizerPath: config.tokenizer.path } : {}),
     queryMaxLength: config.model.queryMaxLength,
     passageMaxLength: config.model.passageMaxLength,
     negativesPerQuery: config.negatives.perQuery,
@@ -116,13 +119,22 @@ function neuralSystem(system: SystemKind): "dual-encoder" | "i3" {
   return system;
 }
 
-/** The trained model of either system, its tokenizer and the backend that runs it. */
+/**
+ * The folder holding a checkpoint's tokenizer: the checkpoint itself, or `query/` for a
+ * dual-encoder with separate towers (`saveDualEncoder` copies the files into each tower).
+ */
+async function tokenizerDir(dir: string): Promise<string> {
+  const has = (d: string) => stat(join(d, "tokenizer.json")).then(() => true, () => false);
+  return (await has(dir)) || !(await has(join(dir, "query"))) ? dir : join(dir, "query");
+}
+
+/** The trained model of either system, its tokenizer (the one it was trained with) and the backend that runs it. */
 async function loadCheckpoint(system: "dual-encoder" | "i3", dir: string, config: ExperimentConfig) {
   const backend = await initBackend({ device: config.device });
   installFastKernels({ log: () => {} });
   const model: BiEncoderModel & { dispose(): void } =
     system === "i3" ? await loadI3Retriever(dir) : await loadDualEncoder(dir, { configOverrides: { pooling: config.model.pooling } });
-  const tokenizer = await loadTokenizer(dir);
+  const tokenizer = await loadTokenizer(await tokenizerDir(dir));
   return { backend, model, tokenizer };
 }
 

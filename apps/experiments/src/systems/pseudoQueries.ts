@@ -2,11 +2,13 @@
  * The runner's pseudo-queries stage work (`config.pseudoQueries`): one pseudo-query per passage
  * from an `@i3/pseudoquery` source, I3's reconstruction targets. RAKE, spans and training
  * queries need no model; `doc2query` first trains the project's encoder-decoder on the train
- * split's (passage, relevant query) pairs (a WordPiece vocabulary on the corpus, the model size
- * of `config.model.preset`, `doc2queryEpochs` epochs), then decodes every passage greedily.
+ * split's (passage, relevant query) pairs (a WordPiece vocabulary on the corpus, or the
+ * configured Hugging Face tokenizer with `tokenizer.kind: "hf"`; always from scratch at the model
+ * size of `config.model.preset`, even with `model.init`; `doc2queryEpochs` epochs), then decodes
+ * every passage greedily.
  */
 import { join } from "node:path";
-import { passageText, saveTokenizer, trainWordPiece, type Collection } from "@i3/data";
+import { passageText, saveTokenizer, trainWordPiece, type Collection, type I3Tokenizer } from "@i3/data";
 import { describeBackend, initBackend, installFastKernels, presetConfig } from "@i3/encoders";
 import {
   Doc2QueryModel,
@@ -20,7 +22,9 @@ import {
   type PseudoQuerySource,
 } from "@i3/pseudoquery";
 import type { ExperimentConfig } from "../config/schema.js";
+import { hfTokenizerSource } from "../runner/pretrained.js";
 import { recipeFromConfig } from "./neuralStages.js";
+import { loadHfTokenizer } from "./pretrained.js";
 
 /** Inputs of {@link generateRunnerPseudoQueries}. */
 export interface PseudoQueryInputs {
@@ -39,9 +43,16 @@ async function doc2querySource(inputs: PseudoQueryInputs): Promise<PseudoQuerySo
   const backend = await initBackend({ device: config.device });
   installFastKernels({ log: () => {} });
   log(`doc2query: ${describeBackend(backend)}`);
-  const texts: string[] = [];
-  for await (const p of collection.corpus()) texts.push(passageText(p));
-  const tokenizer = await trainWordPiece(texts, { vocabSize: config.tokenizer.vocabSize });
+  const hf = hfTokenizerSource(config);
+  let tokenizer: I3Tokenizer;
+  if (hf !== undefined) {
+    tokenizer = await loadHfTokenizer(hf.path, hf.field);
+    log(`doc2query: Hugging Face tokenizer from ${hf.path} (${tokenizer.vocabSize} tokens)`);
+  } else {
+    const texts: string[] = [];
+    for await (const p of collection.corpus()) texts.push(passageText(p));
+    tokenizer = await trainWordPiece(texts, { vocabSize: config.tokenizer.vocabSize });
+  }
   await saveTokenizer(tokenizer, join(inputs.workDir, "doc2query-tokenizer"));
   const recipe = recipeFromConfig(config);
   const encoder = presetConfig(recipe.preset ?? "tiny", { ...recipe.model, pooling: "cls", vocabSize: tokenizer.vocabSize });

@@ -8,6 +8,7 @@ import { writeTrecRun } from "@i3/data";
 import type { ExperimentConfig, SystemKind } from "../../config/schema.js";
 import type { StageSpec } from "../stage.js";
 import type { IndexOutputs, TrainOutputs } from "../neural.js";
+import { modelKey, tokenizerKey } from "../pretrained.js";
 import type { RunFileOutput } from "./bm25.js";
 import { dataSplit, type SplitKey } from "./data.js";
 
@@ -30,13 +31,13 @@ export function pseudoQueriesStage(): StageSpec<PseudoQueriesOutput> {
     stage: "pseudo-queries",
     version: 2,
     needs: { data: "data" },
-    key: (config) => ({
+    key: async (config) => ({
       pseudoQueries: config.pseudoQueries,
       trainSplit: config.splits.train,
       seed: config.seed,
-      // doc2query trains a model: its size, vocabulary, lengths and device matter.
+      // doc2query trains a model: its size, vocabulary (an `hf` tokenizer: its files' sha256), lengths and device matter.
       ...(config.pseudoQueries.kind === "doc2query"
-        ? { tokenizer: config.tokenizer, preset: config.model.preset, lengths: [config.model.queryMaxLength, config.model.passageMaxLength], device: config.device }
+        ? { tokenizer: await tokenizerKey(config), preset: config.model.preset, lengths: [config.model.queryMaxLength, config.model.passageMaxLength], device: config.device }
         : {}),
     }),
     async run(ctx) {
@@ -61,12 +62,14 @@ export function pseudoQueriesStage(): StageSpec<PseudoQueriesOutput> {
 /**
  * The slice of the config a system's training depends on: the dual-encoder ignores the I3
  * heads, the reconstruction loss and the pseudo-queries, so an I3 ablation reuses its checkpoint.
+ * `model.init` and an `hf` tokenizer enter as the sha256 of their files (../pretrained.ts), so
+ * editing a checkpoint retrains; configs with neither keep their old keys.
  */
-function trainKey(system: SystemKind, config: ExperimentConfig): unknown {
+async function trainKey(system: SystemKind, config: ExperimentConfig): Promise<unknown> {
   const common = {
     system,
-    tokenizer: config.tokenizer,
-    model: config.model,
+    tokenizer: await tokenizerKey(config),
+    model: await modelKey(config),
     optimizer: system === "i3" ? config.optimizer : { ...config.optimizer, headLrMultiplier: 1 },
     train: config.train,
     perQuery: config.negatives.perQuery,
@@ -74,8 +77,18 @@ function trainKey(system: SystemKind, config: ExperimentConfig): unknown {
     device: config.device,
     seed: config.seed,
   };
-  if (system === "i3") return { ...common, losses: config.losses, i3: config.i3 };
+  if (system === "i3") return { ...common, losses: config.losses, i3: config.i3, ...i3ModelRevision(config) };
   return { ...common, losses: { ...config.losses, reconstruction: undefined } };
+}
+
+/**
+ * Revisions of the I3 model's computation that invalidate cached checkpoints, keyed only for the
+ * variants they changed (so the others stay cached): `tokensInteractor: 2` since position 0 of
+ * the tokens interactor holds the pooled p0 (before: the raw [CLS] state, which under mean
+ * pooling left the variant untrainable; docs/bugs-and-fixes.md).
+ */
+function i3ModelRevision(config: ExperimentConfig): Record<string, number> {
+  return config.i3.interactor === "tokens" ? { tokensInteractor: 2 } : {};
 }
 
 /** Stage `train` of `system`: a checkpoint (and training log) from the train split's negatives. */

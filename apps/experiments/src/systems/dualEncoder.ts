@@ -430,12 +430,25 @@ export async function runDualEncoder(inputs: DualEncoderInputs): Promise<DualEnc
   const trained = await trainDualEncoder({ ...inputs, recipe });
   const log = inputs.log ?? ((m: string) => process.stderr.write(`[dual-encoder] ${m}\n`));
   log("encoding the corpus");
-  const { ids, vectors, dim } = await encodeCorpusVectors(trained.model, trained.tokenizer, inputs.collection, recipe.passageMaxLength);
+  return indexAndRetrieve(trained, inputs, recipe);
+}
+
+/**
+ * Encodes `inputs.collection` with a trained bi-encoder (dual-encoder or I3: one vector per
+ * passage either way), searches it exactly for every evaluation split's queries (top
+ * `inputs.k`, default 1000), disposes the model and returns the runs with the training record.
+ */
+export async function indexAndRetrieve(
+  trained: { model: BiEncoderModel & { dispose(): void }; tokenizer: I3Tokenizer; backend: BackendInfo; steps: StepRecord[]; trainSeconds: number },
+  inputs: { collection: Collection; evalSplits: readonly string[]; k?: number },
+  lengths: { queryMaxLength: number; passageMaxLength: number },
+): Promise<DualEncoderResult> {
+  const { ids, vectors, dim } = await encodeCorpusVectors(trained.model, trained.tokenizer, inputs.collection, lengths.passageMaxLength);
   const index = DenseIndex.fromVectors(ids, vectors, dim);
   const runs = new Map<string, Run>();
   for (const split of inputs.evalSplits) {
     const queries = await inputs.collection.queries(split);
-    runs.set(split, retrieveWithDualEncoder(trained.model, trained.tokenizer, index, queries, recipe.queryMaxLength, inputs.k ?? 1000));
+    runs.set(split, retrieveWithDualEncoder(trained.model, trained.tokenizer, index, queries, lengths.queryMaxLength, inputs.k ?? 1000));
   }
   trained.model.dispose();
   return { runs, backend: trained.backend, steps: trained.steps, trainSeconds: trained.trainSeconds };

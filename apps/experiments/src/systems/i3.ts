@@ -40,13 +40,11 @@ import {
   type ReconstructorMemory,
 } from "@i3/encoders";
 import { contrastiveLoss, maskedTokenCrossEntropy } from "@i3/losses";
-import { DenseIndex } from "@i3/search";
 import {
   DEFAULT_DUAL_ENCODER_RECIPE,
   cropQueries,
-  encodeCorpusVectors,
+  indexAndRetrieve,
   positivesAndNegatives,
-  retrieveWithDualEncoder,
   toTensors,
   trainPhase,
   type Phase,
@@ -334,8 +332,7 @@ export async function trainI3(
 
 /**
  * Trains and evaluates an I3 retriever on `collection`; returns a run per evaluation split.
- * Indexing and retrieval are the dual-encoder's (`encodeCorpusVectors`,
- * `retrieveWithDualEncoder`): the index holds p* (one H-dim vector per passage) and queries
+ * Indexing and retrieval are the dual-encoder's (`indexAndRetrieve`): the index holds p* (one H-dim vector per passage) and queries
  * are encoded by E_q alone. Deterministic for a recipe and seed on the cpu/wasm backends.
  */
 export async function runI3(inputs: I3Inputs): Promise<I3Result> {
@@ -343,13 +340,5 @@ export async function runI3(inputs: I3Inputs): Promise<I3Result> {
   const trained = await trainI3({ ...inputs, recipe });
   const log = inputs.log ?? ((m: string) => process.stderr.write(`[i3] ${m}\n`));
   log("encoding the corpus (p*)");
-  const { ids, vectors, dim } = await encodeCorpusVectors(trained.model, trained.tokenizer, inputs.collection, recipe.passageMaxLength);
-  const index = DenseIndex.fromVectors(ids, vectors, dim);
-  const runs = new Map<string, Run>();
-  for (const split of inputs.evalSplits) {
-    const queries = await inputs.collection.queries(split);
-    runs.set(split, retrieveWithDualEncoder(trained.model, trained.tokenizer, index, queries, recipe.queryMaxLength, inputs.k ?? 1000));
-  }
-  trained.model.dispose();
-  return { runs, backend: trained.backend, steps: trained.steps, trainSeconds: trained.trainSeconds };
+  return indexAndRetrieve(trained, inputs, recipe);
 }

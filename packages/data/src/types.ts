@@ -35,8 +35,9 @@ export interface Collection {
   /** Splits that have qrels, e.g. `["train", "dev", "test"]`. */
   readonly splits: readonly string[];
   /**
-   * A cheap identity of the corpus content (e.g. a hash of its file's path, size and mtime):
-   * caches derived from the corpus (indexes, token files) are rebuilt when it changes.
+   * An identity of the content the collection serves (corpus, queries, qrels), independent of
+   * where the files sit: caches derived from it (indexes, token files, the runner's stages) are
+   * rebuilt when it changes and kept when the same bytes move.
    */
   fingerprint(): Promise<string>;
   /** Streams the corpus in file order, in constant memory. */

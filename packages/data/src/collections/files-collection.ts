@@ -5,6 +5,7 @@
  * documents, a split without judgments, or judged queries missing from the queries file throw.
  */
 import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, firstNonBlankLine, loadQrels, loadQueries, readBeirCorpus, readIdText, readLines } from "../formats/index.js";
@@ -43,11 +44,18 @@ export class FilesCollection implements Collection {
     this.splits = [...files.splits.keys()];
   }
 
-  /** sha256 of the corpus file's absolute path, size and modification time (cheap; no read). */
+  /**
+   * sha256 over the bytes of every file the collection serves (corpus, then each split's queries
+   * and qrels, in split order), so the identity follows the content, not where the files sit or
+   * when they were written: a copied or re-provisioned dataset keeps its caches, an edited qrels
+   * file invalidates them. Each file is read once per process (memoised on path, size and mtime).
+   */
   async fingerprint(): Promise<string> {
-    const file = path.resolve(this.files.corpus);
-    const { size, mtimeMs } = await stat(file);
-    return createHash("sha256").update(JSON.stringify({ file, size, mtimeMs })).digest("hex").slice(0, 16);
+    const parts: string[] = [`corpus:${this.files.corpusFormat}:${await fileSha256(this.files.corpus)}`];
+    for (const [split, f] of this.files.splits) {
+      parts.push(`${split}:queries:${await fileSha256(f.queries)}`, `${split}:qrels:${await fileSha256(f.qrels)}`);
+    }
+    return createHash("sha256").update(parts.join("\n")).digest("hex").slice(0, 16);
   }
 
   /** Streams the corpus in file order; throws at the end when the corpus held no document. */
@@ -144,4 +152,27 @@ async function hasJudgmentLine(file: string): Promise<boolean> {
     if (line.trim() !== "" && !line.trimStart().startsWith("query-id")) return true;
   }
   return false;
+}
+
+/** Content hashes already computed in this process, by absolute path, size and mtime. */
+const fileHashes = new Map<string, Promise<string>>();
+
+/** sha256 (hex) of a file's bytes, streamed; memoised while the file's size and mtime stay. */
+async function fileSha256(file: string): Promise<string> {
+  const abs = path.resolve(file);
+  const { size, mtimeMs } = await stat(abs);
+  const key = `${abs}\0${size}\0${mtimeMs}`;
+  let hash = fileHashes.get(key);
+  if (hash === undefined) {
+    hash = new Promise<string>((resolve, reject) => {
+      const h = createHash("sha256");
+      createReadStream(abs)
+        .on("data", (chunk) => h.update(chunk))
+        .on("error", reject)
+        .on("end", () => resolve(h.digest("hex")));
+    });
+    fileHashes.set(key, hash);
+    hash.catch(() => fileHashes.delete(key));
+  }
+  return hash;
 }

@@ -141,9 +141,10 @@ describe("I3Retriever variants", () => {
     }
   });
 
-  it("interactor inputs: pooled = [p0 ; mean Z] without mask; tokens = [H_p ; Z] with [mask ; 1]", () => {
+  it("interactor inputs: pooled = [p0 ; mean Z] without mask; tokens = [p0 ; H_p[1:] ; Z] with [mask ; 1]", () => {
     const hidden = tf.tensor3d([[[1, 2], [3, 4], [5, 6]]]);
-    const pooled = tf.tensor2d([[1, 2]]);
+    // p0 as mean pooling over the unmasked tokens gives it; with cls pooling p0 = hidden[0] (next test)
+    const pooled = tf.tensor2d([[2, 3]]);
     const mask = tf.tensor2d([[1, 1, 0]], undefined, "int32");
     const z = tf.tensor3d([[[0, 2], [4, 6]]]);
     const c = encoderConfig({ vocabSize: 8, hidden: 2, layers: 1, heads: 1, intermediate: 4, maxPositions: 8 });
@@ -151,10 +152,10 @@ describe("I3Retriever variants", () => {
       const model = new I3Retriever(c, { specialTokens, slots: 2, interactor: { input } });
       const { x, bias } = model.interactor!.inputs({ hidden, pooled, mask }, z);
       if (input === "pooled") {
-        expect(x.arraySync()).toEqual([[[1, 2], [2, 4]]]);
+        expect(x.arraySync()).toEqual([[[2, 3], [2, 4]]]);
         expect(bias).toBeUndefined();
       } else {
-        expect(x.arraySync()).toEqual([[[1, 2], [3, 4], [5, 6], [0, 2], [4, 6]]]);
+        expect(x.arraySync()).toEqual([[[2, 3], [3, 4], [5, 6], [0, 2], [4, 6]]]);
         expect(bias!.shape).toEqual([1, 1, 1, 5]);
         expect(Array.from(bias!.dataSync(), (b) => b + 0)).toEqual([0, 0, -1e9, 0, 0]);
       }
@@ -162,6 +163,20 @@ describe("I3Retriever variants", () => {
       model.dispose();
     }
     tf.dispose([hidden, pooled, mask, z]);
+  });
+
+  it("interactor=tokens with cls pooling (p0 = H_p[0]) feeds exactly the paper's [H_p ; Z]", () => {
+    const c = encoderConfig({ vocabSize: 8, hidden: 2, layers: 1, heads: 1, intermediate: 4, maxPositions: 8 });
+    const model = new I3Retriever(c, { specialTokens, slots: 2, interactor: { input: "tokens" } });
+    const hidden = tf.tensor3d([[[1, 2], [3, 4], [5, 6]], [[7, 8], [9, 10], [11, 12]]]);
+    const pooled = tf.tidy(() => tf.reshape(tf.slice(hidden, [0, 0, 0], [2, 1, 2]), [2, 2]) as tf.Tensor2D);
+    const mask = tf.tensor2d([[1, 1, 0], [1, 1, 1]], undefined, "int32");
+    const z = tf.tensor3d([[[0, 2], [4, 6]], [[1, 3], [5, 7]]]);
+    const { x, bias } = model.interactor!.inputs({ hidden, pooled, mask }, z);
+    const paper = tf.concat([hidden, z], 1);
+    expect(x.arraySync()).toEqual(paper.arraySync());
+    tf.dispose([x, bias!, paper, hidden, pooled, mask, z]);
+    model.dispose();
   });
 
   it("interactor=pooled sees Z only through its mean; interactor=tokens sees every slot", () => {

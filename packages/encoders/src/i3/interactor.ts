@@ -4,9 +4,16 @@
  * `BertLayer`, = `EncoderLayer`) over the passage and pseudo-query vectors; the output at
  * position 0 is the query-aware passage vector p*:
  *
- *   input = tokens: X = [H_p ; Z]   [B, S + m, H], key mask [passage mask ; 1^m]   (paper)
- *           pooled: X = [p0 ; mean_k Z_k]  [B, 2, H], no mask        (final reference code)
+ *   input = tokens: X = [p0 ; H_p[1:] ; Z]  [B, S + m, H], key mask [passage mask ; 1^m]  (paper)
+ *           pooled: X = [p0 ; mean_k Z_k]     [B, 2, H], no mask        (final reference code)
  *   p* = EncoderLayer(X)[:, 0]
+ *
+ * Position 0 always holds p0, the passage's pooled vector, so p* is the query-aware version of
+ * the vector the dual-encoder would index. With `pooling: "cls"` (the paper's setting) p0 is
+ * H_p[CLS] = H_p[0] and X is exactly the paper's [H_p ; Z]. With `pooling: "mean"` the [CLS]
+ * state is replaced by the masked mean: reading p* off the raw [CLS] state there made p* a
+ * function of one token's state, and this variant did not train at all from scratch (contrastive
+ * loss stuck at chance; bugs-and-fixes.md).
  *
  * No position or type embeddings are added to X (the reference feeds the hidden states as
  * they are). The mean over Z is over all m slots (none is padding). Parameter names
@@ -41,8 +48,10 @@ export class QueryPassageInteractor {
       return { x: tf.stack([passage.pooled, tf.mean(z, 1)], 1) as tf.Tensor3D, bias: undefined };
     }
     const [B, m] = z.shape;
+    const [, S, H] = passage.hidden.shape;
     const mask = tf.concat([tf.cast(passage.mask, "float32"), tf.ones([B, m])], 1);
-    return { x: tf.concat([passage.hidden, z], 1), bias: attentionBias(mask) };
+    const rest = tf.slice(passage.hidden, [0, 1, 0], [B, S - 1, H]);
+    return { x: tf.concat([tf.reshape(passage.pooled, [B, 1, H]), rest, z], 1) as tf.Tensor3D, bias: attentionBias(mask) };
   }
 
   /** p* [B, H]. Call inside `tf.tidy`. */

@@ -20,18 +20,22 @@
  * so it shows as lower efficiency. `stepMethod` in the output says which way a config ran.
  *
  * Writes bench/out/training.json: a list of
- * {config, backend, stepMethod, stepMs, tokensPerSec, modelGflopPerStep, achievedGflops, matmulPeakGflops, efficiency}.
- * `I3_DEVICE` picks the device (default auto); `I3_BENCH_CONFIGS=tiny,small` limits the configs;
+ * {config, backend, stepMethod, stepMs, tokensPerSec, modelGflopPerStep, achievedGflops, matmulPeakGflops, efficiency,
+ * matmulPeakBeforeAfter, name, measuredAt, loadavg} (a config that failed: {config, backend, error, ...}). A run limited by
+ * `I3_BENCH_CONFIGS` replaces its own rows and keeps the file's other rows.
+ * `I3_DEVICE` picks the device (default auto); `I3_BENCH_CONFIGS=tiny,small,small+simd-wgrad` limits the configs;
  * `I3_BENCH_CHUNKS=q,p` (sequences per chunk, e.g. `32,16`; `0` = full batch) overrides the
  * chunking of every config.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { writeFile, rename } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   DualEncoder,
   describeBackend,
+  fastKernelRouting,
   hashSeed,
   initBackend,
   installFastKernels,
@@ -123,7 +127,7 @@ function chunksFor(name: PresetName): [number, number] | undefined {
   return cq === 0 || cp === 0 || cq === undefined || cp === undefined ? undefined : [cq, cp];
 }
 
-async function benchConfig(name: PresetName, steps: number, warmUp: boolean, backend: string, peak: number) {
+async function benchConfig(name: PresetName, steps: number, warmUp: boolean, backend: string, peakBefore: number) {
   const cfg = presetConfig(name, { vocabSize: VOCAB, maxPositions: 512 });
   const model = new DualEncoder(cfg, { shared: true, seed: 1 });
   const optimizer = new AdamW([{ name: "backbone", params: model.namedParameters(), lr: 2e-5, weightDecay: 0.01 }]);
@@ -150,6 +154,8 @@ async function benchConfig(name: PresetName, steps: number, warmUp: boolean, bac
       { x: p, n: PASSAGES, c: Math.min(cp, PASSAGES), encode: (x: Inputs, o: object) => model.encodePassages(x, o) },
     ];
     const opts = (side: number, start: number) => ({ training: true, seed: hashSeed(7, `${side}:${start}`), step: i });
+    const trace = process.env["I3_BENCH_TRACE"] ? (what: string, t0: number) => process.stderr.write(`[training] ${what}: ${(performance.now() - t0).toFixed(0)} ms\n`) : () => {};
+    let t0 = performance.now();
     // (1) embeddings, no tape
     const embs = sides.map((s, side) =>
       tf.tidy(() => {
@@ -161,6 +167,7 @@ async function benchConfig(name: PresetName, steps: number, warmUp: boolean, bac
         return tf.concat(parts, 0) as tf.Tensor2D;
       }),
     );
+    trace("embeddings without a tape", t0);
     // (2) loss and its gradient w.r.t. the embeddings
     const { value, grads: embGrads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor) => contrastiveLoss(a as tf.Tensor2D, b as tf.Tensor2D))(embs);
     tf.dispose(embs);
@@ -169,6 +176,11 @@ async function benchConfig(name: PresetName, steps: number, warmUp: boolean, bac
     sides.forEach((s, side) => {
       for (let start = 0; start < s.n; start += s.c) {
         const n = Math.min(s.c, s.n - start);
+        if (process.env["I3_BENCH_TRACE"]) {
+          const heap = (tf.backend() as unknown as { wasm?: { HEAPU8?: { length: number } } }).wasm?.HEAPU8?.length ?? 0;
+          process.stderr.write(`[training] side ${side} chunk ${start}: heap ${(heap / 2 ** 20).toFixed(0)} MiB, ${tf.memory().numTensors} tensors\n`);
+        }
+        t0 = performance.now();
         const { value: dot, grads } = tf.variableGrads(() => {
           const x = rows(s.x, start, n);
           const e = s.encode(x, opts(side, start));
@@ -185,6 +197,7 @@ async function benchConfig(name: PresetName, steps: number, warmUp: boolean, bac
             g.dispose();
           }
         }
+        trace(`side ${side} chunk ${start} forward + backward + sum`, t0);
       }
     });
     tf.dispose(embGrads);
@@ -192,7 +205,9 @@ async function benchConfig(name: PresetName, steps: number, warmUp: boolean, bac
   };
   const step = async (i: number) => {
     const { value, named } = chunks === undefined ? fullStep(i) : chunkedStep(i, chunks);
+    const t0 = performance.now();
     optimizer.step(named);
+    if (process.env["I3_BENCH_TRACE"]) process.stderr.write(`[training] AdamW: ${(performance.now() - t0).toFixed(0)} ms\n`);
     const loss = (await value.data())[0]!;
     value.dispose();
     tf.dispose(Object.values(named));
@@ -215,6 +230,10 @@ async function benchConfig(name: PresetName, steps: number, warmUp: boolean, bac
   tf.dispose([q.inputIds, q.attentionMask, p.inputIds, p.attentionMask]);
   optimizer.dispose();
   model.dispose();
+  // The machine's speed drifts (the peak ranged 19-29 GFLOP/s over one quiet hour here): the
+  // reference is the mean of the peaks measured right before and right after the steps.
+  const peakAfter = await matmulPeak();
+  const peak = (peakBefore + peakAfter) / 2;
   return {
     config: `${name} (${cfg.layers}x${cfg.hidden}, ${cfg.heads} heads, ff ${cfg.intermediate})`,
     backend,
@@ -225,6 +244,7 @@ async function benchConfig(name: PresetName, steps: number, warmUp: boolean, bac
     achievedGflops: Number(achieved.toFixed(2)),
     matmulPeakGflops: Number(peak.toFixed(2)),
     efficiency: Number((achieved / peak).toFixed(3)),
+    matmulPeakBeforeAfter: [Number(peakBefore.toFixed(2)), Number(peakAfter.toFixed(2))],
   };
 }
 
@@ -232,33 +252,60 @@ const info = await initBackend({ device: (process.env["I3_DEVICE"] ?? "auto") as
 const fast = installFastKernels({ log: () => {} });
 const backend = `${describeBackend(info)} fastKernels=${fast.installed}`;
 process.stderr.write(`[training] ${backend}\n`);
-const peak = await matmulPeak();
-process.stderr.write(`[training] 2-D matMul peak ${peak.toFixed(1)} GFLOP/s\n`);
 
 // [config, timed steps, warm-up step first]: base's single step takes many minutes, against
 // which first-call costs (operator setup, heap growth) are noise, so it runs without a warm-up.
-const plan: [PresetName, number, boolean][] = [
+// "small+simd-wgrad": small with the opt-in SIMD route for the weight gradients
+// (fastKernelRouting.simdTransposedAFromK = 512; off by default, see fastBatchMatMul.ts).
+const plan: [string, number, boolean][] = [
   ["tiny", 5, true],
   ["small", 3, true],
+  ["small+simd-wgrad", 3, true],
   ["base", 1, false],
 ];
 const wanted = process.env["I3_BENCH_CONFIGS"]?.split(",");
 const out = join(dirname(fileURLToPath(import.meta.url)), "out", "training.json");
 mkdirSync(dirname(out), { recursive: true });
-const results: object[] = [];
+type Row = { name?: string; config: string } & Record<string, unknown>;
+/** The plan name of a row (older files lack `name`: the config's first word). */
+const nameOf = (row: Row): string => row.name ?? row.config.split(" ")[0]!;
+/**
+ * Rows of an earlier run for the configs this run skips (`I3_BENCH_CONFIGS`), so that a partial
+ * re-run updates its own rows only; each row carries when it was measured and the load then.
+ */
+const earlier: Row[] = (() => {
+  try {
+    const rows = JSON.parse(readFileSync(out, "utf8")) as Row[];
+    return Array.isArray(rows) ? rows : [];
+  } catch {
+    return [];
+  }
+})();
+const results: Row[] = [];
 /** Written after every config, so a config that runs the heap out keeps the others' figures. */
 async function save(): Promise<void> {
-  await writeFile(`${out}.tmp`, `${JSON.stringify(results, null, 2)}\n`);
+  const measured = new Set(results.map(nameOf));
+  const order = plan.map(([name]) => name as string);
+  const rows = [...earlier.filter((r) => !measured.has(nameOf(r))), ...results].sort((a, b) => order.indexOf(nameOf(a)) - order.indexOf(nameOf(b)));
+  await writeFile(`${out}.tmp`, `${JSON.stringify(rows, null, 2)}\n`);
   await rename(`${out}.tmp`, out);
 }
 let failed = false;
 for (const [name, steps, warmUp] of plan) {
   if (wanted !== undefined && !wanted.includes(name)) continue;
+  const stamp = () => ({ name, measuredAt: new Date().toISOString(), loadavg: loadavg().map((x) => Number(x.toFixed(2))) });
   try {
-    results.push(await benchConfig(name, steps, warmUp, backend, peak));
+    const peak = await matmulPeak();
+    process.stderr.write(`[training] ${name}: 2-D matMul peak ${peak.toFixed(1)} GFLOP/s\n`);
+    const [preset, route] = name.split("+") as [PresetName, string | undefined];
+    fastKernelRouting.simdTransposedAFromK = route === "simd-wgrad" ? 512 : Number.POSITIVE_INFINITY;
+    const row = await benchConfig(preset, steps, warmUp, backend, peak);
+    fastKernelRouting.simdTransposedAFromK = Number.POSITIVE_INFINITY;
+    results.push({ ...row, ...(route ? { config: `${row.config}, ${route} (opt-in)` } : {}), ...stamp() });
   } catch (e) {
     // A wasm abort or heap exhaustion leaves the backend unusable: record it and stop.
-    results.push({ config: name, backend, error: String(e instanceof Error ? e.message : e) });
+    results.push({ config: name, backend, error: String(e instanceof Error ? e.message : e), ...stamp() });
+    if (e instanceof Error && e.stack !== undefined) process.stderr.write(`[training] ${name} failed:\n${e.stack}\n`);
     failed = true;
   }
   process.stderr.write(`[training] ${JSON.stringify(results.at(-1))}\n`);

@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs"; // registers the gradient functions (as src/backend/tf.ts does)
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { fastKernelCounts, fastKernelsInstalled, installFastKernels, uninstallFastKernels } from "../src/kernels/index.js";
+import { fastKernelCounts, fastKernelRouting, fastKernelsInstalled, installFastKernels, uninstallFastKernels } from "../src/kernels/index.js";
 
 const require = createRequire(import.meta.url);
 
@@ -75,9 +75,13 @@ beforeAll(async () => {
   setWasmPaths(dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm")) + "/");
   await tf.setBackend("wasm");
   expect(installFastKernels().installed).toBe(true);
+  fastKernelRouting.simdTransposedAFromK = 512;
 });
 
-afterAll(() => uninstallFastKernels());
+afterAll(() => {
+  fastKernelRouting.simdTransposedAFromK = Number.POSITIVE_INFINITY;
+  uninstallFastKernels();
+});
 
 const combos: [boolean, boolean][] = [[false, false], [false, true], [true, false], [true, true]];
 
@@ -101,6 +105,10 @@ const shapes: [number[], number[], number, number, number][] = [
   [[2], [1], 4, 4097, 9],
   [[], [], 19, 21, 13],
   [[], [], 64, 48, 40],
+  // K blocks of 256 (two full, one ragged); 2-D with tA and M <= N takes the SIMD kernel too
+  [[2], [2], 9, 600, 17],
+  [[], [], 9, 600, 17],
+  [[], [], 20, 700, 8],
 ];
 
 describe("fast BatchMatMul forward (wasm) vs float64 reference", () => {
@@ -118,7 +126,9 @@ describe("fast BatchMatMul forward (wasm) vs float64 reference", () => {
         const batch = Math.max(outerA.reduce((x, y) => x * y, 1), batchB);
         // Batched A . one shared B (not tA) with K > 4096 folds into one 2-D stock product.
         const folded = batch > 1 && batchB === 1 && !tA && K > 4096;
-        const path = batch > 1 && !folded ? "simd" : tA || tB ? "transposed" : "stock";
+        // Opt-in (on for this suite): 2-D with a transposed A, K >= 512 and M <= N (weight gradients).
+        const simd2d = batch === 1 && tA && K >= 512 && M <= N;
+        const path = (batch > 1 && !folded) || simd2d ? "simd" : tA || tB ? "transposed" : "stock";
         expect(fastKernelCounts()[path]).toBe(1);
         const ref = refMatMul(aData, aShape, bData, bShape, tA, tB);
         expect(out.shape).toEqual(ref.shape);

@@ -94,15 +94,27 @@ export const fastKernelRouting = {
    * Batched A (not transposed) times one shared B: fold into one 2-D product [batch*M, K] x [K, N]
    * on the backend's XNNPACK path when K exceeds this; otherwise the SIMD kernel (B packed once)
    * runs it, which was as fast or faster in 9 of 12 measurements at K = 256-3072 (docs/kernels.md).
-   * Above 4096 a B panel (K x 8 floats) no longer fits L2-friendly blocks (e.g. an MLM head's
-   * gradient with K = vocabulary size), so XNNPACK's blocked GEMM is the safer choice.
+   * Above 4096 (e.g. an MLM head's gradient with K = vocabulary size) XNNPACK's GEMM was the
+   * safer choice when the SIMD kernel had no K blocks; measured then, not re-tuned since.
    */
   foldSharedRhsAboveK: 4096,
+  /**
+   * Opt-in: 2-D products with a transposed A (the weight gradients X^T dY, K = tokens) run in the
+   * SIMD kernel, whose K blocks keep a B panel in L1, when K is at least this and M <= N; otherwise
+   * XNNPACK after a physical transpose (its GEMM slows down with a long K). Measured (quiet, one
+   * thread): M x K x N = 256 x 2048 x 256: 28.0 vs 21.7 GFLOP/s, 256 x 2048 x 1024: 29.9 vs 28.3,
+   * 128 x 1024 x 512: 22.5 vs 20.6, 256 x 4096 x 1024: 30.8 vs 19.7, but 1024 x 2048 x 256 (M > N)
+   * 18.5 vs 20.4, hence M <= N; a `small` training chunk ~10% faster. Off by default (Infinity):
+   * it sums in another order than XNNPACK, so training would drift from the published runs in the
+   * last digits; set it to 512 where speed matters more than bit-for-bit reproduction.
+   */
+  simdTransposedAFromK: Number.POSITIVE_INFINITY,
 };
 
 /** When the SIMD kernel is used rather than the backend's own path (see docs/kernels.md). */
-export function useSimdKernel(g: MatMulGeometry): boolean {
-  return g.batch > 1 && g.M > 0 && g.N > 0 && g.K > 0 && simpleBroadcast(g);
+export function useSimdKernel(g: MatMulGeometry, transposeA = false): boolean {
+  if (!(g.M > 0 && g.N > 0 && g.K > 0 && simpleBroadcast(g))) return false;
+  return g.batch > 1 || (transposeA && g.K >= fastKernelRouting.simdTransposedAFromK && g.M <= g.N);
 }
 
 /** x viewed with another shape (same data; the stock kernels only read dataId and shape). */
@@ -129,7 +141,7 @@ export function makeFastBatchMatMul(stock: StockKernels): KernelFunc {
         out.shape = g.outShape;
         return out;
       }
-      if (useSimdKernel(g)) {
+      if (useSimdKernel(g, !!attrs.transposeA)) {
         const out = simdBatchMatMul(args.backend as WasmBackendLike, a, b, g);
         if (out !== undefined) return out;
       }

@@ -107,11 +107,38 @@ function storeRow(dst: usize, v0: v128, v1: v128, n: i32): void {
   }
 }
 
+/** Adds the first `n` (< 8) of the 8 floats (v0, v1) to those at `dst`. */
+// @ts-ignore: decorator
+@inline
+function addPartial(dst: usize, v0: v128, v1: v128, n: i32): void {
+  if (n > 0) store<f32>(dst, load<f32>(dst) + f32x4.extract_lane(v0, 0));
+  if (n > 1) store<f32>(dst, load<f32>(dst, 4) + f32x4.extract_lane(v0, 1), 4);
+  if (n > 2) store<f32>(dst, load<f32>(dst, 8) + f32x4.extract_lane(v0, 2), 8);
+  if (n > 3) store<f32>(dst, load<f32>(dst, 12) + f32x4.extract_lane(v0, 3), 12);
+  if (n > 4) store<f32>(dst, load<f32>(dst, 16) + f32x4.extract_lane(v1, 0), 16);
+  if (n > 5) store<f32>(dst, load<f32>(dst, 20) + f32x4.extract_lane(v1, 1), 20);
+  if (n > 6) store<f32>(dst, load<f32>(dst, 24) + f32x4.extract_lane(v1, 2), 24);
+}
+
+/** Stores (acc = false) or adds (acc = true) 8 floats (v0, v1) at `dst`, or only the first `n` when n < 8. */
+// @ts-ignore: decorator
+@inline
+function putRow(dst: usize, v0: v128, v1: v128, n: i32, acc: bool): void {
+  if (!acc) {
+    storeRow(dst, v0, v1, n);
+  } else if (n >= 8) {
+    v128.store(dst, f32x4.add(v128.load(dst), v0));
+    v128.store(dst, f32x4.add(v128.load(dst, 16), v1), 16);
+  } else {
+    addPartial(dst, v0, v1, n);
+  }
+}
+
 /** Rows per block of A in `gemm` (a multiple of 4). */
 const MC: i32 = 128;
 
-/** C (M x N) = A (strides rsA, csA) . packed B panels at `bp`. */
-function gemm(a: usize, rsA: i32, csA: i32, bp: usize, c: usize, M: i32, N: i32, K: i32): void {
+/** C (M x N) = A (strides rsA, csA) . packed B panels at `bp`; with `acc`, C += that instead. */
+function gemm(a: usize, rsA: i32, csA: i32, bp: usize, c: usize, M: i32, N: i32, K: i32, acc: bool): void {
   const panels = (N + 7) >> 3;
   const aStepK = <usize>csA << 2;
   const aStepRow = <usize>rsA << 2;
@@ -157,10 +184,10 @@ function gemm(a: usize, rsA: i32, csA: i32, bp: usize, c: usize, M: i32, N: i32,
         pb += 32;
       }
       const pc = c + <usize>i * ldc + (<usize>n0 << 2);
-      storeRow(pc, c00, c01, nn);
-      storeRow(pc + ldc, c10, c11, nn);
-      storeRow(pc + 2 * ldc, c20, c21, nn);
-      storeRow(pc + 3 * ldc, c30, c31, nn);
+      putRow(pc, c00, c01, nn, acc);
+      putRow(pc + ldc, c10, c11, nn, acc);
+      putRow(pc + 2 * ldc, c20, c21, nn, acc);
+      putRow(pc + 3 * ldc, c30, c31, nn, acc);
     }
     for (; i < mEnd; i++) {
       let pa = a + <usize>i * aStepRow;
@@ -173,20 +200,28 @@ function gemm(a: usize, rsA: i32, csA: i32, bp: usize, c: usize, M: i32, N: i32,
         pa += aStepK;
         pb += 32;
       }
-      storeRow(c + <usize>i * ldc + (<usize>n0 << 2), c0, c1, nn);
+      putRow(c + <usize>i * ldc + (<usize>n0 << 2), c0, c1, nn, acc);
     }
   }
   }
 }
 
-/** Scratch bytes `batchMatMul` needs for packing B of a K x N operand. */
+/**
+ * Depth of a K block: B is packed and multiplied KC rows at a time, so one 8-column panel
+ * (KC x 8 floats = 8 KB) and the A rows it meets stay in L1 however long K is (the weight
+ * gradients X^T dY have K = tokens per batch, thousands).
+ */
+const KC: i32 = 256;
+
+/** Scratch bytes `batchMatMul` needs for packing one K block of a K x N operand. */
 export function scratchBytes(K: i32, N: i32): i32 {
-  return (((N + 7) >> 3) * K) << 5;
+  return (((N + 7) >> 3) * min(K, KC)) << 5;
 }
 
 /**
  * C[b] = A[b] . B[b] for b < batch (see the header for the stride conventions; strides in
  * floats, addresses in bytes). `scratch` holds scratchBytes(K, N) bytes, 16-byte aligned.
+ * K is walked in blocks of KC (C accumulates over blocks; each block sums in k order).
  */
 export function batchMatMul(
   a: usize, aBatch: i32, rsA: i32, csA: i32,
@@ -197,11 +232,22 @@ export function batchMatMul(
   let lastB: usize = <usize>-1;
   for (let bi = 0; bi < batch; bi++) {
     const pbSrc = b + ((<usize>bi * <usize>bBatch) << 2);
-    if (pbSrc != lastB) {
-      packB(pbSrc, rsB, csB, K, N, scratch);
-      lastB = pbSrc;
+    const pa = a + ((<usize>bi * <usize>aBatch) << 2);
+    const pc = c + <usize>bi * cBatchBytes;
+    if (K <= KC) {
+      // One block: a B shared by every batch is packed once.
+      if (pbSrc != lastB) {
+        packB(pbSrc, rsB, csB, K, N, scratch);
+        lastB = pbSrc;
+      }
+      gemm(pa, rsA, csA, scratch, pc, M, N, K, false);
+      continue;
     }
-    gemm(a + ((<usize>bi * <usize>aBatch) << 2), rsA, csA, scratch, c + <usize>bi * cBatchBytes, M, N, K);
+    for (let k0 = 0; k0 < K; k0 += KC) {
+      const kk = min(KC, K - k0);
+      packB(pbSrc + ((<usize>k0 * <usize>rsB) << 2), rsB, csB, kk, N, scratch);
+      gemm(pa + ((<usize>k0 * <usize>csA) << 2), rsA, csA, scratch, pc, M, N, kk, k0 > 0);
+    }
   }
 }
 

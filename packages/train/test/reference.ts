@@ -2,6 +2,7 @@
  * Float64 plain-JS references written from the PyTorch sources, independent of the tfjs code:
  * `torch.optim.AdamW` (`_single_tensor_adamw`), `torch.nn.utils.clip_grad_norm_`.
  */
+import { mulberry32 } from "../src/rng/seeds.js";
 
 /** One parameter's AdamW state. */
 export interface RefSlot {
@@ -37,17 +38,8 @@ export function refClip(grads: readonly (readonly number[])[], maxNorm: number):
   return { grads: grads.map((g) => g.map((x) => x * coef)), norm };
 }
 
-/** mulberry32 (test inputs). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (test inputs): the package's own seeded PRNG. */
+export const rng = mulberry32;
 
 /** n float32-representable values uniform in [-scale, scale). */
 export function randoms(n: number, seed: number, scale = 1): number[] {

@@ -5,10 +5,9 @@
  * so that a cached checkpoint is never reused after those files change. Keys of configs with
  * neither keep their old form (see {@link tokenizerKey}, {@link modelKey}).
  */
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { sha256File } from "@i3/data";
 import type { ExperimentConfig } from "../config/schema.js";
 
 /** The files of a `model.init` folder. */
@@ -79,17 +78,6 @@ export async function hfTokenizerFiles(path: string, field = "tokenizer.path"): 
   }
   for (const name of TOKENIZER_CONFIG_FILES) if ((await kindOf(join(folder, name))) === "file") files.set(name, join(folder, name));
   return files;
-}
-
-/** sha256 (hex) of a file's bytes, streamed (a 440 MB bert-base checkpoint is fine). */
-export function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash("sha256");
-    createReadStream(path)
-      .on("data", (chunk) => hash.update(chunk))
-      .on("error", reject)
-      .on("end", () => resolve(hash.digest("hex")));
-  });
 }
 
 async function fingerprints(files: Iterable<[string, string]>): Promise<Record<string, string>> {

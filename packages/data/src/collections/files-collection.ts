@@ -5,10 +5,7 @@
  * documents, a split without judgments, or judged queries missing from the queries file throw.
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
-import path from "node:path";
-import { InputError, firstNonBlankLine, loadQrels, loadQueries, readBeirCorpus, readIdText, readLines } from "../formats/index.js";
+import { InputError, firstNonBlankLine, sha256File, loadQrels, loadQueries, readBeirCorpus, readIdText, readLines } from "../formats/index.js";
 import type { Collection, Passage, Qrels, Query } from "../types.js";
 
 /** The files of one split. */
@@ -51,9 +48,9 @@ export class FilesCollection implements Collection {
    * file invalidates them. Each file is read once per process (memoised on path, size and mtime).
    */
   async fingerprint(): Promise<string> {
-    const parts: string[] = [`corpus:${this.files.corpusFormat}:${await fileSha256(this.files.corpus)}`];
+    const parts: string[] = [`corpus:${this.files.corpusFormat}:${await sha256File(this.files.corpus)}`];
     for (const [split, f] of this.files.splits) {
-      parts.push(`${split}:queries:${await fileSha256(f.queries)}`, `${split}:qrels:${await fileSha256(f.qrels)}`);
+      parts.push(`${split}:queries:${await sha256File(f.queries)}`, `${split}:qrels:${await sha256File(f.qrels)}`);
     }
     return createHash("sha256").update(parts.join("\n")).digest("hex").slice(0, 16);
   }
@@ -152,27 +149,4 @@ async function hasJudgmentLine(file: string): Promise<boolean> {
     if (line.trim() !== "" && !line.trimStart().startsWith("query-id")) return true;
   }
   return false;
-}
-
-/** Content hashes already computed in this process, by absolute path, size and mtime. */
-const fileHashes = new Map<string, Promise<string>>();
-
-/** sha256 (hex) of a file's bytes, streamed; memoised while the file's size and mtime stay. */
-async function fileSha256(file: string): Promise<string> {
-  const abs = path.resolve(file);
-  const { size, mtimeMs } = await stat(abs);
-  const key = `${abs}\0${size}\0${mtimeMs}`;
-  let hash = fileHashes.get(key);
-  if (hash === undefined) {
-    hash = new Promise<string>((resolve, reject) => {
-      const h = createHash("sha256");
-      createReadStream(abs)
-        .on("data", (chunk) => h.update(chunk))
-        .on("error", reject)
-        .on("end", () => resolve(h.digest("hex")));
-    });
-    fileHashes.set(key, hash);
-    hash.catch(() => fileHashes.delete(key));
-  }
-  return hash;
 }

@@ -8,6 +8,7 @@ export { readBytes, isGzipPath, hasGzipMagic } from "./input.js";
 export { readLines, mapLines, readByteBlocks, decodeBlock, firstNonBlankLine, type NumberedLine } from "./lines.js";
 export { scanColumns, scanColumnBatches, column, parsePlainDecimal, parseUnsignedInteger, type ScannedRow } from "./columnScanner.js";
 export { writeFileAtomic, writeLinesAtomic } from "./atomicWrite.js";
+export { sha256File } from "./fileHash.js";
 export { flattenBatches } from "./flatten.js";
 export { compareRunEntries, rankDocuments } from "./runOrder.js";
 export {

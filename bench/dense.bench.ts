@@ -24,6 +24,7 @@ import { SeededRandom, type Passage } from "@i3/data";
 import { DualEncoder, describeBackend, initBackend, installFastKernels, presetConfig, tf } from "@i3/encoders";
 import { DenseIndex, encodeCorpus, type DenseResult, type ExactSearchOptions } from "@i3/search";
 import { machineInfo, writeBenchJson } from "./output.js";
+import { timed, timedAsync } from "./timing.js";
 
 const COUNT = Number(process.env.I3_BENCH_DENSE_DOCS ?? 100_000);
 const DIM = 256;
@@ -45,26 +46,6 @@ function gaussian(n: number, rand: () => number): Float32Array {
   return out;
 }
 
-interface Timing {
-  wall: number;
-  cpu: number;
-}
-function timed<T>(fn: () => T): { value: T } & Timing {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const value = fn();
-  const wall = (performance.now() - t0) / 1000;
-  const c = process.cpuUsage(c0);
-  return { value, wall, cpu: (c.user + c.system) / 1e6 };
-}
-async function timedAsync<T>(fn: () => Promise<T>): Promise<{ value: T } & Timing> {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const value = await fn();
-  const wall = (performance.now() - t0) / 1000;
-  const c = process.cpuUsage(c0);
-  return { value, wall, cpu: (c.user + c.system) / 1e6 };
-}
 
 const random = new SeededRandom(SEED); // mulberry32
 const rand = () => random.float();

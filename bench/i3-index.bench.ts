@@ -43,6 +43,7 @@ import {
 } from "@i3/encoders";
 import { DenseIndex, encodeCorpus } from "@i3/search";
 import { machineInfo, writeBenchJson } from "./output.js";
+import { quantile, timedAsync, type Timing } from "./timing.js";
 
 const VOCAB = 8192;
 const PASSAGE_LEN = 128;
@@ -63,22 +64,6 @@ const log = (m: string) => process.stderr.write(`[i3-index] ${((performance.now(
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-interface Timing {
-  wall: number;
-  cpu: number;
-}
-async function timedAsync<T>(fn: () => Promise<T>): Promise<{ value: T } & Timing> {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const value = await fn();
-  const wall = (performance.now() - t0) / 1000;
-  const c = process.cpuUsage(c0);
-  return { value, wall, cpu: (c.user + c.system) / 1e6 };
-}
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
-}
 const r3 = (x: number) => Number(x.toFixed(3));
 const stats = (ms: number[]) => ({ medianMs: r3(quantile(ms, 0.5)), p95Ms: r3(quantile(ms, 0.95)), meanMs: r3(ms.reduce((a, b) => a + b, 0) / ms.length) });
 

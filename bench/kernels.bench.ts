@@ -15,6 +15,7 @@ import "@tensorflow/tfjs"; // registers the gradient functions (as src/backend/t
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { embeddingLookup, embeddingLookupOneHot, installFastKernels, uninstallFastKernels } from "../packages/encoders/src/kernels/index.js";
 import { fastKernelRouting } from "../packages/encoders/src/kernels/fastBatchMatMul.js";
+import { median } from "./timing.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes("--quick");
@@ -78,11 +79,6 @@ function timeIt(fn: () => void, minReps: number, minSeconds: number): number[] {
     if (times.length >= 200) break;
   }
   return times;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((x, y) => x - y);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 /** Median and best GFLOP/s from per-call samples. */

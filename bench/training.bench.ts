@@ -47,6 +47,7 @@ import {
 } from "@i3/encoders";
 import { contrastiveLoss } from "@i3/losses";
 import { AdamW } from "@i3/train";
+import { median } from "./timing.js";
 
 const QUERIES = 32;
 const QUERY_LEN = 32;
@@ -58,11 +59,6 @@ const VOCAB = 30522;
 function forwardFlops(cfg: EncoderConfig, sequences: number, s: number): number {
   const h = cfg.hidden;
   return sequences * s * cfg.layers * (8 * h * h + 4 * h * cfg.intermediate + 4 * s * h);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 /** Best median GFLOP/s of plain 2-D matMuls at encoder-like shapes. */

@@ -205,6 +205,13 @@ describe("CrossEncoder and DualEncoder checkpoints", () => {
     const dir = join(root, `de-${shared}`);
     await saveDualEncoder(dir, de);
     expect((await readdir(dir)).sort()).toEqual(shared ? ["config.json", "model.safetensors"] : ["i3_dual_encoder.json", "passage", "query"]);
+    // Tokenizer files sit at the top in both layouts (and in each tower's folder).
+    const vocab = join(root, `vocab-${shared}.txt`);
+    await writeFile(vocab, "[PAD]\n[UNK]\n");
+    const withTok = join(root, `de-tok-${shared}`);
+    await saveDualEncoder(withTok, de, { extraFiles: [vocab] });
+    expect(await readFile(join(withTok, `vocab-${shared}.txt`), "utf8")).toBe("[PAD]\n[UNK]\n");
+    if (!shared) for (const tower of ["query", "passage"]) expect(await readFile(join(withTok, tower, `vocab-${shared}.txt`), "utf8")).toBe("[PAD]\n[UNK]\n");
     const back = await loadDualEncoder(dir);
     expect(back.shared).toBe(shared);
     expect(bits(back.namedParameters())).toEqual(bits(de.namedParameters()));

@@ -7,7 +7,7 @@
  * `@i3/search` dense index folder (I3: p*, the whole passage side, runs here once per passage);
  * `retrieve` encodes a split's queries and searches the index, identically for both systems.
  */
-import { readdir, stat, writeFile } from "node:fs/promises";
+import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadTokenizer, passageText, readNegativesTsv, type Run } from "@i3/data";
 import {
@@ -119,22 +119,13 @@ function neuralSystem(system: SystemKind): "dual-encoder" | "i3" {
   return system;
 }
 
-/**
- * The folder holding a checkpoint's tokenizer: the checkpoint itself, or `query/` for a
- * dual-encoder with separate towers (`saveDualEncoder` copies the files into each tower).
- */
-async function tokenizerDir(dir: string): Promise<string> {
-  const has = (d: string) => stat(join(d, "tokenizer.json")).then(() => true, () => false);
-  return (await has(dir)) || !(await has(join(dir, "query"))) ? dir : join(dir, "query");
-}
-
 /** The trained model of either system, its tokenizer (the one it was trained with) and the backend that runs it. */
 async function loadCheckpoint(system: "dual-encoder" | "i3", dir: string, config: ExperimentConfig) {
   const backend = await initBackend({ device: config.device });
   installFastKernels({ log: () => {} });
   const model: BiEncoderModel & { dispose(): void } =
     system === "i3" ? await loadI3Retriever(dir) : await loadDualEncoder(dir, { configOverrides: { pooling: config.model.pooling } });
-  const tokenizer = await loadTokenizer(await tokenizerDir(dir));
+  const tokenizer = await loadTokenizer(dir);
   return { backend, model, tokenizer };
 }
 

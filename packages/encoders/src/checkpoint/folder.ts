@@ -77,6 +77,11 @@ export async function readCheckpoint(dir: string): Promise<CheckpointContents> {
 export async function writeFolder(dir: string, hfConfig: Record<string, unknown>, params: readonly NamedParam[], opts: SaveOptions): Promise<void> {
   await writeFile(join(dir, CONFIG_FILE), JSON.stringify(hfConfig, null, 2) + "\n");
   await writeFile(join(dir, WEIGHTS_FILE), serializeSafetensors(collectWeights(params), { format: "pt" }));
+  await copyTokenizerFiles(dir, opts);
+}
+
+/** Copies `opts`' tokenizer and extra files into `dir`. */
+async function copyTokenizerFiles(dir: string, opts: SaveOptions): Promise<void> {
   if (opts.tokenizerFile !== undefined) await copyFile(opts.tokenizerFile, join(dir, TOKENIZER_FILE));
   for (const f of opts.extraFiles ?? []) await copyFile(f, join(dir, basename(f)));
 }
@@ -158,7 +163,11 @@ export async function loadCrossEncoder(dir: string, opts: LoadOptions = {}): Pro
   }
 }
 
-/** Saves a `DualEncoder`: one folder if shared, else `query/` and `passage/` sub-folders. */
+/**
+ * Saves a `DualEncoder`: one folder if shared, else `query/` and `passage/` sub-folders (each a
+ * complete HF folder). `opts`' tokenizer files go to the top folder in both layouts (the towers
+ * share one tokenizer), and into each tower's folder too.
+ */
 export async function saveDualEncoder(dir: string, model: DualEncoder, opts: SaveOptions = {}): Promise<void> {
   await atomicDir(dir, async (tmp) => {
     if (model.shared) {
@@ -166,6 +175,7 @@ export async function saveDualEncoder(dir: string, model: DualEncoder, opts: Sav
       return;
     }
     await writeFile(join(tmp, DUAL_FILE), JSON.stringify({ shared: false, towers: ["query", "passage"] }, null, 2) + "\n");
+    await copyTokenizerFiles(tmp, opts);
     for (const [name, enc] of [["query", model.queryEncoder], ["passage", model.passageEncoder]] as const) {
       await mkdir(join(tmp, name));
       await writeFolder(join(tmp, name), toHfConfig(enc.config), enc.namedParameters(), opts);

@@ -54,9 +54,20 @@ export interface HfTokenizerSource {
  */
 export function hfTokenizerSource(config: Pick<ExperimentConfig, "tokenizer" | "model">): HfTokenizerSource | undefined {
   if (config.tokenizer.kind !== "hf") return undefined;
-  if (config.tokenizer.path !== undefined) return { path: config.tokenizer.path, field: "tokenizer.path" };
-  if (config.model.init !== undefined) return { path: config.model.init, field: "tokenizer.path (defaulting to model.init)" };
+  const source = tokenizerSourceOf({ tokenizerPath: config.tokenizer.path, init: config.model.init });
+  if (source !== undefined) return source;
   throw new Error('tokenizer.path: tokenizer.kind "hf" needs tokenizer.path (or model.init, whose folder it then defaults to)');
+}
+
+/**
+ * Where a Hugging Face tokenizer is read from, given an explicit tokenizer path and a
+ * `model.init` folder: the path, else the folder; undefined when neither is set (a trained
+ * vocabulary).
+ */
+export function tokenizerSourceOf(paths: { tokenizerPath?: string | undefined; init?: string | undefined }): HfTokenizerSource | undefined {
+  if (paths.tokenizerPath !== undefined) return { path: paths.tokenizerPath, field: "tokenizer.path" };
+  if (paths.init !== undefined) return { path: paths.init, field: "tokenizer.path (defaulting to model.init)" };
+  return undefined;
 }
 
 /**

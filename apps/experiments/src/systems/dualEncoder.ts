@@ -314,7 +314,7 @@ export async function trainDualEncoder(inputs: {
   const passages: Passage[] = [];
   for await (const p of inputs.collection.corpus()) passages.push(p);
   const corpusTexts = passages.map((p) => ({ id: p.id, text: passageText(p) }));
-  const tokenizer = await startTokenizer(recipe, corpusTexts.map((p) => p.text), log);
+  const tokenizer = await startTokenizer(recipe, () => corpusTexts.map((p) => p.text), log);
   const config = await startEncoderConfig(recipe, tokenizer);
   await mkdir(inputs.workDir, { recursive: true });
   await saveTokenizer(tokenizer, join(inputs.workDir, "tokenizer"));

@@ -229,7 +229,7 @@ export async function trainI3(
   const passages: Passage[] = [];
   for await (const p of inputs.collection.corpus()) passages.push(p);
   const corpusTexts = passages.map((p) => ({ id: p.id, text: passageText(p) }));
-  const tokenizer = await startTokenizer(recipe, corpusTexts.map((p) => p.text), log);
+  const tokenizer = await startTokenizer(recipe, () => corpusTexts.map((p) => p.text), log);
   const { cls, sep, mask, pad } = tokenizer.special;
   if (cls === undefined || sep === undefined || mask === undefined) throw new Error(`trainI3: the tokenizer (${tokenizer.source}) needs [CLS], [SEP] and [MASK] tokens`);
   const config = await startEncoderConfig(recipe, tokenizer);

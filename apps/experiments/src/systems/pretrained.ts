@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadTokenizer, trainWordPiece, type I3Tokenizer } from "@i3/data";
 import { BertEncoder, fromHfConfig, loadBertEncoder, presetConfig, type EncoderConfig, type EncoderConfigInput, type PresetName } from "@i3/encoders";
-import { hfTokenizerFiles, initFolderFiles } from "../runner/pretrained.js";
+import { hfTokenizerFiles, initFolderFiles, tokenizerSourceOf } from "../runner/pretrained.js";
 
 /** The recipe fields that decide where a system starts from (see `DualEncoderRecipe`). */
 export interface StartRecipe {
@@ -25,13 +25,6 @@ export interface StartRecipe {
   init?: string;
   /** A Hugging Face tokenizer (folder, tokenizer.json or vocab.txt); default: `init`'s folder when set. */
   tokenizerPath?: string;
-}
-
-/** Where the recipe's tokenizer comes from, with the config field that names it; undefined = trained. */
-function tokenizerSource(recipe: Pick<StartRecipe, "init" | "tokenizerPath">): { path: string; field: string } | undefined {
-  if (recipe.tokenizerPath !== undefined) return { path: recipe.tokenizerPath, field: "tokenizer.path" };
-  if (recipe.init !== undefined) return { path: recipe.init, field: "tokenizer.path (defaulting to model.init)" };
-  return undefined;
 }
 
 /**
@@ -58,14 +51,19 @@ export async function loadHfTokenizer(path: string, field = "tokenizer.path"): P
 
 /**
  * The recipe's tokenizer: the Hugging Face one (`tokenizerPath`, else the `init` folder), or a
- * `vocabSize` WordPiece vocabulary trained on `texts` (then `vocabSize` applies; for a loaded
- * one it is ignored).
+ * `vocabSize` WordPiece vocabulary trained on the passage texts `texts()` gives (only called
+ * then; `vocabSize` is ignored for a loaded tokenizer).
  */
-export async function startTokenizer(recipe: Pick<StartRecipe, "init" | "tokenizerPath" | "vocabSize">, texts: readonly string[], log: (message: string) => void): Promise<I3Tokenizer> {
-  const source = tokenizerSource(recipe);
+export async function startTokenizer(
+  recipe: Pick<StartRecipe, "init" | "tokenizerPath" | "vocabSize">,
+  texts: () => Promise<readonly string[]> | readonly string[],
+  log: (message: string) => void,
+): Promise<I3Tokenizer> {
+  const source = tokenizerSourceOf(recipe);
   if (source === undefined) {
-    log(`training a ${recipe.vocabSize}-token WordPiece vocabulary on ${texts.length} passages`);
-    return trainWordPiece(texts, { vocabSize: recipe.vocabSize });
+    const corpus = await texts();
+    log(`training a ${recipe.vocabSize}-token WordPiece vocabulary on ${corpus.length} passages`);
+    return trainWordPiece(corpus, { vocabSize: recipe.vocabSize });
   }
   const tokenizer = await loadHfTokenizer(source.path, source.field);
   log(`Hugging Face tokenizer from ${source.path} (${tokenizer.vocabSize} tokens)`);
@@ -89,7 +87,7 @@ export async function startEncoderConfig(recipe: StartRecipe, tokenizer: I3Token
   } catch (err) {
     throw new Error(`model.init: ${files.config}: ${(err as Error).message}`, { cause: err });
   }
-  const source = tokenizerSource(recipe)!;
+  const source = tokenizerSourceOf(recipe)!;
   if (tokenizer.vocabSize !== config.vocabSize) {
     throw new Error(
       `${source.field}: the tokenizer at ${source.path} has ${tokenizer.vocabSize} tokens but model.init ${files.config} has vocab_size ${config.vocabSize}; ` +

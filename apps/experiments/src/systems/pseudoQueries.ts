@@ -8,7 +8,7 @@
  * every passage greedily.
  */
 import { join } from "node:path";
-import { passageText, saveTokenizer, trainWordPiece, type Collection, type I3Tokenizer } from "@i3/data";
+import { passageText, saveTokenizer, type Collection } from "@i3/data";
 import { describeBackend, initBackend, installFastKernels, presetConfig } from "@i3/encoders";
 import {
   Doc2QueryModel,
@@ -22,9 +22,8 @@ import {
   type PseudoQuerySource,
 } from "@i3/pseudoquery";
 import type { ExperimentConfig } from "../config/schema.js";
-import { hfTokenizerSource } from "../runner/pretrained.js";
 import { recipeFromConfig } from "./neuralStages.js";
-import { loadHfTokenizer } from "./pretrained.js";
+import { startTokenizer } from "./pretrained.js";
 
 /** Inputs of {@link generateRunnerPseudoQueries}. */
 export interface PseudoQueryInputs {
@@ -43,18 +42,14 @@ async function doc2querySource(inputs: PseudoQueryInputs): Promise<PseudoQuerySo
   const backend = await initBackend({ device: config.device });
   installFastKernels({ log: () => {} });
   log(`doc2query: ${describeBackend(backend)}`);
-  const hf = hfTokenizerSource(config);
-  let tokenizer: I3Tokenizer;
-  if (hf !== undefined) {
-    tokenizer = await loadHfTokenizer(hf.path, hf.field);
-    log(`doc2query: Hugging Face tokenizer from ${hf.path} (${tokenizer.vocabSize} tokens)`);
-  } else {
+  const recipe = recipeFromConfig(config);
+  const corpusTexts = async () => {
     const texts: string[] = [];
     for await (const p of collection.corpus()) texts.push(passageText(p));
-    tokenizer = await trainWordPiece(texts, { vocabSize: config.tokenizer.vocabSize });
-  }
+    return texts;
+  };
+  const tokenizer = await startTokenizer({ ...recipe, vocabSize: config.tokenizer.vocabSize }, corpusTexts, (m) => log(`doc2query: ${m}`));
   await saveTokenizer(tokenizer, join(inputs.workDir, "doc2query-tokenizer"));
-  const recipe = recipeFromConfig(config);
   const encoder = presetConfig(recipe.preset ?? "tiny", { ...recipe.model, pooling: "cls", vocabSize: tokenizer.vocabSize });
   const model = new Doc2QueryModel({ encoder }, { seed: config.seed });
   const pairs = await trainingPairs(collection, inputs.trainSplit);

@@ -14,6 +14,7 @@ import { batchMatMulOn } from "./batchMatMulModule.js";
 import { matMulGeometry, simpleBroadcast, type MatMulGeometry } from "./matMulGeometry.js";
 import { transposeLastTwo } from "./fastTranspose.js";
 import { counts } from "./counts.js";
+import { callStock, type KernelArgs } from "./stockKernel.js";
 
 export { fastKernelCounts, type FastKernelCounts } from "./counts.js";
 
@@ -24,15 +25,8 @@ export interface StockKernels {
   transpose: KernelConfig;
 }
 
-interface KernelArgs {
-  inputs: Record<string, TensorInfo | undefined>;
-  backend: unknown;
-  attrs?: NamedAttrMap;
-}
-
 function callKernel(k: KernelConfig, inputs: Record<string, TensorInfo | undefined>, backend: unknown, attrs: NamedAttrMap): TensorInfo {
-  const r = (k.kernelFunc as KernelFunc)({ inputs: inputs as never, backend: backend as never, attrs });
-  return Array.isArray(r) ? (r[0] as TensorInfo) : r;
+  return callStock(k, { inputs, backend, attrs });
 }
 
 /** x with its last two dims swapped: the SIMD transpose, else the backend's Transpose kernel. */

@@ -4,20 +4,10 @@
  * indices). The stock wasm kernels take ~50 ms to gather 4096 rows of 256 floats; these copy
  * rows with memory.copy / f32x4 adds in the AssemblyScript module. Other cases use the stock kernels.
  */
-import { util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from "@tensorflow/tfjs-core";
+import { util, type KernelConfig, type KernelFunc, type TensorInfo } from "@tensorflow/tfjs-core";
 import { backendMemory, heapOffset, type WasmBackendLike } from "./wasmBackendAccess.js";
 import { batchMatMulOn } from "./batchMatMulModule.js";
-
-interface KernelArgs {
-  inputs: Record<string, TensorInfo | undefined>;
-  backend: unknown;
-  attrs?: NamedAttrMap;
-}
-
-function callStock(k: KernelConfig, args: KernelArgs): TensorInfo {
-  const r = (k.kernelFunc as KernelFunc)(args as never);
-  return Array.isArray(r) ? (r[0] as TensorInfo) : r;
-}
+import { callStock, type KernelArgs } from "./stockKernel.js";
 
 /** The replacement GatherV2: rows of a float32 tensor along axis 0 by int32 indices. */
 export function makeFastGather(stock: KernelConfig): KernelFunc {

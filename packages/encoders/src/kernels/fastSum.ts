@@ -10,6 +10,7 @@ import { util, type KernelConfig, type KernelFunc, type NamedAttrMap, type Tenso
 import { backendMemory, heapOffset, type WasmBackendLike } from "./wasmBackendAccess.js";
 import { batchMatMulOn } from "./batchMatMulModule.js";
 import { counts } from "./counts.js";
+import { callStock } from "./stockKernel.js";
 
 /** k when `axes` (normalised) are exactly the leading axes 0..k-1 of a rank-r tensor, k < r; else 0. */
 export function leadingAxesCount(axes: readonly number[], rank: number): number {
@@ -36,7 +37,6 @@ export function makeFastSum(stock: KernelConfig): KernelFunc {
       counts.simdSum++;
       return out;
     }
-    const r = (stock.kernelFunc as KernelFunc)(args as never);
-    return Array.isArray(r) ? (r[0] as TensorInfo) : r;
+    return callStock(stock, args);
   }) as unknown as KernelFunc;
 }

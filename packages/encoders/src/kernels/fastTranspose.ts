@@ -10,6 +10,7 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensor
 import { backendMemory, heapOffset, type WasmBackendLike } from "./wasmBackendAccess.js";
 import { batchMatMulOn } from "./batchMatMulModule.js";
 import { counts } from "./counts.js";
+import { callStock } from "./stockKernel.js";
 
 /** True when `perm` keeps every axis but swaps the last two. */
 export function swapsLastTwoAxes(perm: readonly number[]): boolean {
@@ -41,7 +42,6 @@ export function makeFastTranspose(stock: KernelConfig): KernelFunc {
     const perm = args.attrs["perm"] as number[];
     const out = swapsLastTwoAxes(perm) ? transposeLastTwo(args.backend as WasmBackendLike, args.inputs.x) : undefined;
     if (out !== undefined) return out;
-    const r = (stock.kernelFunc as KernelFunc)(args as never);
-    return Array.isArray(r) ? (r[0] as TensorInfo) : r;
+    return callStock(stock, args);
   }) as unknown as KernelFunc;
 }

@@ -7,6 +7,7 @@
 import { util, type KernelConfig, type KernelFunc, type TensorInfo } from "@tensorflow/tfjs-core";
 import { backendMemory, heapOffset, type WasmBackendLike } from "./wasmBackendAccess.js";
 import { batchMatMulOn, type BatchMatMulExports } from "./batchMatMulModule.js";
+import { callStock } from "./stockKernel.js";
 
 /** The replacement kernel for one elementwise function of the module. */
 export function makeFastUnary(stock: KernelConfig, fn: "expArray" | "erfArray"): KernelFunc {
@@ -16,8 +17,7 @@ export function makeFastUnary(stock: KernelConfig, fn: "expArray" | "erfArray"):
     const memory = backendMemory(backend);
     const n = util.sizeFromShape(x.shape);
     if (x.dtype !== "float32" || memory === undefined || n === 0) {
-      const r = (stock.kernelFunc as KernelFunc)(args as never);
-      return Array.isArray(r) ? (r[0] as TensorInfo) : r;
+      return callStock(stock, args);
     }
     const out = backend.makeOutput(x.shape, "float32");
     const k: BatchMatMulExports = batchMatMulOn(memory);

@@ -13,6 +13,7 @@
  * String tensors (kept in JS, not on the heap) go to the stock kernel.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
+import { callStock } from "./stockKernel.js";
 
 /** What the kernel needs from the backend. */
 interface RefCountingBackend {
@@ -24,8 +25,7 @@ export function makeSharedIdentity(stock: KernelConfig): KernelFunc {
   return ((args: { inputs: { x: TensorInfo }; backend: unknown }): TensorInfo => {
     const { x } = args.inputs;
     if (x.dtype === "string") {
-      const r = (stock.kernelFunc as KernelFunc)(args as never);
-      return Array.isArray(r) ? (r[0] as TensorInfo) : r;
+      return callStock(stock, args);
     }
     (args.backend as RefCountingBackend).incRef(x.dataId);
     return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };

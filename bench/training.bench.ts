@@ -87,6 +87,21 @@ async function matmulPeak(): Promise<number> {
   return best;
 }
 
+/** `I3_BENCH_TRACE=1`: per-phase times and the wasm heap per chunk on stderr. */
+const TRACE = process.env["I3_BENCH_TRACE"] !== undefined;
+
+/** Traces the time since `t0` (ms) of `what`. */
+function trace(what: string, t0: number): void {
+  if (TRACE) process.stderr.write(`[training] ${what}: ${(performance.now() - t0).toFixed(0)} ms\n`);
+}
+
+/** Traces the wasm heap size and the live tensor count at `where`. */
+function traceHeap(where: string): void {
+  if (!TRACE) return;
+  const heap = (tf.backend() as unknown as { wasm?: { HEAPU8?: { length: number } } }).wasm?.HEAPU8?.length ?? 0;
+  process.stderr.write(`[training] ${where}: heap ${(heap / 2 ** 20).toFixed(0)} MiB, ${tf.memory().numTensors} tensors\n`);
+}
+
 interface Inputs {
   inputIds: tf.Tensor;
   attentionMask: tf.Tensor;
@@ -150,7 +165,6 @@ async function benchConfig(name: PresetName, steps: number, warmUp: boolean, bac
       { x: p, n: PASSAGES, c: Math.min(cp, PASSAGES), encode: (x: Inputs, o: object) => model.encodePassages(x, o) },
     ];
     const opts = (side: number, start: number) => ({ training: true, seed: hashSeed(7, `${side}:${start}`), step: i });
-    const trace = process.env["I3_BENCH_TRACE"] ? (what: string, t0: number) => process.stderr.write(`[training] ${what}: ${(performance.now() - t0).toFixed(0)} ms\n`) : () => {};
     let t0 = performance.now();
     // (1) embeddings, no tape
     const embs = sides.map((s, side) =>
@@ -172,10 +186,7 @@ async function benchConfig(name: PresetName, steps: number, warmUp: boolean, bac
     sides.forEach((s, side) => {
       for (let start = 0; start < s.n; start += s.c) {
         const n = Math.min(s.c, s.n - start);
-        if (process.env["I3_BENCH_TRACE"]) {
-          const heap = (tf.backend() as unknown as { wasm?: { HEAPU8?: { length: number } } }).wasm?.HEAPU8?.length ?? 0;
-          process.stderr.write(`[training] side ${side} chunk ${start}: heap ${(heap / 2 ** 20).toFixed(0)} MiB, ${tf.memory().numTensors} tensors\n`);
-        }
+        traceHeap(`side ${side} chunk ${start}`);
         t0 = performance.now();
         const { value: dot, grads } = tf.variableGrads(() => {
           const x = rows(s.x, start, n);
@@ -203,7 +214,7 @@ async function benchConfig(name: PresetName, steps: number, warmUp: boolean, bac
     const { value, named } = chunks === undefined ? fullStep(i) : chunkedStep(i, chunks);
     const t0 = performance.now();
     optimizer.step(named);
-    if (process.env["I3_BENCH_TRACE"]) process.stderr.write(`[training] AdamW: ${(performance.now() - t0).toFixed(0)} ms\n`);
+    trace("AdamW", t0);
     const loss = (await value.data())[0]!;
     value.dispose();
     tf.dispose(Object.values(named));

@@ -77,18 +77,8 @@ async function trainKey(system: SystemKind, config: ExperimentConfig): Promise<u
     device: config.device,
     seed: config.seed,
   };
-  if (system === "i3") return { ...common, losses: config.losses, i3: config.i3, ...i3ModelRevision(config) };
+  if (system === "i3") return { ...common, losses: config.losses, i3: config.i3 };
   return { ...common, losses: { ...config.losses, reconstruction: undefined } };
-}
-
-/**
- * Revisions of the I3 model's computation that invalidate cached checkpoints, keyed only for the
- * variants they changed (so the others stay cached): `tokensInteractor: 2` since position 0 of
- * the tokens interactor holds the pooled p0 (before: the raw [CLS] state, which under mean
- * pooling left the variant untrainable; docs/bugs-and-fixes.md).
- */
-function i3ModelRevision(config: ExperimentConfig): Record<string, number> {
-  return config.i3.interactor === "tokens" ? { tokensInteractor: 2 } : {};
 }
 
 /** Stage `train` of `system`: a checkpoint (and training log) from the train split's negatives. */
@@ -96,7 +86,8 @@ export function trainStage(system: SystemKind): StageSpec<TrainOutputs> {
   return {
     id: `train:${system}`,
     stage: "train",
-    version: 2,
+    // 3: the I3 tokens interactor reads p* off the pooled p0 (docs/bugs-and-fixes.md).
+    version: 3,
     needs: { data: "data", negatives: "negatives", ...(system === "i3" ? { pseudoQueries: "pseudo-queries" } : {}) },
     key: (config) => trainKey(system, config),
     async run(ctx) {

@@ -12,7 +12,8 @@ import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BeirCollection, SeededRandom, writeFileAtomic, type Passage, type Query } from "@i3/data";
+import { SeededRandom, writeFileAtomic } from "@i3/core";
+import { BeirCollection, type Passage, type Query } from "@i3/data";
 import { Bm25Searcher, buildIndex, type InvertedIndex } from "@i3/search";
 
 const here = dirname(fileURLToPath(import.meta.url));

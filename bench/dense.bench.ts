@@ -20,7 +20,8 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SeededRandom, type Passage } from "@i3/data";
+import { SeededRandom } from "@i3/core";
+import type { Passage } from "@i3/data";
 import { DualEncoder, describeBackend, initBackend, installFastKernels, presetConfig, tf } from "@i3/encoders";
 import { DenseIndex, encodeCorpus, type DenseResult, type ExactSearchOptions } from "@i3/search";
 import { machineInfo, writeBenchJson } from "./output.js";

@@ -27,7 +27,8 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { SeededRandom, type Passage } from "@i3/data";
+import { SeededRandom } from "@i3/core";
+import type { Passage } from "@i3/data";
 import {
   DualEncoder,
   I3Retriever,

@@ -9,4 +9,3 @@ export * from "./tokenizer/index.js";
 export * from "./negatives/index.js";
 export * from "./batches/index.js";
 export * from "./tables/index.js";
-export * from "./random/index.js";

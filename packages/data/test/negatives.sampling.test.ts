@@ -1,46 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { SeededRandom, deriveSeed, fmix32, fnv1a32, hashString, mulberry32 } from "../src/random/index.js";
 import { sampleNegatives, scheduleOrder } from "../src/negatives/index.js";
 import type { NegativeSchedule } from "../src/negatives/index.js";
 
 const ids = (k: number, prefix = "p") => Array.from({ length: k }, (_, i) => `${prefix}${i}`);
 const picks = (length: number, n: number, schedule: NegativeSchedule, epoch: number, seed = 1, qid = "q") =>
   [...scheduleOrder(length, n, schedule, { seed, epoch, qid })].slice(0, Math.min(n, length));
-
-describe("seeded randomness", () => {
-  it("FNV-1a matches the published test vectors", () => {
-    expect(fnv1a32("")).toBe(0x811c9dc5);
-    expect(fnv1a32("a")).toBe(0xe40c292c);
-    expect(fnv1a32("foobar")).toBe(0xbf9cf968);
-  });
-
-  it("hashString = fmix32(fnv1a32) and deriveSeed separates parts", () => {
-    expect(fmix32(0)).toBe(0);
-    // 444641715 computed with an independent Python implementation of FNV-1a + fmix32.
-    expect(hashString("a")).toBe(444641715);
-    expect(deriveSeed("ab", "c")).not.toBe(deriveSeed("a", "bc"));
-    expect(deriveSeed(1, 2, "q")).toBe(deriveSeed(1, 2, "q"));
-  });
-
-  it("mulberry32 reproduces the reference sequence", () => {
-    // Values from an independent Python port of mulberry32 (first float for seed 0: 0.2664292086...).
-    const next = mulberry32(0);
-    expect([next(), next(), next()]).toEqual([1144304738, 1416247, 958946056]);
-    const next42 = mulberry32(42);
-    expect([next42(), next42(), next42()]).toEqual([2581720956, 1925393290, 3661312704]);
-  });
-
-  it("int stays in range and sampleIndices draws without replacement", () => {
-    const random = new SeededRandom(3);
-    for (let i = 0; i < 1000; i++) {
-      const x = random.int(7);
-      expect(x >= 0 && x < 7 && Number.isInteger(x)).toBe(true);
-    }
-    const sample = new SeededRandom(5).sampleIndices(20, 20);
-    expect([...sample].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    expect(() => new SeededRandom(5).sampleIndices(3, 4)).toThrow(RangeError);
-  });
-});
 
 describe("scheduleOrder: strided (I3 reference: interval = len // n, offset = epoch % interval)", () => {
   it("matches pool[offset::interval][:n] computed by hand", () => {

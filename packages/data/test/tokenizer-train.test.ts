@@ -169,3 +169,19 @@ describe("trainWordPiece -> saveTokenizer -> @huggingface/tokenizers", () => {
     expect(hf.tokens("x\u0378")).toEqual(["[UNK]"]);
   });
 });
+
+describe("fingerprint", () => {
+  // Recorded before the canonical JSON moved to @i3/core: token caches and the runner's stage
+  // keys name tokenizers by these, so they must not change. A vocabulary holds integer-like
+  // tokens ("2", "10"), whose keys sort as strings ("10" < "2"), not in JSON.stringify's order.
+  it("keeps the recorded fingerprints of loaded and trained tokenizers", async () => {
+    const fixtures = join(import.meta.dirname, "fixtures", "tokenizer");
+    expect((await loadTokenizer(join(fixtures, "tiny-bert-json"))).fingerprint).toBe("6d3a2e6df2811ca7f2d8d6bd26c296df20095c501b070343664a21caac75ac24");
+    expect((await loadTokenizer(join(fixtures, "hf-test-vocab"))).fingerprint).toBe("5573489ac9a6412c6eeb179ef29588473b6b7f2a89230861fe3666b33ea07c99");
+    expect(trained.fingerprint).toBe("fb7ecba5de7c290b2aa02d75641e13707afbd5a239e65dd18d98074f17962eb2");
+    const numbers = "1 2 10 22 100 3 33 7 0 01";
+    const withNumbers = await trainWordPiece([...corpus, `${numbers} ${numbers}`], { vocabSize: 400, minFrequency: 1 });
+    expect(withNumbers.json.model.vocab).toHaveProperty("10");
+    expect(withNumbers.fingerprint).toBe("a2610c425d41aad114d63b8aa22964aae1328a1a3f5479d001ece907ce194937");
+  });
+});

@@ -5,7 +5,8 @@
  * decoding. Also: the causal bias (hand-checked values), that future decoder tokens cannot
  * change earlier logits, and seeded top-k sampling.
  */
-import { SeededRandom, trainWordPiece, type Passage } from "@i3/data";
+import { SeededRandom } from "@i3/core";
+import { trainWordPiece, type Passage } from "@i3/data";
 import { initBackend, MASK_BIAS, tf } from "@i3/encoders";
 import { beforeAll, describe, expect, it } from "vitest";
 import { causalBias, doc2QuerySource, Doc2QueryModel, generateQueries, sampleTopK, trainDoc2Query } from "../src/index.js";

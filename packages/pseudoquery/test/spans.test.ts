@@ -8,7 +8,8 @@
  * Span 2: .7005 .5977 .3960 .1009 .0560 .0223 -> length 5 (its start, 11, from the next draw).
  */
 import { describe, expect, it } from "vitest";
-import { SeededRandom, type Passage } from "@i3/data";
+import { SeededRandom } from "@i3/core";
+import type { Passage } from "@i3/data";
 import { clippedPoisson, samplePoisson, sampleSpans, spanSource, spanText } from "../src/index.js";
 
 const TEXT = "the quick brown fox jumps over the lazy dog while the cat sleeps on the warm mat";

@@ -7,7 +7,7 @@
  */
 import { stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { sha256File } from "@i3/data";
+import { sha256File } from "@i3/core";
 import type { ExperimentConfig } from "../config/schema.js";
 
 /** The files of a `model.init` folder. */

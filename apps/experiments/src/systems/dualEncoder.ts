@@ -8,6 +8,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { SeededRandom } from "@i3/core";
 import {
   buildTokenLookup,
   mineHardNegatives,
@@ -16,7 +17,6 @@ import {
   passageText,
   saveTokenizer,
   TrainingBatcher,
-  SeededRandom,
   type Collection,
   type EncodedBatch,
   type I3Tokenizer,

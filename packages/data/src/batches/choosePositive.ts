@@ -1,10 +1,10 @@
-import { SeededRandom, deriveSeed } from "../random/index.js";
+import { SeededRandom, seedFromParts } from "@i3/core";
 
 /**
  * Which positive a query uses in an epoch when it has several:
  * - `"rotate"` (default): Tevatron's `TrainDataset.__getitem__` (texttron/tevatron
  *   `src/tevatron/data.py`): `positives[(hash(item + seed) + epoch) % len(positives)]`, here with
- *   `deriveSeed(seed, qid)` for the per-query hash, so every positive is used in turn.
+ *   `seedFromParts(seed, qid)` for the per-query hash, so every positive is used in turn.
  * - `"first"`: Tevatron's `positive_passage_no_shuffle`: always the first (qrels order).
  * - `"random"`: the I3 reference's `random.choice(self.qrels.get(qid))`
  *   (Deriq-Qian-Dong/III-Retriever `src/dataset_factory.py`, `DualEncoderTrainDataset.__getitem__`),
@@ -25,7 +25,7 @@ export function choosePositive(
       index = 0;
       break;
     case "rotate":
-      index = (deriveSeed(key.seed, key.qid) + key.epoch) % positives.length;
+      index = (seedFromParts(key.seed, key.qid) + key.epoch) % positives.length;
       break;
     case "random":
       index = SeededRandom.from(key.seed, key.epoch, key.qid, "positive").int(positives.length);

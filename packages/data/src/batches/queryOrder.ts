@@ -1,4 +1,4 @@
-import { SeededRandom } from "../random/index.js";
+import { SeededRandom } from "@i3/core";
 
 /**
  * The order in which `count` training queries are visited in `epoch`: a Fisher-Yates permutation

@@ -11,6 +11,7 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { createGunzip } from "node:zlib";
+import { replaceFileAtomic } from "@i3/core";
 import { extractTarGz, extractZip } from "./archives.js";
 
 /** One downloadable file: its URL and published md5. */
@@ -109,8 +110,7 @@ export async function downloadVerified(spec: DownloadSpec, dest: string): Promis
     clearTimeout(timer);
   }
   if (!response.ok || response.body === null) throw new DownloadError(`cannot download ${spec.url}: HTTP ${response.status}`);
-  await mkdir(path.dirname(dest), { recursive: true });
-  const temp = `${dest}.${process.pid}.${randomBytes(4).toString("hex")}.part`;
+  const body = response.body as WebReadableStream;
   const md5 = createHash("md5");
   const hasher = new Transform({
     transform(chunk: Buffer, _enc, done) {
@@ -118,21 +118,19 @@ export async function downloadVerified(spec: DownloadSpec, dest: string): Promis
       done(null, chunk);
     },
   });
-  try {
-    await pipeline(Readable.fromWeb(response.body as WebReadableStream), hasher, createWriteStream(temp));
+  // A checksum mismatch throws inside the write, so the file never reaches `dest`.
+  await replaceFileAtomic(dest, async (temp) => {
+    await pipeline(Readable.fromWeb(body), hasher, createWriteStream(temp));
     const got = md5.digest("hex");
     if (got !== spec.md5) throw new DownloadError(`${spec.url}: md5 ${got} does not match the published ${spec.md5} (${spec.md5Source})`);
-    await rename(temp, dest);
-    return dest;
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
+  });
+  return dest;
 }
 
 /**
  * Downloads and unpacks BEIR dataset `name` into `targetDir` (which must not exist): the zip is
  * verified, extracted into a temp folder, and its `<name>/` folder renamed to `targetDir`.
+ * (Not `writeDirAtomic`: what is renamed is a subfolder of the work folder, found after unpacking.)
  */
 export async function downloadBeirDataset(name: string, targetDir: string): Promise<void> {
   const spec = beirDownload(name);
@@ -154,6 +152,7 @@ export async function downloadBeirDataset(name: string, targetDir: string): Prom
 /**
  * Downloads MS MARCO passage into `targetDir` (which must not exist): collection.tsv and the
  * official queries/qrels from collectionandqueries.tar.gz, plus the TREC DL 2019 queries and qrels.
+ * (Not `writeDirAtomic`: the archives download into the same work folder, beside `files/`.)
  */
 export async function downloadMsMarcoPassage(targetDir: string): Promise<void> {
   const d = MSMARCO_PASSAGE_DOWNLOADS;

@@ -5,7 +5,8 @@
  * documents, a split without judgments, or judged queries missing from the queries file throw.
  */
 import { createHash } from "node:crypto";
-import { InputError, firstNonBlankLine, sha256File, loadQrels, loadQueries, readBeirCorpus, readIdText, readLines } from "../formats/index.js";
+import { sha256File } from "@i3/core";
+import { InputError, firstNonBlankLine, loadQrels, loadQueries, readBeirCorpus, readIdText, readLines } from "../formats/index.js";
 import type { Collection, Passage, Qrels, Query } from "../types.js";
 
 /** The files of one split. */

@@ -1,58 +1,18 @@
 /**
- * Atomic file writes: data goes to a temporary file in the target's folder, is flushed to disk,
- * then renamed over the target, so readers never see a half-written file. Parent folders are
- * created as needed.
+ * Atomic line writers: text streams to a temporary file in the target's folder (gzipped when
+ * the target ends in `.gz`), is flushed to disk, then renamed over the target, so readers never
+ * see a half-written file. The temp-then-rename mechanics are `@i3/core`'s `replaceFileAtomic`;
+ * whole-buffer writes are `@i3/core`'s `writeFileAtomic`.
  */
-import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, open, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
+import { replaceFileAtomic } from "@i3/core";
 import { isGzipPath } from "./input.js";
 
 /** Lines are buffered into pieces of about this many characters before each write. */
 const WRITE_BATCH_CHARS = 1 << 16;
-
-/** A unique temporary path next to `path` (same folder, so the final rename is atomic). */
-function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-}
-
-/** Runs `write(tempPath)`, fsyncs the temp file and renames it to `path`; removes it on failure. */
-async function replaceAtomically(path: string, write: (tempPath: string) => Promise<void>): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = tempPathFor(path);
-  try {
-    await write(temp);
-    const handle = await open(temp, "r+");
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
-}
-
-/**
- * Writes `data` to `path` atomically, byte for byte (no compression, whatever the suffix; use
- * {@link writeLinesAtomic} for text that should be gzipped on `.gz`).
- */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await replaceAtomically(path, async (temp) => {
-    const handle = await open(temp, "wx");
-    try {
-      await handle.writeFile(data);
-    } finally {
-      await handle.close();
-    }
-  });
-}
 
 /**
  * Streams `lines` to `path` atomically, each followed by `\n`, in constant memory; gzip when
@@ -60,7 +20,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * If `lines` throws, the target is left untouched.
  */
 export async function writeLinesAtomic(path: string, lines: Iterable<string> | AsyncIterable<string>): Promise<void> {
-  await replaceAtomically(path, async (temp) => {
+  await replaceFileAtomic(path, async (temp) => {
     const source = Readable.from(batchLines(lines), { objectMode: false });
     const out = createWriteStream(temp, { flags: "wx" });
     if (isGzipPath(path)) await pipeline(source, createGzip(), out);

@@ -7,8 +7,9 @@ export { InputError } from "./inputError.js";
 export { readBytes, isGzipPath, hasGzipMagic } from "./input.js";
 export { readLines, mapLines, readByteBlocks, decodeBlock, firstNonBlankLine, type NumberedLine } from "./lines.js";
 export { scanColumns, scanColumnBatches, column, parsePlainDecimal, parseUnsignedInteger, type ScannedRow } from "./columnScanner.js";
-export { writeFileAtomic, writeLinesAtomic } from "./atomicWrite.js";
-export { sha256File } from "./fileHash.js";
+export { writeLinesAtomic } from "./atomicWrite.js";
+// docs/formats.md documents `writeFileAtomic` as part of this package: it is @i3/core's, re-exported.
+export { writeFileAtomic } from "@i3/core";
 export { flattenBatches } from "./flatten.js";
 export { compareRunEntries, rankDocuments } from "./runOrder.js";
 export {

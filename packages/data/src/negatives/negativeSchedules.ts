@@ -1,4 +1,4 @@
-import { SeededRandom } from "../random/index.js";
+import { SeededRandom } from "@i3/core";
 
 /**
  * How a query's negative pool is drawn in a given epoch:

@@ -1,4 +1,4 @@
-import { SeededRandom } from "../random/index.js";
+import { SeededRandom } from "@i3/core";
 import { scheduleOrder } from "./negativeSchedules.js";
 import type { NegativeSchedule } from "./negativeSchedules.js";
 

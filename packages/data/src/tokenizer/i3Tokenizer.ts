@@ -5,8 +5,8 @@
  * token template resolved to ids once, and a content fingerprint for caches.
  */
 import { Tokenizer } from "@huggingface/tokenizers";
+import { stableHash } from "@i3/core";
 import { type TokenizerJson } from "./bertTokenizerJson.js";
-import { fingerprintOf } from "./fingerprint.js";
 import { longestFirstLengths } from "./truncation.js";
 
 /** One item of a post-processing template: a sequence slot or a special token id. */
@@ -65,7 +65,7 @@ export class I3Tokenizer {
     readonly source: string,
   ) {
     this.hf = new Tokenizer(json, config);
-    this.fingerprint = fingerprintOf({
+    this.fingerprint = stableHash({
       format: "i3-tokenizer-v1",
       tokenizer: json,
       config: { remove_space: config.remove_space, do_lowercase_and_remove_accent: config.do_lowercase_and_remove_accent },

@@ -4,7 +4,7 @@
  * (what `BertTokenizerFast.save_pretrained` writes). Every file is written atomically.
  */
 import { join } from "node:path";
-import { writeFileAtomic } from "../formats/atomicWrite.js";
+import { writeFileAtomic } from "@i3/core";
 import type { I3Tokenizer } from "./i3Tokenizer.js";
 import { formatVocabTxt } from "./vocabFile.js";
 

@@ -17,8 +17,8 @@
 import { mkdir, open, rm } from "node:fs/promises";
 import { endianness } from "node:os";
 import { dirname } from "node:path";
+import { replaceFileAtomic, tempPathFor } from "@i3/core";
 import type { Passage } from "../types.js";
-import { replaceFileAtomically, tempPathFor } from "./atomicWrite.js";
 import { passageText } from "./batchEncoding.js";
 import type { I3Tokenizer } from "./i3Tokenizer.js";
 
@@ -182,7 +182,7 @@ export async function buildTokenCache(
     new Uint32Array(offsetBytes.buffer, offsetBytes.byteOffset, offsets.length).set(offsets);
     const tokenBytes = total * Chunk.BYTES_PER_ELEMENT;
 
-    await replaceFileAtomically(file, async (temp) => {
+    await replaceFileAtomic(file, async (temp) => {
       const out = await open(temp, "w");
       try {
         await out.write(lead);
@@ -201,7 +201,6 @@ export async function buildTokenCache(
         }
         await out.write(Buffer.alloc(align8(tokenBytes) - tokenBytes));
         await out.write(idBuffer);
-        await out.sync();
       } finally {
         await out.close();
       }

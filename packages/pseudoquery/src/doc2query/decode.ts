@@ -9,7 +9,8 @@
  * per emitted token), so it depends on (seed, pid) only, not on the batch. The prefix is
  * re-run at every step (no key/value cache): O(T^2) decoder work, fine for short queries.
  */
-import { SeededRandom, type I3Tokenizer } from "@i3/data";
+import { SeededRandom } from "@i3/core";
+import type { I3Tokenizer } from "@i3/data";
 import { RunContext, tf } from "@i3/encoders";
 import { encodePassage, padPassages, seq2seqSpecials } from "./batches.js";
 import type { Doc2QueryModel } from "./model.js";

@@ -6,7 +6,8 @@
  * with `SeededRandom.from(seed, "doc2query-epoch", epoch)`; dropout seeds come from
  * `train`'s (seed, step, microBatch), so a run is reproducible from its seed.
  */
-import { SeededRandom, type I3Tokenizer } from "@i3/data";
+import { SeededRandom } from "@i3/core";
+import type { I3Tokenizer } from "@i3/data";
 import { tf } from "@i3/encoders";
 import { maskedTokenCrossEntropy } from "@i3/losses";
 import { linearScheduleWithWarmup, splitNoDecay, train, type StepRecord, type TrainResult } from "@i3/train";

@@ -4,7 +4,7 @@
  * minus one is Poisson(lambda). Exact, O(lambda) uniforms per draw: fine for span lengths
  * (lambda around 3).
  */
-import type { SeededRandom } from "@i3/data";
+import type { SeededRandom } from "@i3/core";
 
 /** One Poisson(lambda) draw from `rng` (Knuth's method; 0 < lambda <= 50). */
 export function samplePoisson(rng: SeededRandom, lambda: number): number {

@@ -10,7 +10,8 @@
  * on (seed, pid) only, not on batching or on the other passages. Per span, the draws are: the
  * Poisson uniforms (Knuth's method), then one `int(n - L + 1)` for the start.
  */
-import { SeededRandom, type Passage } from "@i3/data";
+import { SeededRandom } from "@i3/core";
+import type { Passage } from "@i3/data";
 import { oneLine, sourceText, whitespaceWords } from "../text.js";
 import type { PseudoQuerySource, SourceGenerateOptions } from "../types.js";
 import { clippedPoisson } from "./poisson.js";

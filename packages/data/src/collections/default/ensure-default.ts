@@ -4,8 +4,9 @@
  * goes into a temp folder that is renamed into place, so readers never see a partial copy.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import { writeDirAtomic } from "@i3/core";
 import { buildDefaultCollection } from "./build-default.js";
 import { locateSource, readHamMessages, type SourceInfo } from "./source.js";
 import { DEFAULT_BUILDER_VERSION, writeDefaultCollection, type DefaultStatsFile } from "./write-default.js";
@@ -31,17 +32,8 @@ export async function buildDefaultCollectionInto(outDir: string): Promise<Defaul
   const source = await locateSource();
   const messages = await readHamMessages(source);
   const data = buildDefaultCollection(messages);
-  const parent = path.dirname(path.resolve(outDir));
-  await mkdir(parent, { recursive: true });
-  const temp = path.join(parent, `.${path.basename(outDir)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    const stats = await writeDefaultCollection(temp, data, source);
-    await rename(temp, outDir);
-    return stats;
-  } catch (err) {
-    await rm(temp, { recursive: true, force: true });
-    throw err;
-  }
+  // replace: false, so a concurrent build that finished first keeps its copy (see below).
+  return writeDirAtomic(outDir, (temp) => writeDefaultCollection(temp, data, source), { replace: false });
 }
 
 /**

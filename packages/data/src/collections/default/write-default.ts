@@ -4,7 +4,8 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { writeBeirCorpus, writeBeirQrels, writeBeirQueries, writeFileAtomic } from "../../formats/index.js";
+import { writeFileAtomic } from "@i3/core";
+import { writeBeirCorpus, writeBeirQrels, writeBeirQueries } from "../../formats/index.js";
 import type { Qrels } from "../../types.js";
 import type { DefaultCollectionData, DefaultCollectionStats, QrelRow } from "./build-default.js";
 import { HAM_GROUPS, SOURCE_PACKAGE, type SourceInfo } from "./source.js";

@@ -32,11 +32,11 @@ import { loadavg } from "node:os";
 import { writeFile, rename } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { seedFromName } from "@i3/core";
 import {
   DualEncoder,
   describeBackend,
   fastKernelRouting,
-  hashSeed,
   initBackend,
   installFastKernels,
   presetConfig,
@@ -164,7 +164,7 @@ async function benchConfig(name: PresetName, steps: number, warmUp: boolean, bac
       { x: q, n: QUERIES, c: Math.min(cq, QUERIES), encode: (x: Inputs, o: object) => model.encodeQueries(x, o) },
       { x: p, n: PASSAGES, c: Math.min(cp, PASSAGES), encode: (x: Inputs, o: object) => model.encodePassages(x, o) },
     ];
-    const opts = (side: number, start: number) => ({ training: true, seed: hashSeed(7, `${side}:${start}`), step: i });
+    const opts = (side: number, start: number) => ({ training: true, seed: seedFromName(7, `${side}:${start}`), step: i });
     let t0 = performance.now();
     // (1) embeddings, no tape
     const embs = sides.map((s, side) =>

@@ -6,10 +6,11 @@
  * Run with `npm run build:kernels -w @i3/encoders`. `test/kernels-build.test.ts` recompiles
  * and checks the committed bytes match, so a stale binary fails CI.
  */
-import { readFileSync, writeFileSync, renameSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
 import asc from "assemblyscript/asc";
+import { writeFileAtomicSync } from "@i3/core";
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Directory holding the kernel sources and generated artefacts. */
@@ -52,16 +53,10 @@ export function renderWasmModule(binary: Uint8Array): string {
   ].join("\n");
 }
 
-function writeAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
-
 async function main(): Promise<void> {
   const binary = await compileBatchMatMul();
-  writeAtomic(join(kernelDir, "batchMatMul.wasm"), binary);
-  writeAtomic(join(kernelDir, "batchMatMulWasm.ts"), renderWasmModule(binary));
+  writeFileAtomicSync(join(kernelDir, "batchMatMul.wasm"), binary);
+  writeFileAtomicSync(join(kernelDir, "batchMatMulWasm.ts"), renderWasmModule(binary));
   process.stdout.write(`batchMatMul.wasm: ${binary.length} bytes\n`);
 }
 

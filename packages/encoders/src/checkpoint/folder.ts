@@ -10,8 +10,9 @@
  * Saving is atomic: everything is written to a sibling temp folder which then replaces
  * `<dir>` by rename (an existing `<dir>` is moved aside first and removed after).
  */
-import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { copyFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { writeDirAtomic } from "@i3/core";
 import type { EncoderConfig } from "../model/config.js";
 import { CrossEncoder } from "../model/crossEncoder.js";
 import { DualEncoder } from "../model/dualEncoder.js";
@@ -86,32 +87,9 @@ async function copyTokenizerFiles(dir: string, opts: SaveOptions): Promise<void>
   for (const f of opts.extraFiles ?? []) await copyFile(f, join(dir, basename(f)));
 }
 
-/** Runs `fill(tmp)` on a fresh sibling temp folder, then moves it to `dir` atomically. */
-export async function atomicDir(dir: string, fill: (tmp: string) => Promise<void>): Promise<void> {
-  const target = resolve(dir);
-  const tag = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-  const tmp = join(dirname(target), `.${basename(target)}.tmp-${tag}`);
-  await mkdir(dirname(target), { recursive: true });
-  await mkdir(tmp);
-  try {
-    await fill(tmp);
-    if (await exists(target)) {
-      const old = join(dirname(target), `.${basename(target)}.old-${tag}`);
-      await rename(target, old);
-      await rename(tmp, target);
-      await rm(old, { recursive: true, force: true });
-    } else {
-      await rename(tmp, target);
-    }
-  } catch (err) {
-    await rm(tmp, { recursive: true, force: true });
-    throw err;
-  }
-}
-
 /** Saves a `BertEncoder` as an HF `BertModel` folder. */
 export async function saveBertEncoder(dir: string, encoder: BertEncoder, opts: SaveOptions = {}): Promise<void> {
-  await atomicDir(dir, (tmp) => writeFolder(tmp, toHfConfig(encoder.config), encoder.namedParameters(), opts));
+  await writeDirAtomic(dir, (tmp) => writeFolder(tmp, toHfConfig(encoder.config), encoder.namedParameters(), opts));
 }
 
 /** A loaded encoder with its config and what was loaded. */
@@ -141,7 +119,7 @@ export async function loadBertEncoder(dir: string, opts: LoadOptions = {}): Prom
  */
 export async function saveCrossEncoder(dir: string, model: CrossEncoder, opts: SaveOptions = {}): Promise<void> {
   const extra = { num_labels: 1, i3_head_input: model.pooler === undefined ? "cls" : "pooler" };
-  await atomicDir(dir, (tmp) => writeFolder(tmp, toHfConfig(model.config, ["BertForSequenceClassification"], extra), model.namedParameters(), opts));
+  await writeDirAtomic(dir, (tmp) => writeFolder(tmp, toHfConfig(model.config, ["BertForSequenceClassification"], extra), model.namedParameters(), opts));
 }
 
 /**
@@ -169,7 +147,7 @@ export async function loadCrossEncoder(dir: string, opts: LoadOptions = {}): Pro
  * share one tokenizer), and into each tower's folder too.
  */
 export async function saveDualEncoder(dir: string, model: DualEncoder, opts: SaveOptions = {}): Promise<void> {
-  await atomicDir(dir, async (tmp) => {
+  await writeDirAtomic(dir, async (tmp) => {
     if (model.shared) {
       await writeFolder(tmp, toHfConfig(model.queryEncoder.config), model.queryEncoder.namedParameters(), opts);
       return;

@@ -16,10 +16,11 @@
  * checkpoint); errors name the file and list every offending parameter.
  */
 import { join } from "node:path";
+import { writeDirAtomic } from "@i3/core";
 import { i3Config, I3ConfigError, type I3Config, type I3ConfigInput } from "../i3/config.js";
 import { I3Retriever } from "../i3/retriever.js";
 import type { EncoderConfig } from "../model/config.js";
-import { CONFIG_FILE, WEIGHTS_FILE, atomicDir, readCheckpoint, writeFolder, type CheckpointContents, type LoadOptions, type SaveOptions } from "./folder.js";
+import { CONFIG_FILE, WEIGHTS_FILE, readCheckpoint, writeFolder, type CheckpointContents, type LoadOptions, type SaveOptions } from "./folder.js";
 import { fromHfConfig, HfConfigError, toHfConfig } from "./hfConfig.js";
 import { SafetensorsError } from "./safetensors.js";
 import { assignWeights, CheckpointMismatchError } from "./weights.js";
@@ -49,7 +50,7 @@ export async function saveI3Retriever(dir: string, model: I3Retriever, opts: Sav
     }
   }
   const hfConfig = toHfConfig(model.encoder, [I3_ARCHITECTURE], { i3: model.config, shared_towers: model.shared });
-  await atomicDir(dir, (tmp) => writeFolder(tmp, hfConfig, model.namedParameters(), opts));
+  await writeDirAtomic(dir, (tmp) => writeFolder(tmp, hfConfig, model.namedParameters(), opts));
 }
 
 /** readCheckpoint with parse errors naming their file. */

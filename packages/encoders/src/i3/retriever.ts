@@ -14,12 +14,13 @@
  * index time: the index holds one H-dim vector p* per passage and query-time work equals the
  * dual-encoder's. With the interactor disabled, scores are exactly the dual-encoder's.
  */
+import { seedFromName } from "@i3/core";
 import { tf } from "../backend/tf.js";
 import { embeddingLookup } from "../kernels/embeddingLookup.js";
 import type { EncoderConfig } from "../model/config.js";
 import { RunContext, type ForwardOptions } from "../model/context.js";
 import { BertEncoder, type EncoderInputs } from "../model/encoder.js";
-import { ParamScope, disposeParams, hashSeed, type NamedParam, type ParameterizedModel, type VariableGroups } from "../model/params.js";
+import { ParamScope, disposeParams, type NamedParam, type ParameterizedModel, type VariableGroups } from "../model/params.js";
 import { pool } from "../model/pooling.js";
 import { i3Config, type I3Config, type I3ConfigInput } from "./config.js";
 import { QueryPassageInteractor } from "./interactor.js";
@@ -75,13 +76,13 @@ export class I3Retriever implements ParameterizedModel {
     } else if (opts.shared ?? true) {
       this.queryEncoder = this.passageEncoder = new BertEncoder(encoder, { seed });
     } else {
-      this.queryEncoder = new BertEncoder(encoder, { seed: hashSeed(seed, "query") });
-      this.passageEncoder = new BertEncoder(encoder, { seed: hashSeed(seed, "passage") });
+      this.queryEncoder = new BertEncoder(encoder, { seed: seedFromName(seed, "query") });
+      this.passageEncoder = new BertEncoder(encoder, { seed: seedFromName(seed, "passage") });
     }
     this.shared = this.queryEncoder === this.passageEncoder;
     const { slots, reconstructor, interactor, mlmHead, specialTokens } = this.config;
     if (slots > encoder.maxPositions) throw new Error(`I3: ${slots} slots exceed maxPositions ${encoder.maxPositions}`);
-    this.headScope = ParamScope.root(hashSeed(seed, "i3-heads"));
+    this.headScope = ParamScope.root(seedFromName(seed, "i3-heads"));
     this.reconstructor = new QueryReconstructor(this.headScope.child("c_head"), encoder, reconstructor.layers, reconstructor.memory);
     this.interactor = interactor.enabled ? new QueryPassageInteractor(this.headScope.child("d_head"), encoder, interactor.input) : undefined;
     this.mlmHead = new MlmHead(this.headScope.child("cls.predictions"), encoder, mlmHead.tied ? this.passageEncoder.embeddings.word : undefined);

@@ -2,11 +2,11 @@
  * Forward-pass context: training vs eval, and seeded dropout.
  *
  * Dropout is deterministic given (seed, step): the i-th dropout call of a forward pass uses
- * the seed hash(seed, step, i), so the same (seed, step) reproduces the same masks and a new
+ * the seed `seedFromName(seed, "step:i")`, so the same (seed, step) reproduces the same masks and a new
  * step draws new ones. In eval mode (the default) dropout is the identity.
  */
+import { seedFromName } from "@i3/core";
 import { tf } from "../backend/tf.js";
-import { hashSeed } from "./params.js";
 
 /** Options of a model forward pass. */
 export interface ForwardOptions {
@@ -42,7 +42,7 @@ export class RunContext {
    */
   dropout<T extends tf.Tensor>(x: T, rate: number): T {
     if (!this.training || rate === 0) return x;
-    const seed = hashSeed(this.seed, `${this.step}:${this.calls++}`);
+    const seed = seedFromName(this.seed, `${this.step}:${this.calls++}`);
     return tf.dropout(x, rate, undefined, seed) as T;
   }
 }

@@ -5,11 +5,12 @@
  * Passage vectors do not depend on the query, so they can be pre-computed and searched by
  * maximum inner product.
  */
+import { seedFromName } from "@i3/core";
 import { tf } from "../backend/tf.js";
 import type { EncoderConfig } from "./config.js";
 import type { ForwardOptions, RunContext } from "./context.js";
 import { BertEncoder, type EncoderInputs } from "./encoder.js";
-import { hashSeed, type NamedParam, type ParameterizedModel, type VariableGroups } from "./params.js";
+import { type NamedParam, type ParameterizedModel, type VariableGroups } from "./params.js";
 
 /** Options of `DualEncoder`. */
 export interface DualEncoderOptions {
@@ -36,8 +37,8 @@ export class DualEncoder implements ParameterizedModel {
       this.queryEncoder = this.passageEncoder = new BertEncoder(config, { seed: opts.seed ?? 0 });
     } else {
       const seed = opts.seed ?? 0;
-      this.queryEncoder = new BertEncoder(config, { seed: hashSeed(seed, "query") });
-      this.passageEncoder = new BertEncoder(config, { seed: hashSeed(seed, "passage") });
+      this.queryEncoder = new BertEncoder(config, { seed: seedFromName(seed, "query") });
+      this.passageEncoder = new BertEncoder(config, { seed: seedFromName(seed, "passage") });
     }
     this.shared = this.queryEncoder === this.passageEncoder;
   }

@@ -5,7 +5,7 @@
  */
 export { encoderConfig, presetConfig, headDim, EncoderConfigError, ENCODER_DEFAULTS, PRESETS } from "./config.js";
 export type { EncoderConfig, EncoderConfigInput, Pooling, PresetName } from "./config.js";
-export { ParamScope, hashSeed, disposeParams } from "./params.js";
+export { ParamScope, disposeParams } from "./params.js";
 export type { NamedParam, VariableGroups, ParameterizedModel } from "./params.js";
 export { RunContext } from "./context.js";
 export type { ForwardOptions } from "./context.js";

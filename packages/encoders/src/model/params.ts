@@ -8,6 +8,7 @@
  * gamma 1 / beta 0. Each variable's seed is a hash of (model seed, parameter name), so values
  * depend only on the seed and the name, never on construction order.
  */
+import { seedFromName } from "@i3/core";
 import { tf } from "../backend/tf.js";
 
 /** One trainable parameter under its Hugging Face name. */
@@ -40,22 +41,6 @@ export interface ParameterizedModel {
   dispose(): void;
 }
 
-/** 32-bit FNV-1a hash of a string, mixed with a seed (for per-parameter seeds). */
-export function hashSeed(seed: number, text: string): number {
-  let h = (0x811c9dc5 ^ (seed >>> 0)) >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  // final avalanche (murmur3 fmix32)
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b) >>> 0;
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35) >>> 0;
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 /** Creates and records named variables under a dotted prefix; children share the record. */
 export class ParamScope {
   private constructor(
@@ -84,7 +69,7 @@ export class ParamScope {
   /** A weight ~ truncated normal(0, std) cut at 2 std, seeded by (seed, full name). */
   truncatedNormal(name: string, shape: number[], std: number, linearWeight = false): tf.Variable {
     const full = this.qualify(name);
-    const seed = hashSeed(this.seed, full);
+    const seed = seedFromName(this.seed, full);
     return this.add(full, linearWeight, () => tf.truncatedNormal(shape, 0, std, "float32", seed));
   }
 

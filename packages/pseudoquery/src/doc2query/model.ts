@@ -13,6 +13,7 @@
  * `encoder.*` (HF `BertModel` names under the prefix), `decoder.embeddings.*`,
  * `decoder.layer.<i>.*` (HF `BertLayer` with cross-attention), `decoder.lm_head.*`.
  */
+import { seedFromName } from "@i3/core";
 import {
   BertEmbeddings,
   BertEncoder,
@@ -23,7 +24,6 @@ import {
   attentionBias,
   disposeParams,
   encoderConfig,
-  hashSeed,
   tf,
   type EncoderConfig,
   type EncoderConfigInput,
@@ -66,7 +66,7 @@ export class Doc2QueryModel implements ParameterizedModel {
     this.decoderLayers = config.decoderLayers ?? 1;
     if (!(Number.isInteger(this.decoderLayers) && this.decoderLayers >= 1)) throw new RangeError(`Doc2QueryModel: decoderLayers must be an integer >= 1, got ${this.decoderLayers}`);
     this.encoder = new BertEncoder(this.config, { seed });
-    this.scope = ParamScope.root(hashSeed(seed, "decoder")).child("decoder");
+    this.scope = ParamScope.root(seedFromName(seed, "decoder")).child("decoder");
     this.embeddings = new BertEmbeddings(this.scope.child("embeddings"), this.config);
     this.layers = Array.from({ length: this.decoderLayers }, (_, i) => new DecoderStyleLayer(this.scope.child(`layer.${i}`), this.config));
     this.lmHead = new Linear(this.scope.child("lm_head"), this.config.hidden, this.config.vocabSize, this.config.initializerRange);

@@ -12,8 +12,6 @@ export type { LrSchedule, ScheduleSpec } from "./schedule/schedules.js";
 export { clipGradsByGlobalNorm, globalGradNorm } from "./grad/clipGradNorm.js";
 export type { ClipResult } from "./grad/clipGradNorm.js";
 export { GradAccumulator } from "./grad/gradAccumulator.js";
-export { deriveSeed, mulberry32 } from "./rng/seeds.js";
-export { writeFileAtomic } from "./io/atomic.js";
 export {
   saveCheckpoint,
   loadCheckpoint,

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { JsonlLog, createProgress, readJsonl, writeFileAtomic } from "../src/index.js";
+import { JsonlLog, createProgress, readJsonl } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "i3-train-log-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,13 +26,6 @@ describe("JsonlLog", () => {
     new JsonlLog(path);
     expect(readFileSync(path, "utf8")).toBe("");
     expect(readdirSync(join(dir, "sub"))).toEqual(["run.jsonl"]); // no temp files left
-  });
-
-  it("writeFileAtomic replaces a file in one step", () => {
-    const path = join(dir, "state.json");
-    writeFileAtomic(path, "old");
-    writeFileAtomic(path, new TextEncoder().encode("new"));
-    expect(readFileSync(path, "utf8")).toBe("new");
   });
 });
 

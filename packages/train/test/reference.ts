@@ -2,7 +2,7 @@
  * Float64 plain-JS references written from the PyTorch sources, independent of the tfjs code:
  * `torch.optim.AdamW` (`_single_tensor_adamw`), `torch.nn.utils.clip_grad_norm_`.
  */
-import { mulberry32 } from "../src/rng/seeds.js";
+import { mulberry32Float } from "@i3/core";
 
 /** One parameter's AdamW state. */
 export interface RefSlot {
@@ -38,8 +38,8 @@ export function refClip(grads: readonly (readonly number[])[], maxNorm: number):
   return { grads: grads.map((g) => g.map((x) => x * coef)), norm };
 }
 
-/** mulberry32 (test inputs): the package's own seeded PRNG. */
-export const rng = mulberry32;
+/** mulberry32 floats in [0, 1) (test inputs), from @i3/core. */
+export const rng = mulberry32Float;
 
 /** n float32-representable values uniform in [-scale, scale). */
 export function randoms(n: number, seed: number, scale = 1): number[] {

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeBackend, tf } from "@i3/encoders";
 import { afterAll, describe, expect, it } from "vitest";
-import { deriveSeed, listCheckpoints, loadCheckpoint, readJsonl, train } from "../src/index.js";
+import { seedFromCoordinates } from "@i3/core";
+import { listCheckpoints, loadCheckpoint, readJsonl, train } from "../src/index.js";
 import type { StepContext } from "../src/index.js";
 import { batchesOf, dataset, mlp } from "./problem.js";
 import { useBackend } from "./setup.js";
@@ -78,7 +79,7 @@ describe("train", () => {
     expect(seen.map((c) => [c.step, c.microBatch, c.epoch, c.batchIndex])).toEqual([
       [0, 0, 0, 0], [0, 1, 0, 1], [1, 0, 0, 2], [1, 1, 0, 3], [2, 0, 0, 4], [2, 1, 0, 5],
     ]);
-    expect(seen.map((c) => c.seed)).toEqual(seen.map((c) => deriveSeed(77, c.step, c.microBatch)));
+    expect(seen.map((c) => c.seed)).toEqual(seen.map((c) => seedFromCoordinates(77, c.step, c.microBatch)));
     expect(new Set(seen.map((c) => c.seed)).size).toBe(6);
     expect(lrs).toEqual([{ body: 5e-4, head: 2.5e-2 }, { body: 1e-3, head: 5e-2 }, { body: 2.5e-4, head: 1.25e-2 }]);
     model.dispose();

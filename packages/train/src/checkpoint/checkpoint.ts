@@ -15,10 +15,10 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { writeDirAtomicSync, writeFileFlushedSync } from "@i3/core";
 import { parseSafetensors, serializeSafetensors, tf, toFloat32 } from "@i3/encoders";
 import type { Float32Entry } from "@i3/encoders";
 import type { AdamW, AdamWState } from "../optim/adamw.js";
-import { commitDirAtomic, tempSibling, writeFileSynced } from "../io/atomic.js";
 
 /** Where the run stands after a step: the next batch to read is (epoch, batchIndex). */
 export interface TrainPosition {
@@ -51,8 +51,8 @@ export interface CheckpointManifest {
   readonly createdAt: string;
 }
 
-/** The seed-derivation scheme recorded in manifests (see `rng/seeds.ts`). */
-export const RNG_SCHEME = "deriveSeed(seed, step, microBatch): chained MurmurHash3 fmix32";
+/** The seed-derivation scheme recorded in manifests (`@i3/core`'s `seedFromCoordinates`). */
+export const RNG_SCHEME = "seedFromCoordinates(seed, step, microBatch): chained MurmurHash3 fmix32";
 
 const NAME = /^step-(\d{8,})$/;
 const WEIGHTS_FILE = "weights.safetensors";
@@ -117,9 +117,7 @@ export function saveCheckpoint(dir: string, opts: SaveCheckpointOptions): string
   const { optimizer, position } = opts;
   mkdirSync(dir, { recursive: true });
   const final = join(dir, checkpointName(position.step));
-  const tmp = tempSibling(final);
-  mkdirSync(tmp);
-  try {
+  writeDirAtomicSync(final, (tmp) => {
     const params = optimizer.params;
     const weights = new Map<string, Float32Entry>(params.map((p) => [p.name, { shape: p.variable.shape, data: (p.variable.dataSync() as Float32Array).slice() }]));
     const state = optimizer.getState();
@@ -141,14 +139,10 @@ export function saveCheckpoint(dir: string, opts: SaveCheckpointOptions): string
       createdAt: new Date().toISOString(),
     };
     const metadata = { format: "i3-train-checkpoint", step: String(position.step) };
-    writeFileSynced(join(tmp, WEIGHTS_FILE), serializeSafetensors(weights, metadata));
-    writeFileSynced(join(tmp, OPTIMIZER_FILE), serializeSafetensors(moments, metadata));
-    writeFileSynced(join(tmp, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-    commitDirAtomic(tmp, final);
-  } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  }
+    writeFileFlushedSync(join(tmp, WEIGHTS_FILE), serializeSafetensors(weights, metadata));
+    writeFileFlushedSync(join(tmp, OPTIMIZER_FILE), serializeSafetensors(moments, metadata));
+    writeFileFlushedSync(join(tmp, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  });
   pruneCheckpoints(dir, opts.keepLast ?? 3);
   return final;
 }

@@ -7,7 +7,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { writeFileAtomic } from "../io/atomic.js";
+import { writeFileAtomicSync } from "@i3/core";
 
 /** Appends JSON records to a JSONL file. */
 export class JsonlLog {
@@ -36,7 +36,7 @@ export class JsonlLog {
         .map((line) => `${line}\n`)
         .join("");
     }
-    writeFileAtomic(path, kept);
+    writeFileAtomicSync(path, kept);
   }
 
   /** Appends one record as a line. */

@@ -17,13 +17,13 @@
  * deterministic `batches(epoch)` and the pure-JS or wasm backend the continued run is
  * bitwise identical to an uninterrupted one (tested).
  */
+import { mulberry32Float, seedFromCoordinates } from "@i3/core";
 import { currentBackend, describeBackend, tf } from "@i3/encoders";
 import type { BackendInfo } from "@i3/encoders";
 import { AdamW } from "../optim/adamw.js";
 import { GradAccumulator } from "../grad/gradAccumulator.js";
 import { clipGradsByGlobalNorm, globalGradNorm } from "../grad/clipGradNorm.js";
 import { constantSchedule } from "../schedule/schedules.js";
-import { deriveSeed, mulberry32 } from "../rng/seeds.js";
 import { applyCheckpoint, latestCheckpoint, loadCheckpoint, saveCheckpoint } from "../checkpoint/checkpoint.js";
 import type { TrainPosition } from "../checkpoint/checkpoint.js";
 import { JsonlLog } from "../log/jsonlLog.js";
@@ -148,7 +148,7 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
           yielded = true;
           const n = count(batch);
           examples = examples === null || n === undefined ? null : examples + n;
-          const seed = deriveSeed(opts.seed, step, micro);
+          const seed = seedFromCoordinates(opts.seed, step, micro);
           let rng: (() => number) | undefined;
           const ctx: StepContext = {
             step,
@@ -156,7 +156,7 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
             epoch,
             batchIndex,
             seed,
-            random: () => (rng ??= mulberry32(seed))(),
+            random: () => (rng ??= mulberry32Float(seed))(),
             report: (name, value) => {
               const v = typeof value === "number" ? value : (value.dataSync()[0] as number);
               const r = reported.get(name) ?? { sum: 0, n: 0 };

@@ -16,11 +16,11 @@ export interface StepContext {
   /** Index of this batch within its epoch. */
   readonly batchIndex: number;
   /**
-   * `deriveSeed(runSeed, step, microBatch)`: the seed for dropout and any sampling in the loss
+   * `seedFromCoordinates(runSeed, step, microBatch)` (`@i3/core`): the seed for dropout and any sampling in the loss
    * (e.g. `model.forward(x, { training: true, seed: ctx.seed, step: ctx.step })`).
    */
   readonly seed: number;
-  /** A PRNG (mulberry32) seeded with `seed`, created on first use. */
+  /** Floats in [0, 1) from `@i3/core`'s `mulberry32Float(seed)`, created on first use. */
   random(): number;
   /**
    * Reports a named scalar (e.g. the separate terms of L = L_contrastive + beta * L_rec) for

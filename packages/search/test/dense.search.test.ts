@@ -2,20 +2,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { mulberry32Float as rng } from "@i3/core";
 import { loadTrecRun } from "@i3/data";
 import { DenseIndex, writeDenseRun, type TfLike, type TfTensorLike } from "../src/dense/index.js";
-
-/** mulberry32 PRNG in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Random vectors with components k/64, k in [-64, 64]: every inner product (dim <= 256) is a

@@ -12,10 +12,10 @@
  * The folder is written under a temporary name next to the target and renamed into place, so a
  * reader never sees a half-written index (an existing index at the target is replaced).
  */
-import { randomBytes } from "node:crypto";
 import { endianness } from "node:os";
-import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { writeDirAtomic, writeFileFlushed } from "@i3/core";
 import { validateAnalyzerSettings } from "../analysis/index.js";
 import { termIdMap, type InvertedIndex } from "./invertedIndex.js";
 
@@ -54,16 +54,6 @@ function assertLittleEndian(): void {
   if (endianness() !== "LE") throw new Error("BM25 index files are little-endian; this machine is big-endian");
 }
 
-async function writeFileSynced(path: string, data: string | Uint8Array): Promise<void> {
-  const handle = await open(path, "wx");
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 function bytesOf(array: Uint32Array): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
@@ -91,31 +81,16 @@ export async function saveIndex(
     source,
     createdAt: new Date().toISOString(),
   };
-  await mkdir(dirname(dir), { recursive: true });
-  const suffix = `${process.pid}.${randomBytes(4).toString("hex")}`;
-  const temp = join(dirname(dir), `.${basename(dir)}.${suffix}.tmp`);
-  await mkdir(temp);
-  try {
-    await writeFileSynced(join(temp, FILES.docIds), JSON.stringify(index.docIds));
-    await writeFileSynced(join(temp, FILES.terms), JSON.stringify(index.terms));
-    await writeFileSynced(join(temp, FILES.offsets), bytesOf(index.offsets));
-    await writeFileSynced(join(temp, FILES.postingDocs), bytesOf(index.postingDocs));
-    await writeFileSynced(join(temp, FILES.postingFreqs), bytesOf(index.postingFreqs));
-    await writeFileSynced(join(temp, FILES.docLengths), bytesOf(index.docLengths));
+  await writeDirAtomic(dir, async (temp) => {
+    await writeFileFlushed(join(temp, FILES.docIds), JSON.stringify(index.docIds));
+    await writeFileFlushed(join(temp, FILES.terms), JSON.stringify(index.terms));
+    await writeFileFlushed(join(temp, FILES.offsets), bytesOf(index.offsets));
+    await writeFileFlushed(join(temp, FILES.postingDocs), bytesOf(index.postingDocs));
+    await writeFileFlushed(join(temp, FILES.postingFreqs), bytesOf(index.postingFreqs));
+    await writeFileFlushed(join(temp, FILES.docLengths), bytesOf(index.docLengths));
     // The manifest goes last: a folder with a manifest is complete.
-    await writeFileSynced(join(temp, FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
-    const old = join(dirname(dir), `.${basename(dir)}.${suffix}.old`);
-    const exists = await stat(dir).then(
-      () => true,
-      () => false,
-    );
-    if (exists) await rename(dir, old);
-    await rename(temp, dir);
-    if (exists) await rm(old, { recursive: true, force: true });
-  } catch (err) {
-    await rm(temp, { recursive: true, force: true });
-    throw err;
-  }
+    await writeFileFlushed(join(temp, FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+  });
   return manifest;
 }
 

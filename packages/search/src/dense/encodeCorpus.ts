@@ -7,8 +7,8 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { endianness } from "node:os";
 import { join } from "node:path";
+import { fsyncFile, writeDirAtomic } from "@i3/core";
 import type { Passage } from "@i3/data";
-import { fsyncFile, writeDirAtomic } from "./atomicDir.js";
 import { toFloat16 } from "./float16.js";
 import {
   DENSE_FILES,

@@ -19,7 +19,6 @@ export {
 } from "./training/trainingQuerySource.js";
 export { readGeneratedTsv, writeGeneratedTsv } from "./cache/generatedTsv.js";
 export { CACHE_FORMAT, CACHE_VERSION, readSidecar, sidecarMatches, type CacheKey, type CacheSidecar } from "./cache/sidecar.js";
-export { canonicalJson } from "./cache/canonicalJson.js";
 export {
   generatePseudoQueries,
   cachePaths,

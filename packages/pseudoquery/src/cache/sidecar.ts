@@ -5,8 +5,7 @@
  * differs from the sidecar's, is stale and rebuilt.
  */
 import { readFile } from "node:fs/promises";
-import { writeFileAtomic } from "@i3/data";
-import { canonicalJson } from "./canonicalJson.js";
+import { canonicalJson, writeFileAtomic } from "@i3/core";
 
 /** Sidecar format tag and version. */
 export const CACHE_FORMAT = "i3-pseudoquery-cache";

@@ -1,18 +1,10 @@
 /** Test helpers: seeded inputs, float64 finite differences, closeness, tensor-count checks. */
+import { mulberry32Float } from "@i3/core";
 import * as tf from "@tensorflow/tfjs-core";
 import { expect } from "vitest";
 
-/** mulberry32: a seeded PRNG, so every test input is reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 floats in [0, 1) (@i3/core), so every test input is reproducible. */
+export const rng = mulberry32Float;
 
 /** n values uniform in [-scale, scale), rounded to float32 so JS and tfjs see the same inputs. */
 export function randoms(n: number, seed: number, scale = 1): number[] {

@@ -19,7 +19,6 @@ export {
 } from "./config/schema.js";
 export { defineExperiment, parseExperiment, configHash } from "./config/define.js";
 export { ConfigError, formatZodError } from "./config/errors.js";
-export { canonicalJson, stableHash } from "./config/canonical.js";
 export { setPath, mergePatch } from "./config/patch.js";
 export { loadConfigFile, loadExperimentFile, loadSweepFile, type LoadedConfig } from "./config/load.js";
 

@@ -10,10 +10,10 @@
 import { copyFile, cp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { stableHash } from "@i3/core";
 import { loadTokenizer, passageText, resolveDataset, saveTokenizer, trainWordPiece, type Collection, type I3Tokenizer } from "@i3/data";
 import { BertEncoder, I3Retriever, encoderConfig, initBackend, loadBertEncoder, loadDualEncoder, loadI3Retriever, saveBertEncoder, type NamedParam } from "@i3/encoders";
 import { DenseIndex } from "@i3/search";
-import { stableHash } from "../src/config/canonical.js";
 import { parseExperiment } from "../src/config/define.js";
 import type { ExperimentInput } from "../src/config/schema.js";
 import type { RunServices } from "../src/runner/stage.js";

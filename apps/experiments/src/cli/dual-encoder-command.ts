@@ -5,7 +5,8 @@
  */
 import { join } from "node:path";
 import * as aq from "arquero";
-import { defaultDatasetsDir, resolveDataset, writeFileAtomic, writeTrecRun, type Run } from "@i3/data";
+import { writeFileAtomic } from "@i3/core";
+import { defaultDatasetsDir, resolveDataset, writeTrecRun, type Run } from "@i3/data";
 import { evaluate } from "@i3/metrics";
 import { runBm25OnCollection } from "@i3/search";
 import { describeBackend } from "@i3/encoders";

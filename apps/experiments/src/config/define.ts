@@ -1,7 +1,7 @@
 /** `defineExperiment` and `parseExperiment`: validate a config and fill its defaults. */
+import { stableHash } from "@i3/core";
 import { ConfigError, formatZodError } from "./errors.js";
 import { experimentSchema, type ExperimentConfig, type ExperimentInput } from "./schema.js";
-import { stableHash } from "./canonical.js";
 
 /**
  * Validates `input` (strict: unknown fields and wrong types are errors) and returns the resolved

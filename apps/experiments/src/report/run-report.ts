@@ -7,7 +7,7 @@
 import { from } from "arquero";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { writeFileAtomic } from "@i3/data";
+import { writeFileAtomic } from "@i3/core";
 import { barChartSvg, lossChartSvg, type LossPoint } from "./charts.js";
 import { alignRight, escapeHtml, htmlPage, markdownPage, markerLegend, readLossPoints, resultsTable, type ReportSection, type ResultRow } from "./page.js";
 import type { RunMetrics } from "./run-metrics.js";

@@ -6,7 +6,7 @@
 import { from, type ColumnTable } from "arquero";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { writeFileAtomic } from "@i3/data";
+import { writeFileAtomic } from "@i3/core";
 import { barChartSvg } from "./charts.js";
 import { alignRight, escapeHtml, htmlPage, markdownPage, markerLegend, resultsTable, type ReportSection } from "./page.js";
 import type { SweepMetrics } from "./sweep-metrics.js";

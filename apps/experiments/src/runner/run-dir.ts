@@ -5,7 +5,7 @@
  */
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { writeFileAtomic } from "@i3/data";
+import { writeFileAtomic } from "@i3/core";
 
 /** What `run.json` holds. */
 export interface RunStatus {

@@ -17,10 +17,10 @@
 import { copyFile, mkdir, readFile, rename, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
-import { defaultDatasetsDir, findWorkspaceRoot, resolveDataset, writeFileAtomic, type Collection } from "@i3/data";
+import { stableHash, writeFileAtomic } from "@i3/core";
+import { defaultDatasetsDir, findWorkspaceRoot, resolveDataset, type Collection } from "@i3/data";
 import { configHash, parseExperiment } from "../config/define.js";
 import type { ExperimentConfig, ExperimentInput } from "../config/schema.js";
-import { stableHash } from "../config/canonical.js";
 import { buildRunMetrics, type RunMetrics } from "../report/run-metrics.js";
 import { writeRunReport } from "../report/run-report.js";
 import { StageCache } from "./cache.js";

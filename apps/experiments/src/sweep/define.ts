@@ -6,7 +6,7 @@
  * `<base>--<variant name>`, and its config is validated on its own: an invalid variant becomes a
  * failed run of the sweep, not a crash of the whole sweep.
  */
-import { stableHash } from "../config/canonical.js";
+import { stableHash } from "@i3/core";
 import { parseExperiment } from "../config/define.js";
 import { mergePatch, setPath } from "../config/patch.js";
 import type { ExperimentConfig, ExperimentInput } from "../config/schema.js";

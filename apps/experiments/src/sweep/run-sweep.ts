@@ -7,8 +7,7 @@
  */
 import { join, resolve } from "node:path";
 import { readdir, readFile } from "node:fs/promises";
-import { writeFileAtomic } from "@i3/data";
-import { stableHash } from "../config/canonical.js";
+import { stableHash, writeFileAtomic } from "@i3/core";
 import { configHash } from "../config/define.js";
 import { StageCache } from "../runner/cache.js";
 import { createRunDir, readRunStatus } from "../runner/run-dir.js";

@@ -3,7 +3,8 @@
  * with per-query values, saved as `evaluation.json`.
  */
 import { join } from "node:path";
-import { loadQrels, loadTrecRun, writeFileAtomic } from "@i3/data";
+import { writeFileAtomic } from "@i3/core";
+import { loadQrels, loadTrecRun } from "@i3/data";
 import { evaluate } from "@i3/metrics";
 import type { SystemKind } from "../../config/schema.js";
 import type { StageSpec } from "../stage.js";

@@ -5,7 +5,8 @@
  * mining report in `mining.json`.
  */
 import { join } from "node:path";
-import { loadQrels, loadTrecRun, mineHardNegatives, writeFileAtomic, writeNegativesTsv } from "@i3/data";
+import { writeFileAtomic } from "@i3/core";
+import { loadQrels, loadTrecRun, mineHardNegatives, writeNegativesTsv } from "@i3/data";
 import type { StageSpec } from "../stage.js";
 import { dataSplit } from "./data.js";
 

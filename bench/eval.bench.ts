@@ -8,10 +8,11 @@
  * `bench/out/eval.json` atomically: {lines, queries, measures, seconds, linesPerSec, loadSeconds,
  * evalSeconds, ...}. Speed never fails the run.
  */
-import { closeSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, writeSync, mkdirSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeFileAtomicSync } from "@i3/core";
 import { loadQrels, loadRun } from "@i3/data";
 import { evaluate, Xoshiro128 } from "@i3/metrics";
 
@@ -101,8 +102,7 @@ try {
   const outDir = join(dirname(fileURLToPath(import.meta.url)), "out");
   mkdirSync(outDir, { recursive: true });
   const out = join(outDir, "eval.json");
-  writeFileSync(`${out}.tmp`, JSON.stringify(result, null, 2) + "\n");
-  renameSync(`${out}.tmp`, out);
+  writeFileAtomicSync(out, JSON.stringify(result, null, 2) + "\n");
   console.log(
     `eval: ${lines} lines, ${result.queries} queries, ${MEASURES.length} measures: load ${result.loadSeconds}s ` +
       `+ evaluate ${result.evalSeconds}s = ${result.seconds}s (${result.linesPerSec} lines/s) -> ${out}`,

@@ -5,7 +5,7 @@
  *
  * `npm run bench -- kernels` (add `--quick` via `node ... bench/kernels.bench.ts --quick`).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +13,7 @@ import { cpus } from "node:os";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs"; // registers the gradient functions (as src/backend/tf.ts does)
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { writeFileAtomicSync } from "@i3/core";
 import { embeddingLookup, embeddingLookupOneHot, installFastKernels, uninstallFastKernels } from "../packages/encoders/src/kernels/index.js";
 import { fastKernelRouting } from "../packages/encoders/src/kernels/fastBatchMatMul.js";
 import { median } from "./timing.js";
@@ -307,8 +308,7 @@ async function main(): Promise<void> {
     const previous = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
     merged = { ...previous, ...(sections.includes("matmul") ? { peak2dGflops: result.peak2dGflops, peak2dBestGflops: result.peak2dBestGflops, peakPerShape, rows, routing } : {}), ...(sections.includes("embedding") ? { embedding } : {}), ...(sections.includes("ops") ? { ops } : {}), [`updated_${sections.join("+")}`]: result.date };
   }
-  writeFileSync(`${file}.tmp`, JSON.stringify(merged, null, 2) + "\n");
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomicSync(file, JSON.stringify(merged, null, 2) + "\n");
   console.log(`wrote ${file}`);
 }
 

@@ -2,7 +2,7 @@
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeFileAtomic } from "@i3/data";
+import { writeFileAtomic } from "@i3/core";
 
 /** CPU model, core count, 1/5/15-minute load averages and Node version, now. */
 export function machineInfo(): { cpu: string; cores: number; loadavg: number[]; node: string } {

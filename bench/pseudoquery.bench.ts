@@ -10,10 +10,11 @@
  * cacheWriteSeconds, cacheReadSeconds, doc2query: {passages, seconds, passagesPerSec, backend}}.
  * Speed never fails the run.
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeFileAtomicSync } from "@i3/core";
 import { resolveDataset, trainWordPiece, type Passage } from "@i3/data";
 import { describeBackend, initBackend } from "@i3/encoders";
 import { Doc2QueryModel, generateQueries, rakeSource, readGeneratedTsv, sourceText, spanSource, writeGeneratedTsv, type PseudoQuerySource } from "@i3/pseudoquery";
@@ -69,8 +70,7 @@ const result = {
 };
 const outPath = join(dirname(fileURLToPath(import.meta.url)), "out", "pseudoquery.json");
 mkdirSync(dirname(outPath), { recursive: true });
-writeFileSync(`${outPath}.tmp`, JSON.stringify(result, null, 2) + "\n");
-renameSync(`${outPath}.tmp`, outPath);
+writeFileAtomicSync(outPath, JSON.stringify(result, null, 2) + "\n");
 console.log(
   `pseudoquery: ${passages.length} passages; rake ${rake.passagesPerSec.toFixed(0)}/s, spans ${spans.passagesPerSec.toFixed(0)}/s, ` +
     `cache write ${cacheWriteSeconds.toFixed(3)} s / read ${cacheReadSeconds.toFixed(3)} s; ` +

@@ -29,10 +29,9 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { writeFile, rename } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { seedFromName } from "@i3/core";
+import { seedFromName, writeFileAtomic } from "@i3/core";
 import {
   DualEncoder,
   describeBackend,
@@ -294,8 +293,7 @@ async function save(): Promise<void> {
   const measured = new Set(results.map(nameOf));
   const order = plan.map(([name]) => name as string);
   const rows = [...earlier.filter((r) => !measured.has(nameOf(r))), ...results].sort((a, b) => order.indexOf(nameOf(a)) - order.indexOf(nameOf(b)));
-  await writeFile(`${out}.tmp`, `${JSON.stringify(rows, null, 2)}\n`);
-  await rename(`${out}.tmp`, out);
+  await writeFileAtomic(out, `${JSON.stringify(rows, null, 2)}\n`);
 }
 let failed = false;
 for (const [name, steps, warmUp] of plan) {

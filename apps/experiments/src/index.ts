@@ -47,7 +47,6 @@ export { writeRunReport, readRunMetrics } from "./report/run-report.js";
 export { buildSweepMetrics, type SweepMetrics, type SweepRow, type SweepRunOutcome } from "./report/sweep-metrics.js";
 export { writeSweepReport, sweepTable } from "./report/sweep-report.js";
 export { compareWithBaseline, markersOf, MARKERS, type Comparison } from "./report/significance.js";
-export { meanConfidenceInterval, studentTQuantile, type MeanInterval } from "./report/stats.js";
 export { barChartSvg, lossChartSvg, renderVegaLiteSvg } from "./report/charts.js";
 export {
   runDualEncoder,

@@ -6,32 +6,9 @@ import { describe, expect, it } from "vitest";
 import { reportCommand } from "../src/cli/report-command.js";
 import { runExperiment } from "../src/runner/run-experiment.js";
 import { compareWithBaseline, markersOf } from "../src/report/significance.js";
-import { meanConfidenceInterval, studentTQuantile } from "../src/report/stats.js";
 import { fakeNeural, tempDir, writeTinyCollection } from "./runner-fixtures.js";
 
 const CHROMIUM = "/usr/bin/chromium";
-
-describe("confidence intervals", () => {
-  it("inverts the t distribution (reference values from statistical tables)", () => {
-    expect(studentTQuantile(0.975, 1)).toBeCloseTo(12.706204736, 6);
-    expect(studentTQuantile(0.975, 10)).toBeCloseTo(2.228138852, 8);
-    expect(studentTQuantile(0.975, 30)).toBeCloseTo(2.042272456, 8);
-    expect(studentTQuantile(0.025, 5)).toBeCloseTo(-2.570581836, 8);
-    expect(studentTQuantile(0.975, 1e6)).toBeCloseTo(1.959966, 4);
-    expect(studentTQuantile(0.5, 3)).toBe(0);
-    expect(() => studentTQuantile(1, 3)).toThrow("p must be in (0, 1)");
-  });
-
-  it("gives mean ± t·s/√n", () => {
-    // values 1..5: mean 3, s = sqrt(2.5), t(0.975, 4) = 2.776445105
-    const ci = meanConfidenceInterval([1, 2, 3, 4, 5]);
-    const half = 2.776445105 * Math.sqrt(2.5 / 5);
-    expect(ci.mean).toBe(3);
-    expect(ci.low).toBeCloseTo(3 - half, 8);
-    expect(ci.high).toBeCloseTo(3 + half, 8);
-    expect(meanConfidenceInterval([0.5])).toEqual({ n: 1, mean: 0.5, low: 0.5, high: 0.5 });
-  });
-});
 
 describe("significance against the baseline", () => {
   it("pairs queries by id, applies Holm across systems and marks significant differences", () => {

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  bonferroni, compareToBaseline, holm, incompleteBeta, lnGamma, pairedTTest, randomizationTest,
-  studentTCdf, studentTTwoSided, Xoshiro128,
+  bonferroni, compareToBaseline, holm, incompleteBeta, lnGamma, meanConfidenceInterval, pairedTTest, randomizationTest,
+  studentTCdf, studentTQuantile, studentTTwoSided, Xoshiro128,
 } from "../src/index.js";
 
 function binomialUpperTail(n: number, x: number, a: number): number {
@@ -187,5 +187,33 @@ describe("holm / bonferroni", () => {
     const perm = compareToBaseline(base, systems, { test: "randomization" });
     // exact: all 6 differences positive; only all-plus and all-minus reach |S_obs| -> 2 / 2^6
     expect(perm[1]!.pValue).toBe(2 / 64);
+  });
+});
+
+describe("confidence intervals", () => {
+  it("inverts the t distribution (reference values from statistical tables)", () => {
+    expect(studentTQuantile(0.975, 1)).toBeCloseTo(12.706204736, 6);
+    expect(studentTQuantile(0.975, 10)).toBeCloseTo(2.228138852, 8);
+    expect(studentTQuantile(0.975, 30)).toBeCloseTo(2.042272456, 8);
+    expect(studentTQuantile(0.025, 5)).toBeCloseTo(-2.570581836, 8);
+    expect(studentTQuantile(0.975, 1e6)).toBeCloseTo(1.959966, 4);
+    expect(studentTQuantile(0.5, 3)).toBe(0);
+    expect(() => studentTQuantile(1, 3)).toThrow("p must be in (0, 1)");
+    expect(() => studentTQuantile(0.9, 0)).toThrow("df must be > 0");
+  });
+
+  it("gives mean ± t·s/√n", () => {
+    // values 1..5: mean 3, s = sqrt(2.5), t(0.975, 4) = 2.776445105
+    const ci = meanConfidenceInterval([1, 2, 3, 4, 5]);
+    const half = 2.776445105 * Math.sqrt(2.5 / 5);
+    expect(ci.n).toBe(5);
+    expect(ci.mean).toBe(3);
+    expect(ci.low).toBeCloseTo(3 - half, 8);
+    expect(ci.high).toBeCloseTo(3 + half, 8);
+    // 90%: t(0.95, 4) = 2.131846786
+    const ci90 = meanConfidenceInterval(Float64Array.from([1, 2, 3, 4, 5]), 0.9);
+    expect(ci90.high - ci90.mean).toBeCloseTo(2.131846786 * Math.sqrt(2.5 / 5), 8);
+    expect(meanConfidenceInterval([0.5])).toEqual({ n: 1, mean: 0.5, low: 0.5, high: 0.5 });
+    expect(meanConfidenceInterval([])).toEqual({ n: 0, mean: NaN, low: NaN, high: NaN });
   });
 });

@@ -2,10 +2,10 @@
  * `metrics.json` of a run: per split, each system's aggregates, 95% confidence intervals and
  * per-query values, and the significance of each system against the config's baseline.
  */
+import { meanConfidenceInterval, type MeanInterval } from "@i3/metrics";
 import type { ExperimentConfig } from "../config/schema.js";
 import type { EvaluationFile } from "../runner/stages/evaluate.js";
 import { compareWithBaseline, type Comparison, type PerQueryValues } from "./significance.js";
-import { meanConfidenceInterval, type MeanInterval } from "./stats.js";
 
 /** One system on one split. */
 export interface SystemMetrics {

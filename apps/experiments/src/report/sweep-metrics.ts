@@ -5,10 +5,10 @@
  * compared rows. A row whose per-query values equal the baseline's (the same system reused from
  * the cache) is marked as such and not tested.
  */
+import type { MeanInterval } from "@i3/metrics";
 import type { SweepDefinition } from "../sweep/define.js";
 import type { RunMetrics, SystemMetrics } from "./run-metrics.js";
 import { compareWithBaseline, markersOf, type Comparison, type PerQueryValues } from "./significance.js";
-import type { MeanInterval } from "./stats.js";
 
 /** How one run of a sweep ended. */
 export interface SweepRunOutcome {

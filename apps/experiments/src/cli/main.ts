@@ -115,40 +115,24 @@ export function buildProgram(): Command {
 
   program
     .command("dual-encoder")
-    .description("train a dual-encoder from scratch on BM25 hard negatives; evaluate it beside BM25")
+    .description("i3 run on the default dual-encoder config: BM25 and a dual-encoder trained on BM25 hard negatives, evaluated against BM25")
     .requiredOption("--dataset <name>", "default | msmarco-passage | beir/<name> | local:<dir>")
     .option("--train-split <split>", "training queries", "train")
     .option("--eval-split <split>", "evaluation queries", "test")
-    .option("--out <dir>", "output folder (default runs/dual-encoder/<dataset>)")
-    .option("--preset <name>", "encoder size: tiny | small | base", "tiny")
-    .option("--epochs <n>", "training epochs", parseCount)
-    .option("--batch-size <n>", "queries per batch", parseCount)
-    .option("--negatives <n>", "BM25 hard negatives per query", parseCount)
-    .option("--lr <lr>", "AdamW learning rate", parseFloat)
-    .option("--passage-max-length <n>", "passage tokens", parseCount)
+    .option("--preset <name>", "encoder size (model.preset): tiny | small | base")
+    .option("--epochs <n>", "training epochs on the real queries (train.epochs)", parseCount)
+    .option("--batch-size <n>", "queries per batch (train.batchSize)", parseCount)
+    .option("--negatives <n>", "BM25 hard negatives per query (negatives.perQuery)", parseCount)
+    .option("--lr <lr>", "AdamW learning rate (optimizer.lr)", parseFloat)
+    .option("--passage-max-length <n>", "passage tokens (model.passageMaxLength)", parseCount)
     .option("--seed <n>", "seed", parseCount)
-    .option("--device <device>", "auto | gpu | cpu | wasm | js", "auto")
-    .option("--datasets-dir <dir>", "datasets folder")
+    .option("--device <device>", "auto | gpu | cpu | wasm | js")
+    .option("--runs-dir <dir>", "runs folder (default: the workspace's runs/)")
+    .option("--cache-dir <dir>", "stage cache (default: <runs-dir>/.cache)")
+    .option("--datasets-dir <dir>", "datasets folder (default: the workspace's datasets/, or $I3_DATASETS_DIR)")
     .action(async (options) => {
       const { dualEncoderCommand } = await import("./dual-encoder-command.js");
-      const defined = <T>(entries: [string, T | undefined][]) => Object.fromEntries(entries.filter(([, v]) => v !== undefined));
-      await dualEncoderCommand({
-        dataset: options.dataset,
-        trainSplit: options.trainSplit,
-        evalSplit: options.evalSplit,
-        out: options.out,
-        datasetsDir: options.datasetsDir,
-        recipe: defined([
-          ["preset", options.preset],
-          ["epochs", options.epochs],
-          ["batchSize", options.batchSize],
-          ["negativesPerQuery", options.negatives],
-          ["learningRate", options.lr],
-          ["passageMaxLength", options.passageMaxLength],
-          ["seed", options.seed],
-          ["device", options.device],
-        ]),
-      });
+      await dualEncoderCommand(options);
     });
 
   return program;

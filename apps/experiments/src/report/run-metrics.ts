@@ -58,7 +58,7 @@ export function buildRunMetrics(
   for (const key of config.evaluation.splits) {
     const systems: Record<string, SystemMetrics> = {};
     let split = config.splits[key];
-    for (const system of config.systems) {
+    for (const system of Object.keys(config.systems)) {
       const file = evaluations.get(system)?.get(key);
       if (!file) continue;
       split = file.split;
@@ -75,7 +75,7 @@ export function buildRunMetrics(
     }
     const base = evaluations.get(config.baseline)?.get(key);
     const others = new Map(
-      config.systems.filter((s) => s !== config.baseline && evaluations.get(s)?.get(key)).map((s) => [s, perQueryValues(evaluations.get(s)!.get(key)!)]),
+      Object.keys(config.systems).filter((s) => s !== config.baseline && evaluations.get(s)?.get(key)).map((s) => [s, perQueryValues(evaluations.get(s)!.get(key)!)]),
     );
     const comparisons = base && others.size > 0
       ? compareWithBaseline(perQueryValues(base), others, measures, { ...significance, seed: config.seed })

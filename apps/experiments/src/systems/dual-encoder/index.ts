@@ -5,20 +5,10 @@
  * negatives come from another first-stage system's train-split run (`negatives.from`, BM25 by
  * default).
  */
-import { dualEncoderSettingsSchema } from "@i3/retrievers/settings";
-import { z } from "zod";
 import { denseSystemStages } from "../dense/stages.js";
-import { indexSettingsSchema, negativesFromSchema, retrieveSettingsSchema } from "../dense/settings.js";
 import { modelKey, tokenizerKey } from "../dense/keys.js";
 import { defineSystem } from "../system.js";
-
-/** The dual-encoder's settings: `@i3/retrievers`' training settings plus the runner's. */
-export const dualEncoderSettings = dualEncoderSettingsSchema.safeExtend({
-  kind: z.literal("dual-encoder"),
-  negatives: dualEncoderSettingsSchema.shape.negatives.unwrap().safeExtend({ from: negativesFromSchema }).prefault({}),
-  index: indexSettingsSchema,
-  retrieve: retrieveSettingsSchema,
-});
+import { dualEncoderSettings } from "./settings.js";
 
 /** The dual-encoder system. */
 export const dualEncoderSystem = defineSystem({

@@ -8,13 +8,10 @@ import { describeBackend, initBackend, installFastKernels, loadDualEncoder, save
 import { trainDualEncoder } from "@i3/retrievers";
 import type { DenseModelCode } from "../dense/model-code.js";
 import { recordTraining, tokenizerFiles } from "../dense/train-output.js";
-import type { dualEncoderSettings } from "./index.js";
-import type { z } from "zod";
-
-type Settings = z.output<typeof dualEncoderSettings>;
+import type { DualEncoderSystemSettings } from "./settings.js";
 
 /** Train and load for the dual-encoder system. */
-export const dualEncoderCode: DenseModelCode<Settings> = {
+export const dualEncoderCode: DenseModelCode<DualEncoderSystemSettings> = {
   async train(inputs) {
     const { kind: _kind, index: _index, retrieve: _retrieve, ...settings } = inputs.settings;
     const { from: _from, ...negatives } = settings.negatives;

@@ -5,22 +5,11 @@
  * (`@i3/retrievers`' `trainI3`, `@i3/encoders`' I3Retriever). Its stages are the dense ones
  * plus `pseudo-queries`, the reconstruction targets (`@i3/pseudoquery`).
  */
-import { i3SettingsSchema } from "@i3/retrievers/settings";
-import { z } from "zod";
 import { denseSystemStages } from "../dense/stages.js";
-import { indexSettingsSchema, negativesFromSchema, retrieveSettingsSchema } from "../dense/settings.js";
 import { modelKey, tokenizerKey } from "../dense/keys.js";
 import { defineSystem } from "../system.js";
-import { pseudoQueriesSettingsSchema, pseudoQueriesStage } from "./pseudo-queries-stage.js";
-
-/** I3's settings: `@i3/retrievers`' training settings, the pseudo-query source, and the runner's. */
-export const i3Settings = i3SettingsSchema.safeExtend({
-  kind: z.literal("i3"),
-  negatives: i3SettingsSchema.shape.negatives.unwrap().safeExtend({ from: negativesFromSchema }).prefault({}),
-  pseudoQueries: pseudoQueriesSettingsSchema,
-  index: indexSettingsSchema,
-  retrieve: retrieveSettingsSchema,
-});
+import { pseudoQueriesStage } from "./pseudo-queries-stage.js";
+import { i3Settings } from "./settings.js";
 
 /** The I3 system. */
 export const i3System = defineSystem({

@@ -8,17 +8,14 @@ import { loadTokenizer, readNegativesTsv } from "@i3/data";
 import { describeBackend, initBackend, installFastKernels, loadI3Retriever, saveI3Retriever } from "@i3/encoders";
 import { readGeneratedTsv } from "@i3/pseudoquery";
 import { trainI3 } from "@i3/retrievers";
-import type { z } from "zod";
 import type { StageResult } from "../../runner/stage.js";
 import type { DenseModelCode } from "../dense/model-code.js";
 import { recordTraining, tokenizerFiles } from "../dense/train-output.js";
-import type { i3Settings } from "./index.js";
 import type { PseudoQueriesOutput } from "./pseudo-queries-stage.js";
-
-type Settings = z.output<typeof i3Settings>;
+import type { I3SystemSettings } from "./settings.js";
 
 /** Train and load for the I3 system. */
-export const i3Code: DenseModelCode<Settings> = {
+export const i3Code: DenseModelCode<I3SystemSettings> = {
   async train(inputs) {
     const { kind: _kind, index: _index, retrieve: _retrieve, pseudoQueries: _pq, ...settings } = inputs.settings;
     const { from: _from, ...negatives } = settings.negatives;

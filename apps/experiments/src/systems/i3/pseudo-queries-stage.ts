@@ -4,38 +4,11 @@
  * `@i3/pseudoquery` source (./pseudo-queries.ts, loaded only when the stage runs).
  */
 import { join } from "node:path";
-import { z } from "zod";
 import type { RunSettings } from "../../config/run-settings.js";
 import { defineStage, type StageSpec } from "../../runner/stage.js";
 import { dataSplit, type DataOutput } from "../../runner/stages/data.js";
-import { tokenizerKey, type StartSettings } from "../dense/keys.js";
-
-/**
- * Pseudo-queries, one per passage: I3's reconstruction targets. `none`: I3 reconstructs each
- * passage's own warm-up crop, then the real training query of the passages judged relevant;
- * any other kind replaces both targets. `rake` = RAKE keywords (Rose et al. 2010); `spans` =
- * Poisson-length word spans (the reference's corpus pre-training); `doc2query` = an
- * encoder-decoder trained in the project on the train split's (passage, query) pairs, decoded
- * greedily (Nogueira et al. 2019); `training-queries` = the first training query judging the
- * passage relevant (judged passages only).
- */
-export const pseudoQueriesSettingsSchema = z
-  .strictObject({
-    kind: z.enum(["none", "rake", "spans", "doc2query", "training-queries"]).default("none"),
-    /** doc2query: training epochs over the train split's pairs (model size = `model.preset`). */
-    doc2queryEpochs: z.number().int().positive().default(10),
-  })
-  .prefault({});
-
-/** The settings the pseudo-queries stage reads. */
-export type PseudoQueriesSettings = z.output<typeof pseudoQueriesSettingsSchema>;
-
-/** The I3 settings fields doc2query reads (its model size, vocabulary and lengths follow the retriever's). */
-export interface Doc2QuerySettings extends StartSettings {
-  readonly pseudoQueries: PseudoQueriesSettings;
-  readonly tokenizer: StartSettings["tokenizer"] & { readonly vocabSize: number; readonly lowercase: boolean };
-  readonly model: StartSettings["model"] & { readonly preset: unknown; readonly queryMaxLength: number; readonly passageMaxLength: number };
-}
+import { tokenizerKey } from "../dense/keys.js";
+import type { Doc2QuerySettings } from "./settings.js";
 
 /** Output of the pseudo-queries stage. */
 export interface PseudoQueriesOutput {

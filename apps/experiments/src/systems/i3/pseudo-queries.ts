@@ -23,7 +23,7 @@ import {
 } from "@i3/pseudoquery";
 import { startTokenizer } from "@i3/retrievers";
 import type { RunSettings } from "../../config/run-settings.js";
-import type { Doc2QuerySettings } from "./pseudo-queries-stage.js";
+import type { Doc2QuerySettings } from "./settings.js";
 
 /** Inputs of {@link generatePseudoQueriesFor}. */
 export interface PseudoQueryInputs {

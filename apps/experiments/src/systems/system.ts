@@ -14,9 +14,10 @@ import type { DataOutput } from "../runner/stages/data.js";
  * How a system takes part in a run:
  * - `first-stage`: (optionally trained, then) indexes the collection and retrieves from it;
  * - `re-ranker`: re-scores the top of another system's run (named in its settings);
- * - `query-encoder`: trains a query encoder against another system's fixed dense index (LTRe/ADORE).
+ * - `query-encoder`: trains a query encoder against another system's fixed dense index (LTRe/ADORE);
+ * - `fusion`: combines other systems' runs (e.g. reciprocal rank fusion).
  */
-export type SystemRole = "first-stage" | "re-ranker" | "query-encoder";
+export type SystemRole = "first-stage" | "re-ranker" | "query-encoder" | "fusion";
 
 /** A field of a system's settings that names another system of the same config. */
 export interface SystemReference {

@@ -25,7 +25,7 @@ export { loadConfigFile, loadExperimentFile, loadSweepFile, type LoadedConfig } 
 
 export { runExperiment, defaultRunsDir, type RunOptions, type RunHooks, type RunResult, type StageSummary } from "./runner/run-experiment.js";
 export { planStages } from "./runner/plan.js";
-export { StageCache, MANIFEST, type StageManifest } from "./runner/cache.js";
+export { StageCache, MANIFEST, type StageManifest, type StageRecord, type CachedFile, type CacheReadOptions, type CacheWarning } from "./runner/cache.js";
 export { NotAvailableError, type StageSpec, type StageContext, type StageResult, type RunServices } from "./runner/stage.js";
 export {
   loadNeuralStages,

@@ -62,6 +62,8 @@ export interface RunOptions {
   hooks?: RunHooks;
   /** A shared cache object (sweeps share one so concurrent runs execute a stage once). */
   cache?: StageCache;
+  /** Hash every file of each reused cache entry (`--verify`); default: sizes, and hashes of files modified since their entry was written. */
+  verify?: boolean;
 }
 
 /** One stage as it went in this run. */
@@ -126,7 +128,7 @@ export async function runExperiment(input: ExperimentConfig | ExperimentInput, o
   let backend = "none";
   try {
     for (const spec of planStages(config)) {
-      const result = await executeStage(spec, config, services, cache, results, log, options.hooks);
+      const result = await executeStage(spec, config, services, cache, results, log, options.hooks, options.verify ?? false);
       results.set(spec.id, result);
       summaries.push({ id: result.id, stage: result.stage, hash: result.hash, cached: result.cached, seconds: result.seconds });
       const trained = result.stage === "train" ? (result.output as TrainOutputs).backend : undefined;
@@ -172,6 +174,7 @@ async function executeStage(
   results: ReadonlyMap<string, StageResult>,
   log: RunLog,
   hooks: RunHooks | undefined,
+  verify: boolean,
 ): Promise<StageResult> {
   const inputs: Record<string, StageResult> = {};
   for (const [role, id] of Object.entries(spec.needs)) {
@@ -183,7 +186,10 @@ async function executeStage(
   const upstream = Object.fromEntries(Object.entries(inputs).map(([role, r]) => [role, r.hash]));
   const hash = stableHash({ stage: spec.stage, version: spec.version, key, upstream });
   const short = hash.slice(0, 12);
-  const existing = await cache.read(spec.stage, hash);
+  const existing = await cache.read(spec.stage, hash, {
+    verify,
+    warn: (w) => log.event("stage-cache-warning", { stage: spec.id, hash, kind: w.kind, action: w.action, problem: w.problem }, `${spec.id}: ${w.message}`),
+  });
   if (existing) {
     log.event("stage-cached", { stage: spec.id, hash }, `${spec.id}: cached (${spec.stage}/${short})`);
     return { id: spec.id, stage: spec.stage, hash, dir: cache.folder(spec.stage, hash), output: existing.output, cached: true, seconds: 0 };

@@ -2,10 +2,14 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { detectQrelsFormat, loadQrels, readBeirQrels, readTrecQrels } from "@i3/data";
+import { datasetFolder, detectQrelsFormat, loadQrels, readBeirQrels, readTrecQrels } from "@i3/data";
 import { collect, failure, fixtures, tempFiles } from "./formats-helpers.js";
 
-const shared = join(import.meta.dirname, "..", "..", "..", "..", "shared", "datasets");
+// Real collections, found through I3_DATASETS_PATH like any collection (see datasets/README.md).
+const scifact = datasetFolder("beir/scifact");
+const msmarco = datasetFolder("msmarco-passage");
+const real = scifact !== undefined && msmarco !== undefined && existsSync(join(msmarco, "official-format")) && existsSync(join(scifact, "qrels_trec"));
+if (!real) console.warn("real-collection format tests skipped: need scifact/ (with qrels_trec/) and msmarco-passage/ (with official-format/) in a folder of I3_DATASETS_PATH");
 const file = tempFiles("i3-formats-qrels-", (n) => `q${n}.txt`);
 
 const expected = new Map([
@@ -72,14 +76,14 @@ describe("BEIR qrels", () => {
   });
 });
 
-describe.skipIf(!existsSync(shared))("shared datasets", () => {
+describe.skipIf(!real)("real collections (I3_DATASETS_PATH)", () => {
   it("SciFact BEIR qrels equal the TREC copy; MS MARCO official qrels equal the BEIR tsv", async () => {
     for (const split of ["train", "test"]) {
-      const beir = await loadQrels(join(shared, "scifact", "qrels", `${split}.tsv`));
-      expect(await loadQrels(join(shared, "scifact", "qrels_trec", `${split}.txt`))).toEqual(beir);
+      const beir = await loadQrels(join(scifact!, "qrels", `${split}.tsv`));
+      expect(await loadQrels(join(scifact!, "qrels_trec", `${split}.txt`))).toEqual(beir);
     }
-    const official = await loadQrels(join(shared, "msmarco-passage", "official-format", "qrels.dev.small.tsv"));
-    expect(await loadQrels(join(shared, "msmarco-passage", "qrels", "dev.tsv"))).toEqual(official);
+    const official = await loadQrels(join(msmarco!, "official-format", "qrels.dev.small.tsv"));
+    expect(await loadQrels(join(msmarco!, "qrels", "dev.tsv"))).toEqual(official);
     expect([...official.values()].reduce((n, d) => n + d.size, 0)).toBe(7437);
   });
 });

@@ -2,10 +2,14 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { detectQueriesFormat, loadQueries, readBeirCorpus, readBeirQueries, readIdText } from "@i3/data";
+import { datasetFolder, detectQueriesFormat, loadQueries, readBeirCorpus, readBeirQueries, readIdText } from "@i3/data";
 import { collect, failure, fixtures, tempFiles } from "./formats-helpers.js";
 
-const shared = join(import.meta.dirname, "..", "..", "..", "..", "shared", "datasets");
+// Real collections, found through I3_DATASETS_PATH like any collection (see datasets/README.md).
+const scifact = datasetFolder("beir/scifact");
+const msmarco = datasetFolder("msmarco-passage");
+const real = scifact !== undefined && msmarco !== undefined && existsSync(join(msmarco, "official-format"));
+if (!real) console.warn("real-collection format tests skipped: need scifact/ and msmarco-passage/ (with official-format/) in a folder of I3_DATASETS_PATH");
 const file = tempFiles("i3-formats-text-", (n) => `t${n}.txt`);
 
 describe("id-text files", () => {
@@ -78,13 +82,13 @@ describe("loadQueries", () => {
   });
 });
 
-describe.skipIf(!existsSync(shared))("shared datasets", () => {
+describe.skipIf(!real)("real collections (I3_DATASETS_PATH)", () => {
   it("reads SciFact's corpus and queries, and MS MARCO's official queries", async () => {
     let n = 0;
-    for await (const p of readBeirCorpus(join(shared, "scifact", "corpus.jsonl"))) n += p.id === "" ? 0 : 1;
+    for await (const p of readBeirCorpus(join(scifact!, "corpus.jsonl"))) n += p.id === "" ? 0 : 1;
     expect(n).toBe(5183);
-    expect((await loadQueries(join(shared, "scifact", "queries.jsonl"))).length).toBe(1109);
-    const official = await loadQueries(join(shared, "msmarco-passage", "official-format", "queries.dev.small.tsv"));
+    expect((await loadQueries(join(scifact!, "queries.jsonl"))).length).toBe(1109);
+    const official = await loadQueries(join(msmarco!, "official-format", "queries.dev.small.tsv"));
     expect(official.length).toBe(6980);
     expect(official[1]).toEqual({ id: "2", text: " Androgen receptor define" });
   });

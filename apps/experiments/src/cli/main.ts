@@ -84,6 +84,7 @@ export function buildProgram(): Command {
     .option("--runs-dir <dir>", "runs folder (default: the workspace's runs/)")
     .option("--cache-dir <dir>", "stage cache (default: <runs-dir>/.cache)")
     .option("--datasets-dir <dir>", "datasets folder (default: the workspace's datasets/, or $I3_DATASETS_DIR)")
+    .option("--verify", "hash every file of each reused cache entry (default: sizes, and hashes of files changed since)")
     .action(async (config: string | undefined, options) => {
       const { runCommand } = await import("./run-command.js");
       await runCommand(config, options);
@@ -99,6 +100,7 @@ export function buildProgram(): Command {
     .option("--runs-dir <dir>", "runs folder (default: the workspace's runs/)")
     .option("--cache-dir <dir>", "stage cache (default: <runs-dir>/.cache)")
     .option("--datasets-dir <dir>", "datasets folder (default: the workspace's datasets/, or $I3_DATASETS_DIR)")
+    .option("--verify", "hash every file of each reused cache entry (default: sizes, and hashes of files changed since)")
     .action(async (config: string | undefined, options) => {
       const { sweepCommand } = await import("./sweep-command.js");
       await sweepCommand(config, options);

@@ -12,6 +12,7 @@ export interface SweepCommandOptions {
   runsDir?: string;
   cacheDir?: string;
   datasetsDir?: string;
+  verify?: boolean;
 }
 
 /** Runs `i3 sweep`; exits with code 1 when some run failed (the others are still reported). */
@@ -21,6 +22,7 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     ...(options.runsDir ? { runsDir: options.runsDir } : {}),
     ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
     ...(options.datasetsDir ? { datasetsDir: options.datasetsDir } : {}),
+    ...(options.verify ? { verify: true } : {}),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     resume: options.resume ?? false,
   });

@@ -60,6 +60,8 @@ export interface RunOptions {
   hooks?: RunHooks;
   /** A shared cache object (sweeps share one so concurrent runs execute a stage once). */
   cache?: StageCache;
+  /** Hash every file of each reused cache entry (`--verify`); default: sizes, and hashes of files modified since their entry was written. */
+  verify?: boolean;
 }
 
 /** One stage as it went in this run. */
@@ -124,7 +126,7 @@ export async function runExperiment(input: ExperimentConfig | ExperimentInput, o
   try {
     const plan = planExperiment(config, options.systems);
     for (const spec of plan.stages) {
-      const result = await executeStage(spec, services, cache, results, log, options.hooks);
+      const result = await executeStage(spec, services, cache, results, log, options.hooks, options.verify ?? false);
       results.set(spec, result);
       summaries.push({ id: stageLabel(spec.ref), stage: spec.ref.stage, hash: result.hash, cached: result.cached, seconds: result.seconds });
     }
@@ -176,6 +178,7 @@ async function executeStage(
   results: ReadonlyMap<StageSpec, StageResult>,
   log: RunLog,
   hooks: RunHooks | undefined,
+  verify: boolean,
 ): Promise<StageResult> {
   const id = stageLabel(spec.ref);
   const stage = spec.ref.stage;
@@ -184,7 +187,10 @@ async function executeStage(
   const upstream = Object.fromEntries(Object.entries(inputs).map(([role, r]) => [role, r.hash]));
   const hash = stableHash({ stage, version: spec.version, key, upstream });
   const short = hash.slice(0, 12);
-  const existing = await cache.read(stage, hash);
+  const existing = await cache.read(stage, hash, {
+    verify,
+    warn: (w) => log.event("stage-cache-warning", { stage: id, hash, kind: w.kind, action: w.action, problem: w.problem }, `${id}: ${w.message}`),
+  });
   if (existing) {
     log.event("stage-cached", { stage: id, hash }, `${id}: cached (${stage}/${short})`);
     return { ref: spec.ref, hash, dir: cache.folder(stage, hash), output: existing.output, cached: true, seconds: 0 };

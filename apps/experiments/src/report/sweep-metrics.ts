@@ -33,6 +33,8 @@ export interface SweepRow {
   readonly aggregate: Record<string, number>;
   /** Mean and 95% CI of the main measure. */
   readonly ci?: MeanInterval;
+  /** Standard deviation over seeds per measure, when the run had several seeds. */
+  readonly sd?: Record<string, number>;
   readonly markers: Record<string, string>;
 }
 
@@ -98,7 +100,7 @@ export function buildSweepMetrics(sweep: SweepDefinition, sweepId: string, outco
       if (outcome === reference && system === base.baseline) role = "baseline";
       else if (referenceValues && sameValues(values, referenceValues, measures)) role = "same-as-baseline";
       else if (referenceValues) compared.set(label, values);
-      draft.push({ run: outcome.name, system, label, changes, role, ...(outcome.runDir ? { runDir: outcome.runDir } : {}), aggregate: m.aggregate, ci: m.ci[mainMeasure]! });
+      draft.push({ run: outcome.name, system, label, changes, role, ...(outcome.runDir ? { runDir: outcome.runDir } : {}), aggregate: m.aggregate, ci: m.ci[mainMeasure]!, ...(m.seeds ? { sd: m.seeds.sd } : {}) });
     }
   }
   const comparisons = referenceValues && compared.size > 0 ? compareWithBaseline(referenceValues, compared, measures, { ...significance, seed: base.seed }) : [];

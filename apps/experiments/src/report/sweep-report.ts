@@ -24,6 +24,7 @@ export async function sweepReportSections(metrics: SweepMetrics): Promise<Report
     ok.map((r) => ({
       labels: { run: r.run, system: r.role === "baseline" ? `${r.system} (baseline)` : r.role === "same-as-baseline" ? `${r.system} (= baseline)` : r.system, changes: r.changes || "(base)" },
       values: r.aggregate,
+      ...(r.sd ? { spreads: r.sd } : {}),
       markers: r.markers,
     })),
     metrics.measures,

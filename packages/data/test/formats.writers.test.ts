@@ -153,6 +153,23 @@ describe("text writers", () => {
 });
 
 describe("atomic writes", () => {
+  it("removes the temp files a killed writer of the same target left behind, and nothing else", async () => {
+    const folder = join(dir, "stale");
+    mkdirSync(folder);
+    const dead = 999_999_999; // above Linux's pid_max (4194304): no such process
+    const names = [
+      `.run.trec.${dead}.0a1b2c3d.tmp`, // a killed writer of run.trec: removed
+      `.run.trec.${process.pid}.0a1b2c3d.tmp`, // a live writer (this process): kept
+      `.run.trec.1.0a1b2c3d.tmp`, // pid 1 is alive: kept
+      `.other.trec.${dead}.0a1b2c3d.tmp`, // another target: kept
+      `.run.trec.${dead}.notes`, // not a temp name: kept
+    ];
+    for (const name of names) writeFileSync(join(folder, name), "partial");
+    mkdirSync(join(folder, `.run.trec.${dead}.ffff0000.old`)); // a folder left mid-replace: removed
+    await writeTrecRun(join(folder, "run.trec"), run);
+    expect(readdirSync(folder).sort()).toEqual(["run.trec", ...names.slice(1)].sort());
+  });
+
   it("creates parent folders, replaces the target, and writes bytes verbatim", async () => {
     const path = fresh(join("deep", "er", "f.bin"));
     await writeFileAtomic(path, "old");

@@ -17,6 +17,7 @@ export {
 } from "./columnScanner.js";
 export { MIN_GRADE, MAX_GRADE, parseGrade, parseScore, isPlainId } from "./fields.js";
 export { writeFileAtomic, writeLinesAtomic } from "./atomicWrite.js";
+export { removeStaleTemps, tempNameFor } from "./staleTemps.js";
 export { sha256File } from "./fileHash.js";
 export { flattenBatches } from "./flatten.js";
 export { compareRunEntries, rankDocuments } from "./runOrder.js";

@@ -145,7 +145,7 @@ const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
  * Parses the decimal number in `codes[s, e)` exactly like `Number()` when it has the plain form
  * `[+-]digits[.digits]` with at most 2^53 as mantissa and at most 22 fraction digits (then
  * mantissa / 10^k is correctly rounded). Returns NaN for anything else, so callers fall back
- * to `Number()` on the text.
+ * to the full parser on the text (`parseScore` for run scores).
  */
 export function parsePlainDecimal(codes: Uint8Array | Uint16Array, s: number, e: number): number {
   let i = s;

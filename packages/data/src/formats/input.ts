@@ -54,7 +54,7 @@ export async function* readBytes(path: string): AsyncGenerator<Buffer> {
       head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
     }
   } catch (err) {
-    raw.destroy();
+    if (raw !== process.stdin) raw.destroy();
     throw new InputError(path, undefined, undefined, `cannot open: ${(err as Error).message}`);
   }
   const gzip = head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1;

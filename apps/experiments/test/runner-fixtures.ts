@@ -75,7 +75,7 @@ export interface FakeNeuralCalls {
 /**
  * A fake dense system of `kind` (the registry's settings schema, so configs validate as for the
  * real one; the real negatives stage): `train` writes a checkpoint and a decreasing loss curve;
- * `retrieve` scores passages by query-word overlap plus a tie-breaker, negated below contrastive
+ * `retrieve` scores passages by query-word overlap plus a seed-dependent tie-breaker, negated below contrastive
  * temperature 0.5 (so sweeps over the temperature give different runs); `failTraining` makes
  * training throw that message. No TensorFlow.js.
  */
@@ -91,14 +91,14 @@ export function fakeDenseSystem(
     description: `fake ${kind}`,
     settings: real.settings,
     references: (settings) => real.references(settings),
-    plan({ key: system, settings, data, runOf }) {
+    plan({ key: system, settings, data, runOf, run: { seed } }) {
       const s = settings as { negatives: { from: string; fromRank: number; toRank: number }; losses: { contrastive: { temperature: number } } };
       const negatives = negativesStage({ system, settings: settings as never, data, firstStage: runOf(s.negatives.from, "train") });
       const trained = defineStage({
         ref: { stage: "train", system },
         version: 1,
         needs: { negatives },
-        key: () => ({ fake: kind, settings }),
+        key: () => ({ fake: kind, settings, seed }),
         async run(ctx): Promise<TrainedModelOutput> {
           calls.train++;
           if (options.failTraining !== undefined) throw new Error(options.failTraining);
@@ -128,7 +128,7 @@ export function fakeDenseSystem(
             ref: { stage: "retrieve", system, split },
             version: 1,
             needs: { data, index },
-            key: () => ({ fake: kind, split }),
+            key: () => ({ fake: kind, split, seed }),
             async run(ctx): Promise<RunFileOutput> {
               calls.retrieve++;
               const collection = await ctx.services.collection();
@@ -141,7 +141,7 @@ export function fakeDenseSystem(
                 const scores = new Map<string, number>();
                 passages.forEach((p, i) => {
                   const overlap = words.filter((w) => p.words.has(w)).length;
-                  scores.set(p.id, overlap * (temperature < 0.5 ? -1 : 1) + ((i * 7) % 11) / 100);
+                  scores.set(p.id, overlap * (temperature < 0.5 ? -1 : 1) + ((i * 7 + seed) % 11) / 100);
                 });
                 run.set(q.id, scores);
               }

@@ -201,3 +201,39 @@ describe("runExperiment", () => {
     expect(env.tfjsBackend).toBe("none");
   });
 });
+
+describe("seeds as replicates", () => {
+  it("runs each system once per seed and reports the mean over seeds with its sd; tests pair per-query means", async () => {
+    const calls: FakeNeuralCalls = { train: 0, index: 0, retrieve: 0 };
+    const opts = await options({ systems: [fakeDenseSystem("dual-encoder", calls)] });
+    const config = tiny({ seeds: [1, 2, 3], evaluation: { measures: ["nDCG@10", "AP"], allQueries: true }, systems: { bm25: { kind: "bm25" }, "dual-encoder": { kind: "dual-encoder", negatives: { toRank: 20 } } } });
+    const result = await runExperiment(config, opts);
+    expect(calls.train).toBe(3);
+    const ids = result.stages.map((s) => s.id);
+    expect(ids).toEqual(expect.arrayContaining(["dual-encoder@1/train", "dual-encoder@2/train", "dual-encoder@3/train", "bm25@2/retrieve:train"]));
+    // BM25 does not depend on the seed: its run is computed once and reused from the cache.
+    expect(result.stages.filter((s) => s.stage === "retrieve" && s.id.startsWith("bm25@") && s.id.endsWith(":test") && !s.cached)).toHaveLength(1);
+    expect((await readdir(join(result.runDir, "runs"))).sort()).toEqual(["bm25-test-seed1.trec", "bm25-test-seed2.trec", "bm25-test-seed3.trec", "dual-encoder-test-seed1.trec", "dual-encoder-test-seed2.trec", "dual-encoder-test-seed3.trec"]);
+
+    // Independent: evaluate each seed's run file, then average by hand.
+    const qrels = await loadQrels(join(collectionDir, "qrels", "test.tsv"));
+    const perSeed = await Promise.all([1, 2, 3].map(async (s) => evaluate(qrels, await loadTrecRun(join(result.runDir, "runs", `dual-encoder-test-seed${s}.trec`)), ["nDCG@10", "AP"], { allQueries: true })));
+    const de = result.metrics.splits["test"]!.systems["dual-encoder"]!;
+    const aps = perSeed.map((e) => e.aggregate.get("AP")!);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(de.aggregate["AP"]).toBeCloseTo(mean(aps), 12);
+    const sd = Math.sqrt(aps.reduce((a, v) => a + (v - mean(aps)) ** 2, 0) / 2);
+    expect(de.seeds!.sd["AP"]).toBeCloseTo(sd, 12);
+    expect(sd).toBeGreaterThan(0); // the fake's tie-breaker depends on the seed
+    expect(de.seeds!.seeds).toEqual([1, 2, 3]);
+    expect(de.perQuery["te3"]!["AP"]).toBeCloseTo(mean(perSeed.map((e) => e.perQuery.get("te3")!.get("AP")!)), 12);
+    expect(result.metrics.splits["test"]!.systems["bm25"]!.seeds!.sd["AP"]).toBe(0);
+    const md = await readFile(join(result.runDir, "report.md"), "utf8");
+    expect(md).toMatch(/\|dual-encoder\|12\|\s*0\.\d{4} ± 0\.\d{4}/);
+    expect(md).toContain("over seeds 1, 2, 3");
+  });
+
+  it("refuses repeated seeds", () => {
+    expect(() => defineExperiment(tiny({ seeds: [1, 1] }))).toThrow("config error at seeds: seeds repeat a value: [1, 1]");
+  });
+});

@@ -154,4 +154,32 @@ describe("runSweep", () => {
     expect(calls.train).toBe(2);
     expect(again.sweepDir).not.toBe(result.sweepDir);
   });
+
+  it("tests each variant's system against the same system of the base run when the sweep includes it", async () => {
+    const base = defineExperiment({
+      name: "abl",
+      dataset: `local:${collectionDir}`,
+      systems: { bm25: { kind: "bm25" }, "dual-encoder": { kind: "dual-encoder", negatives: { toRank: 20 } } },
+      evaluation: { measures: ["nDCG@10", "AP"], significance: { permutations: 2000 } },
+    });
+    const sweep = defineSweep(base, { includeBase: true, variants: [{ name: "sharp", patch: { "systems.dual-encoder.losses.contrastive.temperature": 0.05 } }] });
+    const result = await runSweep(sweep, { runsDir: await tempDir(), datasetsDir: await tempDir(), quiet: true, systems: [fakeDenseSystem("dual-encoder")] });
+    const versus = result.metrics.versusBase!;
+    expect(versus.run).toBe("abl");
+    // BM25 is the same in both runs (not tested); the variant's dual-encoder is tested against the base run's.
+    expect(versus.comparisons.map((c) => [c.system, c.measure])).toEqual([
+      ["abl--sharp / dual-encoder", "nDCG@10"],
+      ["abl--sharp / dual-encoder", "AP"],
+    ]);
+    const nd = versus.comparisons[0]!;
+    const baseDe = result.runs[0]!.metrics!.splits["test"]!.systems["dual-encoder"]!;
+    const sharpDe = result.runs[1]!.metrics!.splits["test"]!.systems["dual-encoder"]!;
+    expect(nd.meanDiff).toBeCloseTo(sharpDe.aggregate["nDCG@10"]! - baseDe.aggregate["nDCG@10"]!, 12);
+    expect(nd.meanDiff).toBeLessThan(0);
+    expect(nd.tests.t!.significant).toBe(true);
+    const md = await readFile(join(result.sweepDir, "report.md"), "utf8");
+    expect(md).toContain("## Against the base run");
+    const csv = (await readFile(join(result.sweepDir, "results.csv"), "utf8")).split("\n")[0];
+    expect(csv).toContain("nDCG@10 diff vs base,nDCG@10 sig vs base");
+  });
 });

@@ -29,7 +29,7 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   const failed = result.runs.filter((r) => r.status === "failed");
   const rows = result.metrics.rows
     .filter((r) => r.role !== "failed")
-    .map((r) => ({ labels: { run: r.run, system: r.role === "compared" ? r.system : `${r.system} (${r.role})` }, values: r.aggregate, markers: r.markers }));
+    .map((r) => ({ labels: { run: r.run, system: r.role === "compared" ? r.system : `${r.system} (${r.role})` }, values: r.aggregate, ...(r.sd ? { spreads: r.sd } : {}), markers: r.markers }));
   const legend = result.metrics.baseline
     ? markerLegend(`${result.metrics.baseline.run} / ${result.metrics.baseline.system}`, result.metrics.significance.alpha, result.metrics.significance.tests)
     : "no baseline run succeeded: no significance tests";

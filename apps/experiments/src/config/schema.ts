@@ -33,10 +33,19 @@ export const experimentSchema = z
     baseline: z.string().optional(),
     device: deviceSchema,
     seed: z.number().int().nonnegative().default(42),
+    /**
+     * Replicates: every system is run once per seed (training, pseudo-queries, sampling), and
+     * each measure is reported as the mean over seeds with its standard deviation; significance
+     * tests pair the per-query values averaged over seeds. Absent: one run with `seed`.
+     */
+    seeds: z.array(z.number().int().nonnegative()).min(1).optional(),
     evaluation: evaluationSchema,
   })
   .superRefine((config, ctx) => {
     const keys = Object.keys(config.systems);
+    if (config.seeds !== undefined && new Set(config.seeds).size !== config.seeds.length) {
+      ctx.addIssue({ code: "custom", path: ["seeds"], message: `seeds repeat a value: [${config.seeds.join(", ")}]` });
+    }
     if (config.baseline !== undefined && !keys.includes(config.baseline)) {
       ctx.addIssue({ code: "custom", path: ["baseline"], message: `baseline "${config.baseline}" is not one of systems [${keys.join(", ")}]` });
     }
@@ -62,6 +71,11 @@ export const experimentSchema = z
 export type ExperimentInput = z.input<typeof experimentSchema>;
 /** The resolved config: every default filled in. */
 export type ExperimentConfig = z.output<typeof experimentSchema>;
+
+/** The seeds an experiment runs each system with: `seeds`, or `[seed]`. */
+export function replicateSeeds(config: Pick<ExperimentConfig, "seed" | "seeds">): number[] {
+  return config.seeds ?? [config.seed];
+}
 
 /** The kinds a config may use. */
 export const SYSTEM_KINDS = SYSTEMS.map((s) => s.kind);

@@ -21,7 +21,7 @@ import { defaultDatasetsDir, findWorkspaceRoot, resolveDataset, writeFileAtomic,
 import { configHash, parseExperiment } from "../config/define.js";
 import type { ExperimentConfig, ExperimentInput } from "../config/schema.js";
 import { stableHash } from "../config/canonical.js";
-import { buildRunMetrics, type RunMetrics } from "../report/run-metrics.js";
+import { buildRunMetrics, type ReplicateEvaluation, type RunMetrics } from "../report/run-metrics.js";
 import { writeRunReport } from "../report/run-report.js";
 import { StageCache } from "./cache.js";
 import { collectEnvironment } from "./environment.js";
@@ -130,7 +130,7 @@ export async function runExperiment(input: ExperimentConfig | ExperimentInput, o
       results.set(spec, result);
       summaries.push({ id: stageLabel(spec.ref), stage: spec.ref.stage, hash: result.hash, cached: result.cached, seconds: result.seconds });
     }
-    const backends = [...plan.systems.values()].flatMap((s) => (s.trained ? [resultOf(results, s.trained).output.backend] : []));
+    const backends = [...plan.systems.values()].flatMap((s) => s.replicates.flatMap((r) => (r.trained ? [resultOf(results, r.trained).output.backend] : [])));
     if (backends.length > 0) backend = [...new Set(backends)].join(", ");
     const metrics = await finishRun(config, runId, dir, plan, results);
     await writeRunReport(dir, metrics);
@@ -221,25 +221,33 @@ async function executeStage(
   }
 }
 
-/** Copies each system's evaluated run files and training log into the run folder, builds and writes metrics.json. */
+/**
+ * Copies each system's evaluated run files and training logs into the run folder (one per seed,
+ * `-seed<s>` in the name, when the config has several), builds and writes metrics.json.
+ */
 async function finishRun(config: ExperimentConfig, runId: string, dir: string, plan: Plan, results: ReadonlyMap<StageSpec, StageResult>): Promise<RunMetrics> {
-  const evaluations = new Map<string, Map<string, EvaluationFile>>();
+  const evaluations = new Map<string, Map<string, ReplicateEvaluation[]>>();
   const trainingLogs: Record<string, string> = {};
   for (const [system, planned] of plan.systems) {
-    const files = new Map<string, EvaluationFile>();
-    for (const [key, evaluation] of planned.evaluations) {
-      const run = resultOf(results, planned.runs.get(key)!);
-      await copyAtomically(join(run.dir, run.output.run), join(dir, "runs", `${system}-${config.splits[key]}.trec`));
-      const result = resultOf(results, evaluation);
-      files.set(key, JSON.parse(await readFile(join(result.dir, result.output.evaluation), "utf8")) as EvaluationFile);
+    const files = new Map<string, ReplicateEvaluation[]>();
+    const several = planned.replicates.length > 1;
+    for (const replicate of planned.replicates) {
+      const suffix = several ? `-seed${replicate.seed}` : "";
+      for (const [key, evaluation] of replicate.evaluations) {
+        const run = resultOf(results, replicate.runs.get(key)!);
+        await copyAtomically(join(run.dir, run.output.run), join(dir, "runs", `${system}-${config.splits[key]}${suffix}.trec`));
+        const result = resultOf(results, evaluation);
+        const file = JSON.parse(await readFile(join(result.dir, result.output.evaluation), "utf8")) as EvaluationFile;
+        files.set(key, [...(files.get(key) ?? []), { seed: replicate.seed, file }]);
+      }
+      const trained = replicate.trained ? resultOf(results, replicate.trained) : undefined;
+      if (trained?.output.trainingLog) {
+        const target = `training-log-${system}${suffix}.jsonl`;
+        await copyAtomically(join(trained.dir, trained.output.trainingLog), join(dir, target));
+        if (trainingLogs[system] === undefined) trainingLogs[system] = target;
+      }
     }
     evaluations.set(system, files);
-    const trained = planned.trained ? resultOf(results, planned.trained) : undefined;
-    if (trained?.output.trainingLog) {
-      const target = `training-log-${system}.jsonl`;
-      await copyAtomically(join(trained.dir, trained.output.trainingLog), join(dir, target));
-      trainingLogs[system] = target;
-    }
   }
   const metrics = buildRunMetrics(config, runId, evaluations, trainingLogs);
   await writeFileAtomic(join(dir, "metrics.json"), `${JSON.stringify(metrics)}\n`);

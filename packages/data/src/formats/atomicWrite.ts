@@ -1,28 +1,31 @@
 /**
  * Atomic file writes: data goes to a temporary file in the target's folder, is flushed to disk,
  * then renamed over the target, so readers never see a half-written file. Parent folders are
- * created as needed.
+ * created as needed. Temporary files that a killed writer of the same target left behind are
+ * removed first (staleTemps.ts).
  */
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, open, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { isGzipPath } from "./input.js";
+import { removeStaleTemps, tempNameFor } from "./staleTemps.js";
 
 /** Lines are buffered into pieces of about this many characters before each write. */
 const WRITE_BATCH_CHARS = 1 << 16;
 
 /** A unique temporary path next to `path` (same folder, so the final rename is atomic). */
 function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  return join(dirname(path), tempNameFor(path, "tmp", randomBytes(4).toString("hex")));
 }
 
 /** Runs `write(tempPath)`, fsyncs the temp file and renames it to `path`; removes it on failure. */
 async function replaceAtomically(path: string, write: (tempPath: string) => Promise<void>): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
+  await removeStaleTemps(path);
   const temp = tempPathFor(path);
   try {
     await write(temp);

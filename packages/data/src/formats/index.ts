@@ -4,10 +4,20 @@
  * magic bytes; writers gzip when the path ends in `.gz`. See docs/formats.md.
  */
 export { InputError } from "./inputError.js";
-export { readBytes, isGzipPath, hasGzipMagic } from "./input.js";
-export { readLines, mapLines, readByteBlocks, decodeBlock, firstNonBlankLine, type NumberedLine } from "./lines.js";
-export { scanColumns, scanColumnBatches, column, parsePlainDecimal, parseUnsignedInteger, type ScannedRow } from "./columnScanner.js";
+export { readBytes, isGzipPath, hasGzipMagic, STDIN_PATH } from "./input.js";
+export { readLines, mapLines, readByteBlocks, decodeBlock, firstNonBlankLine, LineBlocks, type NumberedLine } from "./lines.js";
+export {
+  scanColumns,
+  scanColumnBatches,
+  column,
+  parsePlainDecimal,
+  parseUnsignedInteger,
+  type ScannedRow,
+  type ScanOptions,
+} from "./columnScanner.js";
+export { MIN_GRADE, MAX_GRADE, parseGrade, parseScore, isPlainId } from "./fields.js";
 export { writeFileAtomic, writeLinesAtomic } from "./atomicWrite.js";
+export { removeStaleTemps, tempNameFor } from "./staleTemps.js";
 export { sha256File } from "./fileHash.js";
 export { flattenBatches } from "./flatten.js";
 export { compareRunEntries, rankDocuments } from "./runOrder.js";
@@ -27,7 +37,7 @@ export {
   MSMARCO_RUN_COLUMNS,
   type MsMarcoRunRecord,
 } from "./msmarcoRun.js";
-export { loadRun, detectRunFormat, type RunFormat, type LoadRunOptions } from "./run.js";
+export { loadRun, loadRunAndFormat, detectRunFormat, type RunFormat, type LoadRunOptions } from "./run.js";
 export { type QrelsRecord } from "./qrelsRecord.js";
 export { readTrecQrels, writeTrecQrels, TREC_QRELS_COLUMNS } from "./trecQrels.js";
 export { readBeirQrels, writeBeirQrels, BEIR_QRELS_HEADER } from "./beirQrels.js";

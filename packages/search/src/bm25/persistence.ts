@@ -10,12 +10,14 @@
  *   doc-lengths.u32      Uint32 little-endian, numDocs exact document lengths
  *
  * The folder is written under a temporary name next to the target and renamed into place, so a
- * reader never sees a half-written index (an existing index at the target is replaced).
+ * reader never sees a half-written index (an existing index at the target is replaced). Temp
+ * folders that a killed earlier save left beside the target are removed at the next save.
  */
 import { randomBytes } from "node:crypto";
 import { endianness } from "node:os";
 import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
+import { removeStaleTemps, tempNameFor } from "@i3/data";
 import { validateAnalyzerSettings } from "../analysis/index.js";
 import { termIdMap, type InvertedIndex } from "./invertedIndex.js";
 
@@ -92,8 +94,9 @@ export async function saveIndex(
     createdAt: new Date().toISOString(),
   };
   await mkdir(dirname(dir), { recursive: true });
-  const suffix = `${process.pid}.${randomBytes(4).toString("hex")}`;
-  const temp = join(dirname(dir), `.${basename(dir)}.${suffix}.tmp`);
+  await removeStaleTemps(dir); // folders a killed earlier save left behind
+  const unique = randomBytes(4).toString("hex");
+  const temp = join(dirname(dir), tempNameFor(dir, "tmp", unique));
   await mkdir(temp);
   try {
     await writeFileSynced(join(temp, FILES.docIds), JSON.stringify(index.docIds));
@@ -104,7 +107,7 @@ export async function saveIndex(
     await writeFileSynced(join(temp, FILES.docLengths), bytesOf(index.docLengths));
     // The manifest goes last: a folder with a manifest is complete.
     await writeFileSynced(join(temp, FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
-    const old = join(dirname(dir), `.${basename(dir)}.${suffix}.old`);
+    const old = join(dirname(dir), tempNameFor(dir, "old", unique));
     const exists = await stat(dir).then(
       () => true,
       () => false,

@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- bm25`: BM25 indexing (docs/s) and search (queries/s) speed.
  *
- * Two corpora: BEIR SciFact (`../shared/datasets/scifact`, 5,183 docs, 300 test queries; skipped
- * when absent) and a deterministic synthetic corpus of 100,000 documents (seeded PRNG, Zipfian
+ * Two corpora: BEIR SciFact (`beir/scifact` where the datasets registry finds it, e.g. through
+ * `I3_DATASETS_PATH`; 5,183 docs, 300 test queries; skipped when absent) and a deterministic synthetic corpus of 100,000 documents (seeded PRNG, Zipfian
  * vocabulary of 50,000 pseudo-words, 20-120 words per document, 1,000 queries of 2-8 words).
  * Indexing is timed over the full analyzer chain; search over `k` = 1000 and 10. Each search pass
  * runs 3 times and the fastest is kept. Writes `bench/out/bm25.json` atomically. Speed never
@@ -10,14 +10,14 @@
  */
 import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SeededRandom, writeFileAtomic } from "@i3/core";
-import { BeirCollection, type Passage, type Query } from "@i3/data";
+import { BeirCollection, datasetFolder, type Passage, type Query } from "@i3/data";
 import { Bm25Searcher, buildIndex, type InvertedIndex } from "@i3/search";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const SCIFACT = resolve(here, "../../shared/datasets/scifact");
+const SCIFACT = datasetFolder("beir/scifact");
 const SYNTHETIC_DOCS = Number(process.env.I3_BENCH_BM25_DOCS ?? 100_000);
 const SYNTHETIC_VOCAB = 50_000;
 const SYNTHETIC_QUERIES = 1_000;
@@ -145,13 +145,13 @@ async function measure(name: string, passages: Iterable<Passage> | AsyncIterable
 }
 
 const results: Record<string, CorpusResult | string> = {};
-if (existsSync(join(SCIFACT, "corpus.jsonl"))) {
+if (SCIFACT !== undefined && existsSync(join(SCIFACT, "corpus.jsonl"))) {
   const collection = await BeirCollection.open(SCIFACT, "beir/scifact");
   // Warm-up pass (JIT, Unicode class tables) so the timed pass measures steady-state speed.
   await buildIndex(collection.corpus());
   results.scifact = await measure("scifact", collection.corpus(), await collection.queries("test"));
 } else {
-  results.scifact = `skipped: ${SCIFACT} not found`;
+  results.scifact = "skipped: beir/scifact not found (datasets/beir/scifact, or a scifact/ folder in I3_DATASETS_PATH)";
   console.log(`scifact: ${results.scifact}`);
 }
 const { passages, queries } = synthetic();

@@ -10,5 +10,5 @@ import base from "./bm25.js";
 export default defineSweep(base, {
   name: "bm25-k1-b",
   includeBase: true,
-  grid: { "firstStage.k1": [0.6, 1.2], "firstStage.b": [0.75] },
+  grid: { "systems.bm25.k1": [0.6, 1.2], "systems.bm25.b": [0.75] },
 });

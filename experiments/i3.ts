@@ -14,17 +14,26 @@
  * the reference's 50x lifts 2e-5 to 1e-3, and our from-scratch backbone already trains at 1e-3.
  */
 import { defineExperiment } from "@i3/experiments";
-import base from "./default.js";
+import base, { dualEncoder as mainJobDualEncoder } from "./default.js";
+
+/** The shared budget: the main job's dual-encoder with one crop warm-up epoch. */
+const dualEncoder = { ...mainJobDualEncoder, train: { ...mainJobDualEncoder.train, warmupEpochs: 1 } };
 
 export default defineExperiment({
   ...base,
   name: "i3",
   description: "I3 vs the dual-encoder (baseline) and BM25, same budget, embedded default collection (test split)",
-  systems: ["bm25", "dual-encoder", "i3"],
+  systems: {
+    bm25: base.systems["bm25"]!,
+    "dual-encoder": dualEncoder,
+    i3: {
+      ...dualEncoder,
+      kind: "i3",
+      pseudoQueries: { kind: "rake" },
+      i3: { slots: 32, reconstructor: { layers: 1, memory: "cls" }, interactor: { enabled: true, input: "pooled" }, mlmHead: { tied: false }, warmupFreezeBackbone: false },
+      losses: { contrastive: { temperature: 1 }, reconstruction: { weight: 1, schedule: "ten-power-minus-epoch" } },
+      optimizer: { ...dualEncoder.optimizer, headLrMultiplier: 1 },
+    },
+  },
   baseline: "dual-encoder",
-  pseudoQueries: { kind: "rake", doc2queryEpochs: 10 },
-  i3: { slots: 32, reconstructorLayers: 1, memory: "cls", interactor: "pooled", tiedMlmHead: false, warmupFreezeBackbone: false },
-  losses: { contrastive: { weight: 1, temperature: 1, inBatchNegatives: true }, reconstruction: { weight: 1, schedule: "ten-power-minus-epoch" } },
-  optimizer: { ...base.optimizer, headLrMultiplier: 1 },
-  train: { ...base.train, warmupEpochs: 1 },
 });

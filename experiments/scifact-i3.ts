@@ -7,7 +7,8 @@
  *
  *   npx i3 run experiments/scifact-i3.ts
  *
- * Needs SciFact in BEIR layout (datasets/beir/scifact, $I3_DATASETS_PATH, or ../shared/datasets).
+ * Needs SciFact in BEIR layout: datasets/beir/scifact (downloaded there at first use) or a
+ * scifact/ folder in one of the folders of $I3_DATASETS_PATH (see datasets/README.md).
  */
 import { defineExperiment } from "@i3/experiments";
 import base from "./i3.js";

@@ -1,6 +1,6 @@
 /**
- * Contrastive temperature ablation of the dual-encoder (needs the neural stages). Only the train,
- * index and retrieve stages rerun per variant: data, BM25 and negatives come from the cache.
+ * Contrastive temperature ablation of the dual-encoder. Only the train, index and retrieve
+ * stages rerun per variant: data, BM25 and negatives come from the cache.
  *
  *   npx nx run experiments:sweep --config=experiments/temperature-sweep.ts
  */
@@ -9,5 +9,5 @@ import base from "./default.js";
 
 export default defineSweep(base, {
   name: "default-temperature",
-  grid: { "losses.contrastive.temperature": [0.05, 1] },
+  grid: { "systems.dual-encoder.losses.contrastive.temperature": [0.05, 1] },
 });

@@ -4,37 +4,44 @@
  *
  * ```ts
  * import { defineExperiment, defineSweep, runExperiment, runSweep } from "@i3/experiments";
- * const base = defineExperiment({ name: "bm25-default", systems: ["bm25"] });
+ * const base = defineExperiment({ name: "bm25-default", systems: { bm25: { kind: "bm25" } } });
  * const result = await runExperiment(base);            // runs/bm25-default/<run-id>/
- * await runSweep(defineSweep(base, { grid: { "firstStage.k1": [0.6, 1.2] } }));
+ * await runSweep(defineSweep(base, { grid: { "systems.bm25.k1": [0.6, 1.2] } }));
  * ```
  */
+export { DEFAULT_MEASURES, SPLIT_KEYS, type SplitKey, type RunSettings } from "./config/run-settings.js";
+export { SYSTEM_KINDS, experimentSchema, type ExperimentConfig, type ExperimentInput } from "./config/schema.js";
+export { SYSTEMS, systemDefinition, systemSettingsSchema, type SystemKind, type SystemSettings, type SystemSettingsInput } from "./systems/registry.js";
 export {
-  DEFAULT_MEASURES,
-  SYSTEM_KINDS,
-  experimentSchema,
-  type ExperimentConfig,
-  type ExperimentInput,
-  type SystemKind,
-} from "./config/schema.js";
+  defineSystem,
+  type SystemDefinition,
+  type SystemRole,
+  type SystemReference,
+  type SystemStages,
+  type PlanContext,
+  type DenseIndexOutput,
+} from "./systems/system.js";
 export { defineExperiment, parseExperiment, configHash } from "./config/define.js";
 export { ConfigError, formatZodError } from "./config/errors.js";
 export { setPath, mergePatch } from "./config/patch.js";
 export { loadConfigFile, loadExperimentFile, loadSweepFile, type LoadedConfig } from "./config/load.js";
 
 export { runExperiment, defaultRunsDir, type RunOptions, type RunHooks, type RunResult, type StageSummary } from "./runner/run-experiment.js";
-export { planStages } from "./runner/plan.js";
-export { StageCache, MANIFEST, type StageManifest } from "./runner/cache.js";
-export { NotAvailableError, type StageSpec, type StageContext, type StageResult, type RunServices } from "./runner/stage.js";
+export { planExperiment, runSettingsOf, type Plan, type PlannedSystem } from "./runner/plan.js";
+export { StageCache, MANIFEST, type StageManifest, type StageRecord, type CachedFile, type CacheReadOptions, type CacheWarning } from "./runner/cache.js";
 export {
-  loadNeuralStages,
-  type NeuralStages,
-  type TrainInputs,
-  type TrainOutputs,
-  type IndexInputs,
-  type IndexOutputs,
-  type RetrieveInputs,
-} from "./runner/neural.js";
+  defineStage,
+  stageLabel,
+  type StageSpec,
+  type StageRef,
+  type StageContext,
+  type StageResult,
+  type StageNeeds,
+  type StageInputs,
+  type RunServices,
+  type RunFileOutput,
+  type TrainedModelOutput,
+} from "./runner/stage.js";
 export { collectEnvironment, type RunEnvironment } from "./runner/environment.js";
 export { parseLog, type LogRecord } from "./runner/run-log.js";
 export { readRunStatus, type RunStatus } from "./runner/run-dir.js";
@@ -48,16 +55,3 @@ export { buildSweepMetrics, type SweepMetrics, type SweepRow, type SweepRunOutco
 export { writeSweepReport, sweepTable } from "./report/sweep-report.js";
 export { compareWithBaseline, markersOf, MARKERS, type Comparison } from "./report/significance.js";
 export { barChartSvg, lossChartSvg, renderVegaLiteSvg } from "./report/charts.js";
-export {
-  runDualEncoder,
-  trainDualEncoder,
-  cropQueries,
-  encodeCorpusVectors,
-  retrieveWithDualEncoder,
-  DEFAULT_DUAL_ENCODER_RECIPE,
-  type DualEncoderRecipe,
-  type DualEncoderResult,
-  type DualEncoderInputs,
-  type TrainedDualEncoder,
-} from "./systems/dualEncoder.js";
-export { experimentStages, recipeFromConfig } from "./systems/neuralStages.js";

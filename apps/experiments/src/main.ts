@@ -5,9 +5,12 @@
  * significance tests against BM25 — and prints the comparison table. The run folder (config,
  * environment with the TensorFlow.js backend, logs, run files, metrics.json, report.md/html)
  * is printed first; stage outputs are cached, so a second `npm start` is quick.
+ *
+ * Flags after `--` are `i3 run`'s (`npm start -- --runs-dir /tmp/runs`, `npm start -- --resume`),
+ * with its errors and exit codes: this is `i3 run experiments/default.ts`.
  */
 import { fileURLToPath } from "node:url";
-import { runCommand } from "./cli/run-command.js";
+import { main } from "./cli/main.js";
 
 const config = fileURLToPath(new URL("../../../experiments/default.ts", import.meta.url));
-await runCommand(config, {});
+await main([process.argv[0]!, process.argv[1]!, "run", config, ...process.argv.slice(2)]);

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { reportCommand } from "../src/cli/report-command.js";
 import { runExperiment } from "../src/runner/run-experiment.js";
 import { compareWithBaseline, markersOf } from "../src/report/significance.js";
-import { fakeNeural, tempDir, writeTinyCollection } from "./runner-fixtures.js";
+import { fakeDenseSystem, tempDir, writeTinyCollection } from "./runner-fixtures.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 
@@ -33,8 +33,12 @@ describe("run report", () => {
   it("writes report.md and a self-contained report.html that renders in headless Chromium", async (ctx) => {
     const collection = await writeTinyCollection();
     const result = await runExperiment(
-      { name: "tiny", dataset: `local:${collection}`, systems: ["bm25", "dual-encoder"], negatives: { toRank: 20, perQuery: 2 }, losses: { contrastive: { temperature: 0.05 } } },
-      { runsDir: await tempDir(), datasetsDir: await tempDir(), quiet: true, neural: fakeNeural() },
+      {
+        name: "tiny",
+        dataset: `local:${collection}`,
+        systems: { bm25: { kind: "bm25" }, "dual-encoder": { kind: "dual-encoder", negatives: { toRank: 20, perQuery: 2 }, losses: { contrastive: { temperature: 0.05 } } } },
+      },
+      { runsDir: await tempDir(), datasetsDir: await tempDir(), quiet: true, systems: [fakeDenseSystem("dual-encoder")] },
     );
     const md = await readFile(join(result.runDir, "report.md"), "utf8");
     expect(md).toContain("|system|queries|AP|nDCG@10|RR@10|R@100|R@1000|P@10|");

@@ -41,7 +41,7 @@ describe("i3 run / i3 sweep / i3 report", () => {
     const sweepFile = join(dir, "sweep.ts");
     await writeFile(
       sweepFile,
-      `import { defineSweep } from ${JSON.stringify(defineModule)};\nimport base from "./tiny.ts";\nexport default defineSweep(base, { includeBase: true, grid: { "firstStage.k1": [1.5] } });\n`,
+      `import { defineSweep } from ${JSON.stringify(defineModule)};\nimport base from "./tiny.ts";\nexport default defineSweep(base, { includeBase: true, grid: { "systems.bm25.k1": [1.5] } });\n`,
     );
     out.length = 0;
     await buildProgram().parseAsync(["node", "i3", "sweep", sweepFile, "--runs-dir", runsDir, "--datasets-dir", datasetsDir]);

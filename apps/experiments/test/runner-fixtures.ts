@@ -1,13 +1,17 @@
 /**
  * Shared test fixtures: a tiny BEIR-layout collection written to a temp folder (BM25 on it takes
- * milliseconds) and a fake `NeuralStages` implementation (word-overlap retrieval, a synthetic
- * training log) so the train/index/retrieve seam is exercised without TensorFlow.js.
+ * milliseconds) and fake dense systems (word-overlap retrieval, a synthetic training log) so the
+ * train/index/retrieve stages are exercised without TensorFlow.js.
  */
 import { mkdtemp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Run } from "@i3/data";
-import type { NeuralStages } from "../src/runner/neural.js";
+import { writeTrecRun, type Run } from "@i3/data";
+import { defineStage, type RunFileOutput, type TrainedModelOutput } from "../src/runner/stage.js";
+import { dataSplit } from "../src/runner/stages/data.js";
+import { negativesStage } from "../src/systems/dense/stages.js";
+import { systemDefinition } from "../src/systems/registry.js";
+import { defineSystem, type SystemDefinition } from "../src/systems/system.js";
 
 const TOPICS = [
   ["lobster", "roll", "maine", "butter"],
@@ -61,7 +65,7 @@ export function tempDir(prefix = "i3-runner-"): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
 
-/** Counts the calls of the fake neural stages. */
+/** Counts the calls of the fake dense stages. */
 export interface FakeNeuralCalls {
   train: number;
   index: number;
@@ -69,41 +73,83 @@ export interface FakeNeuralCalls {
 }
 
 /**
- * Fake neural stages: `train` writes a checkpoint and a decreasing loss curve; `retrieve` scores
- * passages by query-word overlap plus a tie-breaker scaled by the contrastive temperature (so
- * sweeps over the temperature give different runs).
+ * A fake dense system of `kind` (the registry's settings schema, so configs validate as for the
+ * real one; the real negatives stage): `train` writes a checkpoint and a decreasing loss curve;
+ * `retrieve` scores passages by query-word overlap plus a seed-dependent tie-breaker, negated below contrastive
+ * temperature 0.5 (so sweeps over the temperature give different runs); `failTraining` makes
+ * training throw that message. No TensorFlow.js.
  */
-export function fakeNeural(calls: FakeNeuralCalls = { train: 0, index: 0, retrieve: 0 }): NeuralStages {
-  return {
-    async train(inputs) {
-      calls.train++;
-      const negatives = await readFile(inputs.negativesFile, "utf8");
-      await writeFile(join(inputs.outDir, "checkpoint.json"), JSON.stringify({ negatives: negatives.split("\n").length }));
-      const lines = Array.from({ length: 10 }, (_, i) => JSON.stringify({ step: i + 1, epoch: 0, loss: 2 / (i + 1) }));
-      await writeFile(join(inputs.outDir, "training-log.jsonl"), `${lines.join("\n")}\n`);
-      return { checkpoint: "checkpoint.json", trainingLog: "training-log.jsonl", backend: "fake-js" };
+export function fakeDenseSystem(
+  kind: "dual-encoder" | "i3",
+  calls: FakeNeuralCalls = { train: 0, index: 0, retrieve: 0 },
+  options: { failTraining?: string } = {},
+): SystemDefinition {
+  const real = systemDefinition(kind);
+  return defineSystem({
+    kind,
+    role: "first-stage",
+    description: `fake ${kind}`,
+    settings: real.settings,
+    references: (settings) => real.references(settings),
+    plan({ key: system, settings, data, runOf, run: { seed } }) {
+      const s = settings as { negatives: { from: string; fromRank: number; toRank: number }; losses: { contrastive: { temperature: number } } };
+      const negatives = negativesStage({ system, settings: settings as never, data, firstStage: runOf(s.negatives.from, "train") });
+      const trained = defineStage({
+        ref: { stage: "train", system },
+        version: 1,
+        needs: { negatives },
+        key: () => ({ fake: kind, settings, seed }),
+        async run(ctx): Promise<TrainedModelOutput> {
+          calls.train++;
+          if (options.failTraining !== undefined) throw new Error(options.failTraining);
+          const lines = (await readFile(join(ctx.inputs.negatives.dir, ctx.inputs.negatives.output.negatives), "utf8")).split("\n");
+          await writeFile(join(ctx.dir, "checkpoint.json"), JSON.stringify({ negatives: lines.length }));
+          const log = Array.from({ length: 10 }, (_, i) => JSON.stringify({ step: i + 1, epoch: 0, loss: 2 / (i + 1) }));
+          await writeFile(join(ctx.dir, "training-log.jsonl"), `${log.join("\n")}\n`);
+          return { checkpoint: "checkpoint.json", trainingLog: "training-log.jsonl", backend: "fake-js" };
+        },
+      });
+      const index = defineStage({
+        ref: { stage: "index", system },
+        version: 1,
+        needs: { trained },
+        key: () => ({ fake: kind }),
+        async run(ctx) {
+          calls.index++;
+          await writeFile(join(ctx.dir, "index.json"), "{}");
+          return { index: "index.json", backend: "fake-js" };
+        },
+      });
+      return {
+        trained,
+        index,
+        run: (split) =>
+          defineStage({
+            ref: { stage: "retrieve", system, split },
+            version: 1,
+            needs: { data, index },
+            key: () => ({ fake: kind, split, seed }),
+            async run(ctx): Promise<RunFileOutput> {
+              calls.retrieve++;
+              const collection = await ctx.services.collection();
+              const temperature = s.losses.contrastive.temperature;
+              const passages: { id: string; words: Set<string> }[] = [];
+              for await (const p of collection.corpus()) passages.push({ id: p.id, words: new Set(p.text.split(" ")) });
+              const run: Run = new Map();
+              for (const q of await collection.queries(dataSplit(ctx.inputs.data, split).split)) {
+                const words = q.text.split(" ");
+                const scores = new Map<string, number>();
+                passages.forEach((p, i) => {
+                  const overlap = words.filter((w) => p.words.has(w)).length;
+                  scores.set(p.id, overlap * (temperature < 0.5 ? -1 : 1) + ((i * 7 + seed) % 11) / 100);
+                });
+                run.set(q.id, scores);
+              }
+              await writeTrecRun(join(ctx.dir, "run.trec"), run, { tag: system });
+              return { run: "run.trec", queries: run.size };
+            },
+          }),
+      };
     },
-    async index(inputs) {
-      calls.index++;
-      await writeFile(join(inputs.outDir, "index.json"), "{}");
-      return { index: "index.json", backend: "fake-js" };
-    },
-    async retrieve(inputs) {
-      calls.retrieve++;
-      const temperature = inputs.config.losses.contrastive?.temperature ?? 1;
-      const passages: { id: string; words: Set<string> }[] = [];
-      for await (const p of inputs.collection.corpus()) passages.push({ id: p.id, words: new Set(p.text.split(" ")) });
-      const run: Run = new Map();
-      for (const q of await inputs.collection.queries(inputs.split)) {
-        const words = q.text.split(" ");
-        const scores = new Map<string, number>();
-        passages.forEach((p, i) => {
-          const overlap = words.filter((w) => p.words.has(w)).length;
-          scores.set(p.id, overlap * (temperature < 0.5 ? -1 : 1) + ((i * 7) % 11) / 100);
-        });
-        run.set(q.id, scores);
-      }
-      return run;
-    },
-  };
+  });
 }

@@ -12,8 +12,6 @@ import { readGeneratedTsv } from "@i3/pseudoquery";
 import { DenseIndex } from "@i3/search";
 import type { ExperimentInput } from "../src/config/schema.js";
 import { runExperiment, type RunOptions, type RunResult } from "../src/runner/run-experiment.js";
-import { experimentStages, i3RecipeFromConfig, unsupportedNeuralSettings } from "../src/systems/neuralStages.js";
-import { parseExperiment } from "../src/config/define.js";
 import { tempDir, writeTinyCollection } from "./runner-fixtures.js";
 
 let collectionDir: string;
@@ -21,26 +19,41 @@ let opts: RunOptions;
 
 beforeAll(async () => {
   collectionDir = await writeTinyCollection();
-  opts = { runsDir: await tempDir(), datasetsDir: await tempDir("i3-datasets-"), quiet: true, neural: experimentStages };
+  opts = { runsDir: await tempDir(), datasetsDir: await tempDir("i3-datasets-"), quiet: true };
 });
 
-function tinyNeural(input: Partial<ExperimentInput> = {}): ExperimentInput {
+/** The tiny budget both neural systems share. */
+const budget = {
+  tokenizer: { kind: "wordpiece-trained", vocabSize: 200 },
+  model: { preset: { layers: 1, hidden: 16, heads: 2, intermediate: 32, dropout: 0.1 }, pooling: "mean", queryMaxLength: 8, passageMaxLength: 16 },
+  negatives: { toRank: 20, perQuery: 1 },
+  optimizer: { lr: 1e-3 },
+  train: { epochs: 1, warmupEpochs: 1, batchSize: 8 },
+} as const;
+
+type I3Input = Record<string, unknown>;
+
+function tinyNeural(i3: I3Input = {}, input: Partial<ExperimentInput> = {}): ExperimentInput {
   return {
     name: "tiny-i3",
     dataset: `local:${collectionDir}`,
-    systems: ["bm25", "dual-encoder", "i3"],
-    tokenizer: { kind: "wordpiece-trained", vocabSize: 200 },
-    model: { preset: { layers: 1, hidden: 16, heads: 2, intermediate: 32, dropout: 0.1 }, pooling: "mean", queryMaxLength: 8, passageMaxLength: 16 },
-    negatives: { toRank: 20, perQuery: 1 },
-    pseudoQueries: { kind: "rake" },
-    i3: { slots: 6 },
-    losses: { contrastive: { temperature: 1 }, reconstruction: { weight: 1 } },
-    optimizer: { lr: 1e-3, headLrMultiplier: 10 },
-    train: { epochs: 1, warmupEpochs: 1, batchSize: 8 },
+    systems: {
+      bm25: { kind: "bm25" },
+      "dual-encoder": { kind: "dual-encoder", ...budget },
+      i3: {
+        kind: "i3",
+        ...budget,
+        pseudoQueries: { kind: "rake" },
+        i3: { slots: 6 },
+        losses: { contrastive: { temperature: 1 }, reconstruction: { weight: 1 } },
+        optimizer: { lr: 1e-3, headLrMultiplier: 10 },
+        ...i3,
+      },
+    },
     device: "wasm",
     evaluation: { measures: ["nDCG@10", "R@100"], significance: { permutations: 100 } },
     ...input,
-  };
+  } as ExperimentInput;
 }
 
 function stageOf(result: RunResult, id: string) {
@@ -51,30 +64,30 @@ function stageOf(result: RunResult, id: string) {
 
 function cacheDir(result: RunResult, id: string): string {
   const stage = stageOf(result, id);
-  return join(opts.runsDir!, ".cache", id.split(":")[0]!, stage.hash);
+  return join(opts.runsDir!, ".cache", stage.stage, stage.hash);
 }
 
 describe("runner: I3 with the real neural stages", () => {
   it("trains, indexes and retrieves I3 beside the dual-encoder; an I3-only change reuses the DE checkpoint", async () => {
     const first = await runExperiment(tinyNeural(), opts);
-    expect(first.stages.map((s) => s.id)).toEqual(expect.arrayContaining(["pseudo-queries", "train:i3", "index:i3", "retrieve:i3:test", "evaluate:i3:test"]));
+    expect(first.stages.map((s) => s.id)).toEqual(expect.arrayContaining(["i3/pseudo-queries", "i3/train", "i3/index", "i3/retrieve:test", "i3/evaluate:test"]));
 
     // RAKE pseudo-queries: one per passage, in generated.tsv.
-    const generated = await readGeneratedTsv(join(cacheDir(first, "pseudo-queries"), "generated.tsv"));
+    const generated = await readGeneratedTsv(join(cacheDir(first, "i3/pseudo-queries"), "generated.tsv"));
     expect(generated.size).toBe(36);
     expect(generated.get("d0-0")).toMatch(/lobster|roll|butter/);
 
     // The I3 checkpoint loads with the configured switches; its index has the DE's shape and size.
-    const i3Model = await loadI3Retriever(join(cacheDir(first, "train:i3"), "checkpoint"));
+    const i3Model = await loadI3Retriever(join(cacheDir(first, "i3/train"), "checkpoint"));
     expect(i3Model.config.slots).toBe(6);
     expect(i3Model.interactor).toBeDefined();
     i3Model.dispose();
-    const i3Index = await DenseIndex.load(join(cacheDir(first, "index:i3"), "index"));
-    const deIndex = await DenseIndex.load(join(cacheDir(first, "index:dual-encoder"), "index"));
+    const i3Index = await DenseIndex.load(join(cacheDir(first, "i3/index"), "index"));
+    const deIndex = await DenseIndex.load(join(cacheDir(first, "dual-encoder/index"), "index"));
     expect([i3Index.ids.length, i3Index.dim]).toEqual([36, 16]);
     expect([deIndex.ids.length, deIndex.dim]).toEqual([36, 16]);
     const bytes = async (id: string) => (await stat(join(cacheDir(first, id), "index", "vectors.bin"))).size;
-    expect(await bytes("index:i3")).toBe(await bytes("index:dual-encoder"));
+    expect(await bytes("i3/index")).toBe(await bytes("dual-encoder/index"));
 
     // The training log records both I3 loss terms.
     const log = (await readFile(join(first.runDir, "training-log-i3.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
@@ -84,54 +97,22 @@ describe("runner: I3 with the real neural stages", () => {
     expect(log[0].reconstruction).toBeGreaterThan(0);
 
     // Changing only I3's switches retrains I3 alone.
-    const second = await runExperiment(tinyNeural({ i3: { slots: 6, interactor: "off", memory: "tokens" } }), opts);
-    expect(stageOf(second, "train:dual-encoder").cached).toBe(true);
-    expect(stageOf(second, "pseudo-queries").cached).toBe(true);
-    expect(stageOf(second, "train:i3").cached).toBe(false);
+    const second = await runExperiment(tinyNeural({ i3: { slots: 6, interactor: { enabled: false }, reconstructor: { memory: "tokens" } } }), opts);
+    expect(stageOf(second, "dual-encoder/train").cached).toBe(true);
+    expect(stageOf(second, "i3/pseudo-queries").cached).toBe(true);
+    expect(stageOf(second, "i3/train").cached).toBe(false);
   }, 600_000);
 
   it("generates pseudo-queries from spans, training queries and a learned doc2query model", async () => {
     for (const kind of ["spans", "training-queries", "doc2query"] as const) {
-      const result = await runExperiment(
-        tinyNeural({ name: `tiny-pq-${kind}`, systems: ["bm25", "i3"], pseudoQueries: { kind, doc2queryEpochs: 1 }, train: { epochs: 1, warmupEpochs: 0, batchSize: 8 } }),
-        opts,
-      );
-      const generated = await readGeneratedTsv(join(cacheDir(result, "pseudo-queries"), "generated.tsv"));
+      const base = tinyNeural({ pseudoQueries: { kind, doc2queryEpochs: 1 }, train: { epochs: 1, warmupEpochs: 0, batchSize: 8 } });
+      const systems = base.systems as Record<string, unknown>;
+      const result = await runExperiment({ ...base, name: `tiny-pq-${kind}`, systems: { bm25: systems["bm25"], i3: systems["i3"] } } as ExperimentInput, opts);
+      const generated = await readGeneratedTsv(join(cacheDir(result, "i3/pseudo-queries"), "generated.tsv"));
       // Training queries cover only the 12 passages the train split judges relevant.
       expect(generated.size).toBe(kind === "training-queries" ? 12 : 36);
       if (kind === "training-queries") expect(generated.get("d0-0")).toBe("lobster roll");
       for (const text of generated.values()) expect(text).not.toMatch(/[\t\n]/);
     }
   }, 600_000);
-
-  it("maps the config onto the I3 recipe (beta, schedule, switches, targets)", () => {
-    const config = parseExperiment(tinyNeural({ i3: { interactor: "tokens", memory: "tokens", reconstructorLayers: 2 } }));
-    expect(i3RecipeFromConfig(config, true)).toMatchObject({
-      slots: 32,
-      reconstructorLayers: 2,
-      reconstructorMemory: "tokens",
-      interactorEnabled: true,
-      interactorInput: "tokens",
-      beta: 1,
-      warmupBeta: 1,
-      betaSchedule: "decay10",
-      headLrMultiplier: 10,
-      reconstructionTarget: "targets",
-    });
-    const off = parseExperiment(tinyNeural({ losses: { contrastive: { temperature: 1 } }, i3: { interactor: "off" } }));
-    expect(i3RecipeFromConfig(off, false)).toMatchObject({ beta: 0, warmupBeta: 0, interactorEnabled: false, reconstructionTarget: "query" });
-    // A pretrained start maps onto the recipe (the tokenizer path defaults to model.init's folder there).
-    const pretrained = parseExperiment(tinyNeural({ model: { init: "checkpoints/bert" }, tokenizer: { kind: "hf", lowercase: false } }));
-    expect(unsupportedNeuralSettings(pretrained)).toEqual([]);
-    expect(i3RecipeFromConfig(pretrained, false)).toMatchObject({ init: "checkpoints/bert" });
-    expect(i3RecipeFromConfig(pretrained, false).tokenizerPath).toBeUndefined();
-    expect(i3RecipeFromConfig(parseExperiment(tinyNeural({ tokenizer: { kind: "hf", path: "tok/vocab.txt" } })), false)).toMatchObject({ tokenizerPath: "tok/vocab.txt" });
-    // A config field the runner cannot honour yet is an error, never silently ignored.
-    expect(() => i3RecipeFromConfig(parseExperiment(tinyNeural({ tokenizer: { vocabSize: 200, lowercase: false } })), false)).toThrow(
-      /not available yet in the runner.s neural stages: tokenizer.lowercase false/,
-    );
-    const several = parseExperiment(tinyNeural({ optimizer: { schedule: "constant" }, train: { epochs: 1, maxSteps: 5 }, losses: { contrastive: { inBatchNegatives: false }, marginMse: { weight: 1 } } }));
-    expect(unsupportedNeuralSettings(several)).toEqual(["losses.contrastive.inBatchNegatives false", "losses.marginMse", 'optimizer.schedule "constant"', "train.maxSteps"]);
-    expect(unsupportedNeuralSettings(parseExperiment(tinyNeural()))).toEqual([]);
-  });
 });

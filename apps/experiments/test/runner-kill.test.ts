@@ -28,7 +28,7 @@ import { runExperiment } from ${JSON.stringify(runnerModule)};
 await runExperiment(${JSON.stringify(config)}, {
   runsDir: ${JSON.stringify(runsDir)}, datasetsDir: ${JSON.stringify(datasetsDir)}, quiet: true,
   hooks: { beforeCommit: async (id, dir) => {
-    if (id === "bm25:test") { await writeFile(join(dir, "run.trec"), "te1 Q0 d1-1 1 "); process.kill(process.pid, "SIGKILL"); }
+    if (id === "bm25/retrieve:test") { await writeFile(join(dir, "run.trec"), "te1 Q0 d1-1 1 "); process.kill(process.pid, "SIGKILL"); }
   } },
 });
 `,
@@ -38,17 +38,17 @@ await runExperiment(${JSON.stringify(config)}, {
     const [runId] = await readdir(join(runsDir, "killed"));
     const runDir = join(runsDir, "killed", runId!);
     expect(JSON.parse(await readFile(join(runDir, "run.json"), "utf8")).status).toBe("running");
-    const leftovers = await readdir(join(runsDir, ".cache", "bm25"));
+    const leftovers = await readdir(join(runsDir, ".cache", "retrieve"));
     expect(leftovers.filter((n) => n.endsWith(".tmp"))).toHaveLength(1); // the half-written stage, never committed
 
     const resumed = await runExperiment(config, { runsDir, datasetsDir, quiet: true, resume: true });
     expect(resumed.runDir).toBe(runDir);
     expect(resumed.stages.map((s) => [s.id, s.cached])).toEqual([
       ["data", true],
-      ["bm25:test", false],
-      ["evaluate:bm25:test", false],
+      ["bm25/retrieve:test", false],
+      ["bm25/evaluate:test", false],
     ]);
-    expect((await readdir(join(runsDir, ".cache", "bm25"))).filter((n) => n.endsWith(".tmp"))).toEqual([]);
+    expect((await readdir(join(runsDir, ".cache", "retrieve"))).filter((n) => n.endsWith(".tmp"))).toEqual([]);
     const clean = await runExperiment(config, { runsDir: await tempDir(), datasetsDir, quiet: true });
     expect(resumed.metrics.splits).toEqual(clean.metrics.splits);
   });

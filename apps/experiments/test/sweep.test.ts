@@ -5,7 +5,7 @@ import { defineExperiment } from "../src/config/define.js";
 import { describeChanges } from "../src/report/sweep-metrics.js";
 import { defineSweep, expandSweep } from "../src/sweep/define.js";
 import { mapWithConcurrency, runSweep } from "../src/sweep/run-sweep.js";
-import { fakeNeural, tempDir, writeTinyCollection, type FakeNeuralCalls } from "./runner-fixtures.js";
+import { fakeDenseSystem, tempDir, writeTinyCollection, type FakeNeuralCalls } from "./runner-fixtures.js";
 
 let collectionDir: string;
 beforeAll(async () => {
@@ -13,10 +13,10 @@ beforeAll(async () => {
 });
 
 describe("defineSweep / expandSweep", () => {
-  const base = defineExperiment({ name: "base", systems: ["bm25", "dual-encoder"] });
+  const base = defineExperiment({ name: "base", systems: { bm25: { kind: "bm25" }, de: { kind: "dual-encoder" } } });
 
   it("expands a grid to the cartesian product with readable names", () => {
-    const sweep = defineSweep(base, { grid: { "losses.contrastive.temperature": [0.05, 1], "optimizer.lr": [1e-4, 3e-5] } });
+    const sweep = defineSweep(base, { grid: { "systems.de.losses.contrastive.temperature": [0.05, 1], "systems.de.optimizer.lr": [1e-4, 3e-5] } });
     const runs = expandSweep(sweep);
     expect(sweep.name).toBe("base-sweep");
     expect(runs.map((r) => r.name)).toEqual([
@@ -25,26 +25,25 @@ describe("defineSweep / expandSweep", () => {
       "base--temperature=1--lr=0.0001",
       "base--temperature=1--lr=0.00003",
     ]);
-    expect(runs[1]!.config!.losses.contrastive!.temperature).toBe(0.05);
-    expect(runs[1]!.config!.optimizer.lr).toBe(3e-5);
+    expect(runs[1]!.config!.systems["de"]).toMatchObject({ losses: { contrastive: { temperature: 0.05 } }, optimizer: { lr: 3e-5 } });
     expect(runs[1]!.config!.name).toBe("base--temperature=0.05--lr=0.00003");
-    expect(runs[1]!.changes).toEqual({ "losses.contrastive.temperature": 0.05, "optimizer.lr": 3e-5 });
+    expect(runs[1]!.changes).toEqual({ "systems.de.losses.contrastive.temperature": 0.05, "systems.de.optimizer.lr": 3e-5 });
   });
 
   it("lengthens short names that would clash, and expands variants with nested or dotted patches", () => {
     const sweep = defineSweep(base, {
       name: "s",
       includeBase: true,
-      grid: { "losses.contrastive.weight": [0.5], "losses.marginMse.weight": [1] },
+      grid: { "systems.de.negatives.perQuery": [3], "systems.bm25.depth": [100] },
       variants: [
-        { name: "mean-pooling", patch: { model: { pooling: "mean" } } },
-        { name: "strided", patch: { "negatives.schedule": "strided" } },
+        { name: "mean-pooling", patch: { systems: { de: { model: { pooling: "mean" } } } } },
+        { name: "deeper", patch: { "systems.de.negatives.toRank": 200 } },
       ],
     });
     const runs = expandSweep(sweep);
-    expect(runs.map((r) => r.name)).toEqual(["base", "base--contrastive.weight=0.5--marginMse.weight=1", "base--mean-pooling", "base--strided"]);
-    expect(runs[2]!.config!.model).toMatchObject({ pooling: "mean", preset: "tiny" });
-    expect(runs[3]!.config!.negatives.schedule).toBe("strided");
+    expect(runs.map((r) => r.name)).toEqual(["base", "base--perQuery=3--depth=100", "base--mean-pooling", "base--deeper"]);
+    expect(runs[2]!.config!.systems["de"]).toMatchObject({ kind: "dual-encoder", model: { pooling: "mean", preset: "tiny" } });
+    expect(runs[3]!.config!.systems["de"]).toMatchObject({ negatives: { toRank: 200 } });
   });
 
   it("describes nested, dotted and deleting patches as dotted paths", () => {
@@ -55,9 +54,11 @@ describe("defineSweep / expandSweep", () => {
   });
 
   it("turns an invalid variant into a run error instead of throwing", () => {
-    const runs = expandSweep(defineSweep(base, { variants: [{ name: "bad", patch: { "model.pooling": "max" } }] }));
+    const runs = expandSweep(defineSweep(base, { variants: [{ name: "bad", patch: { "systems.de.model.pooling": "max" } }, { name: "typo", patch: { "systems.de.model.poolng": "cls" } }] }));
     expect(runs[0]!.config).toBeUndefined();
-    expect(runs[0]!.error!.message).toBe('sweep run base--bad: config error at model.pooling: expected "cls" | "mean", got "max"');
+    expect(runs[0]!.error!.message).toBe('sweep run base--bad: config error at systems.de.model.pooling: expected "cls" | "mean", got "max"');
+    // A mistyped sweep key is caught when the sweep is expanded (before any run), like a config error.
+    expect(runs[1]!.error!.message).toBe("sweep run base--typo: config error at systems.de.model.poolng: unknown field");
   });
 
   it("rejects empty sweeps, empty grids and duplicate names", () => {
@@ -89,20 +90,19 @@ describe("runSweep", () => {
     const base = defineExperiment({
       name: "tiny",
       dataset: `local:${collectionDir}`,
-      systems: ["bm25", "dual-encoder"],
-      negatives: { toRank: 20, perQuery: 2 },
+      systems: { bm25: { kind: "bm25" }, "dual-encoder": { kind: "dual-encoder", negatives: { toRank: 20, perQuery: 2 } } },
       evaluation: { measures: ["nDCG@10", "RR@10", "AP"], significance: { permutations: 2000 } },
     });
     const sweep = defineSweep(base, {
       name: "tiny-temperature",
-      grid: { "losses.contrastive.temperature": [0.05, 1] },
+      grid: { "systems.dual-encoder.losses.contrastive.temperature": [0.05, 1] },
       variants: [
-        { name: "bad-config", patch: { "firstStage.k1": -1 } },
+        { name: "bad-config", patch: { "systems.bm25.k1": -1 } },
         { name: "no-such-split", patch: { splits: { test: "nope" } } },
       ],
     });
     const runsDir = await tempDir();
-    const result = await runSweep(sweep, { runsDir, datasetsDir: await tempDir(), quiet: true, neural: fakeNeural(calls), concurrency: 2 });
+    const result = await runSweep(sweep, { runsDir, datasetsDir: await tempDir(), quiet: true, systems: [fakeDenseSystem("dual-encoder", calls)], concurrency: 2 });
 
     expect(result.runs.map((r) => [r.name, r.status])).toEqual([
       ["tiny--temperature=0.05", "ok"],
@@ -110,8 +110,8 @@ describe("runSweep", () => {
       ["tiny--bad-config", "failed"],
       ["tiny--no-such-split", "failed"],
     ]);
-    expect(result.runs[2]!.error).toBe("sweep run tiny--bad-config: config error at firstStage.k1: Too small: expected number to be >0, got -1");
-    expect(result.runs[3]!.error).toMatch(/has no split "nope" \(splits\.test\)/);
+    expect(result.runs[2]!.error).toBe("sweep run tiny--bad-config: config error at systems.bm25.k1: Too small: expected number to be >0, got -1");
+    expect(result.runs[3]!.error).toMatch(/has no split "nope" \(splits\.test\); it has: [a-z, ]*test/);
     expect(calls.train).toBe(2); // data, BM25 and negatives were shared through the cache
 
     const m = result.metrics;
@@ -149,9 +149,37 @@ describe("runSweep", () => {
     expect(csv.split("\n")[0]).toBe("run,system,role,changes,nDCG@10,nDCG@10 sig,RR@10,RR@10 sig,AP,AP sig,error");
 
     // --resume reuses the complete runs instead of rerunning them.
-    const again = await runSweep(sweep, { runsDir, datasetsDir: await tempDir(), quiet: true, neural: fakeNeural(calls), resume: true });
+    const again = await runSweep(sweep, { runsDir, datasetsDir: await tempDir(), quiet: true, systems: [fakeDenseSystem("dual-encoder", calls)], resume: true });
     expect(again.runs.filter((r) => r.status === "ok").map((r) => r.runDir)).toEqual(result.runs.filter((r) => r.status === "ok").map((r) => r.runDir));
     expect(calls.train).toBe(2);
     expect(again.sweepDir).not.toBe(result.sweepDir);
+  });
+
+  it("tests each variant's system against the same system of the base run when the sweep includes it", async () => {
+    const base = defineExperiment({
+      name: "abl",
+      dataset: `local:${collectionDir}`,
+      systems: { bm25: { kind: "bm25" }, "dual-encoder": { kind: "dual-encoder", negatives: { toRank: 20 } } },
+      evaluation: { measures: ["nDCG@10", "AP"], significance: { permutations: 2000 } },
+    });
+    const sweep = defineSweep(base, { includeBase: true, variants: [{ name: "sharp", patch: { "systems.dual-encoder.losses.contrastive.temperature": 0.05 } }] });
+    const result = await runSweep(sweep, { runsDir: await tempDir(), datasetsDir: await tempDir(), quiet: true, systems: [fakeDenseSystem("dual-encoder")] });
+    const versus = result.metrics.versusBase!;
+    expect(versus.run).toBe("abl");
+    // BM25 is the same in both runs (not tested); the variant's dual-encoder is tested against the base run's.
+    expect(versus.comparisons.map((c) => [c.system, c.measure])).toEqual([
+      ["abl--sharp / dual-encoder", "nDCG@10"],
+      ["abl--sharp / dual-encoder", "AP"],
+    ]);
+    const nd = versus.comparisons[0]!;
+    const baseDe = result.runs[0]!.metrics!.splits["test"]!.systems["dual-encoder"]!;
+    const sharpDe = result.runs[1]!.metrics!.splits["test"]!.systems["dual-encoder"]!;
+    expect(nd.meanDiff).toBeCloseTo(sharpDe.aggregate["nDCG@10"]! - baseDe.aggregate["nDCG@10"]!, 12);
+    expect(nd.meanDiff).toBeLessThan(0);
+    expect(nd.tests.t!.significant).toBe(true);
+    const md = await readFile(join(result.sweepDir, "report.md"), "utf8");
+    expect(md).toContain("## Against the base run");
+    const csv = (await readFile(join(result.sweepDir, "results.csv"), "utf8")).split("\n")[0];
+    expect(csv).toContain("nDCG@10 diff vs base,nDCG@10 sig vs base");
   });
 });

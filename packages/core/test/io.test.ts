@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   copyFileAtomic,
+  removeStaleTemps,
+  removeStaleTempsSync,
   replaceFileAtomic,
   tempPathFor,
   writeDirAtomic,
@@ -130,5 +132,49 @@ describe("atomic folder writes", () => {
     ).toThrow("no");
     expect(readdirSync(parent)).toEqual(["step-1"]);
     expect(existsSync(join(dir, "b"))).toBe(true);
+  });
+});
+
+describe("temps left by killed writers", () => {
+  const dead = 999_999_999; // above Linux's pid_max (4194304): no such process
+  /** Litter beside `target` in `dir`: what a cleanup removes, and what it must keep. */
+  const litter = (dir: string, target: string) => {
+    const removed = [`.${target}.${dead}.0a1b2c3d.tmp`, `.${target}.${dead}.ffff0000.old`];
+    const kept = [
+      `.${target}.${process.pid}.0a1b2c3d.tmp`, // a live writer (this process)
+      `.${target}.1.0a1b2c3d.tmp`, // pid 1 is alive
+      `.other.${dead}.0a1b2c3d.tmp`, // another target
+      `.${target}.${dead}.notes`, // not a temp name
+    ];
+    for (const name of [removed[0]!, ...kept]) writeFileSync(join(dir, name), "partial");
+    mkdirSync(join(dir, removed[1]!)); // a folder left mid-replace
+    return kept;
+  };
+
+  it("every atomic writer removes them for its own target, and nothing else", async () => {
+    const writers: [string, (path: string) => unknown][] = [
+      ["file", (path) => writeFileAtomic(path, "x")],
+      ["sync", (path) => writeFileAtomicSync(path, "x")],
+      ["dir", (path) => writeDirAtomic(path, async () => undefined)],
+      ["dirSync", (path) => writeDirAtomicSync(path, () => undefined)],
+    ];
+    for (const [target, write] of writers) {
+      const dir = fresh();
+      const kept = litter(dir, target);
+      await write(join(dir, target));
+      expect(readdirSync(dir).sort()).toEqual([target, ...kept].sort());
+    }
+  });
+
+  it("removeStaleTemps(Sync) return what they removed; a missing folder is not an error", async () => {
+    const dir = fresh();
+    litter(dir, "run.trec");
+    expect((await removeStaleTemps(join(dir, "run.trec"))).map((p) => p.slice(dir.length + 1)).sort()).toEqual([
+      `.run.trec.${dead}.0a1b2c3d.tmp`,
+      `.run.trec.${dead}.ffff0000.old`,
+    ]);
+    expect(removeStaleTempsSync(join(dir, "run.trec"))).toEqual([]);
+    expect(await removeStaleTemps(join(dir, "missing", "x"))).toEqual([]);
+    expect(removeStaleTempsSync(join(dir, "missing", "x"))).toEqual([]);
   });
 });

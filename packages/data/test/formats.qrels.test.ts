@@ -2,10 +2,14 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { detectQrelsFormat, loadQrels, readBeirQrels, readTrecQrels } from "@i3/data";
+import { datasetFolder, detectQrelsFormat, loadQrels, readBeirQrels, readTrecQrels } from "@i3/data";
 import { collect, failure, fixtures, tempFiles } from "./formats-helpers.js";
 
-const shared = join(import.meta.dirname, "..", "..", "..", "..", "shared", "datasets");
+// Real collections, found through I3_DATASETS_PATH like any collection (see datasets/README.md).
+const scifact = datasetFolder("beir/scifact");
+const msmarco = datasetFolder("msmarco-passage");
+const real = scifact !== undefined && msmarco !== undefined && existsSync(join(msmarco, "official-format")) && existsSync(join(scifact, "qrels_trec"));
+if (!real) console.warn("real-collection format tests skipped: need scifact/ (with qrels_trec/) and msmarco-passage/ (with official-format/) in a folder of I3_DATASETS_PATH");
 const file = tempFiles("i3-formats-qrels-", (n) => `q${n}.txt`);
 
 const expected = new Map([
@@ -40,6 +44,31 @@ describe("TREC qrels", () => {
     const dup = await failure(loadQrels(file("q1 0 d1 1\nq2 0 d1 1\nq1 0 d1 0\n")));
     expect([dup.line, dup.field]).toEqual([3, "docid"]);
   });
+
+  it("bounds grades to trec_eval's documented -127..127, negative grades included", async () => {
+    expect(await loadQrels(file("q1 0 d1 127\nq1 0 d2 -127\nq1 0 d3 -1\n"))).toEqual(new Map([["q1", new Map([["d1", 127], ["d2", -127], ["d3", -1]])]]));
+    for (const [grade, line] of [["400000000", 2], ["128", 2], ["-128", 2], ["99999999999999999999", 2]] as const) {
+      const path = file(`q1 0 d1 1\nq1 0 d3 ${grade}\n`);
+      const e = await failure(loadQrels(path));
+      expect([e.file, e.line, e.field], grade).toEqual([path, line, "rel"]);
+      expect(e.message).toMatch(/outside -127\.\.127|out of range/);
+    }
+  });
+
+  it("refuses ids with whitespace (Unicode spaces too): they could not be written to a TREC file", async () => {
+    const nbsp = await failure(loadQrels(file("q1 0 d\u00a01 1\n")));
+    expect([nbsp.line, nbsp.field, nbsp.message]).toEqual([1, "docid", expect.stringContaining("contains whitespace")]);
+    const qid = await failure(loadQrels(file("q1 0 d1 1\nq\u20032 0 d1 1\n")));
+    expect([qid.line, qid.field]).toEqual([2, "qid"]);
+  });
+
+  it("refuses a qrels file without judgments, as trec_eval does", async () => {
+    for (const content of ["", "\n \n", "query-id\tcorpus-id\tscore\n"]) {
+      const path = file(content);
+      const e = await failure(loadQrels(path));
+      expect([e.file, e.line, e.message], JSON.stringify(content)).toEqual([path, undefined, expect.stringContaining("no judgments")]);
+    }
+  });
 });
 
 describe("BEIR qrels", () => {
@@ -69,17 +98,23 @@ describe("BEIR qrels", () => {
     expect([header.line, header.message]).toEqual([1, expect.stringContaining("bad header")]);
     const dup = await failure(loadQrels(file("query-id\tcorpus-id\tscore\nq\td\t1\nq\td\t1\n")));
     expect([dup.line, dup.field]).toEqual([3, "corpus-id"]);
+    const space = await failure(loadQrels(file("query-id\tcorpus-id\tscore\nq 1\td\t1\n")));
+    expect([space.line, space.field, space.message]).toEqual([2, "query-id", expect.stringContaining("whitespace")]);
+    const trailing = await failure(loadQrels(file("query-id\tcorpus-id\tscore\nq\td \t1\n")));
+    expect([trailing.line, trailing.field]).toEqual([2, "corpus-id"]);
+    const big = await failure(loadQrels(file("query-id\tcorpus-id\tscore\nq\td\t1000\n")));
+    expect([big.line, big.field, big.message]).toEqual([2, "score", expect.stringContaining("outside -127..127")]);
   });
 });
 
-describe.skipIf(!existsSync(shared))("shared datasets", () => {
+describe.skipIf(!real)("real collections (I3_DATASETS_PATH)", () => {
   it("SciFact BEIR qrels equal the TREC copy; MS MARCO official qrels equal the BEIR tsv", async () => {
     for (const split of ["train", "test"]) {
-      const beir = await loadQrels(join(shared, "scifact", "qrels", `${split}.tsv`));
-      expect(await loadQrels(join(shared, "scifact", "qrels_trec", `${split}.txt`))).toEqual(beir);
+      const beir = await loadQrels(join(scifact!, "qrels", `${split}.tsv`));
+      expect(await loadQrels(join(scifact!, "qrels_trec", `${split}.txt`))).toEqual(beir);
     }
-    const official = await loadQrels(join(shared, "msmarco-passage", "official-format", "qrels.dev.small.tsv"));
-    expect(await loadQrels(join(shared, "msmarco-passage", "qrels", "dev.tsv"))).toEqual(official);
+    const official = await loadQrels(join(msmarco!, "official-format", "qrels.dev.small.tsv"));
+    expect(await loadQrels(join(msmarco!, "qrels", "dev.tsv"))).toEqual(official);
     expect([...official.values()].reduce((n, d) => n + d.size, 0)).toBe(7437);
   });
 });

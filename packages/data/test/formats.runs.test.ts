@@ -54,7 +54,7 @@ describe("TREC runs", () => {
   });
 
   it("loadRun and readTrecRun agree on a generated run with many number spellings", async () => {
-    const spellings = ["1", "-0", "0.1", "1e-7", "-2.5E+3", "3.", ".25", "123456789.123456789", "1e300", "+4", "0x1A", "Infinity", "-Infinity"];
+    const spellings = ["1", "-0", "0.1", "1e-7", "-2.5E+3", "3.", ".25", "123456789.123456789", "1e300", "+4", "+.5e1", "1e-400", "00012"];
     const lines: string[] = [];
     for (let q = 0; q < 40; q++) {
       for (let d = 0; d < 200; d++) {
@@ -76,8 +76,28 @@ describe("TREC runs", () => {
     const path = file("q1 Q0 d1 1 1.5 t\nq1 Q0 d2 2 abc t\n");
     const [f, line, field, message] = await inputError(loadRun(path));
     expect([f, line, field]).toEqual([path, 2, "score"]);
-    expect(message).toBe(`${path}:2: field "score": "abc" is not a number`);
+    expect(message).toBe(`${path}:2: field "score": "abc" is not a number (a finite decimal such as 12, -0.5 or 1.5e-3)`);
     expect(await inputError(collect(readTrecRun(path)))).toEqual([path, 2, "score", message]);
+  });
+
+  it("scores are finite decimals as atof reads them: Infinity, inf, nan, hex, 1e400 and trailing text are refused", async () => {
+    for (const bad of ["inf", "Infinity", "-Infinity", "nan", "NaN", "0x10", "0b11", "1e400", "-1e309", "1.5abc", "1e", ".", "+", "1_000", "1,5"]) {
+      const path = file(`q1 Q0 d1 1 2 t\nq1 Q0 d2 2 ${bad} t\n`);
+      const [, line, field, message] = await inputError(loadRun(path));
+      expect([line, field], bad).toEqual([2, "score"]);
+      expect(message).toMatch(/is not a number|is out of range/);
+      expect((await inputError(collect(readTrecRun(path))))[3]).toBe(message);
+    }
+    // What C's strtod (atof) gives for each decimal spelling: the nearest double.
+    const path = file("q Q0 a 1 1e-400 t\nq Q0 b 2 -0.0 t\nq Q0 c 3 1.7976931348623157e308 t\nq Q0 d 4 4.9e-324 t\n");
+    expect([...(await loadRun(path)).get("q")!.values()]).toEqual([0, -0, 1.7976931348623157e308, 5e-324]);
+  });
+
+  it("ignores fields after the run tag, as trec_eval does (its test suite's results.trunc has them)", async () => {
+    const path = file("301\tQ0\tFBIS3-27619\t99\t  2.138276\tSTANDARD more junk at\n301 Q0 d2 1 3 STANDARD\n");
+    expect(await loadRun(path)).toEqual(new Map([["301", new Map([["FBIS3-27619", 2.138276], ["d2", 3]])]]));
+    expect(await detectRunFormat(path)).toBe("trec");
+    expect((await collect(readTrecRun(path)))[0]).toEqual({ qid: "301", docid: "FBIS3-27619", rank: 99, score: 2.138276, tag: "STANDARD" });
   });
 
   it("rejects a duplicate docid within a query (field docid) but allows it across queries", async () => {
@@ -90,7 +110,7 @@ describe("TREC runs", () => {
   it("rejects wrong column counts and non-integer ranks", async () => {
     const five = file("q1 Q0 d1 1 3 t\nq1 Q0 d2 2 3\n");
     expect((await inputError(loadRun(five, { format: "trec" })))[1]).toBe(2);
-    expect((await inputError(collect(readTrecRun(five))))[3]).toContain("expected 6 whitespace-separated columns");
+    expect((await inputError(collect(readTrecRun(five))))[3]).toContain("expected at least 6 whitespace-separated columns");
     const rank = file("q1 Q0 d1 1.5 3 t\n");
     expect((await inputError(loadRun(rank))).slice(1, 3)).toEqual([1, "rank"]);
     expect((await inputError(collect(readTrecRun(rank)))).slice(1, 3)).toEqual([1, "rank"]);
@@ -130,6 +150,19 @@ describe("MS MARCO runs", () => {
     expect((await inputError(collect(readMsMarcoRun(file("1\t2\t-1\n", "c.tsv"))))).slice(1, 3)).toEqual([1, "rank"]);
     expect((await inputError(loadRankedRun(file("1\t2\t1\n1\t2\t2\n", "d.tsv")))).slice(1, 3)).toEqual([2, "pid"]);
   });
+
+  it("rejects two pids at one rank of a query (instead of silently ordering them), also when the query is split", async () => {
+    const tie = file("1\ta\t1\n1\tb\t2\n2\ta\t1\n1\tc\t1\n", "tie.tsv");
+    for (const load of [loadRun, loadRankedRun]) {
+      const [, line, field, message] = await inputError(load(tie));
+      expect([line, field]).toEqual([4, "rank"]);
+      expect(message).toContain('rank 1 is given to two documents of query "1"');
+    }
+    const far = file("1\ta\t70000\n1\tb\t3\n1\tc\t70000\n", "far.tsv");
+    expect((await inputError(loadRun(far))).slice(1, 3)).toEqual([3, "rank"]);
+    const ok = file("1\ta\t70000\n1\tb\t8\n1\tc\t9\n2\ta\t8\n", "ok.tsv");
+    expect((await loadRankedRun(ok)).get("1")).toEqual(new Map([["a", 70000], ["b", 8], ["c", 9]]));
+  });
 });
 
 describe("detectRunFormat", () => {
@@ -141,7 +174,11 @@ describe("detectRunFormat", () => {
     expect(await inputError(detectRunFormat(four))).toEqual([four, 1, undefined, expect.stringContaining("found 4")]);
     const empty = file("\n\n");
     expect((await inputError(loadRun(empty)))[3]).toContain("empty run file");
-    expect(await loadRun(empty, { format: "trec" })).toEqual(new Map());
+    // trec_eval 9.0.8 refuses an empty results file ("Cannot read results file"): so do we, whatever the format.
+    for (const format of ["trec", "msmarco"] as const) {
+      expect(await inputError(loadRun(empty, { format }))).toEqual([empty, undefined, undefined, expect.stringContaining("empty run file")]);
+      expect((await inputError(loadRun(file(""), { format })))[3]).toContain("empty run file");
+    }
   });
 });
 

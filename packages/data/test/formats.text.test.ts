@@ -2,10 +2,14 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { detectQueriesFormat, loadQueries, readBeirCorpus, readBeirQueries, readIdText } from "@i3/data";
+import { datasetFolder, detectQueriesFormat, loadQueries, readBeirCorpus, readBeirQueries, readIdText } from "@i3/data";
 import { collect, failure, fixtures, tempFiles } from "./formats-helpers.js";
 
-const shared = join(import.meta.dirname, "..", "..", "..", "..", "shared", "datasets");
+// Real collections, found through I3_DATASETS_PATH like any collection (see datasets/README.md).
+const scifact = datasetFolder("beir/scifact");
+const msmarco = datasetFolder("msmarco-passage");
+const real = scifact !== undefined && msmarco !== undefined && existsSync(join(msmarco, "official-format"));
+if (!real) console.warn("real-collection format tests skipped: need scifact/ and msmarco-passage/ (with official-format/) in a folder of I3_DATASETS_PATH");
 const file = tempFiles("i3-formats-text-", (n) => `t${n}.txt`);
 
 describe("id-text files", () => {
@@ -72,19 +76,44 @@ describe("loadQueries", () => {
     ]);
   });
 
-  it("rejects a duplicate query id with its line", async () => {
+  it("rejects a duplicate query id with its line and the first one's", async () => {
     const e = await failure(loadQueries(file("1\ta\n2\tb\n1\tc\n")));
-    expect([e.line, e.field]).toEqual([3, "id"]);
+    expect([e.line, e.field, e.message]).toEqual([3, "id", expect.stringContaining('duplicate id "1" (first on line 1)')]);
+    const j = await failure(loadQueries(file('{"_id": "a", "text": "x"}\n{"_id": "a", "text": "y"}\n')));
+    expect([j.line, j.field]).toEqual([2, "_id"]);
+  });
+
+  it("rejects query ids with whitespace at read time", async () => {
+    const t = await failure(loadQueries(file("1 2\ta\n")));
+    expect([t.line, t.field, t.message]).toEqual([1, "id", expect.stringContaining("contains whitespace")]);
+    const j = await failure(loadQueries(file('{"_id": "a\\tb", "text": "x"}\n')));
+    expect([j.line, j.field]).toEqual([1, "_id"]);
   });
 });
 
-describe.skipIf(!existsSync(shared))("shared datasets", () => {
+describe("corpus ids", () => {
+  it("a duplicate document id fails where it is read, with both lines (jsonl and tsv)", async () => {
+    const jsonl = file('{"_id": "4983", "text": "a"}\n{"_id": "7", "text": "b"}\n\n{"_id": "4983", "text": "c"}\n');
+    const e = await failure(collect(readBeirCorpus(jsonl)));
+    expect([e.file, e.line, e.field, e.message]).toEqual([jsonl, 4, "_id", `${jsonl}:4: field "_id": duplicate id "4983" (first on line 1)`]);
+    const tsv = file("1\ta\n2\tb\n2\tc\n");
+    expect((await failure(collect(readIdText(tsv)))).line).toBe(3);
+  });
+
+  it("a document id with whitespace fails where it is read", async () => {
+    const e = await failure(collect(readBeirCorpus(file('{"_id": "doc 1", "text": "a"}\n'))));
+    expect([e.line, e.field, e.message]).toEqual([1, "_id", expect.stringContaining("contains whitespace")]);
+    expect((await failure(collect(readIdText(file("d\u00a01\tx\n"))))).field).toBe("id");
+  });
+});
+
+describe.skipIf(!real)("real collections (I3_DATASETS_PATH)", () => {
   it("reads SciFact's corpus and queries, and MS MARCO's official queries", async () => {
     let n = 0;
-    for await (const p of readBeirCorpus(join(shared, "scifact", "corpus.jsonl"))) n += p.id === "" ? 0 : 1;
+    for await (const p of readBeirCorpus(join(scifact!, "corpus.jsonl"))) n += p.id === "" ? 0 : 1;
     expect(n).toBe(5183);
-    expect((await loadQueries(join(shared, "scifact", "queries.jsonl"))).length).toBe(1109);
-    const official = await loadQueries(join(shared, "msmarco-passage", "official-format", "queries.dev.small.tsv"));
+    expect((await loadQueries(join(scifact!, "queries.jsonl"))).length).toBe(1109);
+    const official = await loadQueries(join(msmarco!, "official-format", "queries.dev.small.tsv"));
     expect(official.length).toBe(6980);
     expect(official[1]).toEqual({ id: "2", text: " Androgen receptor define" });
   });

@@ -74,10 +74,11 @@ describe("writeTrecRun", () => {
     expect(gunzipSync(readFileSync(gz)).toString().split("\n")[0]).toBe("q2 Q0 b 1 3 i3");
   });
 
-  it("refuses ids with whitespace, NaN scores and bad tags, leaving no file", async () => {
+  it("refuses ids with whitespace, NaN or infinite scores (readers refuse them) and bad tags, leaving no file", async () => {
     const path = fresh("bad.trec");
     await expect(writeTrecRun(path, new Map([["q 1", new Map([["d", 1]])]]))).rejects.toThrow(/qid "q 1"/);
-    await expect(writeTrecRun(path, new Map([["q", new Map([["d", Number.NaN]])]]))).rejects.toThrow(/NaN/);
+    await expect(writeTrecRun(path, new Map([["q", new Map([["d", Number.NaN]])]]))).rejects.toThrow(/NaN is not finite/);
+    await expect(writeTrecRun(path, new Map([["q", new Map([["d", -Infinity]])]]))).rejects.toThrow(/not finite/);
     await expect(writeTrecRun(path, run, { tag: "a b" })).rejects.toThrow(/tag/);
     expect(existsSync(path)).toBe(false);
   });
@@ -111,8 +112,12 @@ describe("qrels writers", () => {
     expect(readFileSync(path, "utf8")).toBe("query-id\tcorpus-id\tscore\nq1\td1\t2\nq1\td2\t0\nq2\td1\t-1\n");
   });
 
-  it("refuses a non-integer grade", async () => {
+  it("refuses what readers refuse: a non-integer grade, a grade outside -127..127, whitespace in ids", async () => {
     await expect(writeTrecQrels(fresh("x"), new Map([["q", new Map([["d", 0.5]])]]))).rejects.toThrow(/not an integer/);
+    await expect(writeTrecQrels(fresh("x"), new Map([["q", new Map([["d", 128]])]]))).rejects.toThrow(/outside -127\.\.127/);
+    await expect(writeBeirQrels(fresh("x"), new Map([["q", new Map([["d", -128]])]]))).rejects.toThrow(/outside -127\.\.127/);
+    await expect(writeBeirQrels(fresh("x"), new Map([["q 1", new Map([["d", 1]])]]))).rejects.toThrow(/whitespace/);
+    await expect(writeBeirCorpus(fresh("c.jsonl"), [{ id: "a b", title: "", text: "" }])).rejects.toThrow(/whitespace/);
   });
 });
 
@@ -136,17 +141,35 @@ describe("text writers", () => {
     expect(await loadQueries(qpath)).toEqual(queries);
   });
 
-  it("id-text round-trips and refuses newlines in text or tabs in ids", async () => {
+  it("id-text round-trips and refuses newlines in text or whitespace in ids", async () => {
     const records = [{ id: "1", text: " lead\tand tab" }, { id: "2", text: "" }];
     const path = fresh("q.tsv.gz");
     await writeIdText(path, records);
     expect(await collect(readIdText(path))).toEqual(records);
     await expect(writeIdText(fresh("a"), [{ id: "1", text: "a\nb" }])).rejects.toThrow(/newline/);
-    await expect(writeIdText(fresh("b"), [{ id: "1\t2", text: "a" }])).rejects.toThrow(/tab/);
+    await expect(writeIdText(fresh("b"), [{ id: "1\t2", text: "a" }])).rejects.toThrow(/whitespace/);
+    await expect(writeIdText(fresh("c"), [{ id: "1 2", text: "a" }])).rejects.toThrow(/whitespace/);
   });
 });
 
 describe("atomic writes", () => {
+  it("removes the temp files a killed writer of the same target left behind, and nothing else", async () => {
+    const folder = join(dir, "stale");
+    mkdirSync(folder);
+    const dead = 999_999_999; // above Linux's pid_max (4194304): no such process
+    const names = [
+      `.run.trec.${dead}.0a1b2c3d.tmp`, // a killed writer of run.trec: removed
+      `.run.trec.${process.pid}.0a1b2c3d.tmp`, // a live writer (this process): kept
+      `.run.trec.1.0a1b2c3d.tmp`, // pid 1 is alive: kept
+      `.other.trec.${dead}.0a1b2c3d.tmp`, // another target: kept
+      `.run.trec.${dead}.notes`, // not a temp name: kept
+    ];
+    for (const name of names) writeFileSync(join(folder, name), "partial");
+    mkdirSync(join(folder, `.run.trec.${dead}.ffff0000.old`)); // a folder left mid-replace: removed
+    await writeTrecRun(join(folder, "run.trec"), run);
+    expect(readdirSync(folder).sort()).toEqual(["run.trec", ...names.slice(1)].sort());
+  });
+
   it("creates parent folders, replaces the target, and writes bytes verbatim", async () => {
     const path = fresh(join("deep", "er", "f.bin"));
     await writeFileAtomic(path, "old");

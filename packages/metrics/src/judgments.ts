@@ -11,27 +11,36 @@ export const UNJUDGED = -2;
 /**
  * A query's retrieved documents as grades in rank order, plus the counts of judged grades.
  * Instances are reused across queries by the evaluator: read them, never keep them.
+ *
+ * The judged grades are kept as distinct values with counts (trec_eval keeps an array indexed by
+ * grade, `rel_levels[0..max_rel]`), so memory follows the number of judged documents, never the
+ * size of a grade: a grade of 400000000 costs what a grade of 3 costs.
  */
 export class RankedQuery {
   /** Grades in rank order: grade >= 0, {@link NONPOOL} or {@link UNJUDGED}; valid up to `numRet`. */
-  rels: Int32Array = new Int32Array(1024);
+  rels: Float64Array = new Float64Array(1024);
   /** Number of ranked documents (after depth truncation and self-hit removal). */
   numRet = 0;
-  /** `relLevels[g]` = number of judged documents of grade g >= 0 (retrieved or not). */
-  relLevels: number[] = [];
+  /** Distinct judged grades >= 0 (retrieved or not), ascending; valid up to `numGrades`. */
+  grades: Float64Array = new Float64Array(16);
+  /** `gradeCounts[i]` = number of judged documents of grade `grades[i]`. */
+  gradeCounts: Float64Array = new Float64Array(16);
+  /** Number of distinct judged grades >= 0. */
+  numGrades = 0;
+  /** Scratch: the query's judged grades >= 0, before counting. */
+  private judgedScratch = new Float64Array(1024);
 
   /** Judged documents with grade >= `level` (trec_eval `num_rel` under `-l level`). */
   numRel(level: number): number {
     let n = 0;
-    for (let g = level < 0 ? 0 : level; g < this.relLevels.length; g++) n += this.relLevels[g]!;
+    for (let i = this.numGrades - 1; i >= 0 && this.grades[i]! >= level; i--) n += this.gradeCounts[i]!;
     return n;
   }
 
   /** Judged documents with 0 <= grade < `level` (the judged non-relevant ones). */
   numNonRel(level: number): number {
     let n = 0;
-    const top = Math.min(level, this.relLevels.length);
-    for (let g = 0; g < top; g++) n += this.relLevels[g]!;
+    for (let i = 0; i < this.numGrades && this.grades[i]! < level; i++) n += this.gradeCounts[i]!;
     return n;
   }
 
@@ -46,35 +55,50 @@ export class RankedQuery {
     docs: ReadonlyMap<string, number>,
     judged: ReadonlyMap<string, number> | undefined,
   ): void {
-    if (numRet > this.rels.length) this.rels = new Int32Array(Math.max(numRet, this.rels.length * 2));
+    if (numRet > this.rels.length) this.rels = new Float64Array(Math.max(numRet, this.rels.length * 2));
     const rels = this.rels;
     rels.fill(NONPOOL, 0, numRet);
     this.numRet = numRet;
-    const levels = this.relLevels;
-    levels.length = 0;
+    this.numGrades = 0;
     if (judged === undefined) return;
+    if (judged.size > this.judgedScratch.length) this.judgedScratch = new Float64Array(Math.max(judged.size, this.judgedScratch.length * 2));
+    const scratch = this.judgedScratch;
+    let numJudged = 0;
     judged.forEach((g, id) => {
-      if (g >= 0) {
-        while (levels.length <= g) levels.push(0);
-        levels[g]!++;
-      }
+      if (g >= 0) scratch[numJudged++] = g;
       const score = docs.get(id);
       if (score === undefined) return;
       const pos = ranking.positionOf(id, score);
       if (pos >= 0 && pos < numRet) rels[pos] = g < 0 ? UNJUDGED : g;
     });
+    this.countGrades(scratch, numJudged);
+  }
+
+  /** Sets `grades`, `gradeCounts` and `numGrades` from `values[0..n)` (judged grades >= 0; reordered). */
+  private countGrades(values: Float64Array, n: number): void {
+    const sorted = values.subarray(0, n).sort();
+    if (n > this.grades.length) {
+      this.grades = new Float64Array(Math.max(n, this.grades.length * 2));
+      this.gradeCounts = new Float64Array(this.grades.length);
+    }
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      if (k > 0 && this.grades[k - 1] === sorted[i]) this.gradeCounts[k - 1]!++;
+      else {
+        this.grades[k] = sorted[i]!;
+        this.gradeCounts[k++] = 1;
+      }
+    }
+    this.numGrades = k;
   }
 
   /** Builds a standalone RankedQuery from grades in rank order (tests, custom callers). */
   static fromGrades(ranked: readonly number[], judgedGrades: readonly number[]): RankedQuery {
     const q = new RankedQuery();
-    q.rels = Int32Array.from(ranked);
+    q.rels = Float64Array.from(ranked);
     q.numRet = ranked.length;
-    for (const g of judgedGrades) {
-      if (g < 0) continue;
-      while (q.relLevels.length <= g) q.relLevels.push(0);
-      q.relLevels[g]!++;
-    }
+    const nonNegative = Float64Array.from(judgedGrades.filter((g) => g >= 0));
+    q.countGrades(nonNegative, nonNegative.length);
     return q;
   }
 }

@@ -1,20 +1,20 @@
 /**
  * Hand-checked cases on real Cranfield judgments (grades 1-5, 5 = most relevant) from
- * ../shared/datasets/cranfield, with small hand-made rankings.
+ * Cranfield 1400 in BEIR layout with a `qrels_trec/` copy (a `cranfield/` folder in one of the
+ * folders of env I3_DATASETS_PATH), with small hand-made rankings; skipped with a message otherwise.
  */
 import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluate } from "../src/index.js";
 import type { Run } from "../src/index.js";
-import { loadQrels } from "@i3/data";
+import { datasetFolder, loadQrels } from "@i3/data";
 import type { Qrels } from "../src/index.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const QRELS = resolve(here, "../../../../shared/datasets/cranfield/qrels_trec/test.txt");
-const present = existsSync(QRELS);
-if (!present) console.warn(`Cranfield qrels not found at ${QRELS}: Cranfield tests skipped`);
+const cranfield = datasetFolder("beir/cranfield");
+const QRELS = cranfield === undefined ? "" : join(cranfield, "qrels_trec", "test.txt");
+const present = cranfield !== undefined && existsSync(QRELS);
+if (!present) console.warn("Cranfield tests skipped: no cranfield/qrels_trec/test.txt in a folder of env I3_DATASETS_PATH");
 
 describe.skipIf(!present)("Cranfield (grades 1-5), by hand", () => {
   let qrels: Qrels = new Map();

@@ -1,22 +1,19 @@
 /**
- * Golden tests against trec_eval 9.0.8 (`trec_eval -q -m all_trec [flags]`) outputs in
- * ../shared/golden/trec_eval: every measure must print the same 4-decimal value per query and
+ * Golden tests against trec_eval 9.0.8 (`trec_eval -q -m all_trec [flags]`) outputs kept in
+ * test/golden/ (see its README): every measure must print the same 4-decimal value per query and
  * in the aggregate, for the plain, -c, -l 2 and -M 10 flag sets.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import type { EvaluateOptions } from "../src/index.js";
 import { evaluate, formatFixed, formatTrecEval } from "../src/index.js";
 import { loadQrels, loadRun } from "@i3/data";
 import type { Qrels, Run } from "../src/index.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const SHARED = resolve(here, "../../../../shared");
-const GOLDEN = resolve(SHARED, "golden/trec_eval");
-const present = existsSync(resolve(GOLDEN, "small.plain.out"));
-if (!present) console.warn(`golden trec_eval outputs not found at ${GOLDEN}: golden tests skipped`);
+const GOLDEN = resolve(dirname(fileURLToPath(import.meta.url)), "golden");
 
 const CUTS = [5, 10, 15, 20, 30, 100, 200, 500, 1000];
 /** ir_measures name -> trec_eval name, for every measure trec_eval's all_trec prints. */
@@ -36,18 +33,22 @@ const FLAGS: Record<string, EvaluateOptions> = {
   M10: { depth: 10 },
 };
 
+/** Each case's files; the large scifact-train ones are gzipped (`ext`). */
 const CASES = {
-  small: { qrels: resolve(GOLDEN, "small.qrels"), run: resolve(GOLDEN, "small.run") },
-  "scifact-train": {
-    qrels: resolve(SHARED, "datasets/scifact/qrels_trec/train.txt"),
-    run: resolve(GOLDEN, "scifact-train.run"),
-  },
+  small: { qrels: resolve(GOLDEN, "small.qrels"), run: resolve(GOLDEN, "small.run"), ext: "" },
+  "scifact-train": { qrels: resolve(GOLDEN, "scifact-train.qrels.gz"), run: resolve(GOLDEN, "scifact-train.run.gz"), ext: ".gz" },
 };
+
+/** The text of a golden file, gunzipped when its name ends in `.gz`. */
+function readText(path: string): string {
+  const bytes = readFileSync(path);
+  return (path.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8");
+}
 
 /** Golden output -> trec measure name -> qid -> printed value. */
 function readGolden(path: string): Map<string, Map<string, string>> {
   const out = new Map<string, Map<string, string>>();
-  for (const line of readFileSync(path, "utf8").split("\n")) {
+  for (const line of readText(path).split("\n")) {
     if (line === "") continue;
     const [name, qid, value] = line.split("\t");
     const key = name!.trim();
@@ -69,12 +70,12 @@ async function load(name: keyof typeof CASES): Promise<{ qrels: Qrels; run: Run 
   return v;
 }
 
-describe.skipIf(!present)("trec_eval 9.0.8 golden outputs", () => {
+describe("trec_eval 9.0.8 golden outputs", () => {
   for (const caseName of Object.keys(CASES) as (keyof typeof CASES)[]) {
     for (const [flag, options] of Object.entries(FLAGS)) {
       it(`${caseName} ${flag}: every measure, every query and the aggregate`, async () => {
         const { qrels, run } = await load(caseName);
-        const golden = readGolden(resolve(GOLDEN, `${caseName}.${flag}.out`));
+        const golden = readGolden(resolve(GOLDEN, `${caseName}.${flag}.out${CASES[caseName].ext}`));
         const ev = evaluate(qrels, run, MEASURES.map(([ir]) => ir), options);
         const mismatches: string[] = [];
         let compared = 0;
@@ -100,7 +101,7 @@ describe.skipIf(!present)("trec_eval 9.0.8 golden outputs", () => {
 
     it(`${caseName}: RR@10, AP@10 and Judged@10 agree with the -M 10 output`, async () => {
       const { qrels, run } = await load(caseName);
-      const m10 = readGolden(resolve(GOLDEN, `${caseName}.M10.out`));
+      const m10 = readGolden(resolve(GOLDEN, `${caseName}.M10.out${CASES[caseName].ext}`));
       const ev = evaluate(qrels, run, ["RR@10", "AP@10", "Judged@10", "NumRet"]);
       for (const qid of ev.queries) {
         const row = ev.perQuery.get(qid)!;

@@ -82,4 +82,24 @@ describe("measure edge cases on RankedQuery", () => {
     expect(q.numRel(1)).toBe(2);
     expect(q.numNonRel(1)).toBe(1);
   });
+
+  it("a huge grade costs no memory: judged grades are kept as distinct values with counts", () => {
+    const q = RankedQuery.fromGrades([400000000, 0, NONPOOL], [400000000, 0, 3, 3]);
+    expect(q.numGrades).toBe(3);
+    expect(q.grades.length).toBeLessThan(1000);
+    expect(q.numRel(1)).toBe(3);
+    expect(q.numRel(4)).toBe(1);
+    expect(q.numNonRel(1)).toBe(1);
+    // DCG = 4e8 / log2(2); ideal = 4e8 / log2(2) + 3 / log2(3) + 3 / log2(4).
+    expect(nDCG.compute(q, undefined, 1)).toBeCloseTo(4e8 / (4e8 + 3 / Math.log2(3) + 3 / 2), 15);
+  });
+
+  it("evaluate handles grades far beyond 32 bits exactly (no per-grade array, no int32 wrap)", () => {
+    const big = 2 ** 40;
+    const qrels = new Map([["q", new Map([["a", big], ["b", 1]])]]);
+    const run = new Map([["q", new Map([["b", 2], ["a", 1]])]]);
+    const ev = evaluate(qrels, run, ["nDCG", "NumRel(rel=2)"]);
+    expect(ev.aggregate.get("nDCG")).toBeCloseTo((1 + big / Math.log2(3)) / (big + 1 / Math.log2(3)), 15);
+    expect(ev.aggregate.get("NumRel(rel=2)")).toBe(1);
+  });
 });

@@ -1,15 +1,15 @@
 import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { loadQrels } from "@i3/data";
+import { join } from "node:path";
+import { datasetFolder, loadQrels } from "@i3/data";
 import { describe, expect, it } from "vitest";
 import { evaluate, msmarcoMrr10, qrelsPairs, Xoshiro128 } from "../src/index.js";
 import type { Run } from "../src/index.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const DEV_QRELS = resolve(here, "../../../../shared/datasets/msmarco-passage/official-format/qrels.dev.small.tsv");
-const hasDev = existsSync(DEV_QRELS);
-if (!hasDev) console.warn(`MS MARCO dev qrels not found at ${DEV_QRELS}: that test is skipped`);
+// MS MARCO's official dev qrels, found through the datasets registry (env I3_DATASETS_PATH).
+const msmarco = datasetFolder("msmarco-passage");
+const DEV_QRELS = msmarco === undefined ? undefined : join(msmarco, "official-format", "qrels.dev.small.tsv");
+const hasDev = DEV_QRELS !== undefined && existsSync(DEV_QRELS);
+if (!hasDev) console.warn("MS MARCO dev qrels test skipped: no msmarco-passage/official-format/qrels.dev.small.tsv in a folder of env I3_DATASETS_PATH");
 
 describe("msmarcoMrr10 (official ms_marco_eval.py logic)", () => {
   const pairs: [string, string][] = [["1", "10"], ["1", "11"], ["2", "20"], ["3", "30"], ["4", "40"]];
@@ -52,7 +52,7 @@ describe("msmarcoMrr10 (official ms_marco_eval.py logic)", () => {
 
 describe.skipIf(!hasDev)("msmarcoMrr10 on the real qrels.dev.small.tsv", () => {
   it("equals RR@10 averaged over all qrels queries (-c) when grades are 1 and ranks follow scores", async () => {
-    const qrels = await loadQrels(DEV_QRELS);
+    const qrels = await loadQrels(DEV_QRELS!);
     expect(qrels.size).toBe(6980);
     const rng = new Xoshiro128(3);
     const ranks = new Map<string, Map<string, number>>();

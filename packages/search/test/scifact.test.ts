@@ -1,26 +1,25 @@
 /**
  * End-to-end check against the published BM25 baseline: BEIR SciFact, test split, BM25 flat
  * (Anserini, k1 = 0.9, b = 0.4): nDCG@10 0.6789, R@100 0.9253 (Pyserini two-click reproductions).
- * Needs the shared datasets folder `../shared/datasets/scifact` next to the repository root.
+ * Needs SciFact in BEIR layout where the datasets registry finds it (a `scifact/` folder in one of
+ * the folders of env I3_DATASETS_PATH, or `datasets/beir/scifact`); skipped with a message otherwise.
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { BeirCollection } from "@i3/data";
+import { dirname, join } from "node:path";
+import { BeirCollection, datasetFolder } from "@i3/data";
 import { evaluate } from "@i3/metrics";
 import { describe, expect, it } from "vitest";
 import { runBm25OnCollection, type Bm25Progress } from "../src/index.js";
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const scifactDir = resolve(repoRoot, "../shared/datasets/scifact");
-const present = existsSync(join(scifactDir, "corpus.jsonl"));
-if (!present) console.warn(`SciFact BM25 test skipped: ${scifactDir} not found (shared datasets folder absent)`);
+const scifactDir = datasetFolder("beir/scifact");
+const present = scifactDir !== undefined && existsSync(join(scifactDir, "corpus.jsonl"));
+if (!present) console.warn("SciFact BM25 test skipped: beir/scifact not found (put a folder holding scifact/ in env I3_DATASETS_PATH)");
 
 describe.skipIf(!present)("BM25 on BEIR SciFact (test split)", () => {
   it("reproduces the published nDCG@10 and R@100, and reloads its persisted index", async () => {
-    const collection = await BeirCollection.open(scifactDir, "beir/scifact");
+    const collection = await BeirCollection.open(scifactDir!, "beir/scifact");
     const qrels = await collection.qrels("test");
     const indexDir = join(await mkdtemp(join(tmpdir(), "i3-scifact-")), "bm25");
     try {

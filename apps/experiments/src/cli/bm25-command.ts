@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { defaultDatasetsDir, resolveDataset, writeTrecRun } from "@i3/data";
 import { runBm25OnCollection, type Bm25Progress } from "@i3/search";
+import { checkFileOption, checkFolderOption } from "./options.js";
 import { startProgress, type StageProgress } from "./progress.js";
 
 /** Flags of `i3 bm25`. */
@@ -20,8 +21,14 @@ export function bm25IndexDir(datasetsDir: string, dataset: string): string {
   return join(datasetsDir, "indexes", "bm25", dataset.replace(/[^A-Za-z0-9._-]+/g, "_"));
 }
 
-/** Runs BM25 and writes the run; prints where it went. */
+/**
+ * Runs BM25 and writes the run; prints where it went. The run is written atomically; a temp file
+ * that a killed earlier `i3 bm25` left beside `--out` is removed then (see `@i3/data`'s
+ * `removeStaleTemps`).
+ */
 export async function bm25Command(options: Bm25CommandOptions): Promise<void> {
+  await checkFolderOption("--datasets-dir", options.datasetsDir);
+  await checkFileOption("--out", options.out);
   const datasetsDir = options.datasetsDir ?? defaultDatasetsDir();
   const collection = await resolveDataset(options.dataset, { datasetsDir });
   let stage: Bm25Progress["stage"] | undefined;

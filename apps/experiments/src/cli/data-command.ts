@@ -2,6 +2,7 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { defaultDatasetsDir, ensureDefaultCollection, readDefaultStats } from "@i3/data";
+import { checkFolderOption } from "./options.js";
 
 /** Flags of `i3 data build`. */
 export interface DataBuildOptions {
@@ -14,6 +15,7 @@ export async function dataBuildCommand(dataset: string, options: DataBuildOption
   if (dataset !== "default") {
     throw new Error(`only "default" is built locally; "${dataset}" is placed or downloaded (see i3 bm25 --dataset ${dataset})`);
   }
+  await checkFolderOption("--datasets-dir", options.datasetsDir);
   const datasetsDir = options.datasetsDir ?? defaultDatasetsDir();
   if (options.force) await rm(join(datasetsDir, "default"), { recursive: true, force: true });
   const started = Date.now();

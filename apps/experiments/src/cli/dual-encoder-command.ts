@@ -1,67 +1,64 @@
 /**
- * `i3 dual-encoder --dataset D`: BM25 for the training and evaluation splits, then a dual-encoder
- * trained from scratch on BM25 hard negatives, evaluated beside BM25 (trec_eval-exact). A stub of
- * the experiment runner for this one system; results go to `--out` (default runs/dual-encoder/<dataset>).
+ * `i3 dual-encoder --dataset D`: `i3 run` on the default dual-encoder config — BM25 and a
+ * dual-encoder (every setting at its schema default unless a flag sets it) trained on the train
+ * split with BM25 hard negatives, evaluated on the evaluation split against BM25. It goes
+ * through the runner, so its stages are cached and its run folder is a normal one.
  */
-import { join } from "node:path";
-import * as aq from "arquero";
-import { writeFileAtomic } from "@i3/core";
-import { defaultDatasetsDir, resolveDataset, writeTrecRun, type Run } from "@i3/data";
-import { evaluate } from "@i3/metrics";
-import { runBm25OnCollection } from "@i3/search";
-import { describeBackend } from "@i3/encoders";
-import { runDualEncoder, type DualEncoderRecipe } from "../systems/dualEncoder.js";
-import { bm25IndexDir } from "./bm25-command.js";
-import { DEFAULT_EVAL_MEASURES } from "./eval-command.js";
+import { parseExperiment } from "../config/define.js";
+import type { ExperimentConfig } from "../config/schema.js";
+import { runExperiment } from "../runner/run-experiment.js";
+import { resultsSummary } from "./summary.js";
 
 /** Flags of `i3 dual-encoder`. */
 export interface DualEncoderCommandOptions {
   dataset: string;
   trainSplit: string;
   evalSplit: string;
-  out?: string;
+  runsDir?: string;
+  cacheDir?: string;
   datasetsDir?: string;
-  recipe: Partial<DualEncoderRecipe>;
+  preset?: string;
+  epochs?: number;
+  batchSize?: number;
+  negatives?: number;
+  lr?: number;
+  passageMaxLength?: number;
+  seed?: number;
+  device?: string;
 }
 
-/** Runs BM25 and the dual-encoder on one dataset and prints the comparison table. */
-export async function dualEncoderCommand(options: DualEncoderCommandOptions): Promise<void> {
-  const datasetsDir = options.datasetsDir ?? defaultDatasetsDir();
-  const collection = await resolveDataset(options.dataset, { datasetsDir });
-  const out = options.out ?? join("runs", "dual-encoder", options.dataset.replace(/[^A-Za-z0-9._-]+/g, "_"));
-  const indexDir = bm25IndexDir(datasetsDir, collection.name);
-  const bm25Train = await runBm25OnCollection(collection, options.trainSplit, { k: 200, indexDir });
-  const bm25Eval = await runBm25OnCollection(collection, options.evalSplit, { k: 1000, indexDir });
-  const de = await runDualEncoder({
-    collection,
-    trainSplit: options.trainSplit,
-    firstStageTrainRun: bm25Train,
-    evalSplits: [options.evalSplit],
-    workDir: join(out, "model"),
-    recipe: options.recipe,
-  });
-  const deRun = de.runs.get(options.evalSplit)!;
-  await writeTrecRun(join(out, `bm25-${options.evalSplit}.trec`), bm25Eval, { tag: "bm25" });
-  await writeTrecRun(join(out, `dual-encoder-${options.evalSplit}.trec`), deRun, { tag: "dual-encoder" });
+/** The config `i3 dual-encoder` runs (exported for tests and for `--print-config`-style reuse). */
+export function dualEncoderCommandConfig(options: DualEncoderCommandOptions): ExperimentConfig {
+  const defined = (entries: Record<string, unknown>) => Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
+  return parseExperiment(
+    {
+      name: `dual-encoder-${options.dataset.replace(/[^A-Za-z0-9._-]+/g, "_")}`,
+      dataset: options.dataset,
+      splits: { train: options.trainSplit, test: options.evalSplit },
+      systems: {
+        bm25: { kind: "bm25" },
+        "dual-encoder": {
+          kind: "dual-encoder",
+          model: defined({ preset: options.preset, passageMaxLength: options.passageMaxLength }),
+          train: defined({ epochs: options.epochs, batchSize: options.batchSize }),
+          negatives: defined({ perQuery: options.negatives }),
+          optimizer: defined({ lr: options.lr }),
+        },
+      },
+      baseline: "bm25",
+      ...defined({ seed: options.seed, device: options.device }),
+      evaluation: { splits: ["test"] },
+    },
+    "i3 dual-encoder",
+  );
+}
 
-  const qrels = await collection.qrels(options.evalSplit);
-  const backend = describeBackend(de.backend);
-  const systems: [string, Run, string][] = [
-    ["BM25", bm25Eval, "n/a (no tensors)"],
-    ["dual-encoder", deRun, backend],
-  ];
-  const rows = systems.map(([system, run, usedBackend]) => ({
-    system,
-    backend: usedBackend.split(" ")[0]!,
-    ...Object.fromEntries([...evaluate(qrels, run, [...DEFAULT_EVAL_MEASURES]).aggregate].map(([m, v]) => [m, Number(v.toFixed(4))])),
-  }));
-  const last = de.steps.at(-1);
-  await writeFileAtomic(
-    join(out, "metrics.json"),
-    `${JSON.stringify({ dataset: collection.name, evalSplit: options.evalSplit, backend, trainSeconds: de.trainSeconds, steps: de.steps.length, finalLoss: last?.loss ?? null, rows }, null, 2)}\n`,
-  );
-  process.stdout.write(
-    `\n${collection.name}, ${options.evalSplit} split (${qrels.size} queries); dual-encoder trained ${de.steps.length} steps in ${de.trainSeconds.toFixed(0)}s on ${backend}\n\n`,
-  );
-  process.stdout.write(`${aq.from(rows).toMarkdown()}\n`);
+/** Runs the dual-encoder config and prints the run folder and the results table. */
+export async function dualEncoderCommand(options: DualEncoderCommandOptions): Promise<void> {
+  const result = await runExperiment(dualEncoderCommandConfig(options), {
+    ...(options.runsDir ? { runsDir: options.runsDir } : {}),
+    ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+    ...(options.datasetsDir ? { datasetsDir: options.datasetsDir } : {}),
+  });
+  process.stdout.write(`${result.runDir}\n\n${resultsSummary(result.metrics)}`);
 }

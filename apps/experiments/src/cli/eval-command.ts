@@ -2,8 +2,8 @@
  * `i3 eval QRELS RUN`: trec_eval-compatible evaluation from the command line. Reading files is
  * `@i3/data`'s job, measuring is `@i3/metrics`'; this module only maps flags and prints.
  */
-import { loadQrels, loadRankedRun, loadRun, detectRunFormat, type QrelsFormat, type RunFormat } from "@i3/data";
-import { evaluate, formatTrecEval, msmarcoMrr10, qrelsPairs, type Evaluation } from "@i3/metrics";
+import { loadQrels, loadRunAndFormat, STDIN_PATH, type QrelsFormat, type Run, type RunFormat } from "@i3/data";
+import { evaluate, formatTrecEval, msmarcoMrr10, parseMeasures, qrelsPairs, type Evaluation } from "@i3/metrics";
 
 /** Measures reported when no `-m` is given. */
 export const DEFAULT_EVAL_MEASURES = ["AP", "nDCG@10", "RR@10", "R@100", "R@1000", "P@10"] as const;
@@ -42,15 +42,28 @@ export function evaluationToJson(evaluation: Evaluation, perQuery: boolean): Rec
   return { all, queries };
 }
 
-/** Runs `i3 eval` and writes the result to stdout. */
+/** An MS MARCO run loaded as a Run (score = -rank) back to its submitted ranks. */
+function submittedRanks(run: Run): Map<string, Map<string, number>> {
+  return new Map([...run].map(([qid, docs]) => [qid, new Map([...docs].map(([pid, score]) => [pid, -score]))]));
+}
+
+/** Runs `i3 eval` and writes the result to stdout. Each input is read once (so `-`, stdin, works). */
 export async function evalCommand(qrelsPath: string, runPath: string, options: EvalCommandOptions): Promise<void> {
   const runFormat = checkChoice<RunFormat | "auto">("--run-format", options.runFormat, ["trec", "msmarco", "auto"]);
   const qrelsFormat = checkChoice<QrelsFormat | "auto">("--qrels-format", options.qrelsFormat, ["trec", "beir", "auto"]);
-  const measures = options.measure.length > 0 ? options.measure : [...DEFAULT_EVAL_MEASURES];
-  const [qrels, run] = await Promise.all([
+  if (qrelsPath === STDIN_PATH && runPath === STDIN_PATH) throw new Error("the qrels and the run cannot both be read from standard input (-)");
+  // Checked before reading the files, which can be large.
+  const measures = parseMeasures(options.measure.length > 0 ? options.measure : [...DEFAULT_EVAL_MEASURES]);
+  const [qrels, { run, format }] = await Promise.all([
     loadQrels(qrelsPath, { format: qrelsFormat }),
-    loadRun(runPath, { format: runFormat }),
+    loadRunAndFormat(runPath, { format: runFormat }),
   ]);
+  if (!options.complete && ![...run.keys()].some((qid) => qrels.has(qid))) {
+    throw new Error(
+      `no query of the run ${runPath} (${run.size} queries, e.g. "${[...run.keys()][0]}") is in the qrels ${qrelsPath} ` +
+        `(${qrels.size} queries, e.g. "${[...qrels.keys()][0]}"): mismatched files?`,
+    );
+  }
   const evaluation = evaluate(qrels, run, measures, {
     allQueries: options.complete ?? false,
     ...(options.level !== undefined ? { relevanceLevel: options.level } : {}),
@@ -60,9 +73,8 @@ export async function evalCommand(qrelsPath: string, runPath: string, options: E
 
   let official: number | undefined;
   if (options.msmarcoOfficial) {
-    const format = runFormat === "auto" ? await detectRunFormat(runPath) : runFormat;
     if (format !== "msmarco") throw new Error(`--msmarco-official needs an MS MARCO run (qid<TAB>pid<TAB>rank): ${runPath}`);
-    official = msmarcoMrr10(qrelsPairs(qrels), await loadRankedRun(runPath)).mrr10;
+    official = msmarcoMrr10(qrelsPairs(qrels), submittedRanks(run)).mrr10;
   }
 
   if (options.json) {

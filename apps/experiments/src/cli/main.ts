@@ -3,18 +3,45 @@
  * (later) experiment runs. Each subcommand lives in its own module and is imported only when
  * used, so `i3 eval` never loads TensorFlow.js. Argument parsing: commander.
  */
-import { Command, InvalidArgumentError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+
+/** Exit status of a command that failed because of its input: bad options, files or names. */
+export const USER_ERROR_EXIT_CODE = 2;
+
+const EXIT_CODES_HELP = `
+Exit status: 0 on success; ${USER_ERROR_EXIT_CODE} on a user error (a bad option, file, dataset or config: one
+line on stderr names the option, or the file, line and field); 1 when i3 sweep finished with
+failed runs. I3_DEBUG=1 adds the stack trace to an error.`;
 
 /** Parses a non-negative integer option value, or explains why it is not one. */
 export function parseCount(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
   return Number(value);
 }
 
-/** Parses an integer option value (may be negative, as trec_eval's -l allows). */
-export function parseInteger(value: string): number {
-  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`expected an integer, got "${value}"`);
+/** Parses a positive integer option value (a count that cannot be 0, e.g. documents per query). */
+export function parsePositive(value: string): number {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < 1) {
+    throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  }
   return Number(value);
+}
+
+/** Parses a finite decimal option value (`0.9`, `1e-4`; not `abc`, `Infinity`, `0x10`). */
+export function parseDecimal(value: string): number {
+  if (!/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(value) || !Number.isFinite(Number(value))) {
+    throw new InvalidArgumentError(`expected a finite decimal number, got "${value}"`);
+  }
+  return Number(value);
+}
+
+/** A decimal option parser that also requires `min <= x <= max` (`what` says the range in errors). */
+export function decimalIn(min: number, max: number, what: string): (value: string) => number {
+  return (value) => {
+    const x = parseDecimal(value);
+    if (x < min || x > max) throw new InvalidArgumentError(`expected ${what}, got "${value}"`);
+    return x;
+  };
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -25,18 +52,21 @@ function collect(value: string, previous: string[]): string[] {
 export function buildProgram(): Command {
   const program = new Command("i3")
     .description("I3 toolkit: neural passage retrieval research in TypeScript")
-    .showHelpAfterError()
+    .addHelpText("after", EXIT_CODES_HELP)
+    .showHelpAfterError("(add --help for usage)")
+    .configureOutput({ outputError: (text, write) => write(`i3: ${text.replace(/^error: /, "")}`) })
+    .exitOverride() // commander's own errors (unknown option, bad value) throw, and exit 2 like every user error
     .configureHelp({ sortSubcommands: true });
 
   program
     .command("eval")
     .description("evaluate a run against qrels exactly as trec_eval 9.0.x does")
-    .argument("<qrels>", "qrels file: TREC (qid iter docid rel) or BEIR tsv (query-id corpus-id score)")
-    .argument("<run>", "run file: TREC (qid Q0 docid rank score tag) or MS MARCO (qid pid rank)")
+    .argument("<qrels>", "qrels file: TREC (qid iter docid rel) or BEIR tsv (query-id corpus-id score); - reads stdin")
+    .argument("<run>", "run file: TREC (qid Q0 docid rank score tag [ignored...]) or MS MARCO (qid pid rank); - reads stdin")
     .option("-m, --measure <name>", "measure in ir_measures syntax, repeatable (e.g. nDCG@10, RR(rel=2)@10)", collect, [])
     .option("-c, --complete", "average over all qrels queries (missing queries score 0), as trec_eval -c")
-    .option("-l, --level <level>", "relevance level for binary measures, as trec_eval -l", parseInteger)
-    .option("-M, --depth <depth>", "truncate each ranking to DEPTH before measuring, as trec_eval -M", parseCount)
+    .option("-l, --level <level>", "relevance level for binary measures, as trec_eval -l (an integer >= 0)", parseCount)
+    .option("-M, --depth <depth>", "truncate each ranking to DEPTH (>= 1) before measuring, as trec_eval -M", parsePositive)
     .option("-q, --per-query", "also print per-query values, as trec_eval -q")
     .option("--json", "print one JSON object {all, queries?} instead of trec_eval's layout")
     .option("--run-format <format>", "trec | msmarco | auto", "auto")
@@ -66,9 +96,9 @@ export function buildProgram(): Command {
     .requiredOption("--dataset <name>", "default | msmarco-passage | beir/<name> | local:<dir>")
     .requiredOption("--split <split>", "query split, e.g. test")
     .requiredOption("--out <file>", "output TREC run")
-    .option("--k <k>", "documents per query", parseCount, 1000)
-    .option("--k1 <k1>", "BM25 k1", parseFloat, 0.9)
-    .option("--b <b>", "BM25 b", parseFloat, 0.4)
+    .option("--k <k>", "documents per query (>= 1)", parsePositive, 1000)
+    .option("--k1 <k1>", "BM25 k1 (>= 0)", decimalIn(0, Number.MAX_VALUE, "a number >= 0"), 0.9)
+    .option("--b <b>", "BM25 b (0..1)", decimalIn(0, 1, "a number from 0 to 1"), 0.4)
     .option("--datasets-dir <dir>", "datasets folder (default: the workspace's datasets/, or $I3_DATASETS_DIR)")
     .action(async (options) => {
       const { bm25Command } = await import("./bm25-command.js");
@@ -84,6 +114,7 @@ export function buildProgram(): Command {
     .option("--runs-dir <dir>", "runs folder (default: the workspace's runs/)")
     .option("--cache-dir <dir>", "stage cache (default: <runs-dir>/.cache)")
     .option("--datasets-dir <dir>", "datasets folder (default: the workspace's datasets/, or $I3_DATASETS_DIR)")
+    .option("--verify", "hash every file of each reused cache entry (default: sizes, and hashes of files changed since)")
     .action(async (config: string | undefined, options) => {
       const { runCommand } = await import("./run-command.js");
       await runCommand(config, options);
@@ -95,10 +126,11 @@ export function buildProgram(): Command {
     .argument("[config]", "config file declaring defineSweep(base, {...})")
     .option("--config <file>", "the config file (alternative to the argument; used by nx run experiments:sweep)")
     .option("--resume", "reuse complete runs of the same configs and continue unfinished ones")
-    .option("--concurrency <n>", "runs at once (default: the sweep's, 1 unless set)", parseCount)
+    .option("--concurrency <n>", "runs at once (default: the sweep's, 1 unless set)", parsePositive)
     .option("--runs-dir <dir>", "runs folder (default: the workspace's runs/)")
     .option("--cache-dir <dir>", "stage cache (default: <runs-dir>/.cache)")
     .option("--datasets-dir <dir>", "datasets folder (default: the workspace's datasets/, or $I3_DATASETS_DIR)")
+    .option("--verify", "hash every file of each reused cache entry (default: sizes, and hashes of files changed since)")
     .action(async (config: string | undefined, options) => {
       const { sweepCommand } = await import("./sweep-command.js");
       await sweepCommand(config, options);
@@ -115,54 +147,55 @@ export function buildProgram(): Command {
 
   program
     .command("dual-encoder")
-    .description("train a dual-encoder from scratch on BM25 hard negatives; evaluate it beside BM25")
+    .description("i3 run on the default dual-encoder config: BM25 and a dual-encoder trained on BM25 hard negatives, evaluated against BM25")
     .requiredOption("--dataset <name>", "default | msmarco-passage | beir/<name> | local:<dir>")
     .option("--train-split <split>", "training queries", "train")
     .option("--eval-split <split>", "evaluation queries", "test")
-    .option("--out <dir>", "output folder (default runs/dual-encoder/<dataset>)")
-    .option("--preset <name>", "encoder size: tiny | small | base", "tiny")
-    .option("--epochs <n>", "training epochs", parseCount)
-    .option("--batch-size <n>", "queries per batch", parseCount)
-    .option("--negatives <n>", "BM25 hard negatives per query", parseCount)
-    .option("--lr <lr>", "AdamW learning rate", parseFloat)
-    .option("--passage-max-length <n>", "passage tokens", parseCount)
+    .option("--preset <name>", "encoder size (model.preset): tiny | small | base")
+    .option("--epochs <n>", "training epochs on the real queries (train.epochs)", parseCount)
+    .option("--batch-size <n>", "queries per batch (train.batchSize)", parsePositive)
+    .option("--negatives <n>", "BM25 hard negatives per query (negatives.perQuery)", parsePositive)
+    .option("--lr <lr>", "AdamW learning rate (optimizer.lr)", decimalIn(Number.MIN_VALUE, Number.MAX_VALUE, "a number > 0"))
+    .option("--passage-max-length <n>", "passage tokens (model.passageMaxLength)", parsePositive)
     .option("--seed <n>", "seed", parseCount)
-    .option("--device <device>", "auto | gpu | cpu | wasm | js", "auto")
-    .option("--datasets-dir <dir>", "datasets folder")
+    .option("--device <device>", "auto | gpu | cpu | wasm | js")
+    .option("--runs-dir <dir>", "runs folder (default: the workspace's runs/)")
+    .option("--cache-dir <dir>", "stage cache (default: <runs-dir>/.cache)")
+    .option("--datasets-dir <dir>", "datasets folder (default: the workspace's datasets/, or $I3_DATASETS_DIR)")
     .action(async (options) => {
       const { dualEncoderCommand } = await import("./dual-encoder-command.js");
-      const defined = <T>(entries: [string, T | undefined][]) => Object.fromEntries(entries.filter(([, v]) => v !== undefined));
-      await dualEncoderCommand({
-        dataset: options.dataset,
-        trainSplit: options.trainSplit,
-        evalSplit: options.evalSplit,
-        out: options.out,
-        datasetsDir: options.datasetsDir,
-        recipe: defined([
-          ["preset", options.preset],
-          ["epochs", options.epochs],
-          ["batchSize", options.batchSize],
-          ["negativesPerQuery", options.negatives],
-          ["learningRate", options.lr],
-          ["passageMaxLength", options.passageMaxLength],
-          ["seed", options.seed],
-          ["device", options.device],
-        ]),
-      });
+      await dualEncoderCommand(options);
     });
 
+  addExitStatusHelp(program);
   return program;
 }
 
-/** Runs the CLI; user errors print one line to stderr and exit with code 2. */
+/** Adds the exit-status paragraph to the help of every subcommand, at every depth. */
+function addExitStatusHelp(parent: Command): void {
+  for (const command of parent.commands) {
+    command.addHelpText("after", EXIT_CODES_HELP);
+    addExitStatusHelp(command);
+  }
+}
+
+/**
+ * Runs the CLI; errors print one line to stderr and exit with {@link USER_ERROR_EXIT_CODE}
+ * (commander has already printed its own: unknown options, bad values, missing arguments).
+ * `--help` and `--version` exit 0.
+ */
 export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : USER_ERROR_EXIT_CODE;
+      return;
+    }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`i3: ${message}\n`);
     if (process.env["I3_DEBUG"] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    process.exitCode = 2;
+    process.exitCode = USER_ERROR_EXIT_CODE;
   }
 }
 

@@ -10,6 +10,7 @@ export interface RunCommandOptions {
   runsDir?: string;
   cacheDir?: string;
   datasetsDir?: string;
+  verify?: boolean;
 }
 
 /** The config file from the positional argument or `--config`. */
@@ -27,6 +28,7 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
     ...(options.runsDir ? { runsDir: options.runsDir } : {}),
     ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
     ...(options.datasetsDir ? { datasetsDir: options.datasetsDir } : {}),
+    ...(options.verify ? { verify: true } : {}),
     ...(options.resume !== undefined ? { resume: options.resume } : {}),
   });
   process.stdout.write(`${result.runDir}\n\n${resultsSummary(result.metrics)}`);

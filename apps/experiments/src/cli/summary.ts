@@ -10,6 +10,7 @@ export function resultsSummary(metrics: RunMetrics): string {
     const rows = Object.entries(split.systems).map(([system, m]) => ({
       labels: { system: system === metrics.baseline ? `${system} (baseline)` : system },
       values: m.aggregate,
+      ...(m.seeds ? { spreads: m.seeds.sd } : {}),
       markers: Object.fromEntries(metrics.measures.map((x) => [x, markersOf(split.comparisons.find((c) => c.system === system && c.measure === x))])),
     }));
     parts.push(`${metrics.dataset}, ${split.split} split (${Object.values(split.systems)[0]?.queries.length ?? 0} queries)\n\n${resultsTable(rows, metrics.measures).toMarkdown(alignRight(metrics.measures))}\n`);

@@ -3,6 +3,9 @@
  * `config error at model.pooling: expected "cls" | "mean", got "max"`.
  */
 import type { z } from "zod";
+import { SYSTEMS } from "../systems/registry.js";
+
+const SYSTEM_KINDS = SYSTEMS.map((s) => s.kind);
 
 /** Thrown when a config does not validate; `issues` holds one line per problem. */
 export class ConfigError extends Error {
@@ -53,7 +56,15 @@ export function formatIssue(issue: z.core.$ZodIssue): string[] {
     case "invalid_type":
       if (input === undefined) return [`${at(issue.path)}: required ${issue.expected} is missing`];
       return [`${at(issue.path)}: expected ${issue.expected}, got ${typeOf(input)} ${showValue(input)}`];
+    case "invalid_key":
+      return [`${at(issue.path)}: ${issue.issues.map((i) => i.message).join("; ")}`];
     case "invalid_union": {
+      // A system `kind` no registered system has (zod's discriminated union lists no options).
+      const discriminator = (issue as { discriminator?: string }).discriminator;
+      if (discriminator === "kind" && issue.errors.length === 0) {
+        const kind = typeof input === "object" && input !== null ? (input as { kind?: unknown }).kind : input;
+        return [`${at(issue.path)}: expected ${SYSTEM_KINDS.map((k) => showValue(k)).join(" | ")}, got ${showValue(kind)}`];
+      }
       const got = input === undefined ? "" : `, got ${showValue(input)}`;
       const options = issue.errors
         .map((branch) => branch.map((i) => (i.code === "invalid_value" ? i.values.map((v) => showValue(v)).join(" | ") : i.code === "invalid_type" ? i.expected : undefined)))

@@ -9,9 +9,11 @@ export interface ResultRow {
   readonly labels: Record<string, string>;
   readonly values: Record<string, number | undefined>;
   readonly markers: Record<string, string>;
+  /** Standard deviations over seeds, shown as `mean ± sd` (replicated systems only). */
+  readonly spreads?: Record<string, number>;
 }
 
-/** The results as an arquero table of display strings (`0.4123†`). */
+/** The results as an arquero table of display strings (`0.4123†`, or `0.4123 ± 0.0101†` over seeds). */
 export function resultsTable(rows: readonly ResultRow[], measures: readonly string[]): aq.ColumnTable {
   return aq.from(
     rows.map((row) => ({
@@ -19,7 +21,8 @@ export function resultsTable(rows: readonly ResultRow[], measures: readonly stri
       ...Object.fromEntries(
         measures.map((m) => {
           const v = row.values[m];
-          return [m, v === undefined || Number.isNaN(v) ? "–" : `${v.toFixed(4)}${row.markers[m] ?? ""}`];
+          const sd = row.spreads?.[m];
+          return [m, v === undefined || Number.isNaN(v) ? "–" : `${v.toFixed(4)}${sd !== undefined ? ` ± ${sd.toFixed(4)}` : ""}${row.markers[m] ?? ""}`];
         }),
       ),
     })),

@@ -1,6 +1,9 @@
 /**
  * `metrics.json` of a run: per split, each system's aggregates, 95% confidence intervals and
- * per-query values, and the significance of each system against the config's baseline.
+ * per-query values, and the significance of each system against the config's baseline. With
+ * several seeds, a system's per-query values are the means over its seeds (what the tests
+ * pair), its aggregate is their mean (= the mean of the seeds' aggregates), and `seeds` holds
+ * each seed's aggregate and the standard deviation over seeds.
  */
 import { meanConfidenceInterval, type MeanInterval } from "@i3/metrics";
 import type { ExperimentConfig } from "../config/schema.js";
@@ -16,6 +19,47 @@ export interface SystemMetrics {
   readonly queries: string[];
   /** Query id -> measure -> value. */
   readonly perQuery: Record<string, Record<string, number>>;
+  /** With several seeds: each seed's aggregate, and the sample standard deviation over seeds per measure. */
+  readonly seeds?: { readonly seeds: number[]; readonly aggregates: Record<string, number>[]; readonly sd: Record<string, number> };
+}
+
+/** One seed's evaluation of a system on a split. */
+export interface ReplicateEvaluation {
+  readonly seed: number;
+  readonly file: EvaluationFile;
+}
+
+/** The sample standard deviation (n - 1 in the denominator); 0 for a single value. */
+export function sampleSd(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
+}
+
+/**
+ * One evaluation from a system's seeds: per-query values averaged over seeds. The seeds must
+ * have evaluated the same queries (they do with `allQueries`, or when every seed's run answers
+ * every query); otherwise the pairing would be undefined and this throws.
+ */
+export function averageOverSeeds(replicates: readonly ReplicateEvaluation[]): EvaluationFile {
+  const first = replicates[0]!.file;
+  if (replicates.length === 1) return first;
+  for (const { seed, file } of replicates) {
+    if (file.queries.length !== first.queries.length || file.queries.some((q, i) => q !== first.queries[i])) {
+      throw new Error(
+        `system ${first.system}: seed ${seed} was evaluated on other queries than seed ${replicates[0]!.seed} ` +
+          "(a run without some queries); set evaluation.allQueries: true to average every seed over the same queries",
+      );
+    }
+  }
+  const values: Record<string, number[]> = {};
+  const aggregate: Record<string, number> = {};
+  for (const measure of Object.keys(first.values)) {
+    const mean = first.values[measure]!.map((_, i) => replicates.reduce((sum, r) => sum + r.file.values[measure]![i]!, 0) / replicates.length);
+    values[measure] = mean;
+    aggregate[measure] = replicates.reduce((sum, r) => sum + r.file.aggregate[measure]!, 0) / replicates.length;
+  }
+  return { ...first, system: first.system.replace(/@\d+$/, ""), values, aggregate };
 }
 
 /** One split. */
@@ -46,19 +90,20 @@ export function perQueryValues(file: EvaluationFile): PerQueryValues {
   return { queries: file.queries, values: file.values };
 }
 
-/** Builds the metrics of a run from its evaluations (`system -> split key -> evaluation`). */
+/** Builds the metrics of a run from its evaluations (`system -> split key -> one evaluation per seed`). */
 export function buildRunMetrics(
   config: ExperimentConfig,
   runId: string,
-  evaluations: ReadonlyMap<string, ReadonlyMap<string, EvaluationFile>>,
+  replicated: ReadonlyMap<string, ReadonlyMap<string, readonly ReplicateEvaluation[]>>,
   trainingLogs: Record<string, string>,
 ): RunMetrics {
+  const evaluations = new Map([...replicated].map(([system, bySplit]) => [system, new Map([...bySplit].map(([key, reps]) => [key, averageOverSeeds(reps)]))]));
   const { measures, mainMeasure, significance } = config.evaluation;
   const splits: Record<string, SplitMetrics> = {};
   for (const key of config.evaluation.splits) {
     const systems: Record<string, SystemMetrics> = {};
     let split = config.splits[key];
-    for (const system of config.systems) {
+    for (const system of Object.keys(config.systems)) {
       const file = evaluations.get(system)?.get(key);
       if (!file) continue;
       split = file.split;
@@ -66,16 +111,26 @@ export function buildRunMetrics(
       file.queries.forEach((q, i) => {
         perQuery[q] = Object.fromEntries(measures.map((m) => [m, file.values[m]![i]!]));
       });
+      const reps = replicated.get(system)?.get(key) ?? [];
       systems[system] = {
         aggregate: file.aggregate,
         ci: Object.fromEntries(measures.map((m) => [m, meanConfidenceInterval(file.values[m] ?? [])])),
         queries: file.queries,
         perQuery,
+        ...(reps.length > 1
+          ? {
+              seeds: {
+                seeds: reps.map((r) => r.seed),
+                aggregates: reps.map((r) => r.file.aggregate),
+                sd: Object.fromEntries(measures.map((m) => [m, sampleSd(reps.map((r) => r.file.aggregate[m]!))])),
+              },
+            }
+          : {}),
       };
     }
     const base = evaluations.get(config.baseline)?.get(key);
     const others = new Map(
-      config.systems.filter((s) => s !== config.baseline && evaluations.get(s)?.get(key)).map((s) => [s, perQueryValues(evaluations.get(s)!.get(key)!)]),
+      Object.keys(config.systems).filter((s) => s !== config.baseline && evaluations.get(s)?.get(key)).map((s) => [s, perQueryValues(evaluations.get(s)!.get(key)!)]),
     );
     const comparisons = base && others.size > 0
       ? compareWithBaseline(perQueryValues(base), others, measures, { ...significance, seed: config.seed })

@@ -25,6 +25,12 @@ export async function readRunMetrics(runDir: string): Promise<RunMetrics> {
   return JSON.parse(text) as RunMetrics;
 }
 
+/** A line naming the seeds of replicated systems (values are mean ± sd over them), or nothing. */
+function seedNote(systems: RunMetrics["splits"][string]["systems"]): string {
+  const seeds = Object.values(systems).find((m) => m.seeds)?.seeds?.seeds;
+  return seeds ? `Neural systems over seeds ${seeds.join(", ")}: mean ± standard deviation over seeds; tests pair per-query values averaged over seeds.\n\n` : "";
+}
+
 /** The report sections of a run. */
 export async function runReportSections(metrics: RunMetrics, runDir: string): Promise<ReportSection[]> {
   const sections: ReportSection[] = [];
@@ -33,6 +39,7 @@ export async function runReportSections(metrics: RunMetrics, runDir: string): Pr
     const rows: ResultRow[] = Object.entries(split.systems).map(([system, m]) => ({
       labels: { system: system === metrics.baseline ? `${system} (baseline)` : system, queries: String(m.queries.length) },
       values: m.aggregate,
+      ...(m.seeds ? { spreads: m.seeds.sd } : {}),
       markers: Object.fromEntries(metrics.measures.map((measure) => [measure, markersOf(split.comparisons.find((c) => c.system === system && c.measure === measure))])),
     }));
     const table = resultsTable(rows, metrics.measures);
@@ -48,8 +55,8 @@ export async function runReportSections(metrics: RunMetrics, runDir: string): Pr
     const pTable = pRows.length > 0 ? from(pRows) : undefined;
     sections.push({
       title: `Results: ${split.split} (${key})`,
-      markdown: `${table.toMarkdown(alignRight(metrics.measures))}\n\n${legend}.\n\n${pTable ? `p-values:\n\n${pTable.toMarkdown()}\n\n` : ""}Bar chart of ${metrics.mainMeasure} with 95% confidence intervals: report.html.\n`,
-      html: `${table.toHTML(alignRight(metrics.measures))}\n<p class="note">${escapeHtml(legend)}.</p>\n<div class="chart">${chart}</div>\n${pTable ? `<h3>p-values</h3>\n${pTable.toHTML()}` : ""}`,
+      markdown: `${table.toMarkdown(alignRight(metrics.measures))}\n\n${seedNote(split.systems)}${legend}.\n\n${pTable ? `p-values:\n\n${pTable.toMarkdown()}\n\n` : ""}Bar chart of ${metrics.mainMeasure} with 95% confidence intervals: report.html.\n`,
+      html: `${table.toHTML(alignRight(metrics.measures))}\n<p class="note">${escapeHtml(`${seedNote(split.systems)}${legend}`)}.</p>\n<div class="chart">${chart}</div>\n${pTable ? `<h3>p-values</h3>\n${pTable.toHTML()}` : ""}`,
     });
   }
   const curves: LossPoint[] = [];

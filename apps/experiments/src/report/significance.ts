@@ -102,3 +102,22 @@ export function markersOf(comparison: Comparison | undefined): string {
   if (!comparison) return "";
   return (Object.keys(MARKERS) as SignificanceTest[]).filter((t) => comparison.tests[t]?.significant).map((t) => MARKERS[t]).join("");
 }
+
+/**
+ * Comparisons made against different references (e.g. each system of a base run) as one family:
+ * per measure and test, Holm over every comparison's raw p-value, replacing `pHolm` and
+ * `significant` (= `pHolm <= alpha`).
+ */
+export function holmAcrossRows(comparisons: readonly Comparison[], alpha = 0.05): Comparison[] {
+  const out = comparisons.map((c) => ({ ...c, tests: { ...c.tests } }));
+  for (const measure of new Set(out.map((c) => c.measure))) {
+    for (const test of Object.keys(MARKERS) as SignificanceTest[]) {
+      const rows = out.filter((c) => c.measure === measure && c.tests[test] !== undefined);
+      const adjusted = holm(rows.map((c) => c.tests[test]!.pValue));
+      rows.forEach((c, i) => {
+        c.tests[test] = { pValue: c.tests[test]!.pValue, pHolm: adjusted[i]!, significant: adjusted[i]! <= alpha };
+      });
+    }
+  }
+  return out;
+}

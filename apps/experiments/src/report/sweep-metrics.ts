@@ -3,12 +3,14 @@
  * each compared with the sweep's baseline (the base config's `baseline` system in the first
  * successful run) by the paired t-test and the randomization test, Holm-corrected across all
  * compared rows. A row whose per-query values equal the baseline's (the same system reused from
- * the cache) is marked as such and not tested.
+ * the cache) is marked as such and not tested. When the sweep includes its base run, every
+ * variant's system is also tested against the same system in the base run (an ablation against
+ * what it ablates), Holm-corrected across those rows as a second family: `versusBase`.
  */
 import type { MeanInterval } from "@i3/metrics";
 import type { SweepDefinition } from "../sweep/define.js";
 import type { RunMetrics, SystemMetrics } from "./run-metrics.js";
-import { compareWithBaseline, markersOf, type Comparison, type PerQueryValues } from "./significance.js";
+import { compareWithBaseline, holmAcrossRows, markersOf, type Comparison, type PerQueryValues } from "./significance.js";
 
 /** How one run of a sweep ended. */
 export interface SweepRunOutcome {
@@ -33,6 +35,8 @@ export interface SweepRow {
   readonly aggregate: Record<string, number>;
   /** Mean and 95% CI of the main measure. */
   readonly ci?: MeanInterval;
+  /** Standard deviation over seeds per measure, when the run had several seeds. */
+  readonly sd?: Record<string, number>;
   readonly markers: Record<string, string>;
 }
 
@@ -47,6 +51,8 @@ export interface SweepMetrics {
   readonly significance: { tests: string[]; alpha: number; correction: "holm" };
   readonly rows: SweepRow[];
   readonly comparisons: Comparison[];
+  /** Each variant's system against the same system in the base run (when the sweep includes it). */
+  readonly versusBase?: { readonly run: string; readonly comparisons: Comparison[] };
 }
 
 function valuesOf(m: SystemMetrics, measures: readonly string[]): PerQueryValues {
@@ -98,10 +104,11 @@ export function buildSweepMetrics(sweep: SweepDefinition, sweepId: string, outco
       if (outcome === reference && system === base.baseline) role = "baseline";
       else if (referenceValues && sameValues(values, referenceValues, measures)) role = "same-as-baseline";
       else if (referenceValues) compared.set(label, values);
-      draft.push({ run: outcome.name, system, label, changes, role, ...(outcome.runDir ? { runDir: outcome.runDir } : {}), aggregate: m.aggregate, ci: m.ci[mainMeasure]! });
+      draft.push({ run: outcome.name, system, label, changes, role, ...(outcome.runDir ? { runDir: outcome.runDir } : {}), aggregate: m.aggregate, ci: m.ci[mainMeasure]!, ...(m.seeds ? { sd: m.seeds.sd } : {}) });
     }
   }
   const comparisons = referenceValues && compared.size > 0 ? compareWithBaseline(referenceValues, compared, measures, { ...significance, seed: base.seed }) : [];
+  const versusBase = sweep.includeBase ? compareWithBaseRun(outcomes.find((o) => o.name === base.name), outcomes, splitKey, measures, { ...significance, seed: base.seed }) : undefined;
   const rows = draft.map((row) => ({
     ...row,
     markers: Object.fromEntries(measures.map((m) => [m, markersOf(comparisons.find((c) => c.system === row.label && c.measure === m))])),
@@ -116,5 +123,36 @@ export function buildSweepMetrics(sweep: SweepDefinition, sweepId: string, outco
     significance: { tests: [...significance.tests], alpha: significance.alpha, correction: "holm" },
     rows,
     comparisons,
+    ...(versusBase ? { versusBase } : {}),
   };
+}
+
+/**
+ * Each variant's systems against the same system of the base run: one paired comparison per
+ * (variant, system) whose per-query values differ from the base run's, all Holm-corrected
+ * together per measure (labels `<run> / <system>`).
+ */
+function compareWithBaseRun(
+  baseRun: SweepRunOutcome | undefined,
+  outcomes: readonly SweepRunOutcome[],
+  splitKey: string,
+  measures: readonly string[],
+  options: Parameters<typeof compareWithBaseline>[3],
+): { run: string; comparisons: Comparison[] } | undefined {
+  const baseSystems = baseRun?.status === "ok" ? baseRun.metrics?.splits[splitKey]?.systems : undefined;
+  if (!baseRun || !baseSystems) return undefined;
+  const comparisons: Comparison[] = [];
+  for (const [system, reference] of Object.entries(baseSystems)) {
+    const referenceValues = valuesOf(reference, measures);
+    const others = new Map<string, PerQueryValues>();
+    for (const outcome of outcomes) {
+      const m = outcome !== baseRun && outcome.status === "ok" ? outcome.metrics?.splits[splitKey]?.systems[system] : undefined;
+      if (m === undefined) continue;
+      const values = valuesOf(m, measures);
+      if (!sameValues(values, referenceValues, measures)) others.set(`${outcome.name} / ${system}`, values);
+    }
+    if (others.size > 0) comparisons.push(...compareWithBaseline(referenceValues, others, measures, options));
+  }
+  // One family across every system: redo Holm over all rows of a measure.
+  return { run: baseRun.name, comparisons: holmAcrossRows(comparisons, options.alpha) };
 }

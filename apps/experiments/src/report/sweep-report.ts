@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "@i3/core";
 import { barChartSvg } from "./charts.js";
 import { alignRight, escapeHtml, htmlPage, markdownPage, markerLegend, resultsTable, type ReportSection } from "./page.js";
+import { markersOf, type SignificanceTest } from "./significance.js";
 import type { SweepMetrics } from "./sweep-metrics.js";
 
 /** Reads `<sweepDir>/metrics.json` of a sweep. */
@@ -24,6 +25,7 @@ export async function sweepReportSections(metrics: SweepMetrics): Promise<Report
     ok.map((r) => ({
       labels: { run: r.run, system: r.role === "baseline" ? `${r.system} (baseline)` : r.role === "same-as-baseline" ? `${r.system} (= baseline)` : r.system, changes: r.changes || "(base)" },
       values: r.aggregate,
+      ...(r.sd ? { spreads: r.sd } : {}),
       markers: r.markers,
     })),
     metrics.measures,
@@ -39,6 +41,20 @@ export async function sweepReportSections(metrics: SweepMetrics): Promise<Report
     markdown: `${ok.length > 0 ? table.toMarkdown(alignRight(metrics.measures)) : "No run succeeded."}\n\n${legend}.\n`,
     html: `${ok.length > 0 ? table.toHTML(alignRight(metrics.measures)) : "<p>No run succeeded.</p>"}\n<p class="note">${escapeHtml(legend)}.</p>\n<div class="chart">${chart}</div>`,
   });
+  if (metrics.versusBase && metrics.versusBase.comparisons.length > 0) {
+    const t = from(
+      metrics.versusBase.comparisons.map((c) => ({
+        "run / system": c.system,
+        measure: c.measure,
+        n: c.n,
+        "mean diff": `${c.meanDiff >= 0 ? "+" : ""}${c.meanDiff.toFixed(4)}`,
+        ...Object.fromEntries(metrics.significance.tests.map((test) => [`p ${test} (Holm)`, c.tests[test as SignificanceTest]?.pHolm.toFixed(4) ?? "–"])),
+        sig: markersOf(c),
+      })),
+    );
+    const note = `Each variant's system against the same system in the base run (${metrics.versusBase.run}); mean diff = variant - base; Holm across all these rows per measure.`;
+    sections.push({ title: "Against the base run", markdown: `${note}\n\n${t.toMarkdown()}\n`, html: `<p class="note">${escapeHtml(note)}</p>\n${t.toHTML()}` });
+  }
   if (failed.length > 0) {
     const t = from(failed.map((r) => ({ run: r.run, changes: r.changes, error: r.error ?? "" })));
     sections.push({ title: "Failed runs", markdown: t.toMarkdown(), html: t.toHTML() });
@@ -58,6 +74,14 @@ export function sweepTable(m: SweepMetrics): ColumnTable {
       role: r.role,
       changes: r.changes,
       ...Object.fromEntries(m.measures.flatMap((x) => [[x, r.aggregate[x] ?? null], [`${x} sig`, r.markers[x] ?? ""]])),
+      ...(m.versusBase
+        ? Object.fromEntries(
+            m.measures.flatMap((x) => {
+              const c = m.versusBase!.comparisons.find((v) => v.system === `${r.run} / ${r.system}` && v.measure === x);
+              return [[`${x} diff vs base`, c ? c.meanDiff : null], [`${x} sig vs base`, markersOf(c)]];
+            }),
+          )
+        : {}),
       error: r.error ?? "",
     })),
   );

@@ -4,13 +4,27 @@
  * by one rename, so a crash mid-stage leaves only a temp folder (ignored, and removed later when
  * its process is gone) and the stage is redone. Concurrent runs in one process share one execution
  * per hash; across processes the first rename wins and the other copy is discarded.
+ *
+ * Integrity: the manifest records the size and sha256 of every file of the entry. A reused entry
+ * is checked first: every size always; the sha256 of every file with `verify`, else only of files
+ * modified after the manifest was written. An entry that fails (or whose manifest is missing or
+ * unreadable) is reported through `warn`, removed and recomputed, never used. An entry written
+ * before these records is used unverified with a warning, or recomputed under `verify`.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 /** The manifest file of a committed stage folder. */
 export const MANIFEST = "manifest.json";
+
+/** A file of a committed entry as recorded at commit. */
+export interface CachedFile {
+  size: number;
+  /** sha256 of the bytes, hex. */
+  sha256: string;
+}
 
 /** What `manifest.json` holds. */
 export interface StageManifest<O = unknown> {
@@ -22,6 +36,36 @@ export interface StageManifest<O = unknown> {
   output: O;
   seconds: number;
   createdAt: string;
+  /**
+   * Every file of the entry except the manifest, by path relative to the entry folder
+   * (`/`-separated, sorted). Absent in entries committed before integrity records existed.
+   */
+  files?: Record<string, CachedFile>;
+}
+
+/** What a stage's producer returns; the cache adds `files` and `createdAt`. */
+export type StageRecord<O = unknown> = Omit<StageManifest<O>, "createdAt" | "files">;
+
+/** Why a committed entry was not used as is. */
+export interface CacheWarning {
+  /** `corrupt`: the entry does not match its manifest; `unverifiable`: it has no file records. */
+  kind: "corrupt" | "unverifiable";
+  /** `recompute`: the entry was removed and the stage runs again; `reuse`: used unverified. */
+  action: "recompute" | "reuse";
+  /** The committed folder. */
+  folder: string;
+  /** What is wrong, e.g. `run.trec has 14 bytes, recorded 5120`. */
+  problem: string;
+  /** One readable line for the run log. */
+  message: string;
+}
+
+/** Options of {@link StageCache.read}. */
+export interface CacheReadOptions {
+  /** Hash every file (default: hash only files modified after the manifest; sizes always). */
+  verify?: boolean;
+  /** Told when an entry is recomputed or reused unverified. */
+  warn?(warning: CacheWarning): void;
 }
 
 function processAlive(pid: number): boolean {
@@ -44,25 +88,69 @@ export class StageCache {
     return join(this.dir, stage, hash);
   }
 
-  /** The committed manifest, or undefined when absent or unreadable (then the stage reruns). */
-  async read<O>(stage: string, hash: string): Promise<StageManifest<O> | undefined> {
-    try {
-      const manifest = JSON.parse(await readFile(join(this.folder(stage, hash), MANIFEST), "utf8")) as StageManifest<O>;
-      return manifest.hash === hash ? manifest : undefined;
-    } catch {
+  /**
+   * The committed manifest when the entry exists and passes its integrity check (see the module
+   * comment); undefined when there is none, or when it failed and was removed (then the stage
+   * reruns; `options.warn` is told why).
+   */
+  async read<O>(stage: string, hash: string, options: CacheReadOptions = {}): Promise<StageManifest<O> | undefined> {
+    const folder = this.folder(stage, hash);
+    const manifestPath = join(folder, MANIFEST);
+    const text = await readFile(manifestPath, "utf8").catch(() => undefined);
+    if (text === undefined && !(await isDirectory(folder))) return undefined; // never committed
+    const reject = async (kind: CacheWarning["kind"], problem: string): Promise<undefined> => {
+      await this.discard(folder, text);
+      const what = kind === "corrupt" ? "is corrupt" : "has no file records (written by an older version)";
+      options.warn?.({ kind, action: "recompute", folder, problem, message: `cached ${stage}/${hash.slice(0, 12)} ${what}: ${problem}; recomputing it` });
       return undefined;
+    };
+    if (text === undefined) return reject("corrupt", `${MANIFEST} is missing or unreadable`);
+    let manifest: StageManifest<O>;
+    try {
+      manifest = JSON.parse(text) as StageManifest<O>;
+    } catch {
+      return reject("corrupt", `${MANIFEST} is not valid JSON`);
     }
+    if (manifest.hash !== hash) return reject("corrupt", `${MANIFEST} names hash ${String(manifest.hash)}`);
+    if (manifest.files === undefined) {
+      const problem = "its files cannot be checked";
+      if (options.verify) return reject("unverifiable", problem);
+      options.warn?.({
+        kind: "unverifiable",
+        action: "reuse",
+        folder,
+        problem,
+        message: `cached ${stage}/${hash.slice(0, 12)} has no file records (written by an older version): used unverified; --verify recomputes it`,
+      });
+      return manifest;
+    }
+    const since = (await stat(manifestPath)).mtimeMs;
+    const problem = await checkFiles(folder, manifest.files, options.verify ? undefined : since);
+    return problem === undefined ? manifest : reject("corrupt", problem);
+  }
+
+  /**
+   * Removes a committed entry judged bad, unless its manifest changed since it was read (another
+   * run replaced it meanwhile): renamed to a temp name first, so no reader sees it half deleted.
+   */
+  private async discard(folder: string, judgedManifest: string | undefined): Promise<void> {
+    const now = await readFile(join(folder, MANIFEST), "utf8").catch(() => undefined);
+    if (now !== judgedManifest) return;
+    const trash = join(dirname(folder), `.${basename(folder)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+    try {
+      await rename(folder, trash);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return; // another run removed it first
+      throw error;
+    }
+    await rm(trash, { recursive: true, force: true });
   }
 
   /**
    * Runs `produce(tempDir)` once per (stage, hash) in this process, writes the manifest and
    * commits the folder atomically; returns the committed manifest.
    */
-  async commit<O>(
-    stage: string,
-    hash: string,
-    produce: (tempDir: string) => Promise<Omit<StageManifest<O>, "createdAt">>,
-  ): Promise<StageManifest<O>> {
+  async commit<O>(stage: string, hash: string, produce: (tempDir: string) => Promise<StageRecord<O>>): Promise<StageManifest<O>> {
     const key = `${stage}/${hash}`;
     const running = this.inFlight.get(key);
     if (running) return (await running) as StageManifest<O>;
@@ -75,18 +163,15 @@ export class StageCache {
     }
   }
 
-  private async commitOnce<O>(
-    stage: string,
-    hash: string,
-    produce: (tempDir: string) => Promise<Omit<StageManifest<O>, "createdAt">>,
-  ): Promise<StageManifest<O>> {
+  private async commitOnce<O>(stage: string, hash: string, produce: (tempDir: string) => Promise<StageRecord<O>>): Promise<StageManifest<O>> {
     const parent = join(this.dir, stage);
     await mkdir(parent, { recursive: true });
     await this.removeStaleTemps(parent);
     const temp = join(parent, `.${hash}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
     await mkdir(temp);
     try {
-      const manifest: StageManifest<O> = { ...(await produce(temp)), createdAt: new Date().toISOString() };
+      const record = await produce(temp);
+      const manifest: StageManifest<O> = { ...record, createdAt: new Date().toISOString(), files: await recordFiles(temp) };
       await writeFile(join(temp, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
       try {
         await rename(temp, this.folder(stage, hash));
@@ -95,7 +180,7 @@ export class StageCache {
         if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
         await rm(temp, { recursive: true, force: true }); // another process committed it first
         const other = await this.read<O>(stage, hash);
-        if (!other) throw new Error(`stage cache: ${this.folder(stage, hash)} exists but has no readable ${MANIFEST}; delete it`);
+        if (!other) throw new Error(`stage cache: ${this.folder(stage, hash)} was committed by another run but fails its check; run again`);
         return other;
       }
       return manifest;
@@ -123,4 +208,60 @@ export class StageCache {
       () => false,
     );
   }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+/** sha256 of a file's bytes, read now (never memoised: a check must see the bytes on disk). */
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/** Size and sha256 of every file under `dir` except the top-level manifest, by sorted `/`-separated relative path. */
+async function recordFiles(dir: string): Promise<Record<string, CachedFile>> {
+  const paths: string[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    for (const entry of await readdir(join(dir, rel), { withFileTypes: true })) {
+      const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      if (child === MANIFEST) continue;
+      if (entry.isDirectory()) await walk(child);
+      else if ((await stat(join(dir, child))).isFile()) paths.push(child);
+      else throw new Error(`stage cache: ${join(dir, child)} is neither a file nor a folder`);
+    }
+  };
+  await walk("");
+  const files: Record<string, CachedFile> = {};
+  for (const rel of paths.sort()) {
+    const path = join(dir, rel);
+    files[rel] = { size: (await stat(path)).size, sha256: await sha256Of(path) };
+  }
+  return files;
+}
+
+/**
+ * The first way the files of a committed entry differ from their records, or undefined: every
+ * file must exist with its recorded size; its sha256 is compared when it was modified after
+ * `hashIfNewerThan` (ms since the epoch), or always when that is undefined.
+ */
+async function checkFiles(dir: string, files: Record<string, CachedFile>, hashIfNewerThan: number | undefined): Promise<string | undefined> {
+  const toHash: [string, CachedFile][] = [];
+  for (const [rel, recorded] of Object.entries(files)) {
+    const info = await stat(join(dir, rel)).catch(() => undefined);
+    if (info === undefined) return `${rel} is missing`;
+    if (!info.isFile()) return `${rel} is not a file`;
+    if (info.size !== recorded.size) return `${rel} has ${info.size} bytes, recorded ${recorded.size}`;
+    if (hashIfNewerThan === undefined || info.mtimeMs > hashIfNewerThan) toHash.push([rel, recorded]);
+  }
+  for (const [rel, recorded] of toHash) {
+    const actual = await sha256Of(join(dir, rel));
+    if (actual !== recorded.sha256) return `${rel} has sha256 ${actual.slice(0, 12)}..., recorded ${recorded.sha256.slice(0, 12)}...`;
+  }
+  return undefined;
 }

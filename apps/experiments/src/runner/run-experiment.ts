@@ -20,18 +20,17 @@ import { randomBytes } from "node:crypto";
 import { stableHash, writeFileAtomic } from "@i3/core";
 import { defaultDatasetsDir, findWorkspaceRoot, resolveDataset, type Collection } from "@i3/data";
 import { configHash, parseExperiment } from "../config/define.js";
-import type { ExperimentConfig, ExperimentInput } from "../config/schema.js";
-import { buildRunMetrics, type RunMetrics } from "../report/run-metrics.js";
+import type { ExperimentConfig, ExperimentInput, SplitKey } from "../config/schema.js";
+import { buildRunMetrics, type ReplicateEvaluation, type RunMetrics } from "../report/run-metrics.js";
 import { writeRunReport } from "../report/run-report.js";
 import { StageCache } from "./cache.js";
 import { collectEnvironment } from "./environment.js";
-import { loadNeuralStages, type NeuralStages, type TrainOutputs } from "./neural.js";
-import { planStages } from "./plan.js";
+import type { SystemDefinition } from "../systems/system.js";
+import { planExperiment, type Plan } from "./plan.js";
 import { createRunDir, findResumableRun, readRunStatus, writeRunStatus, type RunStatus } from "./run-dir.js";
 import { RunLog } from "./run-log.js";
-import type { RunServices, StageResult, StageSpec } from "./stage.js";
-import type { RunFileOutput } from "./stages/bm25.js";
-import type { SplitKey } from "./stages/data.js";
+import { stageLabel, type RunServices, type StageResult, type StageSpec } from "./stage.js";
+import type { DataOutput } from "./stages/data.js";
 import type { EvaluationFile } from "./stages/evaluate.js";
 
 /** Test and tooling hooks (e.g. simulating a crash). */
@@ -55,17 +54,20 @@ export interface RunOptions {
    * a path: continue that run folder (its config must be the same).
    */
   resume?: boolean | string;
-  /** Neural stage implementation (default: `@i3/train`'s `experimentStages`). */
-  neural?: NeuralStages;
+  /** System definitions that replace the registry's of the same kind (tests plug in fakes this way). */
+  systems?: readonly SystemDefinition[];
   /** No stderr lines (log.jsonl is still written). */
   quiet?: boolean;
   hooks?: RunHooks;
   /** A shared cache object (sweeps share one so concurrent runs execute a stage once). */
   cache?: StageCache;
+  /** Hash every file of each reused cache entry (`--verify`); default: sizes, and hashes of files modified since their entry was written. */
+  verify?: boolean;
 }
 
 /** One stage as it went in this run. */
 export interface StageSummary {
+  /** The stage's label, e.g. `i3/train` or `bm25/retrieve:test`. */
   readonly id: string;
   readonly stage: string;
   readonly hash: string;
@@ -114,25 +116,25 @@ export async function runExperiment(input: ExperimentConfig | ExperimentInput, o
 
   const root = findWorkspaceRoot() ?? process.cwd();
   let collection: Promise<Collection> | undefined;
-  let neural: Promise<NeuralStages> | undefined;
   const services: RunServices = {
     datasetsDir,
     collection: () => (collection ??= resolveDataset(config.dataset, { datasetsDir })),
-    neural: () => (neural ??= options.neural ? Promise.resolve(options.neural) : loadNeuralStages()),
   };
 
-  const results = new Map<string, StageResult>();
+  const results = new Map<StageSpec, StageResult>();
   const summaries: StageSummary[] = [];
   let backend = "none";
   try {
-    for (const spec of planStages(config)) {
-      const result = await executeStage(spec, config, services, cache, results, log, options.hooks);
-      results.set(spec.id, result);
-      summaries.push({ id: result.id, stage: result.stage, hash: result.hash, cached: result.cached, seconds: result.seconds });
-      const trained = result.stage === "train" ? (result.output as TrainOutputs).backend : undefined;
-      if (trained) backend = trained;
+    const plan = planExperiment(config, options.systems);
+    for (const spec of plan.stages) {
+      const result = await executeStage(spec, services, cache, results, log, options.hooks, options.verify ?? false);
+      results.set(spec, result);
+      if (spec === plan.data) checkSplits(result.output as DataOutput, config, plan);
+      summaries.push({ id: stageLabel(spec.ref), stage: spec.ref.stage, hash: result.hash, cached: result.cached, seconds: result.seconds });
     }
-    const metrics = await finishRun(config, runId, dir, results);
+    const backends = [...plan.systems.values()].flatMap((s) => s.replicates.flatMap((r) => (r.trained ? [resultOf(results, r.trained).output.backend] : [])));
+    if (backends.length > 0) backend = [...new Set(backends)].join(", ");
+    const metrics = await finishRun(config, runId, dir, plan, results);
     await writeRunReport(dir, metrics);
     await writeFileAtomic(join(dir, "environment.json"), `${JSON.stringify(await collectEnvironment(root, backend), null, 2)}\n`);
     await writeRunStatus(dir, { ...status, status: "complete", updatedAt: new Date().toISOString() });
@@ -164,84 +166,104 @@ async function openRunDir(experimentDir: string, hash: string, resume: RunOption
   return createRunDir(experimentDir, hash);
 }
 
-async function executeStage(
-  spec: StageSpec,
-  config: ExperimentConfig,
-  services: RunServices,
-  cache: StageCache,
-  results: ReadonlyMap<string, StageResult>,
-  log: RunLog,
-  hooks: RunHooks | undefined,
-): Promise<StageResult> {
-  const inputs: Record<string, StageResult> = {};
-  for (const [role, id] of Object.entries(spec.needs)) {
-    const upstream = results.get(id);
-    if (!upstream) throw new Error(`stage ${spec.id}: upstream stage ${id} has not run (plan order bug)`);
-    inputs[role] = upstream;
-  }
-  const key = await spec.key(config, services);
-  const upstream = Object.fromEntries(Object.entries(inputs).map(([role, r]) => [role, r.hash]));
-  const hash = stableHash({ stage: spec.stage, version: spec.version, key, upstream });
-  const short = hash.slice(0, 12);
-  const existing = await cache.read(spec.stage, hash);
-  if (existing) {
-    log.event("stage-cached", { stage: spec.id, hash }, `${spec.id}: cached (${spec.stage}/${short})`);
-    return { id: spec.id, stage: spec.stage, hash, dir: cache.folder(spec.stage, hash), output: existing.output, cached: true, seconds: 0 };
-  }
-  log.event("stage-start", { stage: spec.id, hash }, `${spec.id}: running (${spec.stage}/${short})`);
-  const started = performance.now();
-  let executed = false;
-  try {
-    const manifest = await cache.commit(spec.stage, hash, async (tempDir) => {
-      executed = true;
-      await hooks?.beforeStage?.(spec.id);
-      const output = await spec.run({
-        dir: tempDir,
-        config,
-        inputs,
-        services,
-        log: (message) => log.event("stage-log", { stage: spec.id, message }, `${spec.id}: ${message}`),
-      });
-      await hooks?.beforeCommit?.(spec.id, tempDir);
-      return { stage: spec.stage, id: spec.id, hash, key, upstream, output, seconds: (performance.now() - started) / 1000 };
-    });
-    const seconds = (performance.now() - started) / 1000;
-    log.event("stage-done", { stage: spec.id, hash, seconds, executed }, `${spec.id}: done in ${seconds.toFixed(1)}s`);
-    return { id: spec.id, stage: spec.stage, hash, dir: cache.folder(spec.stage, hash), output: manifest.output, cached: !executed, seconds };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    log.event("stage-failed", { stage: spec.id, hash, error: message });
-    throw new Error(`stage ${spec.id} failed: ${message}`, { cause: error });
+/**
+ * Fails before any other stage runs when a split the plan needs is missing from the collection:
+ * every evaluated split, and the train split when a system trains.
+ */
+function checkSplits(data: DataOutput, config: ExperimentConfig, plan: Plan): void {
+  const trains = [...plan.systems.values()].some((s) => s.replicates.some((r) => r.trained !== undefined));
+  const needed = new Set<SplitKey>([...config.evaluation.splits, ...(trains ? (["train"] as const) : [])]);
+  const missing = [...needed].filter((key) => data.splits[key] === undefined);
+  if (missing.length > 0) {
+    const list = missing.map((key) => `"${config.splits[key]}" (splits.${key})`).join(", ");
+    throw new Error(`dataset ${data.dataset} (${data.collectionDir}) has no split ${list}; it has: ${data.available.join(", ")}`);
   }
 }
 
-/** Copies run files and training logs into the run folder, builds and writes metrics.json. */
-async function finishRun(config: ExperimentConfig, runId: string, dir: string, results: ReadonlyMap<string, StageResult>): Promise<RunMetrics> {
-  const evaluations = new Map<string, Map<string, EvaluationFile>>();
-  for (const result of results.values()) {
-    const parts = result.id.split(":");
-    const kind = parts[0];
-    // bm25:<key> and retrieve:<system>:<key> hold run files; only evaluated splits are copied.
-    const runOf = kind === "bm25" ? { system: "bm25", key: parts[1]! } : kind === "retrieve" ? { system: parts[1]!, key: parts[2]! } : undefined;
-    if (runOf && (config.evaluation.splits as string[]).includes(runOf.key)) {
-      const target = join(dir, "runs", `${runOf.system}-${config.splits[runOf.key as SplitKey]}.trec`);
-      await copyAtomically(join(result.dir, (result.output as RunFileOutput).run), target);
-    }
-    if (kind === "evaluate") {
-      const [, system, key] = parts as [string, string, string];
-      const file = JSON.parse(await readFile(join(result.dir, "evaluation.json"), "utf8")) as EvaluationFile;
-      if (!evaluations.has(system)) evaluations.set(system, new Map());
-      evaluations.get(system)!.set(key, file);
-    }
+/** The result of a stage that ran earlier in this plan. */
+function resultOf<O>(results: ReadonlyMap<StageSpec, StageResult>, spec: StageSpec<O>): StageResult<O> {
+  const result = results.get(spec as StageSpec);
+  if (!result) throw new Error(`stage ${stageLabel(spec.ref)} has not run (plan order bug)`);
+  return result as StageResult<O>;
+}
+
+async function executeStage(
+  spec: StageSpec,
+  services: RunServices,
+  cache: StageCache,
+  results: ReadonlyMap<StageSpec, StageResult>,
+  log: RunLog,
+  hooks: RunHooks | undefined,
+  verify: boolean,
+): Promise<StageResult> {
+  const id = stageLabel(spec.ref);
+  const stage = spec.ref.stage;
+  const inputs = Object.fromEntries(Object.entries(spec.needs).map(([role, upstream]) => [role, resultOf(results, upstream as StageSpec)]));
+  const key = await spec.key(services);
+  const upstream = Object.fromEntries(Object.entries(inputs).map(([role, r]) => [role, r.hash]));
+  const hash = stableHash({ stage, version: spec.version, key, upstream });
+  const short = hash.slice(0, 12);
+  const existing = await cache.read(stage, hash, {
+    verify,
+    warn: (w) => log.event("stage-cache-warning", { stage: id, hash, kind: w.kind, action: w.action, problem: w.problem }, `${id}: ${w.message}`),
+  });
+  if (existing) {
+    log.event("stage-cached", { stage: id, hash }, `${id}: cached (${stage}/${short})`);
+    return { ref: spec.ref, hash, dir: cache.folder(stage, hash), output: existing.output, cached: true, seconds: 0 };
   }
+  log.event("stage-start", { stage: id, hash }, `${id}: running (${stage}/${short})`);
+  const started = performance.now();
+  let executed = false;
+  try {
+    const manifest = await cache.commit(stage, hash, async (tempDir) => {
+      executed = true;
+      await hooks?.beforeStage?.(id);
+      const output = await spec.run({
+        dir: tempDir,
+        inputs,
+        services,
+        log: (message) => log.event("stage-log", { stage: id, message }, `${id}: ${message}`),
+      });
+      await hooks?.beforeCommit?.(id, tempDir);
+      return { stage, id, hash, key, upstream, output, seconds: (performance.now() - started) / 1000 };
+    });
+    const seconds = (performance.now() - started) / 1000;
+    log.event("stage-done", { stage: id, hash, seconds, executed }, `${id}: done in ${seconds.toFixed(1)}s`);
+    return { ref: spec.ref, hash, dir: cache.folder(stage, hash), output: manifest.output, cached: !executed, seconds };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.event("stage-failed", { stage: id, hash, error: message });
+    throw new Error(`stage ${id} failed: ${message}`, { cause: error });
+  }
+}
+
+/**
+ * Copies each system's evaluated run files and training logs into the run folder (one per seed,
+ * `-seed<s>` in the name, when the config has several), builds and writes metrics.json.
+ */
+async function finishRun(config: ExperimentConfig, runId: string, dir: string, plan: Plan, results: ReadonlyMap<StageSpec, StageResult>): Promise<RunMetrics> {
+  const evaluations = new Map<string, Map<string, ReplicateEvaluation[]>>();
   const trainingLogs: Record<string, string> = {};
-  for (const result of results.values()) {
-    const out = result.output as TrainOutputs;
-    if (result.stage !== "train" || !out.trainingLog) continue;
-    const system = result.id.split(":")[1]!;
-    const target = `training-log-${system}.jsonl`;
-    await copyAtomically(join(result.dir, out.trainingLog), join(dir, target));
-    trainingLogs[system] = target;
+  for (const [system, planned] of plan.systems) {
+    const files = new Map<string, ReplicateEvaluation[]>();
+    const several = planned.replicates.length > 1;
+    for (const replicate of planned.replicates) {
+      const suffix = several ? `-seed${replicate.seed}` : "";
+      for (const [key, evaluation] of replicate.evaluations) {
+        const run = resultOf(results, replicate.runs.get(key)!);
+        await copyAtomically(join(run.dir, run.output.run), join(dir, "runs", `${system}-${config.splits[key]}${suffix}.trec`));
+        const result = resultOf(results, evaluation);
+        const file = JSON.parse(await readFile(join(result.dir, result.output.evaluation), "utf8")) as EvaluationFile;
+        files.set(key, [...(files.get(key) ?? []), { seed: replicate.seed, file }]);
+      }
+      const trained = replicate.trained ? resultOf(results, replicate.trained) : undefined;
+      if (trained?.output.trainingLog) {
+        const target = `training-log-${system}${suffix}.jsonl`;
+        await copyAtomically(join(trained.dir, trained.output.trainingLog), join(dir, target));
+        if (trainingLogs[system] === undefined) trainingLogs[system] = target;
+      }
+    }
+    evaluations.set(system, files);
   }
   const metrics = buildRunMetrics(config, runId, evaluations, trainingLogs);
   await writeFileAtomic(join(dir, "metrics.json"), `${JSON.stringify(metrics)}\n`);

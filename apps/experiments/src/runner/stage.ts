@@ -1,20 +1,35 @@
 /**
- * A stage of the runner (Tevatron-style: stages talk through files). A stage declares the config
- * slice it depends on (`key`) and its upstream stages (`needs`); its output folder is cached under
- * `<cacheDir>/<stage>/<hash>/`, where hash = sha256 of the canonical JSON of
+ * A stage of the runner (Tevatron-style: stages talk through files). A stage names the stages it
+ * reads (`needs`, by role) and the settings its output depends on (`key`); its output folder is
+ * cached under `<cacheDir>/<stage>/<hash>/`, where hash = sha256 of the canonical JSON of
  * `{stage, version, key, upstream hashes}`. `run` writes files into `ctx.dir` and returns a small
  * JSON manifest (paths inside it are relative to the stage folder).
+ *
+ * Stages are typed values: `needs` holds the upstream stage objects themselves, so `ctx.inputs`
+ * is typed by their outputs, and a stage is identified by a {@link StageRef}, never by a string
+ * split apart again.
  */
 import type { Collection } from "@i3/data";
-import type { ExperimentConfig } from "../config/schema.js";
-import type { NeuralStages } from "./neural.js";
+import type { SplitKey } from "../config/run-settings.js";
+
+/** Which stage instance of a plan: the stage kind, and the system and split it belongs to. */
+export interface StageRef {
+  /** The stage kind, also the cache folder: `data`, `run`, `train`, `index`, `evaluate`, ... */
+  readonly stage: string;
+  /** The system key (in `config.systems`) the stage belongs to; absent for shared stages (`data`). */
+  readonly system?: string;
+  /** The split key it works on, when it works on one. */
+  readonly split?: SplitKey;
+}
+
+/** `system/stage:split` (e.g. `i3/train`, `bm25/run:test`, `data`): how logs and errors name a stage. */
+export function stageLabel(ref: StageRef): string {
+  return `${ref.system !== undefined ? `${ref.system}/` : ""}${ref.stage}${ref.split !== undefined ? `:${ref.split}` : ""}`;
+}
 
 /** A finished (or cached) stage. */
 export interface StageResult<O = unknown> {
-  /** Plan id, e.g. `bm25:test`. */
-  readonly id: string;
-  /** Cache folder name, e.g. `bm25`. */
-  readonly stage: string;
+  readonly ref: StageRef;
   readonly hash: string;
   /** The committed output folder. */
   readonly dir: string;
@@ -31,39 +46,59 @@ export interface RunServices {
   readonly datasetsDir: string;
   /** The run's collection (resolved once). */
   collection(): Promise<Collection>;
-  /** The neural stages (train, index, retrieve); throws "not available yet" when absent. */
-  neural(): Promise<NeuralStages>;
 }
 
+/** Upstream stages by role. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any output type may be needed
+export type StageNeeds = Readonly<Record<string, StageSpec<any, any>>>;
+
+/** The output type of a stage spec. */
+export type OutputOf<S> = S extends StageSpec<infer O, StageNeeds> ? O : never;
+
+/** The results of a stage's upstream stages, typed by role. */
+export type StageInputs<N extends StageNeeds> = { readonly [R in keyof N]: StageResult<OutputOf<N[R]>> };
+
 /** What a stage's `run` gets. */
-export interface StageContext {
+export interface StageContext<N extends StageNeeds = StageNeeds> {
   /** Folder to write outputs into (a temporary folder, renamed on success). */
   readonly dir: string;
-  readonly config: ExperimentConfig;
   /** Upstream results by role. */
-  readonly inputs: Readonly<Record<string, StageResult>>;
+  readonly inputs: StageInputs<N>;
   readonly services: RunServices;
   /** A progress/info line on stderr and in log.jsonl. */
   log(message: string): void;
 }
 
 /** One stage instance of a plan. */
-export interface StageSpec<O = unknown> {
-  readonly id: string;
-  readonly stage: string;
+export interface StageSpec<O = unknown, N extends StageNeeds = StageNeeds> {
+  readonly ref: StageRef;
   /** Bump when the stage's code changes its output. */
   readonly version: number;
-  /** The config slice this stage depends on (may need the collection, e.g. its fingerprint). */
-  key(config: ExperimentConfig, services: RunServices): unknown | Promise<unknown>;
-  /** role -> upstream stage id. */
-  readonly needs: Readonly<Record<string, string>>;
-  run(ctx: StageContext): Promise<O>;
+  /** Upstream stages by role. */
+  readonly needs: N;
+  /** The settings this stage's output depends on (may read the collection, e.g. its fingerprint). */
+  key(services: RunServices): unknown | Promise<unknown>;
+  run(ctx: StageContext<N>): Promise<O>;
 }
 
-/** Thrown by stages whose implementation has not landed yet (train, index, retrieve, pseudo-queries). */
-export class NotAvailableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "NotAvailableError";
-  }
+/** Declares a stage with its output and needs types inferred (an identity function). */
+export function defineStage<O, N extends StageNeeds>(spec: StageSpec<O, N>): StageSpec<O, N> {
+  return spec;
+}
+
+/** A stage output that holds a run file (TREC format, relative path). */
+export interface RunFileOutput {
+  readonly run: string;
+  readonly queries: number;
+}
+
+/** A stage output that describes a trained model: where it is, which backend trained it, its log. */
+export interface TrainedModelOutput {
+  /** Checkpoint folder, relative to the stage folder. */
+  readonly checkpoint: string;
+  /** The TensorFlow.js backend that ran (e.g. `wasm`), recorded in environment.json. */
+  readonly backend: string;
+  /** JSON lines `{"step": n, "epoch": e, "loss": x, ...}`, plotted by the report when present. */
+  readonly trainingLog?: string;
+  readonly summary?: Record<string, unknown>;
 }

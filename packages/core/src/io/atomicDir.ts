@@ -2,13 +2,15 @@
  * Atomic folder writes: everything goes into a fresh temporary sibling folder, which is renamed
  * into place once complete, so a reader never sees a half-written folder (index, checkpoint,
  * collection). An existing target is moved aside first and deleted after the swap (restored if
- * the swap fails; a crash in between leaves the old copy under a hidden `.old` name). Files
- * inside are flushed by the caller if it needs them durable (`writeFileFlushed`, `fsyncFile`).
+ * the swap fails; a crash in between leaves the old copy under a hidden `.old` name, removed by
+ * the next write of the same target, as are temp folders of killed writers: staleTemps.ts).
+ * Files inside are flushed by the caller if it needs them durable (`writeFileFlushed`, `fsyncFile`).
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { removeStaleTemps, removeStaleTempsSync, tempNameFor } from "./staleTemps.js";
 
 /** What to do when the target folder already exists. */
 export interface WriteDirOptions {
@@ -21,9 +23,8 @@ export interface WriteDirOptions {
 
 /** The temp and set-aside names of one write of `target`. */
 function siblings(target: string): { temp: string; old: string } {
-  const tag = `${process.pid}.${randomBytes(4).toString("hex")}`;
-  const base = join(dirname(target), `.${basename(target)}.${tag}`);
-  return { temp: `${base}.tmp`, old: `${base}.old` };
+  const unique = randomBytes(4).toString("hex");
+  return { temp: join(dirname(target), tempNameFor(target, "tmp", unique)), old: join(dirname(target), tempNameFor(target, "old", unique)) };
 }
 
 /**
@@ -33,6 +34,7 @@ function siblings(target: string): { temp: string; old: string } {
 export async function writeDirAtomic<T>(dir: string, fill: (tempDir: string) => Promise<T>, options: WriteDirOptions = {}): Promise<T> {
   const target = resolve(dir);
   await mkdir(dirname(target), { recursive: true });
+  await removeStaleTemps(target);
   const { temp, old } = siblings(target);
   await mkdir(temp);
   try {
@@ -64,6 +66,7 @@ export async function writeDirAtomic<T>(dir: string, fill: (tempDir: string) => 
 export function writeDirAtomicSync<T>(dir: string, fill: (tempDir: string) => T): T {
   const target = resolve(dir);
   mkdirSync(dirname(target), { recursive: true });
+  removeStaleTempsSync(target);
   const { temp, old } = siblings(target);
   mkdirSync(temp);
   try {

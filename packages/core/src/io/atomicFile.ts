@@ -3,19 +3,21 @@
  * disk (fsync), then renamed over the target (atomic within one file system on POSIX), so a
  * reader never sees a half-written file and a crash leaves either the old version or the new
  * one. On failure the temporary file is removed and the target is untouched. Parent folders are
- * created as needed.
+ * created as needed, and temporary files that a killed writer of the same target left behind are
+ * removed first (staleTemps.ts).
  */
 import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { copyFile, mkdir, open, rename, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
+import { removeStaleTemps, removeStaleTempsSync, tempNameFor } from "./staleTemps.js";
 
 /**
  * A fresh temporary path next to `path` (same folder, so the final rename is atomic): hidden,
  * `.<name>.<pid>.<8 hex>.tmp`, so a leftover names the process that wrote it.
  */
 export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  return join(dirname(path), tempNameFor(path, "tmp", randomBytes(4).toString("hex")));
 }
 
 /** Flushes a written file to disk (`fsync`). */
@@ -59,6 +61,7 @@ export function writeFileFlushedSync(path: string, data: string | Uint8Array): v
  */
 export async function replaceFileAtomic<T>(path: string, write: (tempPath: string) => Promise<T>): Promise<T> {
   await mkdir(dirname(path), { recursive: true });
+  await removeStaleTemps(path);
   const temp = tempPathFor(path);
   try {
     const result = await write(temp);
@@ -79,6 +82,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 /** Synchronous {@link writeFileAtomic}, for code that cannot await (e.g. the training loop's log). */
 export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
+  removeStaleTempsSync(path);
   const temp = tempPathFor(path);
   try {
     writeFileFlushedSync(temp, data);

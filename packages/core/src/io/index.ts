@@ -10,3 +10,4 @@ export {
   copyFileAtomic,
 } from "./atomicFile.js";
 export { writeDirAtomic, writeDirAtomicSync, type WriteDirOptions } from "./atomicDir.js";
+export { removeStaleTemps, removeStaleTempsSync, tempNameFor } from "./staleTemps.js";

@@ -64,11 +64,11 @@ export const MSMARCO_PASSAGE_DOWNLOADS = {
     md5: "31644046b18952c1386cd4564ba2ae69",
     md5Source: "Anserini/Pyserini MS MARCO passage guides and ir_datasets",
   },
-  /** TREC DL 2019 passage qrels (187,092 bytes; md5 checked against the shared copy here). */
+  /** TREC DL 2019 passage qrels (187,092 bytes; md5 checked against a local copy). */
   trecDl2019Qrels: {
     url: "https://trec.nist.gov/data/deep/2019qrels-pass.txt",
     md5: "2f4be390198da108f6845c822e5ada14",
-    md5Source: "ir_datasets; verified against /work/shared/datasets/msmarco-passage/official-format",
+    md5Source: "ir_datasets; verified against a local copy of the official 2019qrels-pass.txt",
   },
   /** TREC DL 2019 queries, gzipped (200 queries, 43 judged). */
   trecDl2019Queries: {

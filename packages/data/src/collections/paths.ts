@@ -1,11 +1,18 @@
 /**
- * Where datasets live: the workspace's `datasets/` folder (found by walking up to `nx.json`),
- * overridable with `I3_DATASETS_DIR`, else `~/.cache/i3/datasets`; plus the extra read-only
- * lookup roots (`I3_DATASETS_PATH`, and `shared/datasets` beside the workspace).
+ * Where datasets live, and nothing else: the writable datasets folder (option `datasetsDir` /
+ * CLI `--datasets-dir`, else env `I3_DATASETS_DIR`, else the workspace's `datasets/` folder, else
+ * `~/.cache/i3/datasets`) and the extra read-only folders of env `I3_DATASETS_PATH`. No other
+ * place is searched: a collection kept elsewhere is named by one of these, or as `local:<dir>`.
  */
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+
+/** Env variable: the writable datasets folder (downloads and the built default collection go here). */
+export const DATASETS_DIR_ENV = "I3_DATASETS_DIR";
+
+/** Env variable: extra read-only folders searched for `beir/<name>` and `msmarco-passage` (`path.delimiter`-separated). */
+export const DATASETS_PATH_ENV = "I3_DATASETS_PATH";
 
 /** The nearest folder at or above `from` that holds `nx.json`, or undefined. */
 export function findWorkspaceRoot(from: string = process.cwd()): string | undefined {
@@ -23,7 +30,7 @@ export function findWorkspaceRoot(from: string = process.cwd()): string | undefi
  * `~/.cache/i3/datasets`.
  */
 export function defaultDatasetsDir(cwd: string = process.cwd()): string {
-  const fromEnv = process.env.I3_DATASETS_DIR;
+  const fromEnv = process.env[DATASETS_DIR_ENV];
   if (fromEnv !== undefined && fromEnv.trim() !== "") return path.resolve(fromEnv);
   const root = findWorkspaceRoot(cwd);
   if (root !== undefined) return path.join(root, "datasets");
@@ -31,17 +38,11 @@ export function defaultDatasetsDir(cwd: string = process.cwd()): string {
 }
 
 /**
- * Read-only roots searched after the datasets folder, in order: each folder of env
- * `I3_DATASETS_PATH` (colon-separated), then `shared/datasets` beside the workspace root
- * (`<workspace>/../shared/datasets`), when it exists.
+ * The read-only roots searched after the datasets folder: the folders of env `I3_DATASETS_PATH`
+ * (separated by `:`, `;` on Windows), in order, resolved against the cwd. Empty when it is unset.
  */
-export function extraDatasetRoots(cwd: string = process.cwd()): string[] {
+export function extraDatasetRoots(): string[] {
   const roots: string[] = [];
-  for (const p of (process.env.I3_DATASETS_PATH ?? "").split(":")) if (p.trim() !== "") roots.push(path.resolve(p));
-  const root = findWorkspaceRoot(cwd);
-  if (root !== undefined) {
-    const shared = path.join(path.dirname(root), "shared", "datasets");
-    if (existsSync(shared)) roots.push(shared);
-  }
+  for (const p of (process.env[DATASETS_PATH_ENV] ?? "").split(path.delimiter)) if (p.trim() !== "") roots.push(path.resolve(p));
   return roots;
 }

@@ -4,10 +4,12 @@
  * - `beir/<name>`: a BEIR dataset (e.g. `beir/scifact`, `beir/cqadupstack/android`);
  * - `msmarco-passage`: MS MARCO passage ranking (official files or BEIR layout);
  * - `local:<dir>`: any BEIR-layout folder.
- * `beir/*` and `msmarco-passage` are looked up in `<datasetsDir>`, then in `I3_DATASETS_PATH`,
- * then in `shared/datasets` beside the workspace; when absent they are downloaded (md5-checked)
- * into `<datasetsDir>`, and without network the error says which files to place where.
+ * `beir/*` and `msmarco-passage` are looked up in `<datasetsDir>` (option `datasetsDir`, env
+ * `I3_DATASETS_DIR`, see paths.ts), then in the folders of env `I3_DATASETS_PATH`, nowhere else;
+ * when absent they are downloaded (md5-checked) into `<datasetsDir>`, and when that fails the
+ * error says which files to place where and names both variables and `local:<dir>`.
  */
+import { statSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { Collection } from "../types.js";
@@ -15,7 +17,7 @@ import { BeirCollection } from "./beir-collection.js";
 import { ensureDefaultCollection } from "./default/ensure-default.js";
 import { BEIR_ZIP_MD5, DownloadError, beirDownload, downloadBeirDataset, downloadMsMarcoPassage } from "./downloads.js";
 import { msmarcoCorpusHelp, openMsMarcoPassage } from "./msmarco-collection.js";
-import { defaultDatasetsDir, extraDatasetRoots } from "./paths.js";
+import { DATASETS_DIR_ENV, DATASETS_PATH_ENV, defaultDatasetsDir, extraDatasetRoots } from "./paths.js";
 
 /** Options of `resolveDataset`. */
 export interface ResolveDatasetOptions {
@@ -23,7 +25,7 @@ export interface ResolveDatasetOptions {
   datasetsDir?: string;
   /** Allow downloads of missing datasets (default true; env `I3_OFFLINE=1` also forbids them). */
   download?: boolean;
-  /** Folder from which the workspace root is searched (default: `process.cwd()`). */
+  /** Folder from which the workspace root is searched, and `local:<dir>` resolved (default: `process.cwd()`). */
   cwd?: string;
 }
 
@@ -54,13 +56,12 @@ export function parseDatasetName(name: string): DatasetName {
 /**
  * The folders searched for `beir/<name>` or `msmarco-passage`, in order: the first is the
  * writable `<datasetsDir>/beir/<name>` (resp. `<datasetsDir>/msmarco-passage`), where downloads go.
- * Then, for each extra root R (the folders of `I3_DATASETS_PATH`, then
- * `<workspace>/../shared/datasets` when it exists): `R/beir/<name>` and `R/<name>` (resp.
- * `R/msmarco-passage`).
+ * Then, for each folder R of env `I3_DATASETS_PATH`: `R/beir/<name>` and `R/<name>` (resp.
+ * `R/msmarco-passage`). `default` and `local:<dir>` have no candidates.
  */
 export function datasetCandidates(parsed: DatasetName, options: ResolveDatasetOptions = {}): string[] {
   const datasetsDir = path.resolve(options.datasetsDir ?? defaultDatasetsDir(options.cwd));
-  const roots = extraDatasetRoots(options.cwd);
+  const roots = extraDatasetRoots();
   if (parsed.kind === "beir") {
     const out = [path.join(datasetsDir, "beir", parsed.name)];
     for (const r of roots) out.push(path.join(r, "beir", parsed.name), path.join(r, parsed.name));
@@ -70,6 +71,31 @@ export function datasetCandidates(parsed: DatasetName, options: ResolveDatasetOp
     return [...new Set([path.join(datasetsDir, "msmarco-passage"), ...roots.map((r) => path.join(r, "msmarco-passage"))])];
   }
   return [];
+}
+
+/**
+ * The folder `resolveDataset` would open for `beir/<name>` or `msmarco-passage` (the first
+ * candidate that exists), or undefined; nothing is opened, checked or downloaded. Tests and
+ * scripts that need a real collection use it to find it (or skip, naming `I3_DATASETS_PATH`).
+ */
+export function datasetFolder(name: string, options: ResolveDatasetOptions = {}): string | undefined {
+  return datasetCandidates(parseDatasetName(name), options).find((dir) => {
+    try {
+      return statSync(dir).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Where the registry looks, and the other ways to name a collection: appended to every "not found" error. */
+export function datasetLookupHelp(datasetsDir: string): string {
+  const roots = extraDatasetRoots();
+  return (
+    `The datasets folder is ${datasetsDir} (option --datasets-dir, else env ${DATASETS_DIR_ENV}, else the workspace's datasets/); ` +
+    `env ${DATASETS_PATH_ENV} adds read-only folders to search (${roots.length === 0 ? "unset" : `now ${roots.join(path.delimiter)}`}); ` +
+    `a BEIR-layout folder anywhere else can be named as local:<dir>.`
+  );
 }
 
 async function isDir(p: string): Promise<boolean> {
@@ -89,7 +115,8 @@ export async function resolveDataset(name: string, options: ResolveDatasetOption
   }
   if (parsed.kind === "local") return BeirCollection.open(path.resolve(options.cwd ?? process.cwd(), parsed.dir), name);
 
-  const candidates = datasetCandidates(parsed, options);
+  const datasetsDir = path.resolve(options.datasetsDir ?? defaultDatasetsDir(options.cwd));
+  const candidates = datasetCandidates(parsed, { ...options, datasetsDir });
   const writable = candidates[0]!;
   const open = (dir: string): Promise<Collection> =>
     parsed.kind === "beir" ? BeirCollection.open(dir, name) : openMsMarcoPassage(dir, writable, name);
@@ -110,16 +137,16 @@ export async function resolveDataset(name: string, options: ResolveDatasetOption
   const placement =
     parsed.kind === "beir"
       ? `place the unzipped BEIR folder at ${writable} (corpus.jsonl, queries.jsonl, qrels/<split>.tsv)` +
-        (beirSpec ? ` — it is ${beirSpec.url}` : "")
+        (beirSpec ? `, downloadable from ${beirSpec.url}.` : ".")
       : msmarcoCorpusHelp(writable, writable);
   const where = problem ?? `${name} was not found in: ${candidates.join(", ")}.`;
+  const lookup = datasetLookupHelp(datasetsDir);
 
-  if (options.download === false) throw new Error(`${where} Downloads are off; ${placement}`);
+  if (options.download === false) throw new Error(`${where} Downloads are off; ${placement} ${lookup}`);
   try {
     if (parsed.kind === "beir") {
       const [top, ...sub] = parsed.name.split("/");
       if (beirSpec === undefined) throw new DownloadError(`no public download for beir/${top}`);
-      const datasetsDir = path.resolve(options.datasetsDir ?? defaultDatasetsDir(options.cwd));
       await downloadBeirDataset(top!, sub.length === 0 ? writable : path.join(datasetsDir, "beir", top!));
     } else {
       await downloadMsMarcoPassage(writable);
@@ -127,7 +154,7 @@ export async function resolveDataset(name: string, options: ResolveDatasetOption
   } catch (err) {
     if (!(err instanceof DownloadError)) throw err;
     const help = problem?.includes(writable) ? "" : ` To use it offline, ${placement}`;
-    throw new Error(`${where} Download failed: ${err.message}.${help}`);
+    throw new Error(`${where} Download failed: ${err.message}.${help} ${lookup}`);
   }
   return open(writable);
 }

@@ -1,8 +1,9 @@
 /**
  * Atomic line writers: text streams to a temporary file in the target's folder (gzipped when
  * the target ends in `.gz`), is flushed to disk, then renamed over the target, so readers never
- * see a half-written file. The temp-then-rename mechanics are `@i3/core`'s `replaceFileAtomic`;
- * whole-buffer writes are `@i3/core`'s `writeFileAtomic`.
+ * see a half-written file. The temp-then-rename mechanics (with the removal of temps a killed
+ * writer of the same target left) are `@i3/core`'s `replaceFileAtomic`; whole-buffer writes are
+ * `@i3/core`'s `writeFileAtomic`.
  */
 import { createWriteStream } from "node:fs";
 import { Readable } from "node:stream";

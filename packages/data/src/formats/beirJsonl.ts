@@ -2,10 +2,11 @@
  * BEIR JSON-lines files: `corpus.jsonl`, one passage per line,
  * `{"_id": "4983", "title": "...", "text": "...", "metadata": {}}`, and `queries.jsonl`,
  * `{"_id": "1", "text": "...", "metadata": {}}`. `_id` and `text` must be strings; `title` is
- * optional (a string, "" when absent); `metadata` is optional and not kept. Bad JSON or a missing
- * or mistyped field throws an {@link InputError}. Blank lines are skipped.
+ * optional (a string, "" when absent); `metadata` is optional and not kept. `_id` must be
+ * non-empty, without whitespace, and unique in the file. Bad JSON, a missing or mistyped field,
+ * or a bad or repeated id throws an {@link InputError}. Blank lines are skipped.
  */
-import { isBlank } from "./fields.js";
+import { checkId, checkToken, isBlank, UniqueIds } from "./fields.js";
 import { InputError, quote } from "./inputError.js";
 import { mapLines } from "./lines.js";
 import { writeLinesAtomic } from "./atomicWrite.js";
@@ -44,20 +45,24 @@ function stringField(obj: Record<string, unknown>, field: string, path: string, 
   return value;
 }
 
-function idField(obj: Record<string, unknown>, path: string, lineNo: number): string {
-  const id = stringField(obj, "_id", path, lineNo);
-  if (id === "") throw new InputError(path, lineNo, "_id", "is empty");
+function idField(obj: Record<string, unknown>, path: string, lineNo: number, ids: UniqueIds): string {
+  const id = checkId(stringField(obj, "_id", path, lineNo), "_id", path, lineNo);
+  ids.add(id, lineNo);
   return id;
 }
 
-/** Streams the passages of a BEIR `corpus.jsonl` (plain or gzip) in file order, in constant memory. */
+/**
+ * Streams the passages of a BEIR `corpus.jsonl` (plain or gzip) in file order. Memory: the ids
+ * read so far, to refuse a duplicate with its line (see {@link UniqueIds}).
+ */
 export function readBeirCorpus(path: string): AsyncGenerator<Passage, void, undefined> {
+  const ids = new UniqueIds(path, "_id");
   return mapLines(path, (line, lineNo) => {
     const json = parseJsonLine(line, lineNo, path);
     if (json === undefined) return undefined;
     const { value } = json;
     return {
-      id: idField(value, path, lineNo),
+      id: idField(value, path, lineNo, ids),
       title: value.title === null ? "" : stringField(value, "title", path, lineNo, ""),
       text: stringField(value, "text", path, lineNo),
     };
@@ -66,32 +71,25 @@ export function readBeirCorpus(path: string): AsyncGenerator<Passage, void, unde
 
 /** Streams the queries of a BEIR `queries.jsonl` (plain or gzip) in file order. */
 export function readBeirQueries(path: string): AsyncGenerator<Query, void, undefined> {
+  const ids = new UniqueIds(path, "_id");
   return mapLines(path, (line, lineNo) => {
     const json = parseJsonLine(line, lineNo, path);
-    return json === undefined ? undefined : parseQuery(json, path);
+    return json === undefined ? undefined : parseQuery(json, path, ids);
   });
 }
 
-/** Like {@link readBeirQueries}, with each query's line number. */
-export function readBeirQueriesNumbered(path: string): AsyncGenerator<{ record: Query; lineNo: number }, void, undefined> {
-  return mapLines(path, (line, lineNo) => {
-    const json = parseJsonLine(line, lineNo, path);
-    return json === undefined ? undefined : { record: parseQuery(json, path), lineNo };
-  });
+function parseQuery({ value, lineNo }: JsonLine, path: string, ids: UniqueIds): Query {
+  return { id: idField(value, path, lineNo, ids), text: stringField(value, "text", path, lineNo) };
 }
 
-function parseQuery({ value, lineNo }: JsonLine, path: string): Query {
-  return { id: idField(value, path, lineNo), text: stringField(value, "text", path, lineNo) };
-}
-
-/** Writes passages as a BEIR `corpus.jsonl` (`_id`, `title`, `text`), atomically (gzip on `.gz`). */
+/** Writes passages as a BEIR `corpus.jsonl` (`_id`, `title`, `text`), atomically (gzip on `.gz`); ids as readers accept them. */
 export async function writeBeirCorpus(path: string, passages: Iterable<Passage> | AsyncIterable<Passage>): Promise<void> {
   await writeLinesAtomic(path, corpusLines(passages));
 }
 
 async function* corpusLines(passages: Iterable<Passage> | AsyncIterable<Passage>): AsyncGenerator<string> {
   for await (const p of passages) {
-    if (p.id === "") throw new Error("writeBeirCorpus: empty passage id");
+    checkToken(p.id, "writeBeirCorpus: _id");
     yield JSON.stringify({ _id: p.id, title: p.title, text: p.text });
   }
 }
@@ -103,7 +101,7 @@ export async function writeBeirQueries(path: string, queries: Iterable<Query> | 
 
 async function* queryLines(queries: Iterable<Query> | AsyncIterable<Query>): AsyncGenerator<string> {
   for await (const q of queries) {
-    if (q.id === "") throw new Error("writeBeirQueries: empty query id");
+    checkToken(q.id, "writeBeirQueries: _id");
     yield JSON.stringify({ _id: q.id, text: q.text });
   }
 }

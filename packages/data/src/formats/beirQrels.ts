@@ -1,11 +1,12 @@
 /**
  * BEIR qrels: a tab-separated file with the header `query-id<TAB>corpus-id<TAB>score`, then one
- * judgment per line, e.g. `1	31715818	1`. The score must be an integer. The header is
- * recognised (and required to be exact) when the first non-blank line starts with `query-id`.
+ * judgment per line, e.g. `1	31715818	1`. The score must be an integer in -127..127 (as TREC
+ * qrels); ids must be non-empty without whitespace. The header is recognised (and required to be
+ * exact) when the first non-blank line starts with `query-id`.
  */
-import { checkGrade, checkTabFree, isBlank, parseInteger, requireNonEmpty, splitTabs } from "./fields.js";
+import { checkGrade, checkId, checkToken, isBlank, parseGrade, splitTabs } from "./fields.js";
 import { InputError, quote } from "./inputError.js";
-import { mapLines } from "./lines.js";
+import { LineBlocks, mapLines } from "./lines.js";
 import { writeLinesAtomic } from "./atomicWrite.js";
 import type { QrelsRecord } from "./qrelsRecord.js";
 import type { Qrels } from "../types.js";
@@ -22,8 +23,14 @@ export function isBeirQrelsHeader(line: string): boolean {
 
 /** Streams the judgments of a BEIR qrels file (plain or gzip), skipping its header and blank lines. */
 export function readBeirQrels(path: string): AsyncGenerator<QrelsRecord, void, undefined> {
+  return readBeirQrelsBlocks(new LineBlocks(path));
+}
+
+/** {@link readBeirQrels} on an opened input. */
+export function readBeirQrelsBlocks(input: LineBlocks): AsyncGenerator<QrelsRecord, void, undefined> {
+  const path = input.path;
   let first = true;
-  return mapLines(path, (line, lineNo) => {
+  return mapLines(input, (line, lineNo) => {
     if (isBlank(line)) return undefined;
     if (first) {
       first = false;
@@ -36,9 +43,9 @@ export function readBeirQrels(path: string): AsyncGenerator<QrelsRecord, void, u
     }
     const [qid, docid, rel] = splitTabs(line, BEIR_QRELS_COLUMNS, path, lineNo) as [string, string, string];
     return {
-      qid: requireNonEmpty(qid, "query-id", path, lineNo),
-      docid: requireNonEmpty(docid, "corpus-id", path, lineNo),
-      rel: parseInteger(rel.trim(), "score", path, lineNo),
+      qid: checkId(qid, "query-id", path, lineNo),
+      docid: checkId(docid, "corpus-id", path, lineNo),
+      rel: parseGrade(rel.trim(), "score", path, lineNo),
       lineNo,
     };
   });
@@ -52,9 +59,9 @@ export async function writeBeirQrels(path: string, qrels: Qrels): Promise<void> 
 function* beirQrelsLines(qrels: Qrels): Generator<string> {
   yield BEIR_QRELS_HEADER;
   for (const [qid, docs] of qrels) {
-    checkTabFree(qid, "query-id");
+    checkToken(qid, "query-id");
     for (const [docid, rel] of docs) {
-      checkTabFree(docid, "corpus-id");
+      checkToken(docid, "corpus-id");
       checkGrade(rel, qid, docid);
       yield `${qid}\t${docid}\t${rel}`;
     }

@@ -5,7 +5,7 @@
  * are skipped; a line with the wrong number of columns is an {@link InputError}.
  */
 import { InputError, quote } from "./inputError.js";
-import { decodeBlock, readByteBlocks } from "./lines.js";
+import { decodeBlock, LineBlocks } from "./lines.js";
 
 /**
  * One row: column `i` is `text.slice(start[i], end[i])`, and `codes` holds the code units of
@@ -25,17 +25,29 @@ export function column(row: ScannedRow, i: number): string {
   return row.text.slice(row.start[i], row.end[i]);
 }
 
+/** Options of {@link scanColumns} and {@link scanColumnBatches}. */
+export interface ScanOptions {
+  /**
+   * Accept lines with more columns than `names` and ignore the extra ones (TREC runs: trec_eval
+   * ignores "any field following run_id"). Default false: the count must be exact.
+   */
+  ignoreExtraColumns?: boolean;
+}
+
 /**
- * Calls `onRow` for every non-blank line of `path` (plain or gzip), which must have exactly
- * `names.length` whitespace-separated columns. `names` label the columns in error messages.
+ * Calls `onRow` for every non-blank line of `input` (a path, plain or gzip, or an opened
+ * {@link LineBlocks}), which must have exactly `names.length` whitespace-separated columns
+ * (at least that many with `ignoreExtraColumns`). `names` label the columns in error messages.
  */
 export async function scanColumns(
-  path: string,
+  input: string | LineBlocks,
   names: readonly string[],
   onRow: (row: ScannedRow) => void,
+  options: ScanOptions = {},
 ): Promise<void> {
+  const blocks = typeof input === "string" ? new LineBlocks(input) : input;
   const row = emptyRow(names.length);
-  for await (const bytes of readByteBlocks(path)) scanBytes(row, bytes, names, path, onRow);
+  for await (const bytes of blocks) scanBytes(row, bytes, names, blocks.path, options, onRow);
 }
 
 /**
@@ -44,14 +56,16 @@ export async function scanColumns(
  * generator step per line.
  */
 export async function* scanColumnBatches<T>(
-  path: string,
+  input: string | LineBlocks,
   names: readonly string[],
   toRecord: (row: ScannedRow) => T,
+  options: ScanOptions = {},
 ): AsyncGenerator<T[]> {
+  const blocks = typeof input === "string" ? new LineBlocks(input) : input;
   const row = emptyRow(names.length);
-  for await (const bytes of readByteBlocks(path)) {
+  for await (const bytes of blocks) {
     const batch: T[] = [];
-    scanBytes(row, bytes, names, path, (r) => batch.push(toRecord(r)));
+    scanBytes(row, bytes, names, blocks.path, options, (r) => batch.push(toRecord(r)));
     yield batch;
   }
 }
@@ -60,15 +74,22 @@ function emptyRow(numCols: number): ScannedRow {
   return { text: "", codes: new Uint8Array(0), start: new Int32Array(numCols), end: new Int32Array(numCols), lineNo: 1 };
 }
 
-function scanBytes(row: ScannedRow, bytes: Buffer, names: readonly string[], path: string, onRow: (row: ScannedRow) => void): void {
+function scanBytes(
+  row: ScannedRow,
+  bytes: Buffer,
+  names: readonly string[],
+  path: string,
+  options: ScanOptions,
+  onRow: (row: ScannedRow) => void,
+): void {
   const text = decodeBlock(bytes, path, row.lineNo);
   row.text = text;
   row.codes = text.length === bytes.length ? bytes : codeUnits(text);
-  scanBlock(row, names, path, onRow);
+  scanBlock(row, names, path, options.ignoreExtraColumns ?? false, onRow);
 }
 
 /** Scans the lines of `row.text` starting at line `row.lineNo`; leaves `row.lineNo` at the next block's first line. */
-function scanBlock(row: ScannedRow, names: readonly string[], path: string, onRow: (row: ScannedRow) => void): void {
+function scanBlock(row: ScannedRow, names: readonly string[], path: string, ignoreExtra: boolean, onRow: (row: ScannedRow) => void): void {
   const { codes, start, end } = row;
   const numCols = names.length;
   const n = codes.length;
@@ -96,17 +117,15 @@ function scanBlock(row: ScannedRow, names: readonly string[], path: string, onRo
       }
       col++;
     }
-    if (col === numCols) {
+    if (col === numCols || (col > numCols && ignoreExtra)) {
       row.lineNo = lineNo;
       onRow(row);
     } else if (col !== 0) {
       const line = row.text.slice(lineStart, pos).replace(/\r$/, "");
-      throw new InputError(
-        path,
-        lineNo,
-        undefined,
-        `expected ${numCols} whitespace-separated columns (${names.join(" ")}), found ${col}: ${quote(line)}`,
-      );
+      const expected = ignoreExtra
+        ? `at least ${numCols} whitespace-separated columns (${names.join(" ")}; later fields are ignored)`
+        : `${numCols} whitespace-separated columns (${names.join(" ")})`;
+      throw new InputError(path, lineNo, undefined, `expected ${expected}, found ${col}: ${quote(line)}`);
     }
     pos++;
     lineNo++;
@@ -126,7 +145,7 @@ const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
  * Parses the decimal number in `codes[s, e)` exactly like `Number()` when it has the plain form
  * `[+-]digits[.digits]` with at most 2^53 as mantissa and at most 22 fraction digits (then
  * mantissa / 10^k is correctly rounded). Returns NaN for anything else, so callers fall back
- * to `Number()` on the text.
+ * to the full parser on the text (`parseScore` for run scores).
  */
 export function parsePlainDecimal(codes: Uint8Array | Uint16Array, s: number, e: number): number {
   let i = s;

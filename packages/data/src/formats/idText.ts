@@ -1,9 +1,10 @@
 /**
  * Id-text files (TREC/MS MARCO topics and collections): `id<TAB>text`, e.g.
- * `1048585	what is paula deen's brother`. The id is everything before the first tab; the text is
+ * `1048585	what is paula deen's brother`. The id is everything before the first tab (surrounding
+ * spaces trimmed; it must be non-empty, without whitespace, and unique in the file); the text is
  * everything after it, verbatim (it may be empty; leading spaces are kept). Blank lines are skipped.
  */
-import { checkTabFree, isBlank, requireNonEmpty } from "./fields.js";
+import { checkId, checkToken, isBlank, UniqueIds } from "./fields.js";
 import { InputError, quote } from "./inputError.js";
 import { mapLines } from "./lines.js";
 import { writeLinesAtomic } from "./atomicWrite.js";
@@ -14,29 +15,27 @@ export interface IdText {
   text: string;
 }
 
-/** Streams the records of an id-text file (plain or gzip) in file order, in constant memory. */
+/**
+ * Streams the records of an id-text file (plain or gzip) in file order. Memory: the ids read so
+ * far, to refuse a duplicate (see {@link UniqueIds}).
+ */
 export function readIdText(path: string): AsyncGenerator<IdText, void, undefined> {
-  return mapLines(path, (line, lineNo) => parseIdText(line, lineNo, path));
+  const ids = new UniqueIds(path, "id");
+  return mapLines(path, (line, lineNo) => parseIdText(line, lineNo, path, ids));
 }
 
-/** Like {@link readIdText}, with each record's line number. */
-export function readIdTextNumbered(path: string): AsyncGenerator<{ record: IdText; lineNo: number }, void, undefined> {
-  return mapLines(path, (line, lineNo) => {
-    const record = parseIdText(line, lineNo, path);
-    return record === undefined ? undefined : { record, lineNo };
-  });
-}
-
-function parseIdText(line: string, lineNo: number, path: string): IdText | undefined {
+function parseIdText(line: string, lineNo: number, path: string, ids: UniqueIds): IdText | undefined {
   if (isBlank(line)) return undefined;
   const tab = line.indexOf("\t");
   if (tab < 0) throw new InputError(path, lineNo, undefined, `expected "id<TAB>text", found no tab: ${quote(line)}`);
-  return { id: requireNonEmpty(line.slice(0, tab).trim(), "id", path, lineNo), text: line.slice(tab + 1) };
+  const id = checkId(line.slice(0, tab).trim(), "id", path, lineNo);
+  ids.add(id, lineNo);
+  return { id, text: line.slice(tab + 1) };
 }
 
 /**
  * Writes records as `id<TAB>text`, atomically (gzip on `.gz`). Ids must be non-empty without
- * tabs or newlines; texts must not contain newlines.
+ * whitespace (what readers accept); texts must not contain newlines.
  */
 export async function writeIdText(path: string, records: Iterable<IdText> | AsyncIterable<IdText>): Promise<void> {
   await writeLinesAtomic(path, idTextLines(records));
@@ -44,7 +43,7 @@ export async function writeIdText(path: string, records: Iterable<IdText> | Asyn
 
 async function* idTextLines(records: Iterable<IdText> | AsyncIterable<IdText>): AsyncGenerator<string> {
   for await (const { id, text } of records) {
-    checkTabFree(id, "id");
+    checkToken(id, "id");
     if (/[\r\n]/.test(text)) throw new Error(`writeIdText: text of ${quote(id)} contains a newline`);
     yield `${id}\t${text}`;
   }

@@ -4,12 +4,22 @@
  * magic bytes; writers gzip when the path ends in `.gz`. See docs/formats.md.
  */
 export { InputError } from "./inputError.js";
-export { readBytes, isGzipPath, hasGzipMagic } from "./input.js";
-export { readLines, mapLines, readByteBlocks, decodeBlock, firstNonBlankLine, type NumberedLine } from "./lines.js";
-export { scanColumns, scanColumnBatches, column, parsePlainDecimal, parseUnsignedInteger, type ScannedRow } from "./columnScanner.js";
+export { readBytes, isGzipPath, hasGzipMagic, STDIN_PATH } from "./input.js";
+export { readLines, mapLines, readByteBlocks, decodeBlock, firstNonBlankLine, LineBlocks, type NumberedLine } from "./lines.js";
+export {
+  scanColumns,
+  scanColumnBatches,
+  column,
+  parsePlainDecimal,
+  parseUnsignedInteger,
+  type ScannedRow,
+  type ScanOptions,
+} from "./columnScanner.js";
+export { MIN_GRADE, MAX_GRADE, parseGrade, parseScore, isPlainId } from "./fields.js";
 export { writeLinesAtomic } from "./atomicWrite.js";
-// docs/formats.md documents `writeFileAtomic` as part of this package: it is @i3/core's, re-exported.
-export { writeFileAtomic } from "@i3/core";
+// docs/formats.md documents `writeFileAtomic` and `removeStaleTemps` as part of this package:
+// they are @i3/core's, re-exported.
+export { writeFileAtomic, removeStaleTemps } from "@i3/core";
 export { flattenBatches } from "./flatten.js";
 export { compareRunEntries, rankDocuments } from "./runOrder.js";
 export {
@@ -28,7 +38,7 @@ export {
   MSMARCO_RUN_COLUMNS,
   type MsMarcoRunRecord,
 } from "./msmarcoRun.js";
-export { loadRun, detectRunFormat, type RunFormat, type LoadRunOptions } from "./run.js";
+export { loadRun, loadRunAndFormat, detectRunFormat, type RunFormat, type LoadRunOptions } from "./run.js";
 export { type QrelsRecord } from "./qrelsRecord.js";
 export { readTrecQrels, writeTrecQrels, TREC_QRELS_COLUMNS } from "./trecQrels.js";
 export { readBeirQrels, writeBeirQrels, BEIR_QRELS_HEADER } from "./beirQrels.js";

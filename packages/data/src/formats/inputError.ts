@@ -3,7 +3,7 @@
  * field, so a message reads like `runs/x.trec:17: field "score": "abc" is not a number`.
  */
 export class InputError extends Error {
-  /** Path of the offending file, as given by the caller. */
+  /** Path of the offending file, as given by the caller (`-`, standard input, prints as `<stdin>`). */
   readonly file: string;
   /** 1-based line number, or undefined when the problem is the file as a whole. */
   readonly line: number | undefined;
@@ -12,7 +12,8 @@ export class InputError extends Error {
 
   /** `detail` says what is wrong, e.g. `"abc" is not a number`. */
   constructor(file: string, line: number | undefined, field: string | undefined, detail: string) {
-    const where = line === undefined ? file : `${file}:${line}`;
+    const shown = file === "-" ? "<stdin>" : file;
+    const where = line === undefined ? shown : `${shown}:${line}`;
     super(field === undefined ? `${where}: ${detail}` : `${where}: field "${field}": ${detail}`);
     this.name = "InputError";
     this.file = file;

@@ -72,22 +72,24 @@ export function readLines(path: string): AsyncGenerator<NumberedLine, void, unde
 }
 
 /**
- * Streams `parse(line, lineNo)` for every line of `path` (plain or gzip), dropping `undefined`
- * results (blank lines, headers). Every format reader is built on this. Lines are parsed one
- * ~1 MiB block at a time, so a parse error can surface before the records preceding it in the
- * same block have been consumed (it still names the right line).
+ * Streams `parse(line, lineNo)` for every line of `input` (a path, plain or gzip, or a
+ * {@link LineBlocks} already opened on one), dropping `undefined` results (blank lines, headers).
+ * Every format reader is built on this. Lines are parsed one ~1 MiB block at a time, so a parse
+ * error can surface before the records preceding it in the same block have been consumed (it
+ * still names the right line).
  */
 export function mapLines<T>(
-  path: string,
+  input: string | LineBlocks,
   parse: (line: string, lineNo: number) => T | undefined,
 ): AsyncGenerator<T, void, undefined> {
-  return flattenBatches(parsedBlocks(path, parse));
+  const blocks = typeof input === "string" ? new LineBlocks(input) : input;
+  return flattenBatches(parsedBlocks(blocks, parse));
 }
 
-async function* parsedBlocks<T>(path: string, parse: (line: string, lineNo: number) => T | undefined): AsyncGenerator<T[]> {
+async function* parsedBlocks<T>(blocks: LineBlocks, parse: (line: string, lineNo: number) => T | undefined): AsyncGenerator<T[]> {
   let lineNo = 1;
-  for await (const bytes of readByteBlocks(path)) {
-    const text = decodeBlock(bytes, path, lineNo);
+  for await (const bytes of blocks) {
+    const text = decodeBlock(bytes, blocks.path, lineNo);
     const batch: T[] = [];
     let start = 0;
     while (true) {
@@ -102,12 +104,75 @@ async function* parsedBlocks<T>(path: string, parse: (line: string, lineNo: numb
   }
 }
 
+/**
+ * The byte blocks of one input ({@link readByteBlocks}), read once: its first non-blank line can
+ * be looked at (to detect a format) and the blocks read so far are then replayed to the parser,
+ * so detection never opens the input a second time, and pipes and standard input work.
+ * Iterate it once.
+ */
+export class LineBlocks implements AsyncIterable<Buffer> {
+  private readonly source: AsyncIterator<Buffer>;
+  private readonly buffered: Buffer[] = [];
+  private ended = false;
+  private first: NumberedLine | undefined;
+  private looked = false;
+
+  /** Opens `path` (a file, pipe or `-` for standard input; plain or gzip). */
+  constructor(readonly path: string) {
+    this.source = readByteBlocks(path);
+  }
+
+  /** The first line that is not blank, or undefined when there is none; reads only as far as that line. */
+  async firstNonBlankLine(): Promise<NumberedLine | undefined> {
+    if (this.looked) return this.first;
+    this.looked = true;
+    let lineNo = 1;
+    for (let i = 0; ; i++) {
+      if (i === this.buffered.length) {
+        if (this.ended) return undefined;
+        const next = await this.source.next();
+        if (next.done) {
+          this.ended = true;
+          return undefined;
+        }
+        this.buffered.push(next.value);
+      }
+      const text = decodeBlock(this.buffered[i]!, this.path, lineNo);
+      let start = 0;
+      while (true) {
+        const nl = text.indexOf("\n", start);
+        const end = nl < 0 ? text.length : nl;
+        const line = stripCarriageReturn(text, start, end);
+        if (line.trim() !== "") return (this.first = { line, lineNo });
+        lineNo++;
+        if (nl < 0) break;
+        start = nl + 1;
+      }
+    }
+  }
+
+  /** Stops reading and closes the input (needed only when the blocks are not iterated to the end). */
+  async close(): Promise<void> {
+    this.ended = true;
+    this.buffered.length = 0;
+    await this.source.return?.(undefined);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    while (this.buffered.length > 0) yield this.buffered.shift()!;
+    if (this.ended) return;
+    for (let next = await this.source.next(); !next.done; next = await this.source.next()) yield next.value;
+  }
+}
+
 /** The first line of `path` that is not blank, or undefined when there is none. */
 export async function firstNonBlankLine(path: string): Promise<NumberedLine | undefined> {
-  for await (const entry of readLines(path)) {
-    if (entry.line.trim() !== "") return entry;
+  const blocks = new LineBlocks(path);
+  try {
+    return await blocks.firstNonBlankLine();
+  } finally {
+    await blocks.close();
   }
-  return undefined;
 }
 
 /** `text.slice(start, end)` without a trailing `\r`. */

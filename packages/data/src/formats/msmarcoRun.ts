@@ -2,10 +2,12 @@
  * MS MARCO run files: `qid<TAB>pid<TAB>rank`, e.g. `1048585	7187158	1` (the official
  * MRR@10 script's input). Columns may also be separated by spaces. There is no score: loaded as
  * a {@link Run}, a document's score is `-rank`, so score order reproduces rank order.
- * A pid listed twice for one query is an error, as in the official script.
+ * A pid listed twice for one query is an error, as in the official script; so is a rank given
+ * to two pids of one query (the script would silently keep the later one).
  */
 import { column, parseUnsignedInteger, scanColumnBatches, scanColumns, type ScannedRow } from "./columnScanner.js";
 import { flattenBatches } from "./flatten.js";
+import { LineBlocks } from "./lines.js";
 import { InputError, quote } from "./inputError.js";
 import { RunBuilder } from "./runBuilder.js";
 import { rankDocuments } from "./runOrder.js";
@@ -29,6 +31,7 @@ export function readMsMarcoRun(path: string): AsyncGenerator<MsMarcoRunRecord, v
   return flattenBatches(scanColumnBatches(path, MSMARCO_RUN_COLUMNS, toRecord));
 }
 
+
 /** The rank column (2) of an MS MARCO run row; throws unless it is an integer >= 1. */
 function rowRank(row: ScannedRow, path: string): number {
   const rank = parseUnsignedInteger(row.codes, row.start[2]!, row.end[2]!);
@@ -38,20 +41,26 @@ function rowRank(row: ScannedRow, path: string): number {
 
 /**
  * Loads an MS MARCO run as qid -> pid -> rank, for the official MRR@10 (which uses the
- * submitted ranks). Ranks must be integers >= 1; a duplicate (qid, pid) is an error.
+ * submitted ranks). Ranks must be integers >= 1, distinct within a query; a duplicate
+ * (qid, pid) is an error.
  */
 export async function loadRankedRun(path: string): Promise<Map<string, Map<string, number>>> {
-  return loadMsMarcoColumns(path, (rank) => rank);
+  return loadMsMarcoRunBlocks(new LineBlocks(path), (rank) => rank);
 }
 
-/** Loads an MS MARCO run as a {@link Run} with score = -rank (fast, like `loadTrecRun`). */
+/** Loads an MS MARCO run as a {@link Run} with score = -rank (fast, like `loadTrecRun`); checks as {@link loadRankedRun}. */
 export async function loadMsMarcoRun(path: string): Promise<Run> {
-  return loadMsMarcoColumns(path, (rank) => -rank);
+  return loadMsMarcoRunBlocks(new LineBlocks(path), (rank) => -rank);
 }
 
-async function loadMsMarcoColumns(path: string, value: (rank: number) => number): Promise<Map<string, Map<string, number>>> {
+/** Loads an opened MS MARCO run as qid -> pid -> value(rank). */
+export async function loadMsMarcoRunBlocks(input: LineBlocks, value: (rank: number) => number): Promise<Map<string, Map<string, number>>> {
+  const path = input.path;
   const builder = new RunBuilder(path, 0, 1, "pid");
-  await scanColumns(path, MSMARCO_RUN_COLUMNS, (row) => builder.add(row, value(rowRank(row, path))));
+  await scanColumns(input, MSMARCO_RUN_COLUMNS, (row) => {
+    const rank = rowRank(row, path);
+    builder.addRanked(row, rank, value(rank));
+  });
   return builder.run;
 }
 

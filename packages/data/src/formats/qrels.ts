@@ -1,8 +1,9 @@
 /** Loading qrels whatever their format: TREC (`qid iter docid rel`) or BEIR tsv (with header). */
-import { isBeirQrelsHeader, readBeirQrels } from "./beirQrels.js";
-import { firstNonBlankLine } from "./lines.js";
+import { isBeirQrelsHeader, readBeirQrelsBlocks } from "./beirQrels.js";
+import { InputError } from "./inputError.js";
+import { LineBlocks } from "./lines.js";
 import { collectQrels } from "./qrelsRecord.js";
-import { readTrecQrels } from "./trecQrels.js";
+import { readTrecQrelsBlocks } from "./trecQrels.js";
 import type { Qrels } from "../types.js";
 
 /** The qrels file formats. */
@@ -16,18 +17,29 @@ export interface LoadQrelsOptions {
 
 /** Detects a qrels file's format from its first non-blank line (BEIR header or not). */
 export async function detectQrelsFormat(path: string): Promise<QrelsFormat> {
-  const first = await firstNonBlankLine(path);
-  return first !== undefined && isBeirQrelsHeader(first.line) ? "beir" : "trec";
+  const blocks = new LineBlocks(path);
+  try {
+    const first = await blocks.firstNonBlankLine();
+    return first !== undefined && isBeirQrelsHeader(first.line) ? "beir" : "trec";
+  } finally {
+    await blocks.close();
+  }
 }
 
 /**
- * Loads a qrels file (plain or gzip) into a {@link Qrels}: qid -> docid -> integer grade.
- * A non-integer grade or a duplicate (qid, docid) throws an {@link InputError}.
+ * Loads a qrels file (plain or gzip; a file, a pipe, or `-` for standard input, read once) into a
+ * {@link Qrels}: qid -> docid -> integer grade. A grade outside -127..127, an id with whitespace,
+ * a duplicate (qid, docid), or a file without any judgment throws an {@link InputError}.
  */
 export async function loadQrels(path: string, options: LoadQrelsOptions = {}): Promise<Qrels> {
   const requested = options.format ?? "auto";
-  const format = requested === "auto" ? await detectQrelsFormat(path) : requested;
-  return format === "beir"
-    ? collectQrels(path, readBeirQrels(path), "corpus-id")
-    : collectQrels(path, readTrecQrels(path), "docid");
+  const blocks = new LineBlocks(path);
+  const first = await blocks.firstNonBlankLine();
+  const format = requested !== "auto" ? requested : first !== undefined && isBeirQrelsHeader(first.line) ? "beir" : "trec";
+  const qrels =
+    format === "beir"
+      ? await collectQrels(path, readBeirQrelsBlocks(blocks), "corpus-id")
+      : await collectQrels(path, readTrecQrelsBlocks(blocks), "docid");
+  if (qrels.size === 0) throw new InputError(path, undefined, undefined, "no judgments: the qrels file is empty");
+  return qrels;
 }

@@ -1,7 +1,6 @@
 /** Loading a whole query (topic) file: BEIR `queries.jsonl` or `id<TAB>text`. */
-import { readBeirQueriesNumbered } from "./beirJsonl.js";
-import { readIdTextNumbered } from "./idText.js";
-import { InputError, quote } from "./inputError.js";
+import { readBeirQueries } from "./beirJsonl.js";
+import { readIdText } from "./idText.js";
 import { firstNonBlankLine } from "./lines.js";
 import type { Query } from "../types.js";
 
@@ -16,20 +15,13 @@ export async function detectQueriesFormat(path: string): Promise<QueriesFormat> 
 
 /**
  * Loads all queries of a file (plain or gzip) in file order, detecting BEIR jsonl vs
- * `id<TAB>text`. A query id that appears twice throws an {@link InputError}.
+ * `id<TAB>text`. A query id that appears twice, is empty or holds whitespace throws an
+ * {@link InputError} (the readers check it).
  */
 export async function loadQueries(path: string): Promise<Query[]> {
   const format = await detectQueriesFormat(path);
-  const source = format === "jsonl" ? readBeirQueriesNumbered(path) : readIdTextNumbered(path);
+  const source = format === "jsonl" ? readBeirQueries(path) : readIdText(path);
   const queries: Query[] = [];
-  const seen = new Set<string>();
-  for await (const { record, lineNo } of source) {
-    const { id, text } = record;
-    if (seen.has(id)) {
-      throw new InputError(path, lineNo, format === "jsonl" ? "_id" : "id", `duplicate query id ${quote(id)}`);
-    }
-    seen.add(id);
-    queries.push({ id, text });
-  }
+  for await (const { id, text } of source) queries.push({ id, text });
   return queries;
 }

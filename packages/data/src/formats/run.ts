@@ -3,9 +3,9 @@
  * (`qid<TAB>pid<TAB>rank`, scores become -rank).
  */
 import { InputError, quote } from "./inputError.js";
-import { firstNonBlankLine } from "./lines.js";
-import { loadMsMarcoRun } from "./msmarcoRun.js";
-import { loadTrecRun } from "./trecRun.js";
+import { LineBlocks, type NumberedLine } from "./lines.js";
+import { loadMsMarcoRunBlocks } from "./msmarcoRun.js";
+import { loadTrecRunBlocks } from "./trecRun.js";
 import type { Run } from "../types.js";
 
 /** The run file formats. */
@@ -18,15 +18,23 @@ export interface LoadRunOptions {
 }
 
 /**
- * Detects a run's format from its first non-blank line: 6 columns -> `"trec"`, 3 columns ->
- * `"msmarco"` (columns separated by tabs or spaces). Anything else, or an empty file, throws an
- * {@link InputError}.
+ * Detects a run's format from its first non-blank line: 6 or more columns -> `"trec"` (trec_eval
+ * ignores fields after the run tag), 3 columns -> `"msmarco"` (columns separated by tabs or
+ * spaces). Anything else, or an empty file, throws an {@link InputError}.
  */
 export async function detectRunFormat(path: string): Promise<RunFormat> {
-  const first = await firstNonBlankLine(path);
+  const blocks = new LineBlocks(path);
+  try {
+    return formatOf(path, await blocks.firstNonBlankLine());
+  } finally {
+    await blocks.close();
+  }
+}
+
+function formatOf(path: string, first: NumberedLine | undefined): RunFormat {
   if (first === undefined) throw new InputError(path, undefined, undefined, "empty run file: cannot detect its format");
   const columns = first.line.trim().split(/[ \t]+/).length;
-  if (columns === 6) return "trec";
+  if (columns >= 6) return "trec";
   if (columns === 3) return "msmarco";
   throw new InputError(
     path,
@@ -37,11 +45,25 @@ export async function detectRunFormat(path: string): Promise<RunFormat> {
 }
 
 /**
- * Loads a run file (plain or gzip) into a {@link Run}: qid -> docid -> score. An MS MARCO run
- * gets score = -rank. An empty file is an empty run only with an explicit format.
+ * Loads a run file (plain or gzip; a file, a pipe, or `-` for standard input, read once) into a
+ * {@link Run}: qid -> docid -> score. An MS MARCO run gets score = -rank. A file without any
+ * non-blank line is an error whatever the format (trec_eval 9.0.8 refuses an empty results
+ * file too: "Cannot read results file").
  */
 export async function loadRun(path: string, options: LoadRunOptions = {}): Promise<Run> {
+  return (await loadRunAndFormat(path, options)).run;
+}
+
+/** Like {@link loadRun}, and says which format the file had (detected or as given). */
+export async function loadRunAndFormat(path: string, options: LoadRunOptions = {}): Promise<{ run: Run; format: RunFormat }> {
   const requested = options.format ?? "auto";
-  const format = requested === "auto" ? await detectRunFormat(path) : requested;
-  return format === "trec" ? loadTrecRun(path) : loadMsMarcoRun(path);
+  const blocks = new LineBlocks(path);
+  const first = await blocks.firstNonBlankLine();
+  if (first === undefined) {
+    await blocks.close();
+    throw new InputError(path, undefined, undefined, "empty run file: it has no line to evaluate");
+  }
+  const format = requested === "auto" ? formatOf(path, first) : requested;
+  const run = format === "trec" ? await loadTrecRunBlocks(blocks) : await loadMsMarcoRunBlocks(blocks, (rank) => -rank);
+  return { run, format };
 }

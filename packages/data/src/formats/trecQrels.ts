@@ -1,10 +1,11 @@
 /**
  * TREC qrels: `qid iter docid rel`, four whitespace-separated columns, e.g. `1048585 0 7187158 1`
  * (the official MS MARCO qrels are the same, tab-separated). `iter` is ignored; `rel` must be an
- * integer (0 and negative grades are allowed).
+ * integer in -127..127 (trec_eval's documented range, {@link MAX_GRADE}; 0 and negative grades
+ * are allowed). Ids cannot hold whitespace (any Unicode space).
  */
-import { checkGrade, checkToken, isBlank, parseInteger, splitColumns } from "./fields.js";
-import { mapLines } from "./lines.js";
+import { checkGrade, checkId, checkToken, isBlank, parseGrade, splitColumns } from "./fields.js";
+import { LineBlocks, mapLines } from "./lines.js";
 import { writeLinesAtomic } from "./atomicWrite.js";
 import type { QrelsRecord } from "./qrelsRecord.js";
 import type { Qrels } from "../types.js";
@@ -14,10 +15,21 @@ export const TREC_QRELS_COLUMNS = ["qid", "iter", "docid", "rel"] as const;
 
 /** Streams the judgments of a TREC qrels file (plain or gzip) in file order; blank lines are skipped. */
 export function readTrecQrels(path: string): AsyncGenerator<QrelsRecord, void, undefined> {
-  return mapLines(path, (line, lineNo) => {
+  return readTrecQrelsBlocks(new LineBlocks(path));
+}
+
+/** {@link readTrecQrels} on an opened input. */
+export function readTrecQrelsBlocks(input: LineBlocks): AsyncGenerator<QrelsRecord, void, undefined> {
+  const path = input.path;
+  return mapLines(input, (line, lineNo) => {
     if (isBlank(line)) return undefined;
     const [qid, , docid, rel] = splitColumns(line, TREC_QRELS_COLUMNS, path, lineNo) as [string, string, string, string];
-    return { qid, docid, rel: parseInteger(rel, "rel", path, lineNo), lineNo };
+    return {
+      qid: checkId(qid, "qid", path, lineNo),
+      docid: checkId(docid, "docid", path, lineNo),
+      rel: parseGrade(rel, "rel", path, lineNo),
+      lineNo,
+    };
   });
 }
 

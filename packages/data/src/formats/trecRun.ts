@@ -1,7 +1,9 @@
 /**
  * TREC run files: `qid Q0 docid rank score tag`, six whitespace-separated columns, e.g.
  * `1048585 Q0 7187158 1 18.62 bm25`. The `Q0` column is ignored; so is `rank` when evaluating
- * (order comes from the scores, see runOrder.ts). A docid listed twice for one query is an error.
+ * (order comes from the scores, see runOrder.ts); so are fields after the tag, as in trec_eval
+ * ("Any field following run_id is ignored", `get_trec_results.c`). A docid listed twice for one
+ * query is an error.
  */
 import {
   column,
@@ -11,8 +13,9 @@ import {
   scanColumns,
   type ScannedRow,
 } from "./columnScanner.js";
-import { checkToken } from "./fields.js";
+import { checkToken, parseScore } from "./fields.js";
 import { flattenBatches } from "./flatten.js";
+import { LineBlocks } from "./lines.js";
 import { InputError, quote } from "./inputError.js";
 import { RunBuilder } from "./runBuilder.js";
 import { rankDocuments } from "./runOrder.js";
@@ -38,6 +41,12 @@ export interface RunRecord {
  * checks them.
  */
 export function readTrecRun(path: string): AsyncGenerator<RunRecord, void, undefined> {
+  return readTrecRunBlocks(new LineBlocks(path));
+}
+
+/** {@link readTrecRun} on an opened input. */
+export function readTrecRunBlocks(input: LineBlocks): AsyncGenerator<RunRecord, void, undefined> {
+  const path = input.path;
   const toRecord = (row: ScannedRow): RunRecord => ({
     qid: column(row, 0),
     docid: column(row, 2),
@@ -45,7 +54,7 @@ export function readTrecRun(path: string): AsyncGenerator<RunRecord, void, undef
     score: rowScore(row, path),
     tag: column(row, 5),
   });
-  return flattenBatches(scanColumnBatches(path, TREC_RUN_COLUMNS, toRecord));
+  return flattenBatches(scanColumnBatches(input, TREC_RUN_COLUMNS, toRecord, { ignoreExtraColumns: true }));
 }
 
 /**
@@ -55,22 +64,25 @@ export function readTrecRun(path: string): AsyncGenerator<RunRecord, void, undef
  * field `docid`.
  */
 export async function loadTrecRun(path: string): Promise<Run> {
+  return loadTrecRunBlocks(new LineBlocks(path));
+}
+
+/** {@link loadTrecRun} on an opened input. */
+export async function loadTrecRunBlocks(input: LineBlocks): Promise<Run> {
+  const path = input.path;
   const builder = new RunBuilder(path, 0, 2, "docid");
-  await scanColumns(path, TREC_RUN_COLUMNS, (row) => {
+  const onRow = (row: ScannedRow) => {
     rowRank(row, path);
     builder.add(row, rowScore(row, path));
-  });
+  };
+  await scanColumns(input, TREC_RUN_COLUMNS, onRow, { ignoreExtraColumns: true });
   return builder.run;
 }
 
-/** The score column (4) of a TREC run row; throws unless it is a number. */
+/** The score column (4) of a TREC run row; throws unless it is a finite decimal ({@link parseScore}). */
 function rowScore(row: ScannedRow, path: string): number {
   const score = parsePlainDecimal(row.codes, row.start[4]!, row.end[4]!);
-  if (!Number.isNaN(score)) return score;
-  const text = column(row, 4);
-  const slow = Number(text);
-  if (Number.isNaN(slow)) throw new InputError(path, row.lineNo, "score", `${quote(text)} is not a number`);
-  return slow;
+  return Number.isNaN(score) ? parseScore(column(row, 4), "score", path, row.lineNo) : score;
 }
 
 /** The rank column (3) of a TREC run row; throws unless it is an integer (any sign). */
@@ -93,7 +105,8 @@ export interface WriteTrecRunOptions {
  * Writes `run` as a TREC run, atomically (gzip when `path` ends in `.gz`). Queries appear in the
  * map's order; within a query, documents are sorted by score descending, ties by docid
  * descending, and ranked 1..n. Scores are written in shortest round-trip form, so reading the
- * file back gives the same numbers.
+ * file back gives the same numbers; a score that is not finite (NaN, ±Infinity) is refused, as
+ * readers refuse it.
  */
 export async function writeTrecRun(path: string, run: Run, options: WriteTrecRunOptions = {}): Promise<void> {
   const tag = options.tag ?? "i3";
@@ -107,7 +120,7 @@ function* trecRunLines(run: Run, tag: string): Generator<string> {
     let rank = 0;
     for (const [docid, score] of rankDocuments(docs)) {
       checkToken(docid, "docid");
-      if (Number.isNaN(score)) throw new Error(`writeTrecRun: query ${quote(qid)} doc ${quote(docid)}: score is NaN`);
+      if (!Number.isFinite(score)) throw new Error(`writeTrecRun: query ${quote(qid)} doc ${quote(docid)}: score ${score} is not finite`);
       yield `${qid} Q0 ${docid} ${++rank} ${formatScore(score)} ${tag}`;
     }
   }

@@ -14,11 +14,12 @@ import { depthOf } from "./family.js";
 
 /** Ideal DCG over the first `k` ranks of the best ordering of the judged grades. */
 export function idealDcg(q: RankedQuery, k: number): number {
-  const levels = q.relLevels;
+  const { grades, gradeCounts } = q;
   let idcg = 0;
   let i = 0;
-  for (let g = levels.length - 1; g > 0 && i < k; g--) {
-    for (let c = levels[g]!; c > 0 && i < k; c--) {
+  for (let j = q.numGrades - 1; j >= 0 && grades[j]! > 0 && i < k; j--) {
+    const g = grades[j]!;
+    for (let c = gradeCounts[j]!; c > 0 && i < k; c--) {
       idcg += g / Math.log2(i + 2);
       i++;
     }

@@ -10,7 +10,8 @@
  *   doc-lengths.u32      Uint32 little-endian, numDocs exact document lengths
  *
  * The folder is written under a temporary name next to the target and renamed into place, so a
- * reader never sees a half-written index (an existing index at the target is replaced).
+ * reader never sees a half-written index (an existing index at the target is replaced). Temp
+ * folders that a killed earlier save left beside the target are removed at the next save.
  */
 import { endianness } from "node:os";
 import { readFile } from "node:fs/promises";

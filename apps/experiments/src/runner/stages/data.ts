@@ -6,10 +6,8 @@
  */
 import { join } from "node:path";
 import { writeIdText, writeTrecQrels } from "@i3/data";
-import type { StageResult, StageSpec } from "../stage.js";
-
-/** Split key of the config. */
-export type SplitKey = "train" | "dev" | "test";
+import { SPLIT_KEYS, type RunSettings, type SplitKey } from "../../config/run-settings.js";
+import { defineStage, type StageResult, type StageSpec } from "../stage.js";
 
 /** Files of one split, relative to the stage folder. */
 export interface DataSplit {
@@ -24,37 +22,40 @@ export interface DataOutput {
   readonly dataset: string;
   readonly collection: string;
   readonly collectionDir: string;
+  /** Every split the collection has. */
+  readonly available: readonly string[];
+  /** The split names the config gave (`splits`). */
+  readonly requested: Readonly<Record<SplitKey, string>>;
   /** Split key -> files; keys whose split the collection lacks are absent. */
   readonly splits: Partial<Record<SplitKey, DataSplit>>;
 }
 
-/** The split `key` of a data result, or a clear error when the collection has no such split. */
-export function dataSplit(data: StageResult, key: SplitKey, split: string): DataSplit {
-  const output = data.output as DataOutput;
+/** The split `key` of a data result, or a clear error naming the splits the collection has. */
+export function dataSplit(data: StageResult<DataOutput>, key: SplitKey): DataSplit {
+  const output = data.output;
   const found = output.splits[key];
   if (!found) {
-    const have = Object.values(output.splits).map((s) => s?.split);
-    throw new Error(`dataset ${output.dataset} (${output.collectionDir}) has no split "${split}" (splits.${key}); it has: ${have.join(", ")}`);
+    throw new Error(`dataset ${output.dataset} (${output.collectionDir}) has no split "${output.requested[key]}" (splits.${key}); it has: ${output.available.join(", ")}`);
   }
   return found;
 }
 
-/** The data stage. */
-export function dataStage(): StageSpec<DataOutput> {
-  return {
-    id: "data",
-    stage: "data",
-    version: 1,
+/** The data stage of a run. */
+export function dataStage(run: RunSettings): StageSpec<DataOutput, Record<string, never>> {
+  return defineStage({
+    ref: { stage: "data" },
+    // 2: records every split the collection has (`available`).
+    version: 2,
     needs: {},
-    async key(config, services) {
+    async key(services) {
       const collection = await services.collection();
-      return { collection: collection.name, fingerprint: await collection.fingerprint(), splits: config.splits };
+      return { collection: collection.name, fingerprint: await collection.fingerprint(), splits: run.splits };
     },
     async run(ctx) {
       const collection = await ctx.services.collection();
       const splits: DataOutput["splits"] = {};
-      for (const key of ["train", "dev", "test"] as const) {
-        const split = ctx.config.splits[key];
+      for (const key of SPLIT_KEYS) {
+        const split = run.splits[key];
         if (!collection.splits.includes(split)) {
           ctx.log(`${key}: the collection has no split "${split}" (it has ${collection.splits.join(", ")})`);
           continue;
@@ -66,7 +67,7 @@ export function dataStage(): StageSpec<DataOutput> {
         splits[key] = { split, queries: queries.length, ...files };
         ctx.log(`${key} = ${split}: ${queries.length} queries, ${qrels.size} judged`);
       }
-      return { dataset: ctx.config.dataset, collection: collection.name, collectionDir: collection.dir, splits };
+      return { dataset: run.dataset, collection: collection.name, collectionDir: collection.dir, available: [...collection.splits], requested: run.splits, splits };
     },
-  };
+  });
 }

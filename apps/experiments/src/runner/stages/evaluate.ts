@@ -1,19 +1,19 @@
 /**
  * Stage `evaluate`: trec_eval-exact measures (`@i3/metrics`) of one system's run on one split,
- * with per-query values, saved as `evaluation.json`.
+ * with per-query values, saved as `evaluation.json`. It works on any system's run stage.
  */
 import { join } from "node:path";
 import { writeFileAtomic } from "@i3/core";
 import { loadQrels, loadTrecRun } from "@i3/data";
 import { evaluate } from "@i3/metrics";
-import type { SystemKind } from "../../config/schema.js";
-import type { StageSpec } from "../stage.js";
-import type { RunFileOutput } from "./bm25.js";
-import { dataSplit, type SplitKey } from "./data.js";
+import type { EvaluationSettings, SplitKey } from "../../config/run-settings.js";
+import { defineStage, type RunFileOutput, type StageSpec } from "../stage.js";
+import { dataSplit, type DataOutput } from "./data.js";
 
 /** What `evaluation.json` holds. */
 export interface EvaluationFile {
-  readonly system: SystemKind;
+  /** The system key. */
+  readonly system: string;
   readonly split: string;
   /** Queries averaged over, in trec_eval order. */
   readonly queries: string[];
@@ -30,37 +30,30 @@ export interface EvaluateOutput {
   readonly aggregate: Record<string, number>;
 }
 
-/** The plan id of the stage producing `system`'s run on split key `key`. */
-export function runStageId(system: SystemKind, key: SplitKey): string {
-  return system === "bm25" ? `bm25:${key}` : `retrieve:${system}:${key}`;
-}
-
-/** The evaluate stage of `system` on split key `key`. */
-export function evaluateStage(system: SystemKind, key: SplitKey): StageSpec<EvaluateOutput> {
-  return {
-    id: `evaluate:${system}:${key}`,
-    stage: "evaluate",
+/** The evaluate stage of system `system`'s run `run` on split key `key`. */
+export function evaluateStage(args: {
+  system: string;
+  key: SplitKey;
+  evaluation: EvaluationSettings;
+  data: StageSpec<DataOutput>;
+  run: StageSpec<RunFileOutput>;
+}) {
+  const { system, key, evaluation } = args;
+  const { measures, allQueries, relevanceLevel, depth, removeSelfHits } = evaluation;
+  return defineStage({
+    ref: { stage: "evaluate", system, split: key },
     version: 1,
-    needs: { data: "data", run: runStageId(system, key) },
-    key: (config) => {
-      const { measures, allQueries, relevanceLevel, depth, removeSelfHits } = config.evaluation;
-      return { system, split: config.splits[key], measures, allQueries, relevanceLevel, depth, removeSelfHits };
-    },
-    async run(ctx) {
-      const data = ctx.inputs["data"]!;
-      const runStage = ctx.inputs["run"]!;
-      const split = dataSplit(data, key, ctx.config.splits[key]);
+    needs: { data: args.data, run: args.run },
+    // The file names its system and split, so both are part of the key.
+    key: () => ({ system, split: key, measures, allQueries, relevanceLevel, depth, removeSelfHits }),
+    async run(ctx): Promise<EvaluateOutput> {
+      const { data, run: runStage } = ctx.inputs;
+      const split = dataSplit(data, key);
       const [qrels, run] = await Promise.all([
         loadQrels(join(data.dir, split.qrels), { format: "trec" }),
-        loadTrecRun(join(runStage.dir, (runStage.output as RunFileOutput).run)),
+        loadTrecRun(join(runStage.dir, runStage.output.run)),
       ]);
-      const { measures, allQueries, relevanceLevel, depth, removeSelfHits } = ctx.config.evaluation;
-      const result = evaluate(qrels, run, measures, {
-        allQueries,
-        relevanceLevel,
-        removeSelfHits,
-        ...(depth !== undefined ? { depth } : {}),
-      });
+      const result = evaluate(qrels, run, measures, { allQueries, relevanceLevel, removeSelfHits, ...(depth !== undefined ? { depth } : {}) });
       const file: EvaluationFile = {
         system,
         split: split.split,
@@ -73,5 +66,5 @@ export function evaluateStage(system: SystemKind, key: SplitKey): StageSpec<Eval
       ctx.log(measures.map((m) => `${m}=${file.aggregate[m]?.toFixed(4)}`).join(" "));
       return { evaluation: "evaluation.json", aggregate: file.aggregate };
     },
-  };
+  });
 }

@@ -8,7 +8,12 @@
 import { stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { sha256File } from "@i3/core";
-import type { ExperimentConfig } from "../config/schema.js";
+
+/** The settings fields that decide where a dense system starts from. */
+export interface StartSettings {
+  readonly tokenizer: { readonly kind: "wordpiece-trained" | "hf"; readonly path?: string | undefined };
+  readonly model: { readonly init?: string | undefined };
+}
 
 /** The files of a `model.init` folder. */
 export interface InitFolderFiles {
@@ -52,7 +57,7 @@ export interface HfTokenizerSource {
  * The `hf` tokenizer of a config: `tokenizer.path`, else the `model.init` folder; undefined for
  * a trained WordPiece vocabulary. Throws when `hf` has neither (the schema refuses that too).
  */
-export function hfTokenizerSource(config: Pick<ExperimentConfig, "tokenizer" | "model">): HfTokenizerSource | undefined {
+export function hfTokenizerSource(config: StartSettings): HfTokenizerSource | undefined {
   if (config.tokenizer.kind !== "hf") return undefined;
   const source = tokenizerSourceOf({ tokenizerPath: config.tokenizer.path, init: config.model.init });
   if (source !== undefined) return source;
@@ -102,7 +107,7 @@ async function fingerprints(files: Iterable<[string, string]>): Promise<Record<s
  * sha256 of each tokenizer file instead of the path (`vocabSize` and `lowercase` do not apply:
  * the tokenizer's own files decide), so moving the files keeps the cache and editing them does not.
  */
-export async function tokenizerKey(config: Pick<ExperimentConfig, "tokenizer" | "model">): Promise<unknown> {
+export async function tokenizerKey(config: StartSettings): Promise<unknown> {
   const source = hfTokenizerSource(config);
   if (source === undefined) return config.tokenizer;
   return { kind: "hf", files: await fingerprints(await hfTokenizerFiles(source.path, source.field)) };
@@ -113,7 +118,7 @@ export async function tokenizerKey(config: Pick<ExperimentConfig, "tokenizer" | 
  * sha256 of its `config.json` and `model.safetensors` (not the path) and `preset` is dropped
  * (the checkpoint's config.json sets the size).
  */
-export async function modelKey(config: Pick<ExperimentConfig, "model">): Promise<unknown> {
+export async function modelKey<M extends StartSettings["model"]>(config: { readonly model: M }): Promise<unknown> {
   const { init, ...model } = config.model;
   if (init === undefined) return config.model;
   const files = await initFolderFiles(init);

@@ -1,15 +1,15 @@
 /**
- * The runner's pseudo-queries stage work (`config.pseudoQueries`): one pseudo-query per passage
+ * The pseudo-queries stage's work (an I3 system's `pseudoQueries`): one pseudo-query per passage
  * from an `@i3/pseudoquery` source, I3's reconstruction targets. RAKE, spans and training
  * queries need no model; `doc2query` first trains the project's encoder-decoder on the train
  * split's (passage, relevant query) pairs (a WordPiece vocabulary on the corpus, or the
  * configured Hugging Face tokenizer with `tokenizer.kind: "hf"`; always from scratch at the model
- * size of `config.model.preset`, even with `model.init`; `doc2queryEpochs` epochs), then decodes
+ * size of `model.preset`, even with `model.init`; `doc2queryEpochs` epochs), then decodes
  * every passage greedily.
  */
 import { join } from "node:path";
 import { passageText, saveTokenizer, type Collection } from "@i3/data";
-import { describeBackend, initBackend, installFastKernels, presetConfig } from "@i3/encoders";
+import { describeBackend, initBackend, installFastKernels, presetConfig, type EncoderConfigInput, type PresetName } from "@i3/encoders";
 import {
   Doc2QueryModel,
   doc2QuerySource,
@@ -21,13 +21,14 @@ import {
   trainingQuerySource,
   type PseudoQuerySource,
 } from "@i3/pseudoquery";
-import type { ExperimentConfig } from "../config/schema.js";
-import { recipeFromConfig } from "./neuralStages.js";
-import { startTokenizer } from "./pretrained.js";
+import { startTokenizer } from "@i3/retrievers";
+import type { RunSettings } from "../../config/run-settings.js";
+import type { Doc2QuerySettings } from "./settings.js";
 
-/** Inputs of {@link generateRunnerPseudoQueries}. */
+/** Inputs of {@link generatePseudoQueriesFor}. */
 export interface PseudoQueryInputs {
-  readonly config: ExperimentConfig;
+  readonly settings: Doc2QuerySettings;
+  readonly run: RunSettings;
   readonly collection: Collection;
   /** The train split's name (training queries and doc2query pairs). */
   readonly trainSplit: string;
@@ -36,45 +37,53 @@ export interface PseudoQueryInputs {
   log(message: string): void;
 }
 
-/** Trains the doc2query model of `config` and returns it as a source. */
+/** The encoder size of `model.preset` (a preset name, or its layers/hidden/heads/intermediate/dropout). */
+function presetSize(preset: Doc2QuerySettings["model"]["preset"]): { name: PresetName; size: Partial<EncoderConfigInput> } {
+  if (typeof preset === "string") return { name: preset as PresetName, size: {} };
+  const p = preset as { layers: number; hidden: number; heads: number; intermediate: number; dropout: number };
+  return { name: "tiny", size: { layers: p.layers, hidden: p.hidden, heads: p.heads, intermediate: p.intermediate, hiddenDropout: p.dropout, attentionDropout: p.dropout } };
+}
+
+/** Trains the doc2query model the settings describe and returns it as a source. */
 async function doc2querySource(inputs: PseudoQueryInputs): Promise<PseudoQuerySource> {
-  const { config, collection, log } = inputs;
-  const backend = await initBackend({ device: config.device });
+  const { settings, run, collection, log } = inputs;
+  const backend = await initBackend({ device: run.device });
   installFastKernels({ log: () => {} });
   log(`doc2query: ${describeBackend(backend)}`);
-  const recipe = recipeFromConfig(config);
   const corpusTexts = async () => {
     const texts: string[] = [];
     for await (const p of collection.corpus()) texts.push(passageText(p));
     return texts;
   };
-  const tokenizer = await startTokenizer({ ...recipe, vocabSize: config.tokenizer.vocabSize }, corpusTexts, (m) => log(`doc2query: ${m}`));
+  const tokenizer = await startTokenizer(settings, corpusTexts, (m) => log(`doc2query: ${m}`));
   await saveTokenizer(tokenizer, join(inputs.workDir, "doc2query-tokenizer"));
-  const encoder = presetConfig(recipe.preset ?? "tiny", { ...recipe.model, pooling: "cls", vocabSize: tokenizer.vocabSize });
-  const model = new Doc2QueryModel({ encoder }, { seed: config.seed });
+  const preset = presetSize(settings.model.preset);
+  const encoder = presetConfig(preset.name, { ...preset.size, pooling: "cls", vocabSize: tokenizer.vocabSize });
+  const model = new Doc2QueryModel({ encoder }, { seed: run.seed });
   const pairs = await trainingPairs(collection, inputs.trainSplit);
-  const epochs = config.pseudoQueries.doc2queryEpochs;
+  const epochs = settings.pseudoQueries.doc2queryEpochs;
+  const { queryMaxLength, passageMaxLength } = settings.model;
   log(`doc2query: training ${encoder.layers}x${encoder.hidden} on ${pairs.length} (passage, query) pairs of "${inputs.trainSplit}", ${epochs} epochs`);
   const result = await trainDoc2Query({
     model,
     tokenizer,
     pairs,
-    seed: config.seed,
+    seed: run.seed,
     epochs,
     batchSize: 16,
     lr: 1e-3,
     warmupSteps: Math.ceil((pairs.length / 16) * epochs * 0.1),
-    maxPassageLength: config.model.passageMaxLength,
-    maxQueryLength: config.model.queryMaxLength,
+    maxPassageLength: passageMaxLength,
+    maxQueryLength: queryMaxLength,
     logFile: join(inputs.workDir, "doc2query-training.jsonl"),
   });
   log(`doc2query: ${result.history.length} steps, final loss ${result.history.at(-1)?.loss.toFixed(4) ?? "n/a"}`);
-  return doc2QuerySource({ model, tokenizer, maxLength: config.model.queryMaxLength, maxPassageLength: config.model.passageMaxLength });
+  return doc2QuerySource({ model, tokenizer, maxLength: queryMaxLength, maxPassageLength: passageMaxLength });
 }
 
-/** The source `config.pseudoQueries.kind` names (`none` has none). */
+/** The source `pseudoQueries.kind` names (`none` has none). */
 async function sourceFor(inputs: PseudoQueryInputs): Promise<PseudoQuerySource> {
-  const kind = inputs.config.pseudoQueries.kind;
+  const kind = inputs.settings.pseudoQueries.kind;
   switch (kind) {
     case "rake":
       return rakeSource();
@@ -85,15 +94,15 @@ async function sourceFor(inputs: PseudoQueryInputs): Promise<PseudoQuerySource> 
     case "doc2query":
       return doc2querySource(inputs);
     case "none":
-      throw new Error('generateRunnerPseudoQueries: pseudoQueries.kind "none" has no source');
+      throw new Error('generatePseudoQueriesFor: pseudoQueries.kind "none" has no source');
   }
 }
 
 /** pid -> pseudo-query for the passages the configured source covers, with progress lines. */
-export async function generateRunnerPseudoQueries(inputs: PseudoQueryInputs): Promise<Map<string, string>> {
+export async function generatePseudoQueriesFor(inputs: PseudoQueryInputs): Promise<Map<string, string>> {
   const source = await sourceFor(inputs);
   const out = await generatePseudoQueries(inputs.collection, source, {
-    seed: inputs.config.seed,
+    seed: inputs.run.seed,
     onProgress: (p) => inputs.log(`pseudo-queries (${p.source}): ${p.phase} ${p.done}`),
   });
   if (out.size === 0) throw new Error(`pseudo-queries: source "${source.name}" produced no text for any passage of ${inputs.collection.name}`);

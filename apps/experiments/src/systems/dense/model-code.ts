@@ -1,0 +1,49 @@
+/**
+ * What the dense stages (./stages.ts) need of a dense system: the settings fields they read, and
+ * the system's model code (training and checkpoint loading), which each system keeps in its own
+ * `model.ts` and the stages import only when they run.
+ */
+import type { Collection, I3Tokenizer } from "@i3/data";
+import type { RunSettings } from "../../config/run-settings.js";
+import type { BiEncoderModel } from "../dualEncoder.js";
+import type { StageResult, TrainedModelOutput } from "../../runner/stage.js";
+
+/** The settings fields every dense system has (the dense stages read only these). */
+export interface DenseSettings {
+  readonly negatives: { readonly from: string; readonly fromRank: number; readonly toRank: number; readonly scoreMargin?: number | undefined };
+  readonly model: { readonly queryMaxLength: number; readonly passageMaxLength: number };
+  readonly index: { readonly batchSize: number };
+  readonly retrieve: { readonly depth: number };
+}
+
+/** A loaded checkpoint: a model with a query tower and one index vector per passage, its tokenizer, the backend it runs on. */
+export interface LoadedBiEncoder {
+  readonly model: BiEncoderModel & { dispose(): void };
+  readonly tokenizer: I3Tokenizer;
+  /** The TensorFlow.js backend description. */
+  readonly backend: string;
+}
+
+/** Inputs of {@link DenseModelCode.train}. */
+export interface DenseTrainInputs<S> {
+  readonly settings: S;
+  readonly run: RunSettings;
+  readonly collection: Collection;
+  /** The train split's name. */
+  readonly trainSplit: string;
+  /** Hard negatives, `qid<TAB>pid1,pid2,...`. */
+  readonly negativesFile: string;
+  /** Every upstream result of the train stage by role (a system reads its extra inputs here). */
+  readonly inputs: Readonly<Record<string, StageResult>>;
+  /** Folder to write `checkpoint/` and the training log into. */
+  readonly outDir: string;
+  log(message: string): void;
+}
+
+/** A dense system's model code. */
+export interface DenseModelCode<S> {
+  /** Trains and saves the checkpoint (with its tokenizer) under `outDir`. */
+  train(inputs: DenseTrainInputs<S>): Promise<TrainedModelOutput>;
+  /** Loads a checkpoint saved by `train` on `device`. */
+  load(checkpointDir: string, settings: S, device: RunSettings["device"]): Promise<LoadedBiEncoder>;
+}

@@ -1,0 +1,33 @@
+/**
+ * System `i3`: the I3 retriever (Dong et al., CIKM 2023, arXiv 2306.02371; reference code
+ * Deriq-Qian-Dong/III-Retriever): a dual-encoder whose passage side reconstructs a pseudo-query
+ * and lets the passage interact with it, so the index still holds one vector per passage
+ * (`@i3/retrievers`' `trainI3`, `@i3/encoders`' I3Retriever). Its stages are the dense ones
+ * plus `pseudo-queries`, the reconstruction targets (`@i3/pseudoquery`).
+ */
+import { denseSystemStages } from "../dense/stages.js";
+import { modelKey, tokenizerKey } from "../dense/keys.js";
+import { defineSystem } from "../system.js";
+import { pseudoQueriesStage } from "./pseudo-queries-stage.js";
+import { i3Settings } from "./settings.js";
+
+/** The I3 system. */
+export const i3System = defineSystem({
+  kind: "i3",
+  role: "first-stage",
+  description: "I3 retriever: dual-encoder with pseudo-query reconstruction and a query-passage interactor on the passage side",
+  settings: i3Settings,
+  references: (settings) => [{ field: "negatives.from", system: settings.negatives.from, roles: ["first-stage"] }],
+  plan(ctx) {
+    const { kind: _kind, index: _index, retrieve: _retrieve, pseudoQueries: _pseudoQueries, ...training } = ctx.settings;
+    const pseudoQueries = pseudoQueriesStage({ system: ctx.key, settings: ctx.settings, run: ctx.run, data: ctx.data });
+    return denseSystemStages(ctx, {
+      kind: "i3",
+      // 4: settings keyed as the system's own section (the registry).
+      trainVersion: 4,
+      extra: { pseudoQueries },
+      trainingKey: async () => ({ ...training, negatives: { ...training.negatives, from: undefined }, tokenizer: await tokenizerKey(training), model: await modelKey(training) }),
+      code: async () => (await import("./model.js")).i3Code,
+    });
+  },
+});

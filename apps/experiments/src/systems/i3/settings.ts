@@ -1,0 +1,48 @@
+/**
+ * The I3 system's settings: `@i3/retrievers`' I3 training settings (one name per setting, its
+ * defaults), the pseudo-query source of its reconstruction targets, and the runner's: where the
+ * hard negatives come from, indexing and retrieval depth.
+ */
+import { i3SettingsSchema } from "@i3/retrievers/settings";
+import { z } from "zod";
+import type { StartSettings } from "../dense/keys.js";
+import { indexSettingsSchema, negativesFromSchema, retrieveSettingsSchema } from "../dense/settings.js";
+
+/**
+ * Pseudo-queries, one per passage: I3's reconstruction targets. `none`: I3 reconstructs each
+ * passage's own warm-up crop, then the real training query of the passages judged relevant;
+ * any other kind replaces both targets. `rake` = RAKE keywords (Rose et al. 2010); `spans` =
+ * Poisson-length word spans (the reference's corpus pre-training); `doc2query` = an
+ * encoder-decoder trained in the project on the train split's (passage, query) pairs, decoded
+ * greedily (Nogueira et al. 2019); `training-queries` = the first training query judging the
+ * passage relevant (judged passages only).
+ */
+export const pseudoQueriesSettingsSchema = z
+  .strictObject({
+    kind: z.enum(["none", "rake", "spans", "doc2query", "training-queries"]).default("none"),
+    /** doc2query: training epochs over the train split's pairs (model size = `model.preset`). */
+    doc2queryEpochs: z.number().int().positive().default(10),
+  })
+  .prefault({});
+
+/** The settings the pseudo-queries stage reads. */
+export type PseudoQueriesSettings = z.output<typeof pseudoQueriesSettingsSchema>;
+
+/** The I3 settings fields doc2query reads (its model size, vocabulary and lengths follow the retriever's). */
+export interface Doc2QuerySettings extends StartSettings {
+  readonly pseudoQueries: PseudoQueriesSettings;
+  readonly tokenizer: StartSettings["tokenizer"] & { readonly vocabSize: number; readonly lowercase: boolean };
+  readonly model: StartSettings["model"] & { readonly preset: unknown; readonly queryMaxLength: number; readonly passageMaxLength: number };
+}
+
+/** I3's settings in a config. */
+export const i3Settings = i3SettingsSchema.safeExtend({
+  kind: z.literal("i3"),
+  negatives: i3SettingsSchema.shape.negatives.unwrap().safeExtend({ from: negativesFromSchema }).prefault({}),
+  pseudoQueries: pseudoQueriesSettingsSchema,
+  index: indexSettingsSchema,
+  retrieve: retrieveSettingsSchema,
+});
+
+/** The resolved settings of an I3 system. */
+export type I3SystemSettings = z.output<typeof i3Settings>;

@@ -1,0 +1,83 @@
+/**
+ * What a system is to the runner. A system is one folder under `src/systems/` that exports one
+ * {@link SystemDefinition}: its settings schema (zod, with its defaults, so a config is a
+ * discriminated union on `kind` and an editor flags a wrong field for that system), its role,
+ * the other systems its settings name, and its stages. `./registry.ts` lists the definitions;
+ * the runner, planner, evaluator, sweeps and reports know no system by name.
+ */
+import type { z } from "zod";
+import type { RunSettings, SplitKey } from "../config/run-settings.js";
+import type { RunFileOutput, StageSpec, TrainedModelOutput } from "../runner/stage.js";
+import type { DataOutput } from "../runner/stages/data.js";
+
+/**
+ * How a system takes part in a run:
+ * - `first-stage`: (optionally trained, then) indexes the collection and retrieves from it;
+ * - `re-ranker`: re-scores the top of another system's run (named in its settings);
+ * - `query-encoder`: trains a query encoder against another system's fixed dense index (LTRe/ADORE);
+ * - `fusion`: combines other systems' runs (e.g. reciprocal rank fusion).
+ */
+export type SystemRole = "first-stage" | "re-ranker" | "query-encoder" | "fusion";
+
+/** A field of a system's settings that names another system of the same config. */
+export interface SystemReference {
+  /** Dotted path inside the system's settings, e.g. `negatives.from` (for error messages). */
+  readonly field: string;
+  /** The system key it names. */
+  readonly system: string;
+  /** Roles the named system may have. */
+  readonly roles: readonly SystemRole[];
+}
+
+/** A dense index folder written by a stage (an `@i3/search` DenseIndex), with the checkpoint that encoded it. */
+export interface DenseIndexOutput {
+  /** Index folder, relative to the stage folder. */
+  readonly index: string;
+  readonly backend: string;
+}
+
+/** What a system's planner gets. */
+export interface PlanContext<S> {
+  /** This system's key in `config.systems`. */
+  readonly key: string;
+  readonly settings: S;
+  readonly run: RunSettings;
+  /** The run's data stage (queries and qrels of every split). */
+  readonly data: StageSpec<DataOutput>;
+  /** The stage that writes another system's run on a split (planned on demand, once). */
+  runOf(system: string, split: SplitKey): StageSpec<RunFileOutput>;
+  /** Another system's dense index stage (throws when that system has none). */
+  indexOf(system: string): StageSpec<DenseIndexOutput>;
+}
+
+/** The stages of one system, as the planner asks for them. */
+export interface SystemStages {
+  /** The stage writing this system's run on `split` (the planner calls it once per split). */
+  run(split: SplitKey): StageSpec<RunFileOutput>;
+  /** The trained model, when the system trains one: its backend goes to environment.json, its log to the report. */
+  readonly trained?: StageSpec<TrainedModelOutput>;
+  /** The dense index, for systems other systems may search (query-encoder training). */
+  readonly index?: StageSpec<DenseIndexOutput>;
+}
+
+/** A system: settings schema, role, references and stages. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the settings shape is the system's own
+export interface SystemDefinition<K extends string = string, S extends z.ZodObject<any> = z.ZodObject<any>> {
+  /** The `kind` a config writes, e.g. `"dual-encoder"`. */
+  readonly kind: K;
+  readonly role: SystemRole;
+  /** One line for docs and `i3 systems`. */
+  readonly description: string;
+  /** Strict zod object with `kind: z.literal(kind)` and every default. */
+  readonly settings: S;
+  /** The other systems its settings name (validated when the config loads). */
+  references(settings: z.output<S>): SystemReference[];
+  /** Its stages. */
+  plan(ctx: PlanContext<z.output<S>>): SystemStages;
+}
+
+/** Declares a system with its settings type inferred (an identity function). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see SystemDefinition
+export function defineSystem<K extends string, S extends z.ZodObject<any>>(definition: SystemDefinition<K, S>): SystemDefinition<K, S> {
+  return definition;
+}

@@ -1,0 +1,202 @@
+/**
+ * The rows of the root README's "Reproduced numbers" table, as data: what `npm run repro` runs
+ * and what it compares. This list and the README table are kept from drifting by a test
+ * (`repro/test/readme-sync.test.ts`), in this direction: the README table stays hand-written
+ * (its wording is free), and the test fails unless, row by row and in order, the table's command
+ * cell holds exactly this list's commands, its "ours" cell prints exactly this list's published
+ * values (in the same order), and its measure cell names this list's measures. A new row, a
+ * changed command or a changed number must therefore be made in both places.
+ */
+
+/** A row's published value: the number the README prints in its "ours" cell, as printed. */
+export interface PublishedValue {
+  /** The measure, as `i3 eval` and metrics.json name it (ir_measures syntax, e.g. `nDCG@10`). */
+  readonly measure: string;
+  /** The printed value, e.g. `.6789`: the comparison is at this precision (its decimals). */
+  readonly published: string;
+}
+
+/** A run's value: one system of an `i3 run` (or `npm start`) run folder. */
+export interface PublishedSystemValue extends PublishedValue {
+  /** The system's key in the experiment config (`systems: { key: {...} }`). */
+  readonly system: string;
+}
+
+/** What every row has. */
+interface RowBase {
+  /** Short unique key (`npm run repro -- --only <id>`). */
+  readonly id: string;
+  /** Short label of the system, for the printout (the README's cell may say more). */
+  readonly system: string;
+  /** Short label of the collection and split. */
+  readonly collection: string;
+  /** The README command cell's code spans, in order, exactly as printed; run one after the other from the repository root. */
+  readonly commands: readonly string[];
+  /** Registry names of the collections the commands need that cannot be built offline (`beir/scifact`): absent ones make the row SKIP. */
+  readonly datasets: readonly string[];
+  /** True for the rows `npm run repro` runs by default (seconds each); false for neural training rows (`--all`). */
+  readonly fast: boolean;
+  /** The running time the README states for the command, printed before a slow row starts. */
+  readonly duration?: string;
+}
+
+/** A row whose numbers are read from `i3 eval`'s output (trec_eval layout, `MEASURE \t all \t VALUE`) on the commands' stdout. */
+export interface EvalRow extends RowBase {
+  readonly reads: "eval-output";
+  /** In the order the README's "ours" cell prints them. */
+  readonly values: readonly PublishedValue[];
+}
+
+/** A row whose numbers are read from the run folder the commands write: `<runs>/<experiment>/<run-id>/metrics.json`. */
+export interface RunRow extends RowBase {
+  readonly reads: "run-metrics";
+  /** The experiment's `name` (the run folder's parent). */
+  readonly experiment: string;
+  /** The evaluation split key in metrics.json (`splits.<key>`). */
+  readonly split: string;
+  /** In the order the README's "ours" cell prints them. */
+  readonly values: readonly PublishedSystemValue[];
+}
+
+/** One row of the table. */
+export type ReproRow = EvalRow | RunRow;
+
+const scifactBm25 = "npx i3 bm25 --dataset beir/scifact --split test --out runs/bm25-scifact.trec";
+const scifactEval = "npx i3 eval datasets/beir/scifact/qrels/test.tsv runs/bm25-scifact.trec -m nDCG@10 -m R@100";
+const cranfieldBm25 = "npx i3 bm25 --dataset beir/cranfield --split test --out runs/bm25-cranfield.trec";
+const cranfieldEval = "npx i3 eval datasets/beir/cranfield/qrels/test.tsv runs/bm25-cranfield.trec -m nDCG@10 -m R@100";
+const defaultBm25 = "npx i3 bm25 --dataset default --split test --out runs/bm25-default.trec";
+const defaultEval = "npx i3 eval datasets/default/qrels/test.tsv runs/bm25-default.trec -c";
+
+/** The table, in the README's order. */
+export const REPRO_ROWS: readonly ReproRow[] = [
+  {
+    id: "bm25-scifact",
+    system: "BM25 (k1=0.9, b=0.4, title+text)",
+    collection: "BEIR SciFact test",
+    commands: [`${scifactBm25} && ${scifactEval}`],
+    datasets: ["beir/scifact"],
+    fast: true,
+    reads: "eval-output",
+    values: [
+      { measure: "nDCG@10", published: ".6789" },
+      { measure: "R@100", published: ".9253" },
+    ],
+  },
+  {
+    id: "bm25-cranfield",
+    system: "BM25 (same)",
+    collection: "Cranfield test",
+    commands: [`${cranfieldBm25} && ${cranfieldEval}`],
+    datasets: ["beir/cranfield"],
+    fast: true,
+    reads: "eval-output",
+    values: [
+      { measure: "nDCG@10", published: ".5004" },
+      { measure: "R@100", published: ".7415" },
+    ],
+  },
+  {
+    id: "bm25-default",
+    system: "BM25 (same)",
+    collection: "embedded default, test",
+    commands: [`${defaultBm25} && ${defaultEval}`],
+    datasets: [],
+    fast: true,
+    reads: "eval-output",
+    values: [
+      { measure: "nDCG@10", published: ".2724" },
+      { measure: "R@100", published: ".4311" },
+    ],
+  },
+  {
+    id: "de-default",
+    system: "dual-encoder from scratch (main job)",
+    collection: "embedded default, test",
+    commands: ["npm start"],
+    datasets: [],
+    fast: false,
+    duration: "4 min 46 s on 2 cores (2026-11-22)",
+    reads: "run-metrics",
+    experiment: "default",
+    split: "test",
+    values: [
+      { system: "dual-encoder", measure: "nDCG@10", published: ".0574" },
+      { system: "dual-encoder", measure: "R@100", published: ".1777" },
+      { system: "bm25", measure: "nDCG@10", published: ".2724" },
+      { system: "bm25", measure: "R@100", published: ".4311" },
+    ],
+  },
+  {
+    id: "de-scifact",
+    system: "dual-encoder from scratch",
+    collection: "BEIR SciFact, train -> test",
+    commands: ["npx i3 run experiments/scifact-i3.ts"],
+    datasets: ["beir/scifact"],
+    fast: false,
+    duration: "not stated in the README (experiments/README.md: ~6 min per SciFact I3 run; this run trains the dual-encoder and I3)",
+    reads: "run-metrics",
+    experiment: "scifact-i3",
+    split: "test",
+    values: [
+      { system: "dual-encoder", measure: "nDCG@10", published: ".3815" },
+      { system: "dual-encoder", measure: "R@100", published: ".6792" },
+      { system: "bm25", measure: "nDCG@10", published: ".6789" },
+      { system: "bm25", measure: "R@100", published: ".9253" },
+    ],
+  },
+  {
+    id: "i3-scifact",
+    system: "I3 from scratch (reference switches, RAKE pseudo-queries)",
+    collection: "BEIR SciFact, train -> test",
+    commands: ["npx i3 run experiments/scifact-i3.ts"],
+    datasets: ["beir/scifact"],
+    fast: false,
+    duration: "the same run as de-scifact (run once for both rows)",
+    reads: "run-metrics",
+    experiment: "scifact-i3",
+    split: "test",
+    values: [
+      { system: "i3", measure: "nDCG@10", published: ".5847" },
+      { system: "i3", measure: "R@100", published: ".8011" },
+    ],
+  },
+  {
+    id: "i3-default",
+    system: "I3 from scratch (same)",
+    collection: "embedded default, test",
+    commands: ["npx i3 run experiments/i3.ts"],
+    datasets: [],
+    fast: false,
+    duration: "not stated in the README (experiments/README.md: ~4 min per default-collection I3 run; this run trains the dual-encoder and I3)",
+    reads: "run-metrics",
+    experiment: "i3",
+    split: "test",
+    values: [
+      { system: "i3", measure: "nDCG@10", published: ".0469" },
+      { system: "i3", measure: "R@100", published: ".1984" },
+      { system: "dual-encoder", measure: "nDCG@10", published: ".0248" },
+      { system: "dual-encoder", measure: "R@100", published: ".1343" },
+    ],
+  },
+];
+
+/**
+ * Checks the list itself: unique ids, at least one command and value per row, printed values of
+ * the form `.dddd` (or `0.dddd`). Returns the problems, one line each (empty when none).
+ */
+export function rowListProblems(rows: readonly ReproRow[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const row of rows) {
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(row.id)) problems.push(`row id ${JSON.stringify(row.id)}: use lower-case letters, digits and "-"`);
+    if (seen.has(row.id)) problems.push(`row id ${JSON.stringify(row.id)} appears twice`);
+    seen.add(row.id);
+    if (row.commands.length === 0 || row.commands.some((c) => c.trim() === "")) problems.push(`row ${row.id}: commands must be non-empty`);
+    if (row.values.length === 0) problems.push(`row ${row.id}: no values to check`);
+    for (const v of row.values) {
+      if (!/^0?\.\d+$/.test(v.published)) problems.push(`row ${row.id}: ${v.measure}: published value ${JSON.stringify(v.published)} is not a printed decimal like ".6789"`);
+    }
+  }
+  return problems;
+}

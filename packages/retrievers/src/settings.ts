@@ -1,0 +1,235 @@
+/**
+ * The settings of the dual-encoder and the I3 retriever as zod 4 schemas: one name per setting
+ * (the field a config writes is the field the trainer reads), and THE defaults (nowhere else).
+ * `trainDualEncoder` / `trainI3` take the schema's input type and parse it, so a notebook writes
+ * only what differs from the defaults (`{}` parses). Every object is strict: an unknown field is
+ * an error naming its path. The seed and the device are run-level arguments of the trainers, not
+ * settings.
+ *
+ * This module imports zod and `@i3/encoders/i3-config` only (no TensorFlow.js), so a config
+ * loader can import it (`@i3/retrievers/settings`) without loading a backend.
+ */
+import { z } from "zod";
+import { I3_DEFAULTS } from "@i3/encoders/i3-config";
+
+const positiveInt = z.number().int().positive();
+const epochs = z.number().int().nonnegative();
+
+/**
+ * Tokenizer: a WordPiece vocabulary trained on the corpus (`vocabSize` tokens, `lowercase`d), or
+ * a Hugging Face tokenizer (`hf`: `path`, a folder with tokenizer.json or vocab.txt or that file,
+ * default the `model.init` folder; its own files decide vocabulary and lowercasing).
+ */
+export const tokenizerSettingsSchema = z
+  .strictObject({
+    kind: z.enum(["wordpiece-trained", "hf"]).default("wordpiece-trained"),
+    vocabSize: positiveInt.default(8192),
+    lowercase: z.boolean().default(true),
+    path: z.string().min(1).optional(),
+  })
+  .prefault({});
+
+/** A custom transformer size instead of a preset (the other fields are the `tiny` preset's). */
+export const modelSizeSchema = z.strictObject({
+  layers: positiveInt,
+  hidden: positiveInt,
+  heads: positiveInt,
+  intermediate: positiveInt,
+  /** Hidden and attention dropout. */
+  dropout: z.number().min(0).max(1).default(0.1),
+});
+
+/** The encoder towers (`@i3/encoders` presets; I3 adds the `i3` heads). */
+export const modelSettingsSchema = z
+  .strictObject({
+    preset: z.union([z.enum(["tiny", "small", "base"]), modelSizeSchema]).default("tiny"),
+    /** One encoder for queries and passages. */
+    sharedTowers: z.boolean().default(true),
+    pooling: z.enum(["cls", "mean"]).default("cls"),
+    queryMaxLength: positiveInt.default(32),
+    passageMaxLength: positiveInt.default(128),
+    /**
+     * A Hugging Face BERT folder (config.json + model.safetensors) both towers start from; its
+     * config.json sets the size (`preset` is then not used). Needs `tokenizer.kind: "hf"`.
+     */
+    init: z.string().min(1).optional(),
+  })
+  .prefault({});
+
+/**
+ * Hard negatives: ranks `fromRank..toRank` of a first-stage run (`@i3/data` mineHardNegatives,
+ * positives removed, optionally the candidates within `scoreMargin` of the positive's score),
+ * `perQuery` of them in each training group.
+ */
+export const negativesSettingsSchema = z
+  .strictObject({
+    fromRank: positiveInt.default(1),
+    toRank: positiveInt.default(100),
+    perQuery: positiveInt.default(1),
+    scoreMargin: z.number().nonnegative().optional(),
+  })
+  .refine((n) => n.toRank >= n.fromRank, { path: ["toRank"], message: "must be >= negatives.fromRank" })
+  .prefault({});
+
+/** In-batch + hard-negative softmax cross-entropy (DPR, Karpukhin et al. 2020, eq. 2) over scores / temperature. */
+const contrastiveSettingsSchema = z.strictObject({ temperature: z.number().positive().default(1) }).prefault({});
+
+/** The dual-encoder's loss. */
+export const dualEncoderLossesSchema = z.strictObject({ contrastive: contrastiveSettingsSchema }).prefault({});
+
+const optimizerShape = {
+  /** AdamW (PyTorch-exact, `@i3/train`) learning rate, weight decay, betas and epsilon. */
+  lr: z.number().positive().default(1e-3),
+  weightDecay: z.number().nonnegative().default(0.01),
+  beta1: z.number().min(0).lt(1).default(0.9),
+  beta2: z.number().min(0).lt(1).default(0.999),
+  epsilon: z.number().positive().default(1e-8),
+  /** Fraction of each phase's steps spent warming up linearly (then linear decay to 0). */
+  warmupRatio: z.number().min(0).max(1).default(0.1),
+  /** Global gradient-norm clipping (off when absent). */
+  clipNorm: z.number().positive().optional(),
+};
+
+/** The dual-encoder's optimizer. */
+export const optimizerSettingsSchema = z.strictObject(optimizerShape).prefault({});
+
+/**
+ * The training budget: `warmupEpochs` on cropped pseudo-queries (a random window of `cropWords`
+ * [min, max] words of every passage, Izacard et al. 2022, "Contriever"), then `epochs` on the real
+ * training queries; `batchSize` queries per step. 0 epochs of both = an untrained model.
+ */
+export const trainSettingsSchema = z
+  .strictObject({
+    epochs: epochs.default(2),
+    warmupEpochs: epochs.default(2),
+    batchSize: positiveInt.default(32),
+    cropWords: z
+      .tuple([positiveInt, positiveInt])
+      .default([4, 12])
+      .refine(([min, max]) => min <= max, { message: "cropWords must be [min, max] with min <= max" }),
+  })
+  .prefault({});
+
+/** Cross-field checks of where training starts (tokenizer and towers). */
+function checkStart(settings: { tokenizer: z.output<typeof tokenizerSettingsSchema>; model: z.output<typeof modelSettingsSchema> }, ctx: z.RefinementCtx): void {
+  const { tokenizer, model } = settings;
+  if (model.init !== undefined && tokenizer.kind !== "hf") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["tokenizer", "kind"],
+      message:
+        'model.init needs tokenizer.kind "hf": a vocabulary trained on the corpus cannot match the checkpoint\'s pretrained embeddings ' +
+        '(set tokenizer: {kind: "hf"}; its path defaults to the model.init folder)',
+    });
+  }
+  if (tokenizer.kind === "hf" && tokenizer.path === undefined && model.init === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["tokenizer", "path"],
+      message: 'tokenizer.kind "hf" needs tokenizer.path (a folder with tokenizer.json or vocab.txt, or that file) or model.init (its folder is the default)',
+    });
+  }
+  if (tokenizer.kind !== "hf" && tokenizer.path !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["tokenizer", "path"], message: 'tokenizer.path is read only with tokenizer.kind "hf"' });
+  }
+}
+
+/** Everything that defines a dual-encoder training run (see the module comment). */
+export const dualEncoderSettingsSchema = z
+  .strictObject({
+    tokenizer: tokenizerSettingsSchema,
+    model: modelSettingsSchema,
+    negatives: negativesSettingsSchema,
+    losses: dualEncoderLossesSchema,
+    optimizer: optimizerSettingsSchema,
+    train: trainSettingsSchema,
+  })
+  .superRefine(checkStart);
+
+/** Dual-encoder settings with every default filled in. */
+export type DualEncoderSettings = z.output<typeof dualEncoderSettingsSchema>;
+/** What a caller (or a config) writes: every field optional. */
+export type DualEncoderSettingsInput = z.input<typeof dualEncoderSettingsSchema>;
+export type TokenizerSettings = DualEncoderSettings["tokenizer"];
+export type ModelSettings = DualEncoderSettings["model"];
+export type NegativesSettings = DualEncoderSettings["negatives"];
+export type OptimizerSettings = DualEncoderSettings["optimizer"];
+export type TrainSettings = DualEncoderSettings["train"];
+
+/**
+ * I3's heads, with the names and structure of `@i3/encoders`' `I3ConfigInput` and its defaults
+ * (`I3_DEFAULTS`, the final reference code's): m `slots` ([CLS] + m-2 [MASK] + [SEP]), the
+ * reconstructor's depth and what it cross-attends to, the interactor (off: p* = p0) and its
+ * input, the MLM head tied to the word embeddings or not; `warmupFreezeBackbone` trains only the
+ * heads during the crop warm-up.
+ */
+export const i3HeadsSettingsSchema = z
+  .strictObject({
+    slots: z.number().int().min(3).default(I3_DEFAULTS.slots),
+    reconstructor: z
+      .strictObject({
+        layers: z.number().int().min(1).max(3).default(I3_DEFAULTS.reconstructor.layers),
+        memory: z.enum(["cls", "tokens"]).default(I3_DEFAULTS.reconstructor.memory),
+      })
+      .prefault({}),
+    interactor: z
+      .strictObject({
+        enabled: z.boolean().default(I3_DEFAULTS.interactor.enabled),
+        input: z.enum(["pooled", "tokens"]).default(I3_DEFAULTS.interactor.input),
+      })
+      .prefault({}),
+    mlmHead: z.strictObject({ tied: z.boolean().default(I3_DEFAULTS.mlmHead.tied) }).prefault({}),
+    warmupFreezeBackbone: z.boolean().default(false),
+  })
+  .prefault({});
+
+/**
+ * I3's losses: the contrastive loss plus, when `reconstruction` is present, beta * L_rec with
+ * beta = `weight` in the crop warm-up and `weight` (`constant`) or `weight` * 10^-(e+1) at 0-based
+ * fine-tuning epoch e (`ten-power-minus-epoch`, the reference's 1/10^epoch). Absent: no L_rec at all.
+ */
+export const i3LossesSchema = z
+  .strictObject({
+    contrastive: contrastiveSettingsSchema,
+    reconstruction: z
+      .strictObject({
+        weight: z.number().nonnegative().default(1),
+        schedule: z.enum(["constant", "ten-power-minus-epoch"]).default("ten-power-minus-epoch"),
+      })
+      .optional(),
+  })
+  .prefault({});
+
+/** I3's optimizer: the dual-encoder's, the heads at `headLrMultiplier` x `lr` (reference 1e-3 / 2e-5 = 50). */
+export const i3OptimizerSettingsSchema = z.strictObject({ ...optimizerShape, headLrMultiplier: z.number().positive().default(1) }).prefault({});
+
+/** Everything that defines an I3 training run: the dual-encoder's settings plus `i3`, L_rec and the heads' lr. */
+export const i3SettingsSchema = z
+  .strictObject({
+    tokenizer: tokenizerSettingsSchema,
+    model: modelSettingsSchema,
+    negatives: negativesSettingsSchema,
+    losses: i3LossesSchema,
+    optimizer: i3OptimizerSettingsSchema,
+    train: trainSettingsSchema,
+    i3: i3HeadsSettingsSchema,
+  })
+  .superRefine(checkStart);
+
+/** I3 settings with every default filled in. */
+export type I3Settings = z.output<typeof i3SettingsSchema>;
+/** What a caller (or a config) writes: every field optional. */
+export type I3SettingsInput = z.input<typeof i3SettingsSchema>;
+export type I3HeadsSettings = I3Settings["i3"];
+export type ReconstructionSettings = NonNullable<I3Settings["losses"]["reconstruction"]>;
+
+/**
+ * Parses `input` with `schema`; a problem throws one error listing every issue with its path
+ * (`settings error at optimizer.lr: ...`).
+ */
+export function parseSettings<S extends z.ZodType>(schema: S, input: z.input<S> | undefined): z.output<S> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `settings error at ${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue.message}`);
+  throw new Error(lines.join("\n"));
+}

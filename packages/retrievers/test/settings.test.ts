@@ -1,0 +1,93 @@
+/**
+ * The settings schemas: `{}` parses to the documented defaults (I3's heads equal to
+ * `@i3/encoders`' I3_DEFAULTS), every object is strict, and the cross-field checks name the field.
+ */
+import { describe, expect, it } from "vitest";
+import { I3_DEFAULTS } from "@i3/encoders";
+import { dualEncoderSettingsSchema, i3SettingsSchema, parseSettings } from "../src/settings.js";
+
+const DE_DEFAULTS = {
+  tokenizer: { kind: "wordpiece-trained", vocabSize: 8192, lowercase: true },
+  model: { preset: "tiny", sharedTowers: true, pooling: "cls", queryMaxLength: 32, passageMaxLength: 128 },
+  negatives: { fromRank: 1, toRank: 100, perQuery: 1 },
+  losses: { contrastive: { temperature: 1 } },
+  optimizer: { lr: 1e-3, weightDecay: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, warmupRatio: 0.1 },
+  train: { epochs: 2, warmupEpochs: 2, batchSize: 32, cropWords: [4, 12] },
+};
+
+/** Issues of a failed parse as "path: message". */
+function issues(schema: typeof dualEncoderSettingsSchema | typeof i3SettingsSchema, input: unknown): string[] {
+  const result = schema.safeParse(input);
+  if (result.success) throw new Error("expected a parse error");
+  return result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+}
+
+describe("dual-encoder settings", () => {
+  it("{} parses to the documented defaults (and undefined too, through parseSettings)", () => {
+    expect(dualEncoderSettingsSchema.parse({})).toStrictEqual(DE_DEFAULTS);
+    expect(parseSettings(dualEncoderSettingsSchema, undefined)).toStrictEqual(DE_DEFAULTS);
+  });
+
+  it("a nested partial keeps the other defaults of its object", () => {
+    const s = dualEncoderSettingsSchema.parse({ optimizer: { lr: 5e-4 }, model: { preset: { layers: 1, hidden: 64, heads: 2, intermediate: 128 } } });
+    expect(s.optimizer).toStrictEqual({ ...DE_DEFAULTS.optimizer, lr: 5e-4 });
+    expect(s.model.preset).toStrictEqual({ layers: 1, hidden: 64, heads: 2, intermediate: 128, dropout: 0.1 });
+    expect(s.train).toStrictEqual(DE_DEFAULTS.train);
+  });
+
+  it("is strict at every level: unknown and I3-only fields are errors naming their path", () => {
+    expect(issues(dualEncoderSettingsSchema, { learningRate: 1e-3 })).toEqual([expect.stringMatching(/^: Unrecognized key: "learningRate"/)]);
+    expect(issues(dualEncoderSettingsSchema, { optimizer: { gradClipNorm: 1 } })).toEqual([expect.stringMatching(/^optimizer: Unrecognized key: "gradClipNorm"/)]);
+    expect(issues(dualEncoderSettingsSchema, { optimizer: { headLrMultiplier: 50 } })).toEqual([expect.stringMatching(/^optimizer: Unrecognized key/)]);
+    expect(issues(dualEncoderSettingsSchema, { i3: {} })).toEqual([expect.stringMatching(/^: Unrecognized key: "i3"/)]);
+    expect(issues(dualEncoderSettingsSchema, { model: { preset: { layers: 1, hidden: 8, heads: 2, intermediate: 16, extra: 1 } } })).toHaveLength(1);
+    expect(issues(dualEncoderSettingsSchema, { train: { batchSize: 0 } })).toEqual([expect.stringMatching(/^train\.batchSize: /)]);
+  });
+
+  it("cross-field checks name the field: ranks, crop lengths, where the tokenizer comes from", () => {
+    expect(issues(dualEncoderSettingsSchema, { negatives: { fromRank: 10, toRank: 5 } })).toEqual(["negatives.toRank: must be >= negatives.fromRank"]);
+    expect(issues(dualEncoderSettingsSchema, { train: { cropWords: [8, 4] } })).toEqual(["train.cropWords: cropWords must be [min, max] with min <= max"]);
+    expect(issues(dualEncoderSettingsSchema, { model: { init: "bert" } })).toEqual([expect.stringMatching(/^tokenizer\.kind: model\.init needs tokenizer\.kind "hf"/)]);
+    expect(issues(dualEncoderSettingsSchema, { tokenizer: { kind: "hf" } })).toEqual([expect.stringMatching(/^tokenizer\.path: tokenizer\.kind "hf" needs tokenizer\.path/)]);
+    expect(issues(dualEncoderSettingsSchema, { tokenizer: { path: "vocab.txt" } })).toEqual(['tokenizer.path: tokenizer.path is read only with tokenizer.kind "hf"']);
+    // hf with either a path or model.init is fine
+    expect(dualEncoderSettingsSchema.parse({ tokenizer: { kind: "hf" }, model: { init: "bert" } }).model.init).toBe("bert");
+    expect(dualEncoderSettingsSchema.parse({ tokenizer: { kind: "hf", path: "tok" } }).tokenizer.path).toBe("tok");
+  });
+
+  it("parseSettings throws one message listing every issue with its path", () => {
+    expect(() => parseSettings(dualEncoderSettingsSchema, { optimizer: { lr: -1 }, train: { epochs: 1.5 } })).toThrow(
+      /^settings error at optimizer\.lr: .*\nsettings error at train\.epochs: /,
+    );
+  });
+});
+
+describe("I3 settings", () => {
+  it("{} parses to the dual-encoder's defaults plus I3_DEFAULTS, no L_rec, heads at 1x lr", () => {
+    const s = i3SettingsSchema.parse({});
+    expect(s).toStrictEqual({
+      ...DE_DEFAULTS,
+      optimizer: { ...DE_DEFAULTS.optimizer, headLrMultiplier: 1 },
+      i3: {
+        slots: 32,
+        reconstructor: { layers: 1, memory: "cls" },
+        interactor: { enabled: true, input: "pooled" },
+        mlmHead: { tied: false },
+        warmupFreezeBackbone: false,
+      },
+    });
+    // the same values as the model's own defaults
+    const { warmupFreezeBackbone: _, ...heads } = s.i3;
+    expect(heads).toStrictEqual(I3_DEFAULTS);
+    expect(s.losses.reconstruction).toBeUndefined();
+  });
+
+  it("losses.reconstruction defaults its weight and schedule; I3 fields are strict too", () => {
+    expect(i3SettingsSchema.parse({ losses: { reconstruction: {} } }).losses.reconstruction).toStrictEqual({ weight: 1, schedule: "ten-power-minus-epoch" });
+    expect(issues(i3SettingsSchema, { losses: { reconstruction: { schedule: "decay10" } } })).toEqual([expect.stringMatching(/^losses\.reconstruction\.schedule: /)]);
+    expect(issues(i3SettingsSchema, { i3: { reconstructor: { layers: 4 } } })).toEqual([expect.stringMatching(/^i3\.reconstructor\.layers: /)]);
+    expect(issues(i3SettingsSchema, { i3: { interactor: "off" } })).toEqual([expect.stringMatching(/^i3\.interactor: /)]);
+    expect(issues(i3SettingsSchema, { i3: { memory: "tokens" } })).toEqual([expect.stringMatching(/^i3: Unrecognized key: "memory"/)]);
+    expect(issues(i3SettingsSchema, { model: { init: "bert" } })).toEqual([expect.stringMatching(/^tokenizer\.kind: model\.init needs/)]);
+  });
+});

@@ -1,6 +1,6 @@
 /**
  * @i3/experiments: typed experiment configs, the cached stage runner, ablation sweeps and
- * reports. See docs/runner.md.
+ * reports. See docs/runner.md. The training and retrieval recipes are `@i3/retrievers`'.
  *
  * ```ts
  * import { defineExperiment, defineSweep, runExperiment, runSweep } from "@i3/experiments";
@@ -50,16 +50,4 @@ export { writeSweepReport, sweepTable } from "./report/sweep-report.js";
 export { compareWithBaseline, markersOf, MARKERS, type Comparison } from "./report/significance.js";
 export { meanConfidenceInterval, studentTQuantile, type MeanInterval } from "./report/stats.js";
 export { barChartSvg, lossChartSvg, renderVegaLiteSvg } from "./report/charts.js";
-export {
-  runDualEncoder,
-  trainDualEncoder,
-  cropQueries,
-  encodeCorpusVectors,
-  retrieveWithDualEncoder,
-  DEFAULT_DUAL_ENCODER_RECIPE,
-  type DualEncoderRecipe,
-  type DualEncoderResult,
-  type DualEncoderInputs,
-  type TrainedDualEncoder,
-} from "./systems/dualEncoder.js";
-export { experimentStages, recipeFromConfig } from "./systems/neuralStages.js";
+export { experimentStages, dualEncoderSettingsFromConfig, i3SettingsFromConfig } from "./systems/neuralStages.js";

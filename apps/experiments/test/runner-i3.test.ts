@@ -9,10 +9,11 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadI3Retriever } from "@i3/encoders";
 import { readGeneratedTsv } from "@i3/pseudoquery";
+import { i3SettingsSchema } from "@i3/retrievers";
 import { DenseIndex } from "@i3/search";
 import type { ExperimentInput } from "../src/config/schema.js";
 import { runExperiment, type RunOptions, type RunResult } from "../src/runner/run-experiment.js";
-import { experimentStages, i3RecipeFromConfig, unsupportedNeuralSettings } from "../src/systems/neuralStages.js";
+import { experimentStages, i3SettingsFromConfig, unsupportedNeuralSettings } from "../src/systems/neuralStages.js";
 import { parseExperiment } from "../src/config/define.js";
 import { tempDir, writeTinyCollection } from "./runner-fixtures.js";
 
@@ -104,34 +105,32 @@ describe("runner: I3 with the real neural stages", () => {
     }
   }, 600_000);
 
-  it("maps the config onto the I3 recipe (beta, schedule, switches, targets)", () => {
-    const config = parseExperiment(tinyNeural({ i3: { interactor: "tokens", memory: "tokens", reconstructorLayers: 2 } }));
-    expect(i3RecipeFromConfig(config, true)).toMatchObject({
-      slots: 32,
-      reconstructorLayers: 2,
-      reconstructorMemory: "tokens",
-      interactorEnabled: true,
-      interactorInput: "tokens",
-      beta: 1,
-      warmupBeta: 1,
-      betaSchedule: "decay10",
-      headLrMultiplier: 10,
-      reconstructionTarget: "targets",
+  it("maps the config onto the I3 settings (the same names; beta, schedule, switches)", () => {
+    const config = parseExperiment(tinyNeural({ i3: { interactor: "tokens", memory: "tokens", reconstructorLayers: 2 }, optimizer: { lr: 1e-3, headLrMultiplier: 10, gradClipNorm: 2, beta2: 0.98 } }));
+    expect(i3SettingsFromConfig(config)).toMatchObject({
+      model: { preset: { layers: 1, hidden: 16, heads: 2, intermediate: 32, dropout: 0.1 }, pooling: "mean", queryMaxLength: 8, passageMaxLength: 16 },
+      negatives: { fromRank: 1, toRank: 20, perQuery: 1 },
+      losses: { contrastive: { temperature: 1 }, reconstruction: { weight: 1, schedule: "ten-power-minus-epoch" } },
+      optimizer: { lr: 1e-3, beta2: 0.98, clipNorm: 2, headLrMultiplier: 10 },
+      train: { epochs: 1, warmupEpochs: 1, batchSize: 8 },
+      i3: { slots: 32, reconstructor: { layers: 2, memory: "tokens" }, interactor: { enabled: true, input: "tokens" }, mlmHead: { tied: false }, warmupFreezeBackbone: false },
     });
-    const off = parseExperiment(tinyNeural({ losses: { contrastive: { temperature: 1 } }, i3: { interactor: "off" } }));
-    expect(i3RecipeFromConfig(off, false)).toMatchObject({ beta: 0, warmupBeta: 0, interactorEnabled: false, reconstructionTarget: "query" });
-    // A pretrained start maps onto the recipe (the tokenizer path defaults to model.init's folder there).
+    // what the mapping writes is valid settings, and the same values after parsing (nothing left to defaults)
+    expect(i3SettingsSchema.parse(i3SettingsFromConfig(config))).toMatchObject(i3SettingsFromConfig(config));
+    const off = i3SettingsFromConfig(parseExperiment(tinyNeural({ losses: { contrastive: { temperature: 1 } }, i3: { interactor: "off" } })));
+    expect(off.losses?.reconstruction).toBeUndefined();
+    expect(off.i3?.interactor).toEqual({ enabled: false, input: "pooled" });
+    // A pretrained start maps onto the settings (the tokenizer path defaults to model.init's folder there).
     const pretrained = parseExperiment(tinyNeural({ model: { init: "checkpoints/bert" }, tokenizer: { kind: "hf", lowercase: false } }));
     expect(unsupportedNeuralSettings(pretrained)).toEqual([]);
-    expect(i3RecipeFromConfig(pretrained, false)).toMatchObject({ init: "checkpoints/bert" });
-    expect(i3RecipeFromConfig(pretrained, false).tokenizerPath).toBeUndefined();
-    expect(i3RecipeFromConfig(parseExperiment(tinyNeural({ tokenizer: { kind: "hf", path: "tok/vocab.txt" } })), false)).toMatchObject({ tokenizerPath: "tok/vocab.txt" });
-    // A config field the runner cannot honour yet is an error, never silently ignored.
-    expect(() => i3RecipeFromConfig(parseExperiment(tinyNeural({ tokenizer: { vocabSize: 200, lowercase: false } })), false)).toThrow(
-      /not available yet in the runner.s neural stages: tokenizer.lowercase false/,
-    );
+    expect(i3SettingsFromConfig(pretrained)).toMatchObject({ model: { init: "checkpoints/bert" }, tokenizer: { kind: "hf" } });
+    expect(i3SettingsFromConfig(pretrained).tokenizer?.path).toBeUndefined();
+    expect(i3SettingsFromConfig(parseExperiment(tinyNeural({ tokenizer: { kind: "hf", path: "tok/vocab.txt" } }))).tokenizer).toMatchObject({ path: "tok/vocab.txt" });
+    // lowercase and the AdamW betas are honoured now (trainWordPiece, @i3/train); a field the runner cannot honour yet is an error, never silently ignored.
+    expect(unsupportedNeuralSettings(parseExperiment(tinyNeural({ tokenizer: { vocabSize: 200, lowercase: false }, optimizer: { beta1: 0.8 } })))).toEqual([]);
     const several = parseExperiment(tinyNeural({ optimizer: { schedule: "constant" }, train: { epochs: 1, maxSteps: 5 }, losses: { contrastive: { inBatchNegatives: false }, marginMse: { weight: 1 } } }));
     expect(unsupportedNeuralSettings(several)).toEqual(["losses.contrastive.inBatchNegatives false", "losses.marginMse", 'optimizer.schedule "constant"', "train.maxSteps"]);
+    expect(() => i3SettingsFromConfig(several)).toThrow(/not available yet in the runner.s neural stages: losses.contrastive.inBatchNegatives false/);
     expect(unsupportedNeuralSettings(parseExperiment(tinyNeural()))).toEqual([]);
   });
 });

@@ -2,16 +2,16 @@
  * Starting the neural systems from a Hugging Face BERT checkpoint (`model.init`) and its
  * tokenizer (`tokenizer.kind: "hf"`), on a tiny checkpoint written here (a 1-layer, 16-wide
  * BertEncoder saved with `saveBertEncoder`, plus a WordPiece tokenizer trained on the tiny
- * collection and saved with `saveTokenizer`): the initial model holds exactly the checkpoint's
- * weights and uses its tokenizer; whole runs complete for the dual-encoder and I3; each
- * misconfiguration fails with a message naming the field; the train stage key follows the
- * checkpoint's bytes.
+ * collection and saved with `saveTokenizer`): whole runs complete for the dual-encoder and I3;
+ * each misconfiguration fails with a message naming the field; the train stage key follows the
+ * checkpoint's bytes. What the trainers start from (weights, tokenizer, the checks of
+ * `startEncoderConfig`) is tested in `@i3/retrievers` (test/start.test.ts).
  */
 import { copyFile, cp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadTokenizer, passageText, resolveDataset, saveTokenizer, trainWordPiece, type Collection, type I3Tokenizer } from "@i3/data";
-import { BertEncoder, I3Retriever, encoderConfig, initBackend, loadBertEncoder, loadDualEncoder, loadI3Retriever, saveBertEncoder, type NamedParam } from "@i3/encoders";
+import { BertEncoder, encoderConfig, initBackend, loadDualEncoder, loadI3Retriever, saveBertEncoder } from "@i3/encoders";
 import { DenseIndex } from "@i3/search";
 import { stableHash } from "../src/config/canonical.js";
 import { parseExperiment } from "../src/config/define.js";
@@ -19,10 +19,7 @@ import type { ExperimentInput } from "../src/config/schema.js";
 import type { RunServices } from "../src/runner/stage.js";
 import { pseudoQueriesStage, trainStage } from "../src/runner/stages/neural.js";
 import { runExperiment, type RunOptions, type RunResult } from "../src/runner/run-experiment.js";
-import { trainDualEncoder } from "../src/systems/dualEncoder.js";
-import { trainI3 } from "../src/systems/i3.js";
-import { experimentStages, i3RecipeFromConfig, recipeFromConfig } from "../src/systems/neuralStages.js";
-import { loadHfTokenizer } from "../src/systems/pretrained.js";
+import { experimentStages } from "../src/systems/neuralStages.js";
 import { tempDir, writeTinyCollection } from "./runner-fixtures.js";
 
 const TEXT = "Lobster rolls with butter, from Maine";
@@ -71,7 +68,6 @@ function pretrained(input: Partial<ExperimentInput> = {}): ExperimentInput {
   };
 }
 
-const values = (params: NamedParam[]) => new Map(params.map((p) => [p.name, Array.from(p.variable.dataSync())]));
 const ids = (tok: I3Tokenizer) => Array.from(tok.encode(TEXT).ids);
 
 function cacheDir(result: RunResult, id: string): string {
@@ -91,44 +87,6 @@ async function failure(promise: Promise<unknown>): Promise<string> {
 }
 
 describe("neural stages from a Hugging Face BERT checkpoint (model.init, tokenizer.kind hf)", () => {
-  it("the initial dual-encoder and I3 hold exactly the checkpoint's weights and use its tokenizer", async () => {
-    const config = parseExperiment(pretrained());
-    const checkpoint = await loadBertEncoder(ckpt);
-    const expected = values(checkpoint.encoder.namedParameters());
-    const work = await tempDir("i3-init-");
-    const untrained = { epochs: 0, warmupEpochs: 0 };
-
-    const de = await trainDualEncoder({ collection, trainSplit: "train", negatives: new Map(), workDir: join(work, "de"), recipe: { ...recipeFromConfig(config), ...untrained }, log: () => {} });
-    expect(de.model.shared).toBe(false);
-    expect(values(de.model.queryEncoder.namedParameters())).toEqual(expected);
-    expect(values(de.model.passageEncoder.namedParameters())).toEqual(expected);
-    // The size is the checkpoint's (not preset "small"); pooling is the config's (the checkpoint says cls).
-    expect(de.model.queryEncoder.config).toMatchObject({ layers: 1, hidden: 16, vocabSize: tokenizer.vocabSize, maxPositions: 24, pooling: "mean" });
-    expect(checkpoint.config.pooling).toBe("cls");
-    // Its tokenizer is the checkpoint's, and the one saved for the index/retrieve stages too.
-    expect([de.tokenizer.fingerprint, ids(de.tokenizer)]).toEqual([tokenizer.fingerprint, ids(tokenizer)]);
-    expect(ids(await loadTokenizer(join(work, "de", "tokenizer")))).toEqual(ids(tokenizer));
-    de.model.dispose();
-
-    const i3 = await trainI3({ collection, trainSplit: "train", negatives: new Map(), workDir: join(work, "i3"), recipe: { ...i3RecipeFromConfig(config, false), ...untrained }, log: () => {} });
-    const towers = values(i3.model.queryEncoder.namedParameters());
-    expect(towers).toEqual(expected);
-    expect(values(i3.model.passageEncoder.namedParameters())).toEqual(expected);
-    // The heads are fresh from the seed, as without model.init.
-    const fresh = new I3Retriever(i3.model.encoder, i3.model.config, { seed: config.seed });
-    const heads = (m: I3Retriever) => values(m.namedParameters().filter((p) => !/^lm_[pq]\./.test(p.name)));
-    expect(heads(i3.model).size).toBeGreaterThan(0);
-    expect(heads(i3.model)).toEqual(heads(fresh));
-    expect(ids(i3.tokenizer)).toEqual(ids(tokenizer));
-    fresh.dispose();
-    i3.model.dispose();
-    checkpoint.encoder.dispose();
-
-    // tokenizer.path may name the file itself: vocab.txt (even beside a tokenizer.json) or tokenizer.json.
-    expect(ids(await loadHfTokenizer(join(ckpt, "vocab.txt")))).toEqual(ids(tokenizer));
-    expect(ids(await loadHfTokenizer(join(ckpt, "tokenizer.json")))).toEqual(ids(tokenizer));
-  }, 120_000);
-
   it("a whole run (train, index, retrieve, evaluate) completes for the dual-encoder and I3, doc2query on the hf tokenizer", async () => {
     const result = await runExperiment(pretrained({ pseudoQueries: { kind: "doc2query", doc2queryEpochs: 1 } }), opts);
     const evaluated = result.metrics.splits["test"]!.systems;
@@ -172,18 +130,6 @@ describe("neural stages from a Hugging Face BERT checkpoint (model.init, tokeniz
     const noConfig = await failure(runExperiment(pretrained({ name: "no-config", systems: ["bm25", "dual-encoder"], model: { init: partial } }), opts));
     expect(noConfig).toMatch(/^model\.init: .*config\.json not found/);
 
-    // Tokenizer and checkpoint vocabularies differ; lengths beyond the position embeddings.
-    const other = await tempDir("i3-other-tokenizer-");
-    await saveTokenizer(await trainWordPiece(["just a few other words here"], { vocabSize: 40 }), other);
-    const train = (input: Partial<ExperimentInput>) =>
-      failure(trainDualEncoder({ collection, trainSplit: "train", negatives: new Map(), workDir: join(partial, "work"), recipe: recipeFromConfig(parseExperiment(pretrained(input))), log: () => {} }));
-    expect(await train({ tokenizer: { kind: "hf", path: other } })).toMatch(
-      /^tokenizer\.path: the tokenizer at .* has \d+ tokens but model\.init .*config\.json has vocab_size \d+/,
-    );
-    expect(await train({ model: { init: ckpt, queryMaxLength: 32 } })).toMatch(/^model\.queryMaxLength 32 exceeds max_position_embeddings 24 of model\.init .*config\.json/);
-    expect(await train({ model: { init: ckpt, queryMaxLength: 8, passageMaxLength: 25 } })).toMatch(/^model\.passageMaxLength 25 exceeds max_position_embeddings 24 of model\.init .*config\.json/);
-    // An hf tokenizer path with neither tokenizer.json nor vocab.txt.
-    expect(await train({ tokenizer: { kind: "hf", path: await tempDir("i3-empty-") } })).toMatch(/^tokenizer\.path: folder .* has no tokenizer\.json and no vocab\.txt/);
   }, 120_000);
 
   it("the train stage key follows the checkpoint's and tokenizer's bytes, not their path; old keys stay as they were", async () => {

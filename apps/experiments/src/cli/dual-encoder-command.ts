@@ -1,15 +1,16 @@
 /**
  * `i3 dual-encoder --dataset D`: BM25 for the training and evaluation splits, then a dual-encoder
- * trained from scratch on BM25 hard negatives, evaluated beside BM25 (trec_eval-exact). A stub of
- * the experiment runner for this one system; results go to `--out` (default runs/dual-encoder/<dataset>).
+ * (`@i3/retrievers`, the settings' defaults unless a flag sets them) trained on BM25 hard
+ * negatives, evaluated beside BM25 (trec_eval-exact). A stub of the experiment runner for this one
+ * system; results go to `--out` (default runs/dual-encoder/<dataset>).
  */
 import { join } from "node:path";
 import * as aq from "arquero";
 import { defaultDatasetsDir, resolveDataset, writeFileAtomic, writeTrecRun, type Run } from "@i3/data";
+import { describeBackend, type Device } from "@i3/encoders";
 import { evaluate } from "@i3/metrics";
+import { indexAndRetrieve, trainDualEncoder, type DualEncoderSettingsInput } from "@i3/retrievers";
 import { runBm25OnCollection } from "@i3/search";
-import { describeBackend } from "@i3/encoders";
-import { runDualEncoder, type DualEncoderRecipe } from "../systems/dualEncoder.js";
 import { bm25IndexDir } from "./bm25-command.js";
 import { DEFAULT_EVAL_MEASURES } from "./eval-command.js";
 
@@ -20,7 +21,9 @@ export interface DualEncoderCommandOptions {
   evalSplit: string;
   out?: string;
   datasetsDir?: string;
-  recipe: Partial<DualEncoderRecipe>;
+  settings: DualEncoderSettingsInput;
+  seed: number;
+  device: Device;
 }
 
 /** Runs BM25 and the dual-encoder on one dataset and prints the comparison table. */
@@ -31,15 +34,18 @@ export async function dualEncoderCommand(options: DualEncoderCommandOptions): Pr
   const indexDir = bm25IndexDir(datasetsDir, collection.name);
   const bm25Train = await runBm25OnCollection(collection, options.trainSplit, { k: 200, indexDir });
   const bm25Eval = await runBm25OnCollection(collection, options.evalSplit, { k: 1000, indexDir });
-  const de = await runDualEncoder({
+  const de = await trainDualEncoder({
     collection,
     trainSplit: options.trainSplit,
     firstStageTrainRun: bm25Train,
-    evalSplits: [options.evalSplit],
+    settings: options.settings,
+    seed: options.seed,
+    device: options.device,
     workDir: join(out, "model"),
-    recipe: options.recipe,
   });
-  const deRun = de.runs.get(options.evalSplit)!;
+  process.stderr.write("[dual-encoder] encoding the corpus\n");
+  const deRun = (await indexAndRetrieve(de, { collection, splits: [options.evalSplit] })).get(options.evalSplit)!;
+  de.model.dispose();
   await writeTrecRun(join(out, `bm25-${options.evalSplit}.trec`), bm25Eval, { tag: "bm25" });
   await writeTrecRun(join(out, `dual-encoder-${options.evalSplit}.trec`), deRun, { tag: "dual-encoder" });
 

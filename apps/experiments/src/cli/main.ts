@@ -115,18 +115,18 @@ export function buildProgram(): Command {
 
   program
     .command("dual-encoder")
-    .description("train a dual-encoder from scratch on BM25 hard negatives; evaluate it beside BM25")
+    .description("train a dual-encoder (@i3/retrievers' default settings) on BM25 hard negatives; evaluate it beside BM25")
     .requiredOption("--dataset <name>", "default | msmarco-passage | beir/<name> | local:<dir>")
     .option("--train-split <split>", "training queries", "train")
     .option("--eval-split <split>", "evaluation queries", "test")
     .option("--out <dir>", "output folder (default runs/dual-encoder/<dataset>)")
-    .option("--preset <name>", "encoder size: tiny | small | base", "tiny")
-    .option("--epochs <n>", "training epochs", parseCount)
-    .option("--batch-size <n>", "queries per batch", parseCount)
-    .option("--negatives <n>", "BM25 hard negatives per query", parseCount)
-    .option("--lr <lr>", "AdamW learning rate", parseFloat)
-    .option("--passage-max-length <n>", "passage tokens", parseCount)
-    .option("--seed <n>", "seed", parseCount)
+    .option("--preset <name>", "model.preset: tiny | small | base")
+    .option("--epochs <n>", "train.epochs", parseCount)
+    .option("--batch-size <n>", "train.batchSize", parseCount)
+    .option("--negatives <n>", "negatives.perQuery (BM25 hard negatives per query)", parseCount)
+    .option("--lr <lr>", "optimizer.lr", parseFloat)
+    .option("--passage-max-length <n>", "model.passageMaxLength", parseCount)
+    .option("--seed <n>", "seed (as a config's default)", parseCount, 42)
     .option("--device <device>", "auto | gpu | cpu | wasm | js", "auto")
     .option("--datasets-dir <dir>", "datasets folder")
     .action(async (options) => {
@@ -138,16 +138,20 @@ export function buildProgram(): Command {
         evalSplit: options.evalSplit,
         out: options.out,
         datasetsDir: options.datasetsDir,
-        recipe: defined([
-          ["preset", options.preset],
-          ["epochs", options.epochs],
-          ["batchSize", options.batchSize],
-          ["negativesPerQuery", options.negatives],
-          ["learningRate", options.lr],
-          ["passageMaxLength", options.passageMaxLength],
-          ["seed", options.seed],
-          ["device", options.device],
-        ]),
+        settings: {
+          model: defined([
+            ["preset", options.preset],
+            ["passageMaxLength", options.passageMaxLength],
+          ]),
+          train: defined([
+            ["epochs", options.epochs],
+            ["batchSize", options.batchSize],
+          ]),
+          negatives: defined([["perQuery", options.negatives]]),
+          optimizer: defined([["lr", options.lr]]),
+        },
+        seed: options.seed,
+        device: options.device,
       });
     });
 

@@ -1,43 +1,41 @@
 /**
  * The runner's neural stages (see ../runner/neural.ts and docs/runner.md) for the dual-encoder
- * and the I3 retriever: `train` writes a Hugging Face-layout checkpoint (config.json,
- * model.safetensors, tokenizer files) and a training log, starting from scratch or from a
- * Hugging Face BERT checkpoint (`model.init`) with its tokenizer (`tokenizer.kind: "hf"`, see
- * ./pretrained.ts); `index` encodes the corpus into an
- * `@i3/search` dense index folder (I3: p*, the whole passage side, runs here once per passage);
- * `retrieve` encodes a split's queries and searches the index, identically for both systems.
+ * and the I3 retriever, on `@i3/retrievers`: `train` maps the config onto the system's settings,
+ * trains, and writes a Hugging Face-layout checkpoint (config.json, model.safetensors, tokenizer
+ * files) and a training log; `index` encodes the corpus into an `@i3/search` dense index folder
+ * (I3: p*, the whole passage side, runs here once per passage); `retrieve` encodes a split's
+ * queries and searches the index, identically for both systems.
  */
-import { readdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { loadTokenizer, passageText, readNegativesTsv, type Run } from "@i3/data";
-import {
-  describeBackend,
-  initBackend,
-  installFastKernels,
-  I3Retriever,
-  loadDualEncoder,
-  loadI3Retriever,
-  saveDualEncoder,
-  saveI3Retriever,
-  type EncoderConfigInput,
-} from "@i3/encoders";
+import { readNegativesTsv, type Run } from "@i3/data";
+import { describeBackend } from "@i3/encoders";
 import { readGeneratedTsv } from "@i3/pseudoquery";
-import { DenseIndex, encodeCorpus } from "@i3/search";
+import {
+  buildDenseIndex,
+  loadDualEncoderCheckpoint,
+  loadI3Checkpoint,
+  retrieveDense,
+  saveDualEncoderCheckpoint,
+  saveI3Checkpoint,
+  startBackend,
+  trainDualEncoder,
+  trainI3,
+  type DualEncoderSettingsInput,
+  type I3SettingsInput,
+} from "@i3/retrievers";
+import { DenseIndex } from "@i3/search";
 import type { ExperimentConfig, SystemKind } from "../config/schema.js";
 import type { IndexInputs, IndexOutputs, NeuralStages, RetrieveInputs, TrainInputs, TrainOutputs } from "../runner/neural.js";
 import { NotAvailableError } from "../runner/stage.js";
-import { encodeAll, retrieveWithDualEncoder, trainDualEncoder, type BiEncoderModel, type DualEncoderRecipe } from "./dualEncoder.js";
-import { trainI3, type I3Recipe } from "./i3.js";
 
 /**
  * Config settings the neural stages do not implement yet, when set to anything but their
  * defaults: an error lists them, so that no run silently ignores what its config asks for.
  */
 export function unsupportedNeuralSettings(config: ExperimentConfig): string[] {
-  const { losses, optimizer, negatives, train, tokenizer } = config;
+  const { losses, optimizer, negatives, train } = config;
   const out: string[] = [];
-  // An `hf` tokenizer lowercases (or not) as its own files say; `lowercase` is for trained vocabularies.
-  if (tokenizer.kind === "wordpiece-trained" && !tokenizer.lowercase) out.push("tokenizer.lowercase false");
   if (losses.contrastive === undefined) out.push("training without losses.contrastive");
   else {
     if (losses.contrastive.weight !== 1) out.push(`losses.contrastive.weight ${losses.contrastive.weight}`);
@@ -45,72 +43,64 @@ export function unsupportedNeuralSettings(config: ExperimentConfig): string[] {
   }
   if (losses.klDistillation !== undefined) out.push("losses.klDistillation");
   if (losses.marginMse !== undefined) out.push("losses.marginMse");
-  if (optimizer.beta1 !== 0.9 || optimizer.beta2 !== 0.999 || optimizer.epsilon !== 1e-8) out.push("optimizer.beta1/beta2/epsilon other than 0.9/0.999/1e-8");
   if (optimizer.schedule !== "linear") out.push(`optimizer.schedule "${optimizer.schedule}"`);
   if (negatives.schedule !== "random") out.push(`negatives.schedule "${negatives.schedule}"`);
   if (train.maxSteps !== undefined) out.push("train.maxSteps");
   return out;
 }
 
-/** Maps an experiment config onto the dual-encoder recipe (the fields docs/runner.md lists). */
-export function recipeFromConfig(config: ExperimentConfig): Partial<DualEncoderRecipe> {
+/** The dual-encoder settings (`@i3/retrievers`) of an experiment config; the names are the config's. */
+export function dualEncoderSettingsFromConfig(config: ExperimentConfig): DualEncoderSettingsInput {
   const unsupported = unsupportedNeuralSettings(config);
   if (unsupported.length > 0) throw new NotAvailableError(`not available yet in the runner's neural stages: ${unsupported.join("; ")}`);
-  const preset = config.model.preset;
-  const size: Partial<EncoderConfigInput> =
-    typeof preset === "string"
-      ? {}
-      : {
-          layers: preset.layers,
-          hidden: preset.hidden,
-          heads: preset.heads,
-          intermediate: preset.intermediate,
-          hiddenDropout: preset.dropout,
-          attentionDropout: preset.dropout,
-        };
+  const { tokenizer, model, negatives, optimizer, train } = config;
   return {
-    preset: typeof preset === "string" ? preset : "tiny",
-    model: { ...size, pooling: config.model.pooling },
-    sharedTowers: config.model.sharedTowers,
-    vocabSize: config.tokenizer.vocabSize,
-    ...(config.model.init !== undefined ? { init: config.model.init } : {}),
-    ...(config.tokenizer.kind === "hf" && config.tokenizer.path !== undefined ? { tokenizerPath: config.tokenizer.path } : {}),
-    queryMaxLength: config.model.queryMaxLength,
-    passageMaxLength: config.model.passageMaxLength,
-    negativesPerQuery: config.negatives.perQuery,
-    batchSize: config.train.batchSize,
-    epochs: config.train.epochs,
-    warmupEpochs: config.train.warmupEpochs,
-    learningRate: config.optimizer.lr,
-    weightDecay: config.optimizer.weightDecay,
-    warmupFraction: config.optimizer.warmupRatio,
-    ...(config.optimizer.gradClipNorm !== undefined ? { clipNorm: config.optimizer.gradClipNorm } : {}),
-    temperature: config.losses.contrastive?.temperature ?? 1,
-    seed: config.seed,
-    device: config.device,
+    tokenizer: { kind: tokenizer.kind, vocabSize: tokenizer.vocabSize, lowercase: tokenizer.lowercase, ...(tokenizer.kind === "hf" && tokenizer.path !== undefined ? { path: tokenizer.path } : {}) },
+    model: {
+      preset: model.preset,
+      sharedTowers: model.sharedTowers,
+      pooling: model.pooling,
+      queryMaxLength: model.queryMaxLength,
+      passageMaxLength: model.passageMaxLength,
+      ...(model.init !== undefined ? { init: model.init } : {}),
+    },
+    negatives: {
+      fromRank: negatives.fromRank,
+      toRank: negatives.toRank,
+      perQuery: negatives.perQuery,
+      ...(negatives.scoreMargin !== undefined ? { scoreMargin: negatives.scoreMargin } : {}),
+    },
+    losses: { contrastive: { temperature: config.losses.contrastive?.temperature ?? 1 } },
+    optimizer: {
+      lr: optimizer.lr,
+      weightDecay: optimizer.weightDecay,
+      beta1: optimizer.beta1,
+      beta2: optimizer.beta2,
+      epsilon: optimizer.epsilon,
+      warmupRatio: optimizer.warmupRatio,
+      ...(optimizer.gradClipNorm !== undefined ? { clipNorm: optimizer.gradClipNorm } : {}),
+    },
+    train: { epochs: train.epochs, warmupEpochs: train.warmupEpochs, batchSize: train.batchSize },
   };
 }
 
-/** Maps an experiment config onto the I3 recipe: the dual-encoder's plus the `i3` section, beta and the heads' lr. */
-export function i3RecipeFromConfig(config: ExperimentConfig, hasTargets: boolean): Partial<I3Recipe> {
+/** The I3 settings of an experiment config: the dual-encoder's plus the `i3` section, L_rec and the heads' lr. */
+export function i3SettingsFromConfig(config: ExperimentConfig): I3SettingsInput {
+  const de = dualEncoderSettingsFromConfig(config);
   const { i3 } = config;
   const reconstruction = config.losses.reconstruction;
-  // No `losses.reconstruction`: no L_rec at all, in the warm-up as in fine-tuning.
-  const beta = reconstruction?.weight ?? 0;
   return {
-    ...recipeFromConfig(config),
-    slots: i3.slots,
-    reconstructorLayers: i3.reconstructorLayers,
-    reconstructorMemory: i3.memory,
-    interactorEnabled: i3.interactor !== "off",
-    interactorInput: i3.interactor === "tokens" ? "tokens" : "pooled",
-    tiedMlmHead: i3.tiedMlmHead,
-    beta,
-    betaSchedule: reconstruction?.schedule === "constant" ? "constant" : "decay10",
-    warmupBeta: beta,
-    headLrMultiplier: config.optimizer.headLrMultiplier,
-    warmupFreezeBackbone: i3.warmupFreezeBackbone,
-    reconstructionTarget: hasTargets ? "targets" : "query",
+    ...de,
+    // No `losses.reconstruction`: no L_rec at all, in the warm-up as in fine-tuning.
+    losses: { ...de.losses, ...(reconstruction !== undefined ? { reconstruction: { weight: reconstruction.weight, schedule: reconstruction.schedule } } : {}) },
+    optimizer: { ...de.optimizer, headLrMultiplier: config.optimizer.headLrMultiplier },
+    i3: {
+      slots: i3.slots,
+      reconstructor: { layers: i3.reconstructorLayers, memory: i3.memory },
+      interactor: { enabled: i3.interactor !== "off", input: i3.interactor === "tokens" ? "tokens" : "pooled" },
+      mlmHead: { tied: i3.tiedMlmHead },
+      warmupFreezeBackbone: i3.warmupFreezeBackbone,
+    },
   };
 }
 
@@ -121,35 +111,33 @@ function neuralSystem(system: SystemKind): "dual-encoder" | "i3" {
 
 /** The trained model of either system, its tokenizer (the one it was trained with) and the backend that runs it. */
 async function loadCheckpoint(system: "dual-encoder" | "i3", dir: string, config: ExperimentConfig) {
-  const backend = await initBackend({ device: config.device });
-  installFastKernels({ log: () => {} });
-  const model: BiEncoderModel & { dispose(): void } =
-    system === "i3" ? await loadI3Retriever(dir) : await loadDualEncoder(dir, { configOverrides: { pooling: config.model.pooling } });
-  const tokenizer = await loadTokenizer(dir);
-  return { backend, model, tokenizer };
+  const backend = await startBackend(config.device);
+  const loaded = system === "i3" ? await loadI3Checkpoint(dir) : await loadDualEncoderCheckpoint(dir, { pooling: config.model.pooling });
+  return { backend, ...loaded };
 }
 
 /** Train: a checkpoint folder (`checkpoint/`) and `training-log.jsonl` (one line per step). */
 async function trainStage(inputs: TrainInputs): Promise<TrainOutputs> {
   const system = neuralSystem(inputs.system);
-  const work = join(inputs.outDir, "work");
   const common = {
     collection: inputs.collection,
     trainSplit: inputs.trainSplit,
     negatives: await readNegativesTsv(inputs.negativesFile),
-    workDir: work,
+    seed: inputs.config.seed,
+    device: inputs.config.device,
+    workDir: join(inputs.outDir, "work"),
     log: inputs.log,
   };
-  const targets = inputs.pseudoQueriesFile !== undefined ? await readGeneratedTsv(inputs.pseudoQueriesFile) : undefined;
-  const trained =
-    system === "i3"
-      ? await trainI3({ ...common, recipe: i3RecipeFromConfig(inputs.config, targets !== undefined), ...(targets !== undefined ? { targets } : {}) })
-      : await trainDualEncoder({ ...common, recipe: recipeFromConfig(inputs.config) });
-  const tokenizerDir = join(work, "tokenizer");
-  const tokenizerFiles = (await readdir(tokenizerDir)).map((f) => join(tokenizerDir, f));
   const checkpoint = join(inputs.outDir, "checkpoint");
-  if (trained.model instanceof I3Retriever) await saveI3Retriever(checkpoint, trained.model, { extraFiles: tokenizerFiles });
-  else await saveDualEncoder(checkpoint, trained.model, { extraFiles: tokenizerFiles });
+  let trained;
+  if (system === "i3") {
+    const targets = inputs.pseudoQueriesFile !== undefined ? await readGeneratedTsv(inputs.pseudoQueriesFile) : undefined;
+    trained = await trainI3({ ...common, settings: i3SettingsFromConfig(inputs.config), ...(targets !== undefined ? { targets } : {}) });
+    await saveI3Checkpoint(checkpoint, trained);
+  } else {
+    trained = await trainDualEncoder({ ...common, settings: dualEncoderSettingsFromConfig(inputs.config) });
+    await saveDualEncoderCheckpoint(checkpoint, trained);
+  }
   trained.model.dispose();
   const lines = trained.steps.map((s, i) => JSON.stringify({ step: i + 1, phase: s.phase, epoch: s.epoch, loss: s.loss, lr: s.lr, ...s.metrics }));
   await writeFile(join(inputs.outDir, "training-log.jsonl"), lines.length > 0 ? `${lines.join("\n")}\n` : "");
@@ -165,19 +153,13 @@ async function trainStage(inputs: TrainInputs): Promise<TrainOutputs> {
 async function indexStage(inputs: IndexInputs): Promise<IndexOutputs> {
   const system = neuralSystem(inputs.system);
   const { backend, model, tokenizer } = await loadCheckpoint(system, inputs.checkpointDir, inputs.config);
-  const maxLength = inputs.config.model.passageMaxLength;
-  const dim = model.passageEncoder.config.hidden;
-  await encodeCorpus(
-    inputs.collection.corpus(),
-    async (batch) => encodeAll(model, tokenizer, batch.map((p) => tokenizer.encode(passageText(p), maxLength).ids), maxLength, "passages"),
-    {
-      out: join(inputs.outDir, "index"),
-      dim,
-      batchSize: inputs.config.index.batchSize,
-      encoder: { description: `${system} ${inputs.checkpointDir}`, fingerprint: await inputs.collection.fingerprint() },
-      backend: describeBackend(backend),
-    },
-  );
+  await buildDenseIndex({ model, tokenizer }, inputs.collection, {
+    out: join(inputs.outDir, "index"),
+    passageMaxLength: inputs.config.model.passageMaxLength,
+    batchSize: inputs.config.index.batchSize,
+    description: `${system} ${inputs.checkpointDir}`,
+    backend: describeBackend(backend),
+  });
   model.dispose();
   return { index: "index", backend: describeBackend(backend) };
 }
@@ -188,7 +170,7 @@ async function retrieveStage(inputs: RetrieveInputs): Promise<Run> {
   const { model, tokenizer } = await loadCheckpoint(system, inputs.checkpointDir, inputs.config);
   const index = await DenseIndex.load(inputs.indexPath);
   const queries = await inputs.collection.queries(inputs.split);
-  const run = retrieveWithDualEncoder(model, tokenizer, index, queries, inputs.config.model.queryMaxLength, inputs.depth);
+  const run = retrieveDense({ model, tokenizer }, index, queries, { queryMaxLength: inputs.config.model.queryMaxLength, k: inputs.depth });
   model.dispose();
   return run;
 }

@@ -9,7 +9,7 @@
  */
 import { join } from "node:path";
 import { passageText, saveTokenizer, type Collection } from "@i3/data";
-import { describeBackend, initBackend, installFastKernels, presetConfig } from "@i3/encoders";
+import { describeBackend } from "@i3/encoders";
 import {
   Doc2QueryModel,
   doc2QuerySource,
@@ -21,9 +21,9 @@ import {
   trainingQuerySource,
   type PseudoQuerySource,
 } from "@i3/pseudoquery";
+import { dualEncoderSettingsSchema, parseSettings, presetEncoderConfig, startBackend, startTokenizer } from "@i3/retrievers";
 import type { ExperimentConfig } from "../config/schema.js";
-import { recipeFromConfig } from "./neuralStages.js";
-import { startTokenizer } from "./pretrained.js";
+import { dualEncoderSettingsFromConfig } from "./neuralStages.js";
 
 /** Inputs of {@link generateRunnerPseudoQueries}. */
 export interface PseudoQueryInputs {
@@ -39,18 +39,17 @@ export interface PseudoQueryInputs {
 /** Trains the doc2query model of `config` and returns it as a source. */
 async function doc2querySource(inputs: PseudoQueryInputs): Promise<PseudoQuerySource> {
   const { config, collection, log } = inputs;
-  const backend = await initBackend({ device: config.device });
-  installFastKernels({ log: () => {} });
+  const backend = await startBackend(config.device);
   log(`doc2query: ${describeBackend(backend)}`);
-  const recipe = recipeFromConfig(config);
+  const settings = parseSettings(dualEncoderSettingsSchema, dualEncoderSettingsFromConfig(config));
   const corpusTexts = async () => {
     const texts: string[] = [];
     for await (const p of collection.corpus()) texts.push(passageText(p));
     return texts;
   };
-  const tokenizer = await startTokenizer({ ...recipe, vocabSize: config.tokenizer.vocabSize }, corpusTexts, (m) => log(`doc2query: ${m}`));
+  const tokenizer = await startTokenizer(settings, corpusTexts, (m) => log(`doc2query: ${m}`));
   await saveTokenizer(tokenizer, join(inputs.workDir, "doc2query-tokenizer"));
-  const encoder = presetConfig(recipe.preset ?? "tiny", { ...recipe.model, pooling: "cls", vocabSize: tokenizer.vocabSize });
+  const encoder = presetEncoderConfig({ preset: settings.model.preset, pooling: "cls" }, tokenizer.vocabSize);
   const model = new Doc2QueryModel({ encoder }, { seed: config.seed });
   const pairs = await trainingPairs(collection, inputs.trainSplit);
   const epochs = config.pseudoQueries.doc2queryEpochs;

@@ -3,7 +3,7 @@
  * Node ESM once built (`npx nx run-many -t build`, which .ci/run does before the tests).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -25,25 +25,32 @@ describe("examples/", () => {
     expect(r.stdout).toMatch(/RRF of both: nDCG@10 0\.\d{4}/);
   }, 300_000);
 
-  it("train-small-model.ts trains and evaluates a dual-encoder", () => {
-    const r = runExample("train-small-model.ts");
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/trained 12 steps on (wasm|cpu|tensorflow):/);
+  it("train-dual-encoder.ts and train-i3.ts train and evaluate a retriever from the packages alone", () => {
+    for (const file of ["train-dual-encoder.ts", "train-i3.ts"]) {
+      const source = readFileSync(join(repo, "examples", file), "utf8");
+      expect(source).not.toMatch(/@i3\/experiments/);
+      const r = runExample(file);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^trained 12 steps on (wasm|cpu|tensorflow): dev nDCG@10 0\.\d{4}$/m);
+    }
   }, 600_000);
 });
 
-const libraries = ["data", "metrics", "search", "encoders", "losses", "train", "pseudoquery"];
+const libraries = ["data", "metrics", "search", "encoders", "losses", "train", "pseudoquery", "retrievers"];
 const built = libraries.every((name) => existsSync(join(repo, "packages", name, "dist", "index.js")));
 
 describe.skipIf(!built)("plain Node ESM imports (built packages)", () => {
   it("imports every package without the source condition or a TypeScript loader", () => {
     const code = [
       ...libraries.map((name) => `const ${name} = await import("@i3/${name}");`),
-      `console.log(typeof metrics.evaluate, typeof data.loadRun, typeof search.bm25Run, typeof encoders.initBackend, typeof losses.contrastiveLoss, typeof train.train, typeof pseudoquery.generatePseudoQueries);`,
+      `console.log(typeof metrics.evaluate, typeof data.loadRun, typeof search.bm25Run, typeof encoders.initBackend, typeof losses.contrastiveLoss, typeof train.train, typeof pseudoquery.generatePseudoQueries, typeof retrievers.trainDualEncoder);`,
+      // the TensorFlow.js-free entry points
+      `const settings = await import("@i3/retrievers/settings"); const files = await import("@i3/retrievers/hf-files"); const i3Config = await import("@i3/encoders/i3-config");`,
+      `console.log(typeof settings.dualEncoderSettingsSchema.parse, typeof files.tokenizerSourceOf, typeof i3Config.I3_DEFAULTS);`,
     ].join("\n");
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], { cwd: repo, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.trim()).toBe(Array(7).fill("function").join(" "));
+    expect(r.stdout.trim()).toBe(`${Array(8).fill("function").join(" ")}\nfunction function object`);
   }, 120_000);
 });
 if (!built) console.warn("[examples.test] plain-Node import test skipped: run `npx nx run-many -t build` first (.ci/run does)");

@@ -2,27 +2,23 @@
  * Starting the neural systems from a Hugging Face BERT checkpoint (`model.init`) and its
  * tokenizer (`tokenizer.kind: "hf"`), on a tiny checkpoint written here (a 1-layer, 16-wide
  * BertEncoder saved with `saveBertEncoder`, plus a WordPiece tokenizer trained on the tiny
- * collection and saved with `saveTokenizer`): the initial model holds exactly the checkpoint's
- * weights and uses its tokenizer; whole runs complete for the dual-encoder and I3; each
- * misconfiguration fails with a message naming the field; the train stage key follows the
- * checkpoint's bytes.
+ * collection and saved with `saveTokenizer`): whole runs complete for the dual-encoder and I3;
+ * each misconfiguration fails with a message naming the field; the train stage key follows the
+ * checkpoint's bytes. What the trainers start from (weights, tokenizer, the checks of
+ * `startEncoderConfig`) is tested in `@i3/retrievers` (test/start.test.ts).
  */
 import { copyFile, cp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { stableHash } from "@i3/core";
 import { loadTokenizer, passageText, resolveDataset, saveTokenizer, trainWordPiece, type Collection, type I3Tokenizer } from "@i3/data";
-import { BertEncoder, I3Retriever, encoderConfig, initBackend, loadBertEncoder, loadDualEncoder, loadI3Retriever, saveBertEncoder, type NamedParam } from "@i3/encoders";
+import { BertEncoder, encoderConfig, initBackend, loadDualEncoder, loadI3Retriever, saveBertEncoder } from "@i3/encoders";
 import { DenseIndex } from "@i3/search";
 import { parseExperiment } from "../src/config/define.js";
 import type { ExperimentInput } from "../src/config/schema.js";
-import type { RunServices } from "../src/runner/stage.js";
-import { pseudoQueriesStage, trainStage } from "../src/runner/stages/neural.js";
+import { planExperiment } from "../src/runner/plan.js";
+import { stageLabel, type RunServices } from "../src/runner/stage.js";
 import { runExperiment, type RunOptions, type RunResult } from "../src/runner/run-experiment.js";
-import { trainDualEncoder } from "../src/systems/dualEncoder.js";
-import { trainI3 } from "../src/systems/i3.js";
-import { experimentStages, i3RecipeFromConfig, recipeFromConfig } from "../src/systems/neuralStages.js";
-import { loadHfTokenizer } from "../src/systems/pretrained.js";
 import { tempDir, writeTinyCollection } from "./runner-fixtures.js";
 
 const TEXT = "Lobster rolls with butter, from Maine";
@@ -37,7 +33,7 @@ let tokenizer: I3Tokenizer;
 beforeAll(async () => {
   collectionDir = await writeTinyCollection();
   const datasetsDir = await tempDir("i3-datasets-");
-  opts = { runsDir: await tempDir(), datasetsDir, quiet: true, neural: experimentStages };
+  opts = { runsDir: await tempDir(), datasetsDir, quiet: true };
   collection = await resolveDataset(`local:${collectionDir}`, { datasetsDir });
   const texts: string[] = [];
   for await (const p of collection.corpus()) texts.push(passageText(p));
@@ -51,33 +47,57 @@ beforeAll(async () => {
   encoder.dispose();
 });
 
-function pretrained(input: Partial<ExperimentInput> = {}): ExperimentInput {
+/** Both neural systems start from the tiny checkpoint (`preset` is ignored: its config.json, 1 x 16, sets the size). */
+function start(model: Record<string, unknown> = {}, tokenizer: Record<string, unknown> = { kind: "hf" }) {
   return {
-    name: "tiny-pretrained",
-    dataset: `local:${collectionDir}`,
-    systems: ["bm25", "dual-encoder", "i3"],
-    tokenizer: { kind: "hf" },
-    // `preset` is ignored with model.init: the checkpoint's config.json (1 x 16) sets the size.
-    model: { init: ckpt, preset: "small", sharedTowers: false, pooling: "mean", queryMaxLength: 8, passageMaxLength: 16 },
+    tokenizer,
+    model: { init: ckpt, preset: "small", sharedTowers: false, pooling: "mean", queryMaxLength: 8, passageMaxLength: 16, ...model },
     negatives: { toRank: 20, perQuery: 1 },
-    pseudoQueries: { kind: "none" },
-    i3: { slots: 6 },
-    losses: { contrastive: { temperature: 1 }, reconstruction: { weight: 1 } },
-    optimizer: { lr: 1e-3, headLrMultiplier: 10 },
+    optimizer: { lr: 1e-3 },
     train: { epochs: 1, warmupEpochs: 0, batchSize: 8 },
-    device: "wasm",
-    evaluation: { measures: ["nDCG@10", "R@100"], significance: { permutations: 100 } },
-    ...input,
   };
 }
 
-const values = (params: NamedParam[]) => new Map(params.map((p) => [p.name, Array.from(p.variable.dataSync())]));
+function pretrained(opts: { model?: Record<string, unknown>; tokenizer?: Record<string, unknown>; pseudoQueries?: Record<string, unknown>; only?: "dual-encoder"; name?: string } = {}): ExperimentInput {
+  const common = start(opts.model, opts.tokenizer);
+  return {
+    name: opts.name ?? "tiny-pretrained",
+    dataset: `local:${collectionDir}`,
+    systems: {
+      bm25: { kind: "bm25" },
+      "dual-encoder": { kind: "dual-encoder", ...common },
+      ...(opts.only
+        ? {}
+        : {
+            i3: {
+              kind: "i3",
+              ...common,
+              pseudoQueries: opts.pseudoQueries ?? { kind: "none" },
+              i3: { slots: 6 },
+              losses: { contrastive: { temperature: 1 }, reconstruction: { weight: 1 } },
+              optimizer: { lr: 1e-3, headLrMultiplier: 10 },
+            },
+          }),
+    },
+    device: "wasm",
+    evaluation: { measures: ["nDCG@10", "R@100"], significance: { permutations: 100 } },
+  } as ExperimentInput;
+}
+
+/** The key of the stage labelled `label` (e.g. `i3/train`) in the plan of `input`. */
+async function stageKey(input: ExperimentInput, label: string): Promise<string> {
+  const plan = planExperiment(parseExperiment(input));
+  const spec = plan.stages.find((s) => stageLabel(s.ref) === label);
+  if (spec === undefined) throw new Error(`no stage ${label}`);
+  return stableHash(await spec.key({} as RunServices));
+}
+
 const ids = (tok: I3Tokenizer) => Array.from(tok.encode(TEXT).ids);
 
 function cacheDir(result: RunResult, id: string): string {
   const stage = result.stages.find((s) => s.id === id);
   if (stage === undefined) throw new Error(`no stage ${id}`);
-  return join(opts.runsDir!, ".cache", id.split(":")[0]!, stage.hash);
+  return join(opts.runsDir!, ".cache", stage.stage, stage.hash);
 }
 
 /** Error message of a promise that must reject. */
@@ -91,44 +111,6 @@ async function failure(promise: Promise<unknown>): Promise<string> {
 }
 
 describe("neural stages from a Hugging Face BERT checkpoint (model.init, tokenizer.kind hf)", () => {
-  it("the initial dual-encoder and I3 hold exactly the checkpoint's weights and use its tokenizer", async () => {
-    const config = parseExperiment(pretrained());
-    const checkpoint = await loadBertEncoder(ckpt);
-    const expected = values(checkpoint.encoder.namedParameters());
-    const work = await tempDir("i3-init-");
-    const untrained = { epochs: 0, warmupEpochs: 0 };
-
-    const de = await trainDualEncoder({ collection, trainSplit: "train", negatives: new Map(), workDir: join(work, "de"), recipe: { ...recipeFromConfig(config), ...untrained }, log: () => {} });
-    expect(de.model.shared).toBe(false);
-    expect(values(de.model.queryEncoder.namedParameters())).toEqual(expected);
-    expect(values(de.model.passageEncoder.namedParameters())).toEqual(expected);
-    // The size is the checkpoint's (not preset "small"); pooling is the config's (the checkpoint says cls).
-    expect(de.model.queryEncoder.config).toMatchObject({ layers: 1, hidden: 16, vocabSize: tokenizer.vocabSize, maxPositions: 24, pooling: "mean" });
-    expect(checkpoint.config.pooling).toBe("cls");
-    // Its tokenizer is the checkpoint's, and the one saved for the index/retrieve stages too.
-    expect([de.tokenizer.fingerprint, ids(de.tokenizer)]).toEqual([tokenizer.fingerprint, ids(tokenizer)]);
-    expect(ids(await loadTokenizer(join(work, "de", "tokenizer")))).toEqual(ids(tokenizer));
-    de.model.dispose();
-
-    const i3 = await trainI3({ collection, trainSplit: "train", negatives: new Map(), workDir: join(work, "i3"), recipe: { ...i3RecipeFromConfig(config, false), ...untrained }, log: () => {} });
-    const towers = values(i3.model.queryEncoder.namedParameters());
-    expect(towers).toEqual(expected);
-    expect(values(i3.model.passageEncoder.namedParameters())).toEqual(expected);
-    // The heads are fresh from the seed, as without model.init.
-    const fresh = new I3Retriever(i3.model.encoder, i3.model.config, { seed: config.seed });
-    const heads = (m: I3Retriever) => values(m.namedParameters().filter((p) => !/^lm_[pq]\./.test(p.name)));
-    expect(heads(i3.model).size).toBeGreaterThan(0);
-    expect(heads(i3.model)).toEqual(heads(fresh));
-    expect(ids(i3.tokenizer)).toEqual(ids(tokenizer));
-    fresh.dispose();
-    i3.model.dispose();
-    checkpoint.encoder.dispose();
-
-    // tokenizer.path may name the file itself: vocab.txt (even beside a tokenizer.json) or tokenizer.json.
-    expect(ids(await loadHfTokenizer(join(ckpt, "vocab.txt")))).toEqual(ids(tokenizer));
-    expect(ids(await loadHfTokenizer(join(ckpt, "tokenizer.json")))).toEqual(ids(tokenizer));
-  }, 120_000);
-
   it("a whole run (train, index, retrieve, evaluate) completes for the dual-encoder and I3, doc2query on the hf tokenizer", async () => {
     const result = await runExperiment(pretrained({ pseudoQueries: { kind: "doc2query", doc2queryEpochs: 1 } }), opts);
     const evaluated = result.metrics.splits["test"]!.systems;
@@ -136,99 +118,73 @@ describe("neural stages from a Hugging Face BERT checkpoint (model.init, tokeniz
       // Evaluated on all 12 test queries (a run file with every query).
       expect(evaluated[system]!.queries).toHaveLength(12);
       expect(evaluated[system]!.aggregate["nDCG@10"]).toBeGreaterThanOrEqual(0);
-      const index = await DenseIndex.load(join(cacheDir(result, `index:${system}`), "index"));
+      const index = await DenseIndex.load(join(cacheDir(result, `${system}/index`), "index"));
       expect([index.ids.length, index.dim]).toEqual([36, 16]);
       // The run checkpoint carries the hf tokenizer at its top (separate dual-encoder towers: in each tower's folder too).
-      const saved = join(cacheDir(result, `train:${system}`), "checkpoint");
+      const saved = join(cacheDir(result, `${system}/train`), "checkpoint");
       expect(ids(await loadTokenizer(saved))).toEqual(ids(tokenizer));
       if (system === "dual-encoder") expect(ids(await loadTokenizer(join(saved, "query")))).toEqual(ids(tokenizer));
     }
-    const de = await loadDualEncoder(join(cacheDir(result, "train:dual-encoder"), "checkpoint"));
+    const de = await loadDualEncoder(join(cacheDir(result, "dual-encoder/train"), "checkpoint"));
     expect([de.shared, de.queryEncoder.config.layers, de.queryEncoder.config.hidden]).toEqual([false, 1, 16]);
     de.dispose();
-    const i3 = await loadI3Retriever(join(cacheDir(result, "train:i3"), "checkpoint"));
+    const i3 = await loadI3Retriever(join(cacheDir(result, "i3/train"), "checkpoint"));
     expect([i3.shared, i3.config.slots]).toEqual([false, 6]);
     i3.dispose();
     // doc2query trained on the hf tokenizer, not on a vocabulary of its own.
-    const doc2queryTokenizer = await loadTokenizer(join(cacheDir(result, "pseudo-queries"), "doc2query-tokenizer"));
+    const doc2queryTokenizer = await loadTokenizer(join(cacheDir(result, "i3/pseudo-queries"), "doc2query-tokenizer"));
     expect([doc2queryTokenizer.fingerprint, ids(doc2queryTokenizer)]).toEqual([tokenizer.fingerprint, ids(tokenizer)]);
   }, 300_000);
 
   it("refuses what cannot work, naming the field and the file", async () => {
     // A trained vocabulary cannot match pretrained embeddings; hf needs a path (or model.init).
     expect(() => parseExperiment(pretrained({ tokenizer: { kind: "wordpiece-trained" } }))).toThrow(
-      /^config error at tokenizer\.kind: model\.init needs tokenizer\.kind "hf".*set tokenizer: \{kind: "hf"\}/,
+      /^config error at systems\.dual-encoder\.tokenizer\.kind: model\.init needs tokenizer\.kind "hf".*set tokenizer: \{kind: "hf"\}/,
     );
-    expect(() => parseExperiment(pretrained({ model: { preset: "tiny" } }))).toThrow(/^config error at tokenizer\.path: tokenizer\.kind "hf" needs tokenizer\.path/);
+    expect(() => parseExperiment(pretrained({ model: { init: undefined } }))).toThrow(/^config error at systems\.dual-encoder\.tokenizer\.path: tokenizer\.kind "hf" needs tokenizer\.path/);
 
     // Missing checkpoint files: the run stops before training, naming model.init and the file.
     const partial = await tempDir("i3-partial-");
     await copyFile(join(ckpt, "config.json"), join(partial, "config.json"));
     await copyFile(join(ckpt, "tokenizer.json"), join(partial, "tokenizer.json"));
-    const noWeights = await failure(runExperiment(pretrained({ name: "no-weights", systems: ["bm25", "dual-encoder"], model: { init: partial } }), opts));
-    expect(noWeights).toMatch(/^model\.init: .*model\.safetensors not found/);
+    const noWeights = await failure(runExperiment(pretrained({ name: "no-weights", only: "dual-encoder", model: { init: partial } }), opts));
+    expect(noWeights).toMatch(/model\.init: .*model\.safetensors not found/);
     await rm(join(partial, "config.json"));
     await copyFile(join(ckpt, "model.safetensors"), join(partial, "model.safetensors"));
-    const noConfig = await failure(runExperiment(pretrained({ name: "no-config", systems: ["bm25", "dual-encoder"], model: { init: partial } }), opts));
-    expect(noConfig).toMatch(/^model\.init: .*config\.json not found/);
-
-    // Tokenizer and checkpoint vocabularies differ; lengths beyond the position embeddings.
-    const other = await tempDir("i3-other-tokenizer-");
-    await saveTokenizer(await trainWordPiece(["just a few other words here"], { vocabSize: 40 }), other);
-    const train = (input: Partial<ExperimentInput>) =>
-      failure(trainDualEncoder({ collection, trainSplit: "train", negatives: new Map(), workDir: join(partial, "work"), recipe: recipeFromConfig(parseExperiment(pretrained(input))), log: () => {} }));
-    expect(await train({ tokenizer: { kind: "hf", path: other } })).toMatch(
-      /^tokenizer\.path: the tokenizer at .* has \d+ tokens but model\.init .*config\.json has vocab_size \d+/,
-    );
-    expect(await train({ model: { init: ckpt, queryMaxLength: 32 } })).toMatch(/^model\.queryMaxLength 32 exceeds max_position_embeddings 24 of model\.init .*config\.json/);
-    expect(await train({ model: { init: ckpt, queryMaxLength: 8, passageMaxLength: 25 } })).toMatch(/^model\.passageMaxLength 25 exceeds max_position_embeddings 24 of model\.init .*config\.json/);
-    // An hf tokenizer path with neither tokenizer.json nor vocab.txt.
-    expect(await train({ tokenizer: { kind: "hf", path: await tempDir("i3-empty-") } })).toMatch(/^tokenizer\.path: folder .* has no tokenizer\.json and no vocab\.txt/);
+    const noConfig = await failure(runExperiment(pretrained({ name: "no-config", only: "dual-encoder", model: { init: partial } }), opts));
+    expect(noConfig).toMatch(/model\.init: .*config\.json not found/);
   }, 120_000);
 
-  it("the train stage key follows the checkpoint's and tokenizer's bytes, not their path; old keys stay as they were", async () => {
-    const services = {} as RunServices;
+  it("the train stage key follows the checkpoint's and tokenizer's bytes, not their path", async () => {
     const copy = join(await tempDir("i3-key-"), "bert");
     await cp(ckpt, copy, { recursive: true });
-    const key = async (input: Partial<ExperimentInput>, system: "dual-encoder" | "i3" = "dual-encoder") =>
-      stableHash(await trainStage(system).key(parseExperiment(pretrained(input)), services));
-    const base = await key({});
+    const base = await stageKey(pretrained(), "dual-encoder/train");
     // The same files elsewhere: the same key (the cache is content-addressed).
-    expect(await key({ model: { ...pretrained().model!, init: copy } })).toBe(base);
+    expect(await stageKey(pretrained({ model: { init: copy } }), "dual-encoder/train")).toBe(base);
 
     // One byte of model.safetensors changed: a new key, for both systems.
-    const i3Before = await key({ model: { ...pretrained().model!, init: copy } }, "i3");
+    const i3Before = await stageKey(pretrained({ model: { init: copy } }), "i3/train");
     const weights = join(copy, "model.safetensors");
     const bytes = await readFile(weights);
     bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0x01, bytes.length - 1);
     await writeFile(weights, bytes);
-    const changed = await key({ model: { ...pretrained().model!, init: copy } });
+    const changed = await stageKey(pretrained({ model: { init: copy } }), "dual-encoder/train");
     expect(changed).not.toBe(base);
-    expect(await key({ model: { ...pretrained().model!, init: copy } }, "i3")).not.toBe(i3Before);
+    expect(await stageKey(pretrained({ model: { init: copy } }), "i3/train")).not.toBe(i3Before);
 
     // The tokenizer's files too (train and doc2query keys).
-    const doc2query = pretrained({ model: { ...pretrained().model!, init: copy }, pseudoQueries: { kind: "doc2query" } });
-    const pqBefore = stableHash(await pseudoQueriesStage().key(parseExperiment(doc2query), services));
+    const doc2query = pretrained({ model: { init: copy }, pseudoQueries: { kind: "doc2query" } });
+    const pqBefore = await stageKey(doc2query, "i3/pseudo-queries");
     const tokenizerJson = join(copy, "tokenizer.json");
     await writeFile(tokenizerJson, (await readFile(tokenizerJson, "utf8")).replace("[UNK]", "[UNKNOWN]"));
-    expect(await key({ model: { ...pretrained().model!, init: copy } })).not.toBe(changed);
-    expect(stableHash(await pseudoQueriesStage().key(parseExperiment(doc2query), services))).not.toBe(pqBefore);
+    expect(await stageKey(pretrained({ model: { init: copy } }), "dual-encoder/train")).not.toBe(changed);
+    expect(await stageKey(doc2query, "i3/pseudo-queries")).not.toBe(pqBefore);
 
-    // Without model.init and hf, the key is exactly the old one (cached runs stay valid).
-    const plain = parseExperiment({ name: "plain", systems: ["bm25", "dual-encoder"], tokenizer: { vocabSize: 200 } });
-    expect(await trainStage("dual-encoder").key(plain, services)).toEqual({
-      system: "dual-encoder",
-      tokenizer: plain.tokenizer,
-      model: plain.model,
-      optimizer: { ...plain.optimizer, headLrMultiplier: 1 },
-      train: plain.train,
-      perQuery: plain.negatives.perQuery,
-      schedule: plain.negatives.schedule,
-      device: plain.device,
-      seed: plain.seed,
-      losses: { ...plain.losses, reconstruction: undefined },
-    });
-    const plainDoc2query = parseExperiment({ name: "plain", pseudoQueries: { kind: "doc2query" } });
-    expect((await pseudoQueriesStage().key(plainDoc2query, services)) as { tokenizer: unknown }).toMatchObject({ tokenizer: plainDoc2query.tokenizer });
+    // Without model.init and hf, the key holds the settings as written (no files are read).
+    const plain = parseExperiment({ name: "plain", systems: { bm25: { kind: "bm25" }, de: { kind: "dual-encoder", tokenizer: { vocabSize: 200 } } } });
+    const spec = planExperiment(plain).stages.find((s) => stageLabel(s.ref) === "de/train")!;
+    const key = (await spec.key({} as RunServices)) as { settings: { tokenizer: unknown; model: unknown } };
+    expect(key.settings.tokenizer).toEqual(plain.systems["de"]!.kind === "dual-encoder" ? plain.systems["de"]!.tokenizer : undefined);
+    expect(key.settings.model).toEqual(plain.systems["de"]!.kind === "dual-encoder" ? plain.systems["de"]!.model : undefined);
   });
 });

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadQrels, loadTrecRun } from "@i3/data";
 import { evaluate, rrf } from "@i3/metrics";
 import { parseExperiment } from "../src/config/define.js";
+import type { ExperimentInput } from "../src/config/schema.js";
 import { runExperiment } from "../src/runner/run-experiment.js";
 import { tempDir, writeTinyCollection } from "./runner-fixtures.js";
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
 
 describe("rrf system", () => {
   it("writes the reciprocal rank fusion of the runs it names, evaluated like any system", async () => {
-    const config = {
+    const config: ExperimentInput = {
       name: "hybrid",
       dataset: `local:${collectionDir}`,
       systems: {
@@ -27,7 +28,7 @@ describe("rrf system", () => {
         hybrid: { kind: "rrf", fuse: ["bm25", "flat"], k: 10, depth: 5 },
       },
       evaluation: { measures: ["nDCG@10", "AP"] },
-    } as const;
+    };
     const result = await runExperiment(config, { runsDir: await tempDir(), datasetsDir: await tempDir(), quiet: true });
     expect(result.stages.map((s) => s.id)).toEqual([
       "data",

@@ -2,7 +2,8 @@
  * @i3/pseudoquery: pseudo-query texts for every passage of a collection (I3's reconstruction
  * targets), from pluggable sources (RAKE keywords, sampled spans, a learned doc2query model,
  * an ONNX seq2seq model through transformers.js, real training queries), cached on disk in
- * the I3 reference's `generated.tsv` format. See README.md.
+ * the I3 reference's `generated.tsv` format; and random crops as training queries (`cropQueries`,
+ * the trainers' warm-up). See README.md.
  */
 export type { PseudoQuerySource, SourceGenerateOptions } from "./types.js";
 export { sourceText, oneLine, whitespaceWords } from "./text.js";
@@ -11,6 +12,7 @@ export { rakeAnalyze, rakeKeywords, type RakeOptions, type RakeKeyword, type Rak
 export { rakeSource, type RakeSourceOptions } from "./rake/rakeSource.js";
 export { samplePoisson, clippedPoisson } from "./spans/poisson.js";
 export { sampleSpans, spanText, spanSource, type SpanOptions, type Span } from "./spans/spans.js";
+export { cropQueries, type CropQueries } from "./crops/cropQueries.js";
 export {
   trainingQuerySource,
   firstRelevantQueries,

@@ -1,10 +1,15 @@
 /**
  * The settings schemas: `{}` parses to the documented defaults (I3's heads equal to
- * `@i3/encoders`' I3_DEFAULTS), every object is strict, and the cross-field checks name the field.
+ * `@i3/encoders`' I3_DEFAULTS), every object is strict, and the cross-field checks name the field;
+ * the settings can be imported without loading TensorFlow.js.
  */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { I3_DEFAULTS } from "@i3/encoders";
 import { dualEncoderSettingsSchema, i3SettingsSchema, parseSettings } from "../src/settings.js";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
 
 const DE_DEFAULTS = {
   tokenizer: { kind: "wordpiece-trained", vocabSize: 8192, lowercase: true },
@@ -90,4 +95,18 @@ describe("I3 settings", () => {
     expect(issues(i3SettingsSchema, { i3: { memory: "tokens" } })).toEqual([expect.stringMatching(/^i3: Unrecognized key: "memory"/)]);
     expect(issues(i3SettingsSchema, { model: { init: "bert" } })).toEqual([expect.stringMatching(/^tokenizer\.kind: model\.init needs/)]);
   });
+});
+
+describe("TensorFlow.js-free entry points", () => {
+  it("@i3/retrievers/settings and @i3/retrievers/hf-files load no TensorFlow.js (the package index does)", () => {
+    const probe = (spec: string) => {
+      const code = `await import(${JSON.stringify(spec)}); console.log(typeof globalThis._tfengine);`;
+      const r = spawnSync(process.execPath, ["--conditions=@i3/source", "--import", "tsx", "--input-type=module", "-e", code], { cwd: here, encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.trim();
+    };
+    expect(probe("@i3/retrievers/settings")).toBe("undefined");
+    expect(probe("@i3/retrievers/hf-files")).toBe("undefined");
+    expect(probe("@i3/retrievers")).toBe("object");
+  }, 120_000);
 });

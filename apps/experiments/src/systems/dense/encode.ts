@@ -1,15 +1,16 @@
 /**
  * The TensorFlow.js side of the dense stages, imported only when an index or retrieve stage runs:
- * encode the corpus into an `@i3/search` dense index, and search it with a split's queries.
+ * `@i3/retrievers`' `buildDenseIndex` and `retrieveDense` around a loaded checkpoint, which they
+ * free when done.
  */
 import { join } from "node:path";
-import { passageText, type Collection, type Query, type Run } from "@i3/data";
-import { DenseIndex, encodeCorpus } from "@i3/search";
-import { encodeAll, retrieveWithDualEncoder } from "../dualEncoder.js";
+import type { Collection, Query, Run } from "@i3/data";
+import { buildDenseIndex, retrieveDense } from "@i3/retrievers";
+import { DenseIndex } from "@i3/search";
 import type { DenseIndexOutput } from "../system.js";
 import type { LoadedBiEncoder } from "./model-code.js";
 
-/** Encodes every passage of `collection` (`batchSize` at a time) into the index folder `index/` under `outDir`; frees the model. */
+/** Encodes every passage of `collection` (`batchSize` at a time) into the index folder `index/` under `outDir`. */
 export async function encodeIndex(args: {
   model: LoadedBiEncoder;
   collection: Collection;
@@ -18,33 +19,27 @@ export async function encodeIndex(args: {
   description: string;
   outDir: string;
 }): Promise<DenseIndexOutput> {
-  const { model, tokenizer, backend } = args.model;
-  const maxLength = args.passageMaxLength;
+  const { backend } = args.model;
   try {
-    await encodeCorpus(
-      args.collection.corpus(),
-      async (batch) => encodeAll(model, tokenizer, batch.map((p) => tokenizer.encode(passageText(p), maxLength).ids), maxLength, "passages"),
-      {
-        out: join(args.outDir, "index"),
-        dim: model.passageEncoder.config.hidden,
-        batchSize: args.batchSize,
-        encoder: { description: args.description, fingerprint: await args.collection.fingerprint() },
-        backend,
-      },
-    );
+    await buildDenseIndex(args.model, args.collection, {
+      out: join(args.outDir, "index"),
+      passageMaxLength: args.passageMaxLength,
+      batchSize: args.batchSize,
+      description: args.description,
+      backend,
+    });
   } finally {
-    model.dispose();
+    args.model.model.dispose();
   }
   return { index: "index", backend };
 }
 
-/** The run of `queries` against the index at `indexPath` (exact inner product, `depth` per query); frees the model. */
+/** The run of `queries` against the index at `indexPath` (exact inner product, `depth` per query). */
 export async function searchIndex(args: { model: LoadedBiEncoder; queries: readonly Query[]; indexPath: string; queryMaxLength: number; depth: number }): Promise<Run> {
-  const { model, tokenizer } = args.model;
   try {
     const index = await DenseIndex.load(args.indexPath);
-    return retrieveWithDualEncoder(model, tokenizer, index, args.queries, args.queryMaxLength, args.depth);
+    return retrieveDense(args.model, index, args.queries, { queryMaxLength: args.queryMaxLength, k: args.depth });
   } finally {
-    model.dispose();
+    args.model.model.dispose();
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { Collection, I3Tokenizer } from "@i3/data";
 import type { RunSettings } from "../../config/run-settings.js";
-import type { BiEncoderModel } from "../dualEncoder.js";
+import type { BiEncoderModel } from "@i3/retrievers";
 import type { StageResult, TrainedModelOutput } from "../../runner/stage.js";
 
 /** The settings fields every dense system has (the dense stages read only these). */

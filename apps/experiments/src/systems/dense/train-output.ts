@@ -2,7 +2,6 @@
  * Writing a dense system's training outcome into its stage folder: the checkpoint (saved by the
  * system's own `save`), `training-log.jsonl` (one line per optimizer step) and the stage manifest.
  */
-import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "@i3/core";
 import { describeBackend, type BackendInfo } from "@i3/encoders";
@@ -14,12 +13,6 @@ export interface TrainingOutcome {
   readonly backend: BackendInfo;
   readonly steps: readonly (StepRecord & { phase: string })[];
   readonly trainSeconds: number;
-}
-
-/** The tokenizer files a trainer wrote under `workDir/tokenizer/`, to save beside the checkpoint. */
-export async function tokenizerFiles(workDir: string): Promise<string[]> {
-  const dir = join(workDir, "tokenizer");
-  return (await readdir(dir)).map((f) => join(dir, f));
 }
 
 /** Writes the training log and returns the train stage's output (checkpoint folder `checkpoint/`). */

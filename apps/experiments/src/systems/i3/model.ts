@@ -4,13 +4,13 @@
  * checkpoint.
  */
 import { join } from "node:path";
-import { loadTokenizer, readNegativesTsv } from "@i3/data";
-import { describeBackend, initBackend, installFastKernels, loadI3Retriever, saveI3Retriever } from "@i3/encoders";
+import { readNegativesTsv } from "@i3/data";
+import { describeBackend } from "@i3/encoders";
 import { readGeneratedTsv } from "@i3/pseudoquery";
-import { trainI3 } from "@i3/retrievers";
+import { loadI3Checkpoint, saveI3Checkpoint, startBackend, trainI3 } from "@i3/retrievers";
 import type { StageResult } from "../../runner/stage.js";
 import type { DenseModelCode } from "../dense/model-code.js";
-import { recordTraining, tokenizerFiles } from "../dense/train-output.js";
+import { recordTraining } from "../dense/train-output.js";
 import type { PseudoQueriesOutput } from "./pseudo-queries-stage.js";
 import type { I3SystemSettings } from "./settings.js";
 
@@ -21,7 +21,6 @@ export const i3Code: DenseModelCode<I3SystemSettings> = {
     const { from: _from, ...negatives } = settings.negatives;
     const pseudo = inputs.inputs["pseudoQueries"] as StageResult<PseudoQueriesOutput>;
     const targets = pseudo.output.file !== undefined ? await readGeneratedTsv(join(pseudo.dir, pseudo.output.file)) : undefined;
-    const work = join(inputs.outDir, "work");
     const trained = await trainI3({
       collection: inputs.collection,
       trainSplit: inputs.trainSplit,
@@ -29,17 +28,17 @@ export const i3Code: DenseModelCode<I3SystemSettings> = {
       settings: { ...settings, negatives },
       seed: inputs.run.seed,
       device: inputs.run.device,
-      workDir: work,
+      workDir: join(inputs.outDir, "work"),
       log: inputs.log,
       ...(targets !== undefined ? { targets } : {}),
     });
-    await saveI3Retriever(join(inputs.outDir, "checkpoint"), trained.model, { extraFiles: await tokenizerFiles(work) });
+    await saveI3Checkpoint(join(inputs.outDir, "checkpoint"), trained);
     trained.model.dispose();
     return recordTraining(inputs.outDir, trained);
   },
   async load(dir, _settings, device) {
-    const backend = await initBackend({ device });
-    installFastKernels({ log: () => {} });
-    return { model: await loadI3Retriever(dir), tokenizer: await loadTokenizer(dir), backend: describeBackend(backend) };
+    const backend = await startBackend(device);
+    const { model, tokenizer } = await loadI3Checkpoint(dir);
+    return { model, tokenizer, backend: describeBackend(backend) };
   },
 };

@@ -9,7 +9,7 @@
  */
 import { join } from "node:path";
 import { passageText, saveTokenizer, type Collection } from "@i3/data";
-import { describeBackend, initBackend, installFastKernels, presetConfig, type EncoderConfigInput, type PresetName } from "@i3/encoders";
+import { describeBackend } from "@i3/encoders";
 import {
   Doc2QueryModel,
   doc2QuerySource,
@@ -21,7 +21,7 @@ import {
   trainingQuerySource,
   type PseudoQuerySource,
 } from "@i3/pseudoquery";
-import { startTokenizer } from "@i3/retrievers";
+import { presetEncoderConfig, startBackend, startTokenizer } from "@i3/retrievers";
 import type { RunSettings } from "../../config/run-settings.js";
 import type { Doc2QuerySettings } from "./settings.js";
 
@@ -37,18 +37,10 @@ export interface PseudoQueryInputs {
   log(message: string): void;
 }
 
-/** The encoder size of `model.preset` (a preset name, or its layers/hidden/heads/intermediate/dropout). */
-function presetSize(preset: Doc2QuerySettings["model"]["preset"]): { name: PresetName; size: Partial<EncoderConfigInput> } {
-  if (typeof preset === "string") return { name: preset as PresetName, size: {} };
-  const p = preset as { layers: number; hidden: number; heads: number; intermediate: number; dropout: number };
-  return { name: "tiny", size: { layers: p.layers, hidden: p.hidden, heads: p.heads, intermediate: p.intermediate, hiddenDropout: p.dropout, attentionDropout: p.dropout } };
-}
-
 /** Trains the doc2query model the settings describe and returns it as a source. */
 async function doc2querySource(inputs: PseudoQueryInputs): Promise<PseudoQuerySource> {
   const { settings, run, collection, log } = inputs;
-  const backend = await initBackend({ device: run.device });
-  installFastKernels({ log: () => {} });
+  const backend = await startBackend(run.device);
   log(`doc2query: ${describeBackend(backend)}`);
   const corpusTexts = async () => {
     const texts: string[] = [];
@@ -57,8 +49,7 @@ async function doc2querySource(inputs: PseudoQueryInputs): Promise<PseudoQuerySo
   };
   const tokenizer = await startTokenizer(settings, corpusTexts, (m) => log(`doc2query: ${m}`));
   await saveTokenizer(tokenizer, join(inputs.workDir, "doc2query-tokenizer"));
-  const preset = presetSize(settings.model.preset);
-  const encoder = presetConfig(preset.name, { ...preset.size, pooling: "cls", vocabSize: tokenizer.vocabSize });
+  const encoder = presetEncoderConfig({ preset: settings.model.preset, pooling: "cls" }, tokenizer.vocabSize);
   const model = new Doc2QueryModel({ encoder }, { seed: run.seed });
   const pairs = await trainingPairs(collection, inputs.trainSplit);
   const epochs = settings.pseudoQueries.doc2queryEpochs;

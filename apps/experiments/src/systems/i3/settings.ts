@@ -3,9 +3,8 @@
  * defaults), the pseudo-query source of its reconstruction targets, and the runner's: where the
  * hard negatives come from, indexing and retrieval depth.
  */
-import { i3SettingsSchema } from "@i3/retrievers/settings";
+import { i3SettingsSchema, type ModelSettings, type TokenizerSettings } from "@i3/retrievers/settings";
 import { z } from "zod";
-import type { StartSettings } from "../dense/keys.js";
 import { indexSettingsSchema, negativesFromSchema, retrieveSettingsSchema } from "../dense/settings.js";
 
 /**
@@ -29,10 +28,10 @@ export const pseudoQueriesSettingsSchema = z
 export type PseudoQueriesSettings = z.output<typeof pseudoQueriesSettingsSchema>;
 
 /** The I3 settings fields doc2query reads (its model size, vocabulary and lengths follow the retriever's). */
-export interface Doc2QuerySettings extends StartSettings {
+export interface Doc2QuerySettings {
   readonly pseudoQueries: PseudoQueriesSettings;
-  readonly tokenizer: StartSettings["tokenizer"] & { readonly vocabSize: number; readonly lowercase: boolean };
-  readonly model: StartSettings["model"] & { readonly preset: unknown; readonly queryMaxLength: number; readonly passageMaxLength: number };
+  readonly tokenizer: TokenizerSettings;
+  readonly model: ModelSettings;
 }
 
 /** I3's settings in a config. */

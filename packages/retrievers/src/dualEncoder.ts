@@ -1,0 +1,102 @@
+/**
+ * The dual-encoder trainer (Tevatron-style; DPR, Karpukhin et al. 2020): a WordPiece vocabulary
+ * trained on the corpus (or a Hugging Face tokenizer), towers from scratch (or from a Hugging
+ * Face BERT checkpoint, `model.init`), a crop warm-up phase, then the real training queries with
+ * hard negatives, each phase with the in-batch + hard-negative contrastive loss (DPR eq. 2) and
+ * AdamW.
+ */
+import { join } from "node:path";
+import { padTrainingBatch, type Collection, type I3Tokenizer } from "@i3/data";
+import { DualEncoder, type BackendInfo, type Device } from "@i3/encoders";
+import { contrastiveLoss } from "@i3/losses";
+import { toTensors } from "./encode.js";
+import { cropPhase, queryPhase, trainPhase, type NegativesSource, type Phase, type PhaseStep } from "./phases.js";
+import { prepareTraining } from "./prepare.js";
+import { dualEncoderSettingsSchema, parseSettings, type DualEncoderSettings, type DualEncoderSettingsInput } from "./settings.js";
+import { loadStartTowers } from "./start.js";
+
+/** Inputs of {@link trainDualEncoder}. */
+export interface TrainDualEncoderInputs extends NegativesSource {
+  collection: Collection;
+  /** The split whose queries and qrels train the model. */
+  trainSplit: string;
+  /** The settings (defaults fill in what is not given; see `dualEncoderSettingsSchema`). */
+  settings?: DualEncoderSettingsInput;
+  /** Seeds the towers, the crops, the batches and dropout. */
+  seed: number;
+  /** TensorFlow.js device (default `auto`). */
+  device?: Device;
+  /** Folder for the tokenizer (`tokenizer/`) and one training log per phase (`train-<phase>.jsonl`). */
+  workDir: string;
+  log?: (message: string) => void;
+}
+
+/** What {@link trainDualEncoder} produced. */
+export interface TrainedDualEncoder {
+  model: DualEncoder;
+  tokenizer: I3Tokenizer;
+  /** The settings it was trained with, defaults filled in. */
+  settings: DualEncoderSettings;
+  backend: BackendInfo;
+  /** One record per optimizer step, warm-up then real queries (empty with 0 epochs: an untrained model). */
+  steps: PhaseStep[];
+  trainSeconds: number;
+}
+
+/**
+ * Trains a dual-encoder: the tokenizer and towers `settings.tokenizer` / `settings.model` say,
+ * `train.warmupEpochs` on cropped pseudo-queries (`train.cropWords` words of every passage), then
+ * `train.epochs` on the real training queries with hard negatives (given, or mined from
+ * `firstStageTrainRun` with `settings.negatives`). Deterministic for settings and seed on the
+ * cpu/wasm backends. Writes the tokenizer and one log per phase into `workDir`.
+ */
+export async function trainDualEncoder(inputs: TrainDualEncoderInputs): Promise<TrainedDualEncoder> {
+  const settings = parseSettings(dualEncoderSettingsSchema, inputs.settings);
+  const log = inputs.log ?? ((m: string) => process.stderr.write(`[dual-encoder] ${m}\n`));
+  const { backend, passages, corpusIds, tokenizer, config, passageTokens } = await prepareTraining({
+    collection: inputs.collection,
+    workDir: inputs.workDir,
+    device: inputs.device,
+    settings,
+    log,
+  });
+
+  const phases: Phase[] = [];
+  if (settings.train.warmupEpochs > 0) phases.push(cropPhase(passages, tokenizer, settings, inputs.seed).phase);
+  if (settings.train.epochs > 0) phases.push((await queryPhase(inputs.collection, inputs.trainSplit, inputs, tokenizer, settings, log)).phase);
+
+  const { model: modelSettings, optimizer } = settings;
+  const towers = modelSettings.init !== undefined ? await loadStartTowers(modelSettings.init, config, modelSettings.sharedTowers) : undefined;
+  const model = new DualEncoder(config, { shared: modelSettings.sharedTowers, seed: inputs.seed, ...(towers !== undefined ? { towers } : {}) });
+  const steps: PhaseStep[] = [];
+  const started = Date.now();
+  for (const phase of phases) {
+    await trainPhase({
+      phase,
+      batching: { perQuery: settings.negatives.perQuery, batchSize: settings.train.batchSize },
+      optimizer,
+      seed: inputs.seed,
+      corpusIds,
+      passageTokens,
+      groups: [{ name: "backbone", params: model.namedParameters(), lr: optimizer.lr, weightDecay: optimizer.weightDecay }],
+      backend,
+      logFile: join(inputs.workDir, `train-${phase.name}.jsonl`),
+      steps,
+      log,
+      describe: (totalSteps) =>
+        `${phase.name}: ${config.layers}x${config.hidden} encoder, ${phase.queries.length} queries, ${phase.epochs} epochs, ${totalSteps} steps`,
+      lossFn: (batch, ctx) => {
+        const padded = padTrainingBatch(batch, {
+          padId: tokenizer.special.pad,
+          queryMaxLength: modelSettings.queryMaxLength,
+          passageMaxLength: modelSettings.passageMaxLength,
+        });
+        const opts = { training: true, seed: ctx.seed, step: ctx.step };
+        const q = model.encodeQueries(toTensors(padded.queries), opts);
+        const p = model.encodePassages(toTensors(padded.passages), opts);
+        return contrastiveLoss(q, p, { temperature: settings.losses.contrastive.temperature });
+      },
+    });
+  }
+  return { model, tokenizer, settings, backend, steps, trainSeconds: (Date.now() - started) / 1000 };
+}

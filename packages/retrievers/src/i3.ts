@@ -1,0 +1,172 @@
+/**
+ * The I3 trainer (Dong et al., CIKM 2023, arXiv 2306.02371; reference code
+ * Deriq-Qian-Dong/III-Retriever `src/train_dual_encoder.py`): the dual-encoder trainer's phases
+ * with I3's model and objective (`@i3/encoders`' `I3Retriever` and `i3Loss`),
+ *
+ *   L = L_contrastive(q, p*) + beta * L_rec(MLM(Z), target tokens),
+ *
+ * the backbone and the heads (reconstructor, interactor, MLM head) as two AdamW groups, the heads
+ * at `optimizer.headLrMultiplier` x the backbone's lr. Indexing and retrieval are the
+ * dual-encoder's (`./retrieve.ts`): the index holds p*, queries are encoded by E_q alone.
+ */
+import { join } from "node:path";
+import { padTrainingBatch, type I3Tokenizer } from "@i3/data";
+import {
+  betaAt,
+  i3Loss,
+  I3Retriever,
+  IGNORE_INDEX,
+  reconstructionTargets,
+  tf,
+  type BackendInfo,
+  type NamedParam,
+} from "@i3/encoders";
+import { firstRelevantQueries } from "@i3/pseudoquery";
+import type { TrainDualEncoderInputs } from "./dualEncoder.js";
+import { toTensors } from "./encode.js";
+import { cropPhase, queryPhase, trainPhase, type Phase, type PhaseStep } from "./phases.js";
+import { prepareTraining } from "./prepare.js";
+import { i3SettingsSchema, parseSettings, type I3Settings, type I3SettingsInput } from "./settings.js";
+import { loadStartTowers } from "./start.js";
+
+/** Inputs of {@link trainI3}: the dual-encoder trainer's, I3 settings, and optional reconstruction targets. */
+export interface TrainI3Inputs extends Omit<TrainDualEncoderInputs, "settings"> {
+  settings?: I3SettingsInput;
+  /**
+   * pid -> reconstruction target text (e.g. `@i3/pseudoquery` output): the targets of both
+   * phases. Absent: each passage's own crop in the warm-up, then the first training query judging
+   * it relevant (`@i3/pseudoquery`'s `firstRelevantQueries`) in fine-tuning.
+   */
+  targets?: ReadonlyMap<string, string>;
+}
+
+/** What {@link trainI3} produced. */
+export interface TrainedI3 {
+  model: I3Retriever;
+  tokenizer: I3Tokenizer;
+  /** The settings it was trained with, defaults filled in. */
+  settings: I3Settings;
+  backend: BackendInfo;
+  /** One record per optimizer step, warm-up then real queries; `metrics` has `contrastive`, `reconstruction` and `beta`. */
+  steps: PhaseStep[];
+  trainSeconds: number;
+}
+
+/** pid -> reconstruction labels [m] (word pieces without [CLS]/[SEP], -100 padded). */
+function targetLabels(tokenizer: I3Tokenizer, texts: Iterable<readonly [string, string]>, m: number): Map<string, Int32Array> {
+  const { cls, sep } = tokenizer.special;
+  const labels = new Map<string, Int32Array>();
+  for (const [pid, text] of texts) labels.set(pid, reconstructionTargets(tokenizer.encode(text, m + 2).ids, m, { cls: cls!, sep: sep! }));
+  return labels;
+}
+
+/** One training phase: these queries, negatives, reconstruction targets, beta, and trainable groups. */
+interface I3Phase extends Phase {
+  labels: Map<string, Int32Array>;
+  beta: (epoch: number) => number;
+  freezeBackbone: boolean;
+}
+
+/**
+ * Trains an I3 retriever phase by phase as `trainDualEncoder`: the tokenizer and towers of
+ * `settings.tokenizer` / `settings.model` (heads fresh from `seed` either way);
+ * `train.warmupEpochs` on cropped pseudo-queries with L_rec on `targets` (default: each passage's
+ * crop) at beta = `losses.reconstruction.weight` (only the heads train with
+ * `i3.warmupFreezeBackbone`); then `train.epochs` on the real training queries with hard
+ * negatives and L_rec on `targets` (default: the real training query) at the scheduled beta.
+ * Without `losses.reconstruction`, beta = 0 throughout (no L_rec). Writes the tokenizer and one
+ * log per phase into `workDir`.
+ */
+export async function trainI3(inputs: TrainI3Inputs): Promise<TrainedI3> {
+  const settings = parseSettings(i3SettingsSchema, inputs.settings);
+  const log = inputs.log ?? ((m: string) => process.stderr.write(`[i3] ${m}\n`));
+  const { backend, passages, corpusIds, tokenizer, config, passageTokens } = await prepareTraining({
+    collection: inputs.collection,
+    workDir: inputs.workDir,
+    device: inputs.device,
+    settings,
+    log,
+    checkTokenizer: (t) => {
+      const { cls, sep, mask } = t.special;
+      if (cls === undefined || sep === undefined || mask === undefined) throw new Error(`trainI3: the tokenizer (${t.source}) needs [CLS], [SEP] and [MASK] tokens`);
+    },
+  });
+  const { cls, sep, mask, pad } = tokenizer.special as { cls: number; sep: number; mask: number; pad: number };
+  const { i3, optimizer, model: modelSettings } = settings;
+  const m = i3.slots;
+  const reconstruction = settings.losses.reconstruction ?? { weight: 0, schedule: "constant" as const };
+
+  const phases: I3Phase[] = [];
+  if (settings.train.warmupEpochs > 0) {
+    const { phase, crops } = cropPhase(passages, tokenizer, settings, inputs.seed);
+    const ownCrops = crops.map((q) => [q.id.slice("crop:".length), q.text] as const);
+    phases.push({
+      ...phase,
+      labels: targetLabels(tokenizer, inputs.targets ?? ownCrops, m),
+      beta: () => reconstruction.weight,
+      freezeBackbone: i3.warmupFreezeBackbone,
+    });
+  }
+  if (settings.train.epochs > 0) {
+    const { phase } = await queryPhase(inputs.collection, inputs.trainSplit, inputs, tokenizer, settings, log);
+    const realQueries = async () => [...(await firstRelevantQueries(inputs.collection, inputs.trainSplit))].map(([pid, q]) => [pid, q.text] as const);
+    phases.push({
+      ...phase,
+      labels: targetLabels(tokenizer, inputs.targets ?? (await realQueries()), m),
+      beta: (epoch) => betaAt(reconstruction, epoch),
+      freezeBackbone: false,
+    });
+  }
+
+  const towers = modelSettings.init !== undefined ? await loadStartTowers(modelSettings.init, config, modelSettings.sharedTowers) : undefined;
+  const model = new I3Retriever(
+    config,
+    { slots: m, specialTokens: { cls, sep, mask }, reconstructor: i3.reconstructor, interactor: i3.interactor, mlmHead: i3.mlmHead },
+    { shared: modelSettings.sharedTowers, seed: inputs.seed, ...(towers !== undefined ? { towers } : {}) },
+  );
+  const headVars = new Set(model.variableGroups().heads);
+  const backboneParams: NamedParam[] = model.namedParameters().filter((p) => !headVars.has(p.variable));
+  const headParams: NamedParam[] = model.namedParameters().filter((p) => headVars.has(p.variable));
+  const ignored = new Int32Array(m).fill(IGNORE_INDEX);
+  const steps: PhaseStep[] = [];
+  const started = Date.now();
+  for (const phase of phases) {
+    await trainPhase({
+      phase,
+      batching: { perQuery: settings.negatives.perQuery, batchSize: settings.train.batchSize },
+      optimizer,
+      seed: inputs.seed,
+      corpusIds,
+      passageTokens,
+      groups: [
+        ...(phase.freezeBackbone ? [] : [{ name: "backbone", params: backboneParams, lr: optimizer.lr, weightDecay: optimizer.weightDecay }]),
+        { name: "heads", params: headParams, lr: optimizer.lr * optimizer.headLrMultiplier, weightDecay: optimizer.weightDecay },
+      ],
+      backend,
+      logFile: join(inputs.workDir, `train-${phase.name}.jsonl`),
+      steps,
+      log,
+      describe: (totalSteps) =>
+        `${phase.name}: ${config.layers}x${config.hidden} I3 (m=${m}, reconstructor ${i3.reconstructor.layers}x${i3.reconstructor.memory}, ` +
+        `interactor ${i3.interactor.enabled ? i3.interactor.input : "off"}), ${phase.queries.length} queries, ${phase.epochs} epochs, ` +
+        `${totalSteps} steps, ${phase.labels.size} passages with targets${phase.freezeBackbone ? ", backbone frozen" : ""}`,
+      lossFn: (batch, ctx) => {
+        const padded = padTrainingBatch(batch, { padId: pad, queryMaxLength: modelSettings.queryMaxLength, passageMaxLength: modelSettings.passageMaxLength });
+        const rows = new Int32Array(batch.passageIds.length * m);
+        batch.passageIds.forEach((pid, i) => rows.set(phase.labels.get(pid) ?? ignored, i * m));
+        const beta = phase.beta(ctx.epoch);
+        const terms = i3Loss(model, toTensors(padded.queries), toTensors(padded.passages), rows, {
+          beta,
+          temperature: settings.losses.contrastive.temperature,
+          forward: { training: true, seed: ctx.seed, step: ctx.step },
+        });
+        ctx.report("contrastive", terms.contrastive);
+        ctx.report("reconstruction", terms.reconstruction);
+        ctx.report("beta", beta);
+        tf.dispose([terms.contrastive, terms.reconstruction].filter((t) => t !== terms.total));
+        return terms.total;
+      },
+    });
+  }
+  return { model, tokenizer, settings, backend, steps, trainSeconds: (Date.now() - started) / 1000 };
+}

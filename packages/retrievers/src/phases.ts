@@ -1,0 +1,172 @@
+/**
+ * Phased training, shared by the dual-encoder and I3 trainers: a phase is one set of training
+ * queries (the crop warm-up, then the real queries) with its qrels, hard negatives and epochs,
+ * run by `@i3/train`'s loop with a linear warm-up/decay schedule over the phase's steps.
+ */
+import {
+  buildTokenLookup,
+  mineHardNegatives,
+  TrainingBatcher,
+  type Collection,
+  type I3Tokenizer,
+  type Passage,
+  type Qrels,
+  type Query,
+  type Run,
+  type TokenIdLookup,
+  type TrainingBatch,
+} from "@i3/data";
+import type { BackendInfo } from "@i3/encoders";
+import { cropQueries } from "@i3/pseudoquery";
+import { linearScheduleWithWarmup, train, type LossFn, type ParamGroupSpec, type StepRecord } from "@i3/train";
+import type { NegativesSettings, OptimizerSettings, TrainSettings } from "./settings.js";
+
+/** One training phase (crop warm-up, real queries): these queries, these negatives, these epochs. */
+export interface Phase {
+  name: string;
+  qrels: Qrels;
+  negatives: ReadonlyMap<string, readonly string[]>;
+  queries: readonly string[];
+  queryTokens: TokenIdLookup;
+  epochs: number;
+}
+
+/** A step record tagged with the training phase it belongs to. */
+export type PhaseStep = StepRecord & { phase: string };
+
+/**
+ * The crop warm-up phase (`warmup`): one query per passage, a random window of
+ * `train.cropWords` words (`@i3/pseudoquery`'s `cropQueries` with `seed`), no mined negatives
+ * (the batcher draws random corpus passages), `train.warmupEpochs` epochs. Also returns the crops.
+ */
+export function cropPhase(
+  passages: readonly Passage[],
+  tokenizer: I3Tokenizer,
+  settings: { train: TrainSettings; model: { queryMaxLength: number } },
+  seed: number,
+): { phase: Phase; crops: Query[] } {
+  const crops = cropQueries(passages, settings.train.cropWords, seed);
+  return {
+    crops: crops.queries,
+    phase: {
+      name: "warmup",
+      qrels: crops.qrels,
+      negatives: crops.negatives,
+      queries: crops.queries.map((q) => q.id),
+      queryTokens: buildTokenLookup(tokenizer, crops.queries, settings.model.queryMaxLength),
+      epochs: settings.train.warmupEpochs,
+    },
+  };
+}
+
+/** Where a trainer's hard negatives come from: a first-stage run to mine, or the negatives themselves. */
+export interface NegativesSource {
+  /** A first-stage run over the training queries, mined with the `negatives` settings ... */
+  firstStageTrainRun?: Run;
+  /** ... or the hard negatives themselves (qid -> pids in rank order), e.g. the runner's negatives stage. */
+  negatives?: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Training queries: those with a positive (grade >= 1) and at least one hard negative, the
+ * negatives either given or mined from a first-stage run (ranks `fromRank..toRank`, positives
+ * removed, optionally those within `scoreMargin` of the positive's score). `skipped` counts the
+ * judged queries left out.
+ */
+export function positivesAndNegatives(source: NegativesSource, qrels: Qrels, settings: NegativesSettings) {
+  let negatives: ReadonlyMap<string, readonly string[]>;
+  if (source.negatives !== undefined) negatives = source.negatives;
+  else if (source.firstStageTrainRun !== undefined) {
+    const { fromRank, toRank, scoreMargin } = settings;
+    negatives = mineHardNegatives(source.firstStageTrainRun, qrels, { fromRank, toRank, ...(scoreMargin !== undefined ? { scoreMargin } : {}) }).negatives;
+  } else throw new Error("training needs hard negatives or a first-stage run to mine them from");
+  const hasPositive = (qid: string) => [...(qrels.get(qid)?.values() ?? [])].some((grade) => grade >= 1);
+  const queries = [...negatives.keys()].filter((qid) => (negatives.get(qid)?.length ?? 0) > 0 && hasPositive(qid));
+  return { negatives, queries, skipped: qrels.size - queries.length };
+}
+
+/**
+ * The real-query phase (`queries`): the training queries of `trainSplit` with a positive and
+ * hard negatives ({@link positivesAndNegatives}), `train.epochs` epochs. Also returns the split's qrels.
+ */
+export async function queryPhase(
+  collection: Collection,
+  trainSplit: string,
+  source: NegativesSource,
+  tokenizer: I3Tokenizer,
+  settings: { train: TrainSettings; model: { queryMaxLength: number }; negatives: NegativesSettings },
+  log: (message: string) => void,
+): Promise<{ phase: Phase; qrels: Qrels }> {
+  const qrels = await collection.qrels(trainSplit);
+  const trainQueries = await collection.queries(trainSplit);
+  const { negatives, queries, skipped } = positivesAndNegatives(source, qrels, settings.negatives);
+  log(`${queries.length} training queries with positives and hard negatives (${skipped} without: skipped)`);
+  return {
+    qrels,
+    phase: {
+      name: "queries",
+      qrels,
+      negatives,
+      queries,
+      queryTokens: buildTokenLookup(tokenizer, trainQueries, settings.model.queryMaxLength),
+      epochs: settings.train.epochs,
+    },
+  };
+}
+
+/**
+ * Runs one training phase with `@i3/train`: batches of (query, positive, `perQuery` negatives),
+ * `batchSize` queries each, from the phase's queries; AdamW with `optimizer`'s betas, epsilon and
+ * clipping; the lr of each group warms up linearly over `optimizer.warmupRatio` of the phase's
+ * steps, then decays linearly to 0; a JSONL log per phase. Step records are appended to `steps`.
+ * `seed` drives the batches and the loss-side randomness (dropout); `describe` gets the phase's
+ * step count for the log line.
+ */
+export async function trainPhase(args: {
+  phase: Phase;
+  batching: { perQuery: number; batchSize: number };
+  optimizer: OptimizerSettings;
+  seed: number;
+  corpusIds: readonly string[];
+  passageTokens: TokenIdLookup;
+  groups: ParamGroupSpec[];
+  lossFn: LossFn<TrainingBatch>;
+  backend: BackendInfo;
+  logFile: string;
+  steps: PhaseStep[];
+  log: (message: string) => void;
+  describe: (totalSteps: number) => string;
+}): Promise<void> {
+  const { phase, batching, optimizer } = args;
+  const batcher = new TrainingBatcher({
+    qrels: phase.qrels,
+    negatives: phase.negatives,
+    queries: phase.queries,
+    negativesPerQuery: batching.perQuery,
+    batchSize: batching.batchSize,
+    seed: args.seed,
+    corpusIds: args.corpusIds,
+    queryTokens: phase.queryTokens,
+    passageTokens: args.passageTokens,
+  });
+  const stepsPerEpoch = Math.ceil(phase.queries.length / batching.batchSize);
+  const totalSteps = stepsPerEpoch * phase.epochs;
+  args.log(args.describe(totalSteps));
+  await train<TrainingBatch>({
+    groups: args.groups,
+    optimizer: { betas: [optimizer.beta1, optimizer.beta2], eps: optimizer.epsilon },
+    batches: (epoch) => batcher.batches(epoch),
+    epochs: phase.epochs,
+    schedule: linearScheduleWithWarmup({ warmupSteps: Math.round(optimizer.warmupRatio * totalSteps), totalSteps }),
+    ...(optimizer.clipNorm !== undefined ? { clipNorm: optimizer.clipNorm } : {}),
+    seed: args.seed,
+    backendInfo: args.backend,
+    logFile: args.logFile,
+    stepsPerEpoch,
+    countExamples: (b) => b.qids.length,
+    onStep: (record) => {
+      args.steps.push({ ...record, phase: phase.name });
+    },
+    lossFn: args.lossFn,
+  });
+}

@@ -14,10 +14,9 @@
  * runs/.cache/<stage>/<hash>/   stage outputs shared by every run and sweep
  * ```
  */
-import { copyFile, mkdir, readFile, rename, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { randomBytes } from "node:crypto";
-import { stableHash, writeFileAtomic } from "@i3/core";
+import { copyFileAtomic, stableHash, writeFileAtomic } from "@i3/core";
 import { defaultDatasetsDir, findWorkspaceRoot, resolveDataset, type Collection } from "@i3/data";
 import { configHash, parseExperiment } from "../config/define.js";
 import type { ExperimentConfig, ExperimentInput, SplitKey } from "../config/schema.js";
@@ -251,7 +250,7 @@ async function finishRun(config: ExperimentConfig, runId: string, dir: string, p
       const suffix = several ? `-seed${replicate.seed}` : "";
       for (const [key, evaluation] of replicate.evaluations) {
         const run = resultOf(results, replicate.runs.get(key)!);
-        await copyAtomically(join(run.dir, run.output.run), join(dir, "runs", `${system}-${config.splits[key]}${suffix}.trec`));
+        await copyFileAtomic(join(run.dir, run.output.run), join(dir, "runs", `${system}-${config.splits[key]}${suffix}.trec`));
         const result = resultOf(results, evaluation);
         const file = JSON.parse(await readFile(join(result.dir, result.output.evaluation), "utf8")) as EvaluationFile;
         files.set(key, [...(files.get(key) ?? []), { seed: replicate.seed, file }]);
@@ -259,7 +258,7 @@ async function finishRun(config: ExperimentConfig, runId: string, dir: string, p
       const trained = replicate.trained ? resultOf(results, replicate.trained) : undefined;
       if (trained?.output.trainingLog) {
         const target = `training-log-${system}${suffix}.jsonl`;
-        await copyAtomically(join(trained.dir, trained.output.trainingLog), join(dir, target));
+        await copyFileAtomic(join(trained.dir, trained.output.trainingLog), join(dir, target));
         if (trainingLogs[system] === undefined) trainingLogs[system] = target;
       }
     }
@@ -268,17 +267,4 @@ async function finishRun(config: ExperimentConfig, runId: string, dir: string, p
   const metrics = buildRunMetrics(config, runId, evaluations, trainingLogs);
   await writeFileAtomic(join(dir, "metrics.json"), `${JSON.stringify(metrics)}\n`);
   return metrics;
-}
-
-/** Copies a file through a temp name and a rename. */
-async function copyAtomically(from: string, to: string): Promise<void> {
-  await mkdir(join(to, ".."), { recursive: true });
-  const temp = `${to}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    await copyFile(from, temp);
-    await rename(temp, to);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }

@@ -15,7 +15,7 @@ import "@tensorflow/tfjs"; // registers the gradient functions (as src/backend/t
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { writeFileAtomicSync } from "@i3/core";
 import { embeddingLookup, embeddingLookupOneHot, installFastKernels, uninstallFastKernels } from "../packages/encoders/src/kernels/index.js";
-import { fastKernelRouting } from "../packages/encoders/src/kernels/fastBatchMatMul.js";
+import { fastKernelRouting } from "../packages/encoders/src/kernels/fast-batch-mat-mul.js";
 import { median } from "./timing.js";
 
 const here = dirname(fileURLToPath(import.meta.url));

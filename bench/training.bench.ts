@@ -262,7 +262,7 @@ process.stderr.write(`[training] ${backend}\n`);
 // [config, timed steps, warm-up step first]: base's single step takes many minutes, against
 // which first-call costs (operator setup, heap growth) are noise, so it runs without a warm-up.
 // "small+simd-wgrad": small with the opt-in SIMD route for the weight gradients
-// (fastKernelRouting.simdTransposedAFromK = 512; off by default, see fastBatchMatMul.ts).
+// (fastKernelRouting.simdTransposedAFromK = 512; off by default, see fast-batch-mat-mul.ts).
 const plan: [string, number, boolean][] = [
   ["tiny", 5, true],
   ["small", 3, true],

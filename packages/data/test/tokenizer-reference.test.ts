@@ -7,7 +7,7 @@ import {
   bertPreTokenize,
   wordPieceSplit,
 } from "../src/tokenizer/index.js";
-import { isBertControl, isBertPunctuation, isBertWhitespace } from "../src/tokenizer/bertText.js";
+import { isBertControl, isBertPunctuation, isBertWhitespace } from "../src/tokenizer/bert-text.js";
 
 const basic = (text: string, options = {}) => bertPreTokenize(bertNormalize(text, options));
 

@@ -1,6 +1,6 @@
 /**
  * Builds the AssemblyScript kernels of `src/kernels/wasm/` into committed artefacts:
- * `batchMatMul.wasm` (the binary, for inspection) and `batchMatMulWasm.ts` (the same bytes
+ * `batchMatMul.wasm` (the binary, for inspection) and `batch-mat-mul-wasm.ts` (the same bytes
  * as base64, which is what the toolkit loads, so it works from sources, dist and bundles).
  *
  * Run with `npm run build:kernels -w @i3/encoders`. `test/kernels-build.test.ts` recompiles
@@ -56,7 +56,7 @@ export function renderWasmModule(binary: Uint8Array): string {
 async function main(): Promise<void> {
   const binary = await compileBatchMatMul();
   writeFileAtomicSync(join(kernelDir, "batchMatMul.wasm"), binary);
-  writeFileAtomicSync(join(kernelDir, "batchMatMulWasm.ts"), renderWasmModule(binary));
+  writeFileAtomicSync(join(kernelDir, "batch-mat-mul-wasm.ts"), renderWasmModule(binary));
   process.stdout.write(`batchMatMul.wasm: ${binary.length} bytes\n`);
 }
 

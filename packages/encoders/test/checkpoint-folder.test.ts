@@ -24,8 +24,8 @@ import {
 } from "../src/checkpoint/index.js";
 import type { RawTensor } from "../src/checkpoint/safetensors.js";
 import { encoderConfig } from "../src/model/config.js";
-import { CrossEncoder } from "../src/model/crossEncoder.js";
-import { DualEncoder } from "../src/model/dualEncoder.js";
+import { CrossEncoder } from "../src/model/cross-encoder.js";
+import { DualEncoder } from "../src/model/dual-encoder.js";
 import { BertEncoder } from "../src/model/encoder.js";
 import type { NamedParam } from "../src/model/params.js";
 

@@ -4,7 +4,7 @@ import { initBackend } from "../src/backend/index.js";
 import { tf } from "../src/backend/tf.js";
 import { encoderConfig } from "../src/model/config.js";
 import { RunContext } from "../src/model/context.js";
-import { DualEncoder } from "../src/model/dualEncoder.js";
+import { DualEncoder } from "../src/model/dual-encoder.js";
 import type { EncoderInputs } from "../src/model/encoder.js";
 import { i3Config, I3ConfigError, type I3ConfigInput } from "../src/i3/config.js";
 import { I3Retriever } from "../src/i3/retriever.js";

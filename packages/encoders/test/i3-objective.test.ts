@@ -8,7 +8,7 @@ import { contrastiveLoss, maskedTokenCrossEntropy } from "@i3/losses";
 import { initBackend } from "../src/backend/index.js";
 import { tf } from "../src/backend/tf.js";
 import { encoderConfig } from "../src/model/config.js";
-import { DualEncoder } from "../src/model/dualEncoder.js";
+import { DualEncoder } from "../src/model/dual-encoder.js";
 import { betaAt, i3Loss } from "../src/i3/objective.js";
 import { I3Retriever } from "../src/i3/retriever.js";
 

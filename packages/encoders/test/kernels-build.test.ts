@@ -28,10 +28,10 @@ function sectionIds(bytes: Uint8Array): number[] {
 }
 
 describe("kernel build", () => {
-  it("batchMatMul.wasm and batchMatMulWasm.ts are up to date with batchMatMul.as", async () => {
+  it("batchMatMul.wasm and batch-mat-mul-wasm.ts are up to date with batchMatMul.as", async () => {
     const fresh = await compileBatchMatMul();
     expect(Buffer.from(readFileSync(join(kernelDir, "batchMatMul.wasm"))).equals(Buffer.from(fresh))).toBe(true);
-    expect(readFileSync(join(kernelDir, "batchMatMulWasm.ts"), "utf8")).toBe(renderWasmModule(fresh));
+    expect(readFileSync(join(kernelDir, "batch-mat-mul-wasm.ts"), "utf8")).toBe(renderWasmModule(fresh));
   });
 
   it("imports only env.memory and has no globals or data segments (safe to share the backend's memory)", () => {

@@ -13,8 +13,8 @@ import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs"; // registers the gradient functions (as src/backend/tf.ts does)
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { fastKernelCounts, installFastKernels, uninstallFastKernels } from "../src/kernels/index.js";
-import { leadingAxesCount } from "../src/kernels/fastSum.js";
-import { swapsLastTwoAxes } from "../src/kernels/fastTranspose.js";
+import { leadingAxesCount } from "../src/kernels/fast-sum.js";
+import { swapsLastTwoAxes } from "../src/kernels/fast-transpose.js";
 
 const require = createRequire(import.meta.url);
 

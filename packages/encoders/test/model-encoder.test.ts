@@ -3,10 +3,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../src/backend/index.js";
 import { tf } from "../src/backend/tf.js";
 import { encoderConfig } from "../src/model/config.js";
-import { CrossEncoder } from "../src/model/crossEncoder.js";
-import { DualEncoder } from "../src/model/dualEncoder.js";
+import { CrossEncoder } from "../src/model/cross-encoder.js";
+import { DualEncoder } from "../src/model/dual-encoder.js";
 import { BertEncoder, type EncoderInputs } from "../src/model/encoder.js";
-import { pairInputs, truncateLongestFirst } from "../src/model/pairInputs.js";
+import { pairInputs, truncateLongestFirst } from "../src/model/pair-inputs.js";
 
 beforeAll(async () => {
   await initBackend({ device: "js" });

@@ -6,8 +6,8 @@ import { encoderConfig } from "../src/model/config.js";
 import { RunContext } from "../src/model/context.js";
 import { AttentionBlock, MultiHeadAttention, attentionBias } from "../src/model/layers/attention.js";
 import { gelu } from "../src/model/layers/gelu.js";
-import { LayerNorm } from "../src/model/layers/layerNorm.js";
-import { DecoderStyleLayer, EncoderLayer } from "../src/model/layers/transformerLayer.js";
+import { LayerNorm } from "../src/model/layers/layer-norm.js";
+import { DecoderStyleLayer, EncoderLayer } from "../src/model/layers/transformer-layer.js";
 import { ParamScope } from "../src/model/params.js";
 
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { initBackend } from "../src/backend/index.js";
 import { tf } from "../src/backend/tf.js";
 import { fastKernelCounts, installFastKernels, uninstallFastKernels } from "../src/kernels/index.js";
 import { encoderConfig } from "../src/model/config.js";
-import { CrossEncoder } from "../src/model/crossEncoder.js";
+import { CrossEncoder } from "../src/model/cross-encoder.js";
 
 const cfg = encoderConfig({ vocabSize: 24, hidden: 16, layers: 2, heads: 4, intermediate: 32, maxPositions: 8, initializerRange: 0.2 });
 

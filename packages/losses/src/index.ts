@@ -4,13 +4,13 @@
  */
 export { contrastiveLoss, contrastiveLossFromScores } from "./contrastive.js";
 export type { ContrastiveOptions } from "./contrastive.js";
-export { pairwiseSoftplusLoss } from "./pairwiseSoftplus.js";
-export { marginMSELoss } from "./marginMse.js";
-export { klDistillationLoss } from "./klDistillation.js";
-export type { KlDistillationOptions } from "./klDistillation.js";
-export { maskedTokenCrossEntropy } from "./maskedTokenCrossEntropy.js";
-export type { MaskedTokenCrossEntropyOptions } from "./maskedTokenCrossEntropy.js";
-export { ltrePairwiseLoss } from "./ltrePairwise.js";
-export type { LtrePairwiseOptions } from "./ltrePairwise.js";
-export { pickTargets } from "./util/pickTargets.js";
-export { logSoftmaxLastAxis } from "./util/logSoftmax.js";
+export { pairwiseSoftplusLoss } from "./pairwise-softplus.js";
+export { marginMSELoss } from "./margin-mse.js";
+export { klDistillationLoss } from "./kl-distillation.js";
+export type { KlDistillationOptions } from "./kl-distillation.js";
+export { maskedTokenCrossEntropy } from "./masked-token-cross-entropy.js";
+export type { MaskedTokenCrossEntropyOptions } from "./masked-token-cross-entropy.js";
+export { ltrePairwiseLoss } from "./ltre-pairwise.js";
+export type { LtrePairwiseOptions } from "./ltre-pairwise.js";
+export { pickTargets } from "./util/pick-targets.js";
+export { logSoftmaxLastAxis } from "./util/log-softmax.js";

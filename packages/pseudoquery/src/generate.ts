@@ -9,7 +9,7 @@
 import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Collection } from "@i3/data";
-import { readGeneratedTsv, writeGeneratedTsv } from "./cache/generatedTsv.js";
+import { readGeneratedTsv, writeGeneratedTsv } from "./cache/generated-tsv.js";
 import { readSidecar, sidecarMatches, writeSidecar, type CacheKey } from "./cache/sidecar.js";
 import { oneLine } from "./text.js";
 import type { PseudoQuerySource } from "./types.js";

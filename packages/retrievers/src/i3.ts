@@ -22,7 +22,7 @@ import {
   type NamedParam,
 } from "@i3/encoders";
 import { firstRelevantQueries } from "@i3/pseudoquery";
-import type { TrainDualEncoderInputs } from "./dualEncoder.js";
+import type { TrainDualEncoderInputs } from "./dual-encoder.js";
 import { toTensors } from "./encode.js";
 import { cropPhase, queryPhase, trainPhase, type Phase, type PhaseStep } from "./phases.js";
 import { prepareTraining } from "./prepare.js";

@@ -1,13 +1,13 @@
 /**
  * @i3/retrievers: training and retrieval recipes for first-stage retrievers, the dual-encoder
  * and I3. Settings (`settings.ts`, the defaults), where training starts (`start.ts`,
- * `hfFiles.ts`), phased training (`phases.ts`), the trainers (`dualEncoder.ts`, `i3.ts`),
+ * `hf-files.ts`), phased training (`phases.ts`), the trainers (`dual-encoder.ts`, `i3.ts`),
  * batched encoding (`encode.ts`), dense indexing and retrieval (`retrieve.ts`) and checkpoints
  * with their tokenizer (`checkpoint.ts`). See README.md.
  */
 export * from "./settings.js";
 export { startBackend } from "./backend.js";
-export { initFolderFiles, hfTokenizerFiles, tokenizerSourceOf, type InitFolderFiles, type HfTokenizerSource } from "./hfFiles.js";
+export { initFolderFiles, hfTokenizerFiles, tokenizerSourceOf, type InitFolderFiles, type HfTokenizerSource } from "./hf-files.js";
 export {
   loadHfTokenizer,
   startTokenizer,
@@ -27,7 +27,7 @@ export {
   type PhaseStep,
 } from "./phases.js";
 export { prepareTraining, type PreparedTraining } from "./prepare.js";
-export { trainDualEncoder, type TrainDualEncoderInputs, type TrainedDualEncoder } from "./dualEncoder.js";
+export { trainDualEncoder, type TrainDualEncoderInputs, type TrainedDualEncoder } from "./dual-encoder.js";
 export { trainI3, type TrainI3Inputs, type TrainedI3 } from "./i3.js";
 export { toTensors, encodeTokenRows, encodeCorpusVectors, type BiEncoderModel, type DenseRetriever } from "./encode.js";
 export { retrieveDense, indexAndRetrieve, buildDenseIndex, type BuildDenseIndexOptions } from "./retrieve.js";

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadTokenizer, trainWordPiece, type I3Tokenizer } from "@i3/data";
 import { BertEncoder, fromHfConfig, loadBertEncoder, presetConfig, type EncoderConfig, type EncoderConfigInput } from "@i3/encoders";
-import { hfTokenizerFiles, initFolderFiles, tokenizerSourceOf } from "./hfFiles.js";
+import { hfTokenizerFiles, initFolderFiles, tokenizerSourceOf } from "./hf-files.js";
 import type { ModelSettings, TokenizerSettings } from "./settings.js";
 
 /** The settings that decide where training starts. */

@@ -5,13 +5,13 @@
  */
 export { AdamW } from "./optim/adamw.js";
 export type { AdamWOptions, AdamWState, NamedGrads } from "./optim/adamw.js";
-export { resolveGroups, splitNoDecay, isNoDecayParam } from "./params/paramGroups.js";
-export type { NamedVariable, ParamGroup, ParamGroupSpec, GroupDefaults } from "./params/paramGroups.js";
+export { resolveGroups, splitNoDecay, isNoDecayParam } from "./params/param-groups.js";
+export type { NamedVariable, ParamGroup, ParamGroupSpec, GroupDefaults } from "./params/param-groups.js";
 export { constantSchedule, constantScheduleWithWarmup, linearScheduleWithWarmup, makeSchedule } from "./schedule/schedules.js";
 export type { LrSchedule, ScheduleSpec } from "./schedule/schedules.js";
-export { clipGradsByGlobalNorm, globalGradNorm } from "./grad/clipGradNorm.js";
-export type { ClipResult } from "./grad/clipGradNorm.js";
-export { GradAccumulator } from "./grad/gradAccumulator.js";
+export { clipGradsByGlobalNorm, globalGradNorm } from "./grad/clip-grad-norm.js";
+export type { ClipResult } from "./grad/clip-grad-norm.js";
+export { GradAccumulator } from "./grad/grad-accumulator.js";
 export {
   saveCheckpoint,
   loadCheckpoint,
@@ -24,7 +24,7 @@ export {
   RNG_SCHEME,
 } from "./checkpoint/checkpoint.js";
 export type { CheckpointManifest, LoadedCheckpoint, SaveCheckpointOptions, TrainPosition } from "./checkpoint/checkpoint.js";
-export { JsonlLog, readJsonl } from "./log/jsonlLog.js";
+export { JsonlLog, readJsonl } from "./log/jsonl-log.js";
 export { createProgress } from "./progress/progress.js";
 export type { ProgressMode, ProgressReporter, ProgressState } from "./progress/progress.js";
 export { train } from "./loop/train.js";

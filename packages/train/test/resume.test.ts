@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { checkExactResume } from "./resumeCase.js";
+import { checkExactResume } from "./resume-case.js";
 import { useBackend } from "./setup.js";
 
 const backend = useBackend("js");

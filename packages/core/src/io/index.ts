@@ -8,6 +8,6 @@ export {
   writeFileAtomic,
   writeFileAtomicSync,
   copyFileAtomic,
-} from "./atomicFile.js";
-export { writeDirAtomic, writeDirAtomicSync, type WriteDirOptions } from "./atomicDir.js";
-export { removeStaleTemps, removeStaleTempsSync, tempNameFor } from "./staleTemps.js";
+} from "./atomic-file.js";
+export { writeDirAtomic, writeDirAtomicSync, type WriteDirOptions } from "./atomic-dir.js";
+export { removeStaleTemps, removeStaleTempsSync, tempNameFor } from "./stale-temps.js";

@@ -5,8 +5,8 @@ export {
   type TrainingBatcherOptions,
   type TrainingBatch,
   type BatchStats,
-} from "./trainingBatches.js";
-export { choosePositive, type PositivePolicy } from "./choosePositive.js";
-export { queryOrder } from "./queryOrder.js";
-export { alignTeacherScores, type TeacherScores } from "./teacherScores.js";
-export { padTrainingBatch, type PadTrainingBatchOptions } from "./padTrainingBatch.js";
+} from "./training-batches.js";
+export { choosePositive, type PositivePolicy } from "./choose-positive.js";
+export { queryOrder } from "./query-order.js";
+export { alignTeacherScores, type TeacherScores } from "./teacher-scores.js";
+export { padTrainingBatch, type PadTrainingBatchOptions } from "./pad-training-batch.js";

@@ -3,7 +3,7 @@
  * {@link InputError} naming the file, line and field), and the checks writers make before
  * putting a value into a column.
  */
-import { InputError, quote } from "./inputError.js";
+import { InputError, quote } from "./input-error.js";
 
 const BLANK = /^[ \t\r]*$/;
 const EDGE_SPACE = /^[ \t\r]+|[ \t\r]+$/g;

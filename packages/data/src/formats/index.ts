@@ -3,7 +3,7 @@
  * TREC and BEIR qrels, id-text topics/collections and BEIR jsonl. Gzip input is detected by its
  * magic bytes; writers gzip when the path ends in `.gz`. See docs/formats.md.
  */
-export { InputError } from "./inputError.js";
+export { InputError } from "./input-error.js";
 export { readBytes, isGzipPath, hasGzipMagic, STDIN_PATH } from "./input.js";
 export { readLines, mapLines, readByteBlocks, decodeBlock, firstNonBlankLine, LineBlocks, type NumberedLine } from "./lines.js";
 export {
@@ -14,14 +14,14 @@ export {
   parseUnsignedInteger,
   type ScannedRow,
   type ScanOptions,
-} from "./columnScanner.js";
+} from "./column-scanner.js";
 export { MIN_GRADE, MAX_GRADE, parseGrade, parseScore, isPlainId } from "./fields.js";
-export { writeLinesAtomic } from "./atomicWrite.js";
+export { writeLinesAtomic } from "./atomic-write.js";
 // docs/formats.md documents `writeFileAtomic` and `removeStaleTemps` as part of this package:
 // they are @i3/core's, re-exported.
 export { writeFileAtomic, removeStaleTemps } from "@i3/core";
 export { flattenBatches } from "./flatten.js";
-export { compareRunEntries, rankDocuments } from "./runOrder.js";
+export { compareRunEntries, rankDocuments } from "./run-order.js";
 export {
   readTrecRun,
   loadTrecRun,
@@ -29,7 +29,7 @@ export {
   TREC_RUN_COLUMNS,
   type RunRecord,
   type WriteTrecRunOptions,
-} from "./trecRun.js";
+} from "./trec-run.js";
 export {
   readMsMarcoRun,
   loadMsMarcoRun,
@@ -37,13 +37,13 @@ export {
   writeMsMarcoRun,
   MSMARCO_RUN_COLUMNS,
   type MsMarcoRunRecord,
-} from "./msmarcoRun.js";
+} from "./msmarco-run.js";
 export { loadRun, loadRunAndFormat, detectRunFormat, type RunFormat, type LoadRunOptions } from "./run.js";
-export { type QrelsRecord } from "./qrelsRecord.js";
-export { readTrecQrels, writeTrecQrels, TREC_QRELS_COLUMNS } from "./trecQrels.js";
-export { readBeirQrels, writeBeirQrels, BEIR_QRELS_HEADER } from "./beirQrels.js";
+export { type QrelsRecord } from "./qrels-record.js";
+export { readTrecQrels, writeTrecQrels, TREC_QRELS_COLUMNS } from "./trec-qrels.js";
+export { readBeirQrels, writeBeirQrels, BEIR_QRELS_HEADER } from "./beir-qrels.js";
 export { loadQrels, detectQrelsFormat, type QrelsFormat, type LoadQrelsOptions } from "./qrels.js";
-export { readIdText, writeIdText, type IdText } from "./idText.js";
+export { readIdText, writeIdText, type IdText } from "./id-text.js";
 export {
   readBeirCorpus,
   readBeirQueries,
@@ -51,5 +51,5 @@ export {
   writeBeirCorpus,
   writeBeirQueries,
   type JsonLine,
-} from "./beirJsonl.js";
+} from "./beir-jsonl.js";
 export { loadQueries, detectQueriesFormat, type QueriesFormat } from "./queries.js";

@@ -8,7 +8,7 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { createGunzip, type Gunzip } from "node:zlib";
-import { InputError } from "./inputError.js";
+import { InputError } from "./input-error.js";
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;

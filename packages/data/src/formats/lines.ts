@@ -6,7 +6,7 @@
  * dropped. Invalid UTF-8 is an {@link InputError}.
  */
 import { isUtf8 } from "node:buffer";
-import { InputError } from "./inputError.js";
+import { InputError } from "./input-error.js";
 import { flattenBatches } from "./flatten.js";
 import { readBytes } from "./input.js";
 
@@ -21,7 +21,7 @@ const NEWLINE = 10;
 /**
  * Streams `path` (plain or gzip) as byte blocks of whole lines: each block holds one or more
  * complete lines separated by `\n`, without the final terminator, and the next block starts
- * at the next line. Fast parsers scan these directly (see columnScanner.ts).
+ * at the next line. Fast parsers scan these directly (see column-scanner.ts).
  */
 export async function* readByteBlocks(path: string): AsyncGenerator<Buffer> {
   // Bytes after the last newline so far: kept as parts, joined once, so a very long line costs O(n).

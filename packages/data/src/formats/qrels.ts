@@ -1,9 +1,9 @@
 /** Loading qrels whatever their format: TREC (`qid iter docid rel`) or BEIR tsv (with header). */
-import { isBeirQrelsHeader, readBeirQrelsBlocks } from "./beirQrels.js";
-import { InputError } from "./inputError.js";
+import { isBeirQrelsHeader, readBeirQrelsBlocks } from "./beir-qrels.js";
+import { InputError } from "./input-error.js";
 import { LineBlocks } from "./lines.js";
-import { collectQrels } from "./qrelsRecord.js";
-import { readTrecQrelsBlocks } from "./trecQrels.js";
+import { collectQrels } from "./qrels-record.js";
+import { readTrecQrelsBlocks } from "./trec-qrels.js";
 import type { Qrels } from "../types.js";
 
 /** The qrels file formats. */

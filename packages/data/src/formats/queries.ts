@@ -1,6 +1,6 @@
 /** Loading a whole query (topic) file: BEIR `queries.jsonl` or `id<TAB>text`. */
-import { readBeirQueries } from "./beirJsonl.js";
-import { readIdText } from "./idText.js";
+import { readBeirQueries } from "./beir-jsonl.js";
+import { readIdText } from "./id-text.js";
 import { firstNonBlankLine } from "./lines.js";
 import type { Query } from "../types.js";
 

@@ -2,10 +2,10 @@
  * Loading a run whatever its format: TREC (`qid Q0 docid rank score tag`) or MS MARCO
  * (`qid<TAB>pid<TAB>rank`, scores become -rank).
  */
-import { InputError, quote } from "./inputError.js";
+import { InputError, quote } from "./input-error.js";
 import { LineBlocks, type NumberedLine } from "./lines.js";
-import { loadMsMarcoRunBlocks } from "./msmarcoRun.js";
-import { loadTrecRunBlocks } from "./trecRun.js";
+import { loadMsMarcoRunBlocks } from "./msmarco-run.js";
+import { loadTrecRunBlocks } from "./trec-run.js";
 import type { Run } from "../types.js";
 
 /** The run file formats. */

@@ -1,13 +1,13 @@
 // Hard negatives: mining from a run, per-epoch sampling schedules, and their file formats.
-export { positivesOf } from "./positivesOf.js";
+export { positivesOf } from "./positives-of.js";
 export {
   mineHardNegatives,
   type MineHardNegativesOptions,
   type HardNegativeMining,
-} from "./mineHardNegatives.js";
-export { scheduleOrder, checkScheduleKey, type NegativeSchedule, type ScheduleKey } from "./negativeSchedules.js";
-export { sampleNegatives, type SampleNegativesOptions, type SampledNegatives } from "./sampleNegatives.js";
-export { readNegativesTsv, writeNegativesTsv } from "./negativesTsv.js";
+} from "./mine-hard-negatives.js";
+export { scheduleOrder, checkScheduleKey, type NegativeSchedule, type ScheduleKey } from "./negative-schedules.js";
+export { sampleNegatives, type SampleNegativesOptions, type SampledNegatives } from "./sample-negatives.js";
+export { readNegativesTsv, writeNegativesTsv } from "./negatives-tsv.js";
 export {
   readTevatronJsonl,
   writeTevatronJsonl,
@@ -15,4 +15,4 @@ export {
   type TevatronTrainingData,
   type PassageSource,
   type QueryTextSource,
-} from "./tevatronJsonl.js";
+} from "./tevatron-jsonl.js";

@@ -1,8 +1,8 @@
 // Tokenizers: loading Hugging Face folders, WordPiece training, batch encoding, token caches.
 // See ../../docs/tokenizer.md.
-export { I3Tokenizer, type EncodedIds, type SpecialTokenIds } from "./i3Tokenizer.js";
-export { loadTokenizer } from "./loadTokenizer.js";
-export { saveTokenizer } from "./saveTokenizer.js";
+export { I3Tokenizer, type EncodedIds, type SpecialTokenIds } from "./i3-tokenizer.js";
+export { loadTokenizer } from "./load-tokenizer.js";
+export { saveTokenizer } from "./save-tokenizer.js";
 export {
   trainWordPiece,
   trainWordPieceVocab,
@@ -10,7 +10,7 @@ export {
   DEFAULT_SPECIAL_TOKENS,
   type TrainWordPieceOptions,
   type WordPieceVocabOptions,
-} from "./wordPieceTrainer.js";
+} from "./word-piece-trainer.js";
 export {
   bertTokenizerJson,
   bertTokenizerConfig,
@@ -19,10 +19,10 @@ export {
   type AddedTokenJson,
   type BertSpecialTokens,
   type BertTokenizerJsonOptions,
-} from "./bertTokenizerJson.js";
-export { bertNormalize, bertPreTokenize, type BertNormalizerOptions } from "./bertText.js";
-export { ReferenceWordPieceEncoder, wordPieceSplit, type WordPieceOptions } from "./wordPiece.js";
-export { parseVocabTxt, readVocabTxt, formatVocabTxt } from "./vocabFile.js";
+} from "./bert-tokenizer-json.js";
+export { bertNormalize, bertPreTokenize, type BertNormalizerOptions } from "./bert-text.js";
+export { ReferenceWordPieceEncoder, wordPieceSplit, type WordPieceOptions } from "./word-piece.js";
+export { parseVocabTxt, readVocabTxt, formatVocabTxt } from "./vocab-file.js";
 export { longestFirstLengths } from "./truncation.js";
 export {
   encodeBatch,
@@ -36,7 +36,7 @@ export {
   type EncodingConfig,
   type BatchEncodingOptions,
   type Padding,
-} from "./batchEncoding.js";
+} from "./batch-encoding.js";
 export {
   buildTokenCache,
   openTokenCache,
@@ -47,5 +47,5 @@ export {
   type TokenCacheHeader,
   type TokenCacheExpectation,
   type BuildTokenCacheOptions,
-} from "./tokenCache.js";
-export { buildTokenLookup } from "./tokenLookup.js";
+} from "./token-cache.js";
+export { buildTokenLookup } from "./token-lookup.js";

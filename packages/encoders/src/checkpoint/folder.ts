@@ -1,7 +1,7 @@
 /**
  * Checkpoint folders in Hugging Face layout:
  *
- *   <dir>/config.json          BertConfig fields (see hfConfig.ts)
+ *   <dir>/config.json          BertConfig fields (see hf-config.ts)
  *   <dir>/model.safetensors    float32 weights under HF names, metadata {"format": "pt"}
  *   <dir>/tokenizer.json ...   copied verbatim when given
  *
@@ -14,11 +14,11 @@ import { copyFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { writeDirAtomic } from "@i3/core";
 import type { EncoderConfig } from "../model/config.js";
-import { CrossEncoder } from "../model/crossEncoder.js";
-import { DualEncoder } from "../model/dualEncoder.js";
+import { CrossEncoder } from "../model/cross-encoder.js";
+import { DualEncoder } from "../model/dual-encoder.js";
 import { BertEncoder } from "../model/encoder.js";
 import type { NamedParam } from "../model/params.js";
-import { fromHfConfig, toHfConfig } from "./hfConfig.js";
+import { fromHfConfig, toHfConfig } from "./hf-config.js";
 import { parseSafetensors, serializeSafetensors, type SafetensorsFile } from "./safetensors.js";
 import { assignWeights, collectWeights, type AssignOptions, type LoadReport } from "./weights.js";
 

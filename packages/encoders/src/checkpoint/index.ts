@@ -5,8 +5,8 @@
  */
 export { parseSafetensors, serializeSafetensors, toFloat32, f16ToF32, SafetensorsError } from "./safetensors.js";
 export type { SafetensorsDtype, RawTensor, SafetensorsFile, Float32Entry } from "./safetensors.js";
-export { toHfConfig, fromHfConfig, HfConfigError } from "./hfConfig.js";
-export type { HfBertConfig } from "./hfConfig.js";
+export { toHfConfig, fromHfConfig, HfConfigError } from "./hf-config.js";
+export type { HfBertConfig } from "./hf-config.js";
 export { assignWeights, collectWeights, normalizeParamName, CheckpointMismatchError, DEFAULT_IGNORED } from "./weights.js";
 export type { LoadReport, AssignOptions } from "./weights.js";
 export {
@@ -22,4 +22,4 @@ export {
   TOKENIZER_FILE,
 } from "./folder.js";
 export type { SaveOptions, LoadOptions, CheckpointContents, LoadedEncoder } from "./folder.js";
-export { saveI3Retriever, loadI3Retriever } from "./i3Folder.js";
+export { saveI3Retriever, loadI3Retriever } from "./i3-folder.js";

@@ -8,7 +8,7 @@ export type { I3Config, I3ConfigInput, I3SpecialTokens, ReconstructorMemory, Int
 export { QueryReconstructor } from "./reconstructor.js";
 export type { PassageStates } from "./reconstructor.js";
 export { QueryPassageInteractor } from "./interactor.js";
-export { MlmHead } from "./mlmHead.js";
+export { MlmHead } from "./mlm-head.js";
 export { I3Retriever } from "./retriever.js";
 export type { I3RetrieverOptions, I3PassageOutput } from "./retriever.js";
 export { slotIds, reconstructionTargets, IGNORE_INDEX } from "./slots.js";

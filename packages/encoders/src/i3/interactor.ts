@@ -23,7 +23,7 @@ import { tf } from "../backend/tf.js";
 import type { EncoderConfig } from "../model/config.js";
 import type { RunContext } from "../model/context.js";
 import { attentionBias } from "../model/layers/attention.js";
-import { EncoderLayer } from "../model/layers/transformerLayer.js";
+import { EncoderLayer } from "../model/layers/transformer-layer.js";
 import type { ParamScope } from "../model/params.js";
 import { clsPool } from "../model/pooling.js";
 import type { InteractorInput } from "./config.js";

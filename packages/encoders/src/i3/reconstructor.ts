@@ -17,7 +17,7 @@ import type { tf } from "../backend/tf.js";
 import type { EncoderConfig } from "../model/config.js";
 import type { RunContext } from "../model/context.js";
 import { attentionBias } from "../model/layers/attention.js";
-import { DecoderStyleLayer } from "../model/layers/transformerLayer.js";
+import { DecoderStyleLayer } from "../model/layers/transformer-layer.js";
 import type { ParamScope } from "../model/params.js";
 import type { ReconstructorMemory } from "./config.js";
 

@@ -16,7 +16,7 @@
  */
 import { seedFromName } from "@i3/core";
 import { tf } from "../backend/tf.js";
-import { embeddingLookup } from "../kernels/embeddingLookup.js";
+import { embeddingLookup } from "../kernels/embedding-lookup.js";
 import type { EncoderConfig } from "../model/config.js";
 import { RunContext, type ForwardOptions } from "../model/context.js";
 import { BertEncoder, type EncoderInputs } from "../model/encoder.js";
@@ -24,7 +24,7 @@ import { ParamScope, disposeParams, type NamedParam, type ParameterizedModel, ty
 import { pool } from "../model/pooling.js";
 import { i3Config, type I3Config, type I3ConfigInput } from "./config.js";
 import { QueryPassageInteractor } from "./interactor.js";
-import { MlmHead } from "./mlmHead.js";
+import { MlmHead } from "./mlm-head.js";
 import { QueryReconstructor, type PassageStates } from "./reconstructor.js";
 import { slotIds } from "./slots.js";
 

@@ -3,7 +3,7 @@
  * embedding lookup that works on wasm. See docs/kernels.md.
  */
 export { installFastKernels, uninstallFastKernels, fastKernelsInstalled } from "./install.js";
-export { fastKernelCounts, fastKernelRouting } from "./fastBatchMatMul.js";
-export type { FastKernelCounts } from "./fastBatchMatMul.js";
+export { fastKernelCounts, fastKernelRouting } from "./fast-batch-mat-mul.js";
+export type { FastKernelCounts } from "./fast-batch-mat-mul.js";
 export type { FastKernelsStatus, InstallFastKernelsOptions } from "./install.js";
-export { embeddingLookup, embeddingLookupOneHot } from "./embeddingLookup.js";
+export { embeddingLookup, embeddingLookupOneHot } from "./embedding-lookup.js";

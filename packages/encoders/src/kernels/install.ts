@@ -1,16 +1,16 @@
 /**
  * `installFastKernels()`: swaps the wasm backend's BatchMatMul, _FusedMatMul, GatherV2, ScatterNd,
- * Exp, Erf, Identity, Transpose and Sum kernels for the fast ones (fastBatchMatMul.ts,
- * fastGather.ts, fastUnary.ts, sharedIdentity.ts, fastTranspose.ts, fastSum.ts) through tfjs's
+ * Exp, Erf, Identity, Transpose and Sum kernels for the fast ones (fast-batch-mat-mul.ts,
+ * fast-gather.ts, fast-unary.ts, shared-identity.ts, fast-transpose.ts, fast-sum.ts) through tfjs's
  * kernel registry; reversible.
  */
 import { BatchMatMul, Erf, Exp, GatherV2, Identity, ScatterNd, Sum, _FusedMatMul, Transpose, getBackend, getKernel, registerKernel, unregisterKernel, type KernelConfig } from "@tensorflow/tfjs-core";
-import { makeFastBatchMatMul, makeFastFusedMatMul, type StockKernels } from "./fastBatchMatMul.js";
-import { makeFastGather, makeFastScatterNd } from "./fastGather.js";
-import { makeFastUnary } from "./fastUnary.js";
-import { makeSharedIdentity } from "./sharedIdentity.js";
-import { makeFastSum } from "./fastSum.js";
-import { makeFastTranspose } from "./fastTranspose.js";
+import { makeFastBatchMatMul, makeFastFusedMatMul, type StockKernels } from "./fast-batch-mat-mul.js";
+import { makeFastGather, makeFastScatterNd } from "./fast-gather.js";
+import { makeFastUnary } from "./fast-unary.js";
+import { makeSharedIdentity } from "./shared-identity.js";
+import { makeFastSum } from "./fast-sum.js";
+import { makeFastTranspose } from "./fast-transpose.js";
 
 const BACKEND = "wasm";
 

@@ -11,7 +11,7 @@ import type { EncoderConfig } from "./config.js";
 import { RunContext, type ForwardOptions } from "./context.js";
 import { attentionBias } from "./layers/attention.js";
 import { BertEmbeddings } from "./layers/embeddings.js";
-import { EncoderLayer } from "./layers/transformerLayer.js";
+import { EncoderLayer } from "./layers/transformer-layer.js";
 import { ParamScope, disposeParams, type NamedParam, type ParameterizedModel, type VariableGroups } from "./params.js";
 import { pool } from "./pooling.js";
 

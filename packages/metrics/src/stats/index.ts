@@ -1,8 +1,8 @@
 /** Significance testing (paired t-test, randomization test, Holm correction) and confidence intervals. */
 export { incompleteBeta, lnBeta, lnGamma } from "./beta.js";
-export { studentTCdf, studentTTwoSided, studentTQuantile } from "./studentT.js";
-export type { MeanInterval } from "./confidenceInterval.js";
-export { meanConfidenceInterval } from "./confidenceInterval.js";
+export { studentTCdf, studentTTwoSided, studentTQuantile } from "./student-t.js";
+export type { MeanInterval } from "./confidence-interval.js";
+export { meanConfidenceInterval } from "./confidence-interval.js";
 export type { PairedTTest } from "./ttest.js";
 export { pairedTTest } from "./ttest.js";
 export type { RandomizationOptions, RandomizationResult } from "./randomization.js";

@@ -4,7 +4,7 @@
  * p = P(|T_df| >= |t|). When every difference is equal (sd = 0): p = 1 if they are all 0
  * (t = 0), else p = 0 (t = ±Infinity); scipy returns NaN there.
  */
-import { studentTTwoSided } from "./studentT.js";
+import { studentTTwoSided } from "./student-t.js";
 
 /** Result of a paired test of system `b` against baseline `a`. */
 export interface PairedTTest {

@@ -6,7 +6,7 @@
  *   memory  = BertEncoder([CLS] passage [SEP])                       [B, S, H]
  *   h_0     = Embeddings_dec([CLS] y_1 .. y_{n})                       [B, T, H]  ([CLS] = BOS)
  *   h_l     = FFN(CrossAttn(SelfAttn_causal(h_{l-1}), memory))        (DecoderStyleLayer with a
- *             causal + padding bias, see causalBias.ts)
+ *             causal + padding bias, see causal-bias.ts)
  *   logits  = h_L W_vocab + b                                          [B, T, V]
  *
  * Trained by teacher forcing to predict y_1 .. y_n [SEP] ([SEP] = EOS). Parameter names:
@@ -33,7 +33,7 @@ import {
   type ParameterizedModel,
   type VariableGroups,
 } from "@i3/encoders";
-import { decoderSelfBias } from "./causalBias.js";
+import { decoderSelfBias } from "./causal-bias.js";
 
 /** Size of a {@link Doc2QueryModel}: an encoder config plus the decoder depth. */
 export interface Doc2QueryConfig {

@@ -6,7 +6,7 @@
  */
 import type { Collection } from "@i3/data";
 import { sourceText } from "../text.js";
-import { compareQids } from "../training/trainingQuerySource.js";
+import { compareQids } from "../training/training-query-source.js";
 
 /** One training example. */
 export interface Doc2QueryPair {

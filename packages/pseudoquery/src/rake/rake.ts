@@ -17,7 +17,7 @@
  * (as in the reference Python implementation). Not implemented: the paper's "adjoining
  * keywords" step (candidates with interior stop words seen twice in the same order).
  */
-import { RAKE_STOP_WORDS } from "./stopWords.js";
+import { RAKE_STOP_WORDS } from "./stop-words.js";
 
 /** Options of {@link rakeKeywords}. */
 export interface RakeOptions {

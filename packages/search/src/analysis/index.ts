@@ -1,7 +1,7 @@
 /** Text analysis: Lucene's StandardTokenizer and the English filter chain Anserini uses. */
-export { standardTokenize, DEFAULT_MAX_TOKEN_LENGTH } from "./standardTokenizer.js";
-export { stripPossessive, lowerCaseLikeJava, porterStem } from "./tokenFilters.js";
-export { LUCENE_ENGLISH_STOP_WORDS } from "./stopWords.js";
+export { standardTokenize, DEFAULT_MAX_TOKEN_LENGTH } from "./standard-tokenizer.js";
+export { stripPossessive, lowerCaseLikeJava, porterStem } from "./token-filters.js";
+export { LUCENE_ENGLISH_STOP_WORDS } from "./stop-words.js";
 export {
   createEnglishAnalyzer,
   validateAnalyzerSettings,
@@ -9,4 +9,4 @@ export {
   DEFAULT_ANALYZER_SETTINGS,
   type Analyzer,
   type AnalyzerSettings,
-} from "./englishAnalyzer.js";
+} from "./english-analyzer.js";

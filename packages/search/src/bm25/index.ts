@@ -1,5 +1,5 @@
 /** BM25 (Lucene BM25Similarity / Anserini): index building, persistence, search and runs. */
-export { intToByte4, byte4ToInt, quantizeLength } from "./smallFloat.js";
+export { intToByte4, byte4ToInt, quantizeLength } from "./small-float.js";
 export {
   DEFAULT_BM25_PARAMS,
   bm25Idf,
@@ -10,8 +10,8 @@ export {
   validateBm25Params,
   type Bm25Params,
 } from "./similarity.js";
-export { docFreq, type InvertedIndex } from "./invertedIndex.js";
-export { IndexBuilder, buildIndex, passageText, type IndexProgress } from "./indexBuilder.js";
+export { docFreq, type InvertedIndex } from "./inverted-index.js";
+export { IndexBuilder, buildIndex, passageText, type IndexProgress } from "./index-builder.js";
 export {
   TopKCollector,
   ascendingIdRanks,
@@ -20,7 +20,7 @@ export {
   unpackScoreKey,
   MAX_PACKED_DOCS,
   type TopK,
-} from "./topK.js";
+} from "./top-k.js";
 export { Bm25Searcher, bm25Run, DEFAULT_K, type Bm25Hit, type Bm25RunOptions } from "./searcher.js";
 export {
   saveIndex,
@@ -35,4 +35,4 @@ export {
   indexForCollection,
   type RunBm25Options,
   type Bm25Progress,
-} from "./runOnCollection.js";
+} from "./run-on-collection.js";

@@ -18,7 +18,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeDirAtomic, writeFileFlushed } from "@i3/core";
 import { validateAnalyzerSettings } from "../analysis/index.js";
-import { termIdMap, type InvertedIndex } from "./invertedIndex.js";
+import { termIdMap, type InvertedIndex } from "./inverted-index.js";
 
 /** Format name written to and required in `manifest.json`. */
 export const INDEX_FORMAT = "i3-bm25-index";

@@ -6,7 +6,7 @@
  */
 import type { Query, Run } from "@i3/data";
 import { createEnglishAnalyzer, type Analyzer } from "../analysis/index.js";
-import type { InvertedIndex } from "./invertedIndex.js";
+import type { InvertedIndex } from "./inverted-index.js";
 import {
   DEFAULT_BM25_PARAMS,
   bm25AvgLength,
@@ -23,7 +23,7 @@ import {
   packScoreKey,
   unpackScoreKey,
   type TopK,
-} from "./topK.js";
+} from "./top-k.js";
 
 /** Default number of results per query (the BEIR / Anserini depth). */
 export const DEFAULT_K = 1000;

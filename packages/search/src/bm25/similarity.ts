@@ -12,13 +12,13 @@
  * repeated SHOULD clauses into one clause boosted by the count). Lucene drops the constant
  * (k1 + 1) factor of the classic formula; rankings are unchanged.
  *
- * Like Lucene, dl is the *quantised* length `byte4ToInt(intToByte4(dl))` (see smallFloat.ts)
+ * Like Lucene, dl is the *quantised* length `byte4ToInt(intToByte4(dl))` (see small-float.ts)
  * unless `quantizeLengths` is false (Anserini's `-bm25.accurate`), and the arithmetic is done in
  * 32-bit floats in Lucene's order: weight = f32(boost * idf); normInverse = 1 / (k1 * ((1 - b) +
  * b * dl / avgdl)); score = weight - weight / (1 + tf * normInverse). Term scores are summed in
  * double precision and the total is rounded to a 32-bit float, as Lucene's disjunction scorers do.
  */
-import { byte4ToInt, intToByte4 } from "./smallFloat.js";
+import { byte4ToInt, intToByte4 } from "./small-float.js";
 
 /** BM25 parameters. */
 export interface Bm25Params {

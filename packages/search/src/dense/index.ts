@@ -2,10 +2,10 @@
  * Dense retrieval: encode a corpus to an index folder, load it, exact inner-product top-k
  * (plain JavaScript, or `tf.matMul` with a caller-provided TensorFlow.js namespace).
  */
-export { encodeCorpus, type EncodeCorpusOptions } from "./encodeCorpus.js";
-export { DenseIndex, type DenseResult, type LoadDenseIndexOptions } from "./denseIndex.js";
-export { exactSearch, type ExactSearchOptions } from "./exactSearch.js";
-export { writeDenseRun, type WriteDenseRunOptions } from "./writeRun.js";
+export { encodeCorpus, type EncodeCorpusOptions } from "./encode-corpus.js";
+export { DenseIndex, type DenseResult, type LoadDenseIndexOptions } from "./dense-index.js";
+export { exactSearch, type ExactSearchOptions } from "./exact-search.js";
+export { writeDenseRun, type WriteDenseRunOptions } from "./write-run.js";
 export {
   DENSE_FILES,
   DENSE_FORMAT,
@@ -18,7 +18,7 @@ export {
   type EncoderDescription,
 } from "./manifest.js";
 export { float32ToFloat16Bits, float16BitsToFloat32, toFloat16, fromFloat16 } from "./float16.js";
-export { MultiTopK, type DenseHits } from "./topK.js";
-export { scoreBlockJs } from "./jsKernel.js";
-export type { TfLike, TfTensorLike } from "./tfKernel.js";
-export { Float32Store, Float16Store, type VectorStore } from "./vectorStore.js";
+export { MultiTopK, type DenseHits } from "./top-k.js";
+export { scoreBlockJs } from "./js-kernel.js";
+export type { TfLike, TfTensorLike } from "./tf-kernel.js";
+export { Float32Store, Float16Store, type VectorStore } from "./vector-store.js";

@@ -21,15 +21,15 @@ import { mulberry32Float, seedFromCoordinates } from "@i3/core";
 import { currentBackend, describeBackend, tf } from "@i3/encoders";
 import type { BackendInfo } from "@i3/encoders";
 import { AdamW } from "../optim/adamw.js";
-import { GradAccumulator } from "../grad/gradAccumulator.js";
-import { clipGradsByGlobalNorm, globalGradNorm } from "../grad/clipGradNorm.js";
+import { GradAccumulator } from "../grad/grad-accumulator.js";
+import { clipGradsByGlobalNorm, globalGradNorm } from "../grad/clip-grad-norm.js";
 import { constantSchedule } from "../schedule/schedules.js";
 import { applyCheckpoint, latestCheckpoint, loadCheckpoint, saveCheckpoint } from "../checkpoint/checkpoint.js";
 import type { TrainPosition } from "../checkpoint/checkpoint.js";
-import { JsonlLog } from "../log/jsonlLog.js";
+import { JsonlLog } from "../log/jsonl-log.js";
 import { createProgress } from "../progress/progress.js";
-import { openBatchStream } from "./batchStream.js";
-import type { BatchStream } from "./batchStream.js";
+import { openBatchStream } from "./batch-stream.js";
+import type { BatchStream } from "./batch-stream.js";
 import type { StepContext, StepRecord, TrainOptions, TrainResult } from "./types.js";
 
 function positiveInt(name: string, value: number | undefined): void {

@@ -1,7 +1,7 @@
 /** Options, callbacks and results of {@link train} (see `train.ts`). */
 import type { BackendInfo, tf } from "@i3/encoders";
 import type { AdamWOptions } from "../optim/adamw.js";
-import type { ParamGroupSpec } from "../params/paramGroups.js";
+import type { ParamGroupSpec } from "../params/param-groups.js";
 import type { LrSchedule } from "../schedule/schedules.js";
 import type { ProgressMode } from "../progress/progress.js";
 import type { TrainPosition } from "../checkpoint/checkpoint.js";

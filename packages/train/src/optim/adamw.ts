@@ -17,8 +17,8 @@
  * paper uses the schedule multiplier eta_t alone), as PyTorch does.
  */
 import { tf } from "@i3/encoders";
-import { resolveGroups } from "../params/paramGroups.js";
-import type { GroupDefaults, NamedVariable, ParamGroup, ParamGroupSpec } from "../params/paramGroups.js";
+import { resolveGroups } from "../params/param-groups.js";
+import type { GroupDefaults, NamedVariable, ParamGroup, ParamGroupSpec } from "../params/param-groups.js";
 
 /** Optimizer-wide defaults for unset group fields (PyTorch's: wd 0.01, betas [0.9, 0.999], eps 1e-8). */
 export type AdamWOptions = GroupDefaults;

@@ -20,7 +20,7 @@ import { tf } from "../../backend/tf.js";
 import type { EncoderConfig } from "../config.js";
 import type { RunContext } from "../context.js";
 import type { ParamScope } from "../params.js";
-import { LayerNorm } from "./layerNorm.js";
+import { LayerNorm } from "./layer-norm.js";
 import { Linear } from "./linear.js";
 
 /** Additive bias for masked keys (see the module doc). */

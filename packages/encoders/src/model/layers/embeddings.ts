@@ -7,11 +7,11 @@
  * wasm backend too); positions are a slice of the table (absolute positions from 0).
  */
 import { tf } from "../../backend/tf.js";
-import { embeddingLookup } from "../../kernels/embeddingLookup.js";
+import { embeddingLookup } from "../../kernels/embedding-lookup.js";
 import type { EncoderConfig } from "../config.js";
 import type { RunContext } from "../context.js";
 import type { ParamScope } from "../params.js";
-import { LayerNorm } from "./layerNorm.js";
+import { LayerNorm } from "./layer-norm.js";
 
 /** Word + position + token-type embeddings, LayerNorm, dropout. */
 export class BertEmbeddings {

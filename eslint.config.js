@@ -1,5 +1,7 @@
-// Flat ESLint config shared by every package: eslint's and typescript-eslint's recommended rules.
+// Flat ESLint config shared by every package: eslint's and typescript-eslint's recommended rules,
+// and one file naming convention (kebab-case; eslint-plugin-check-file).
 import js from "@eslint/js";
+import checkFile from "eslint-plugin-check-file";
 import tseslint from "typescript-eslint";
 import globals from "globals";
 
@@ -14,5 +16,11 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
       "no-constant-condition": ["error", { checkLoops: false }],
     },
+  },
+  {
+    files: ["**/*.ts", "**/*.mts", "**/*.js", "**/*.mjs"],
+    plugins: { "check-file": checkFile },
+    // kebab-case names; `ignoreMiddleExtensions` lets `x.test.ts` and `x.bench.ts` through.
+    rules: { "check-file/filename-naming-convention": ["error", { "**/*.{ts,mts,js,mjs}": "KEBAB_CASE" }, { ignoreMiddleExtensions: true }] },
   },
 );

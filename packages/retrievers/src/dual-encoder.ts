@@ -14,6 +14,7 @@ import { cropPhase, queryPhase, trainPhase, type NegativesSource, type Phase, ty
 import { prepareTraining } from "./prepare.js";
 import { dualEncoderSettingsSchema, parseSettings, type DualEncoderSettings, type DualEncoderSettingsInput } from "./settings.js";
 import { loadStartTowers } from "./start.js";
+import { openTrainingCheckpoints, resumeMessage, trainingIdentity, type ResumePoint, type TrainingCheckpointOptions } from "./training-checkpoints.js";
 
 /** Inputs of {@link trainDualEncoder}. */
 export interface TrainDualEncoderInputs extends NegativesSource {
@@ -29,6 +30,16 @@ export interface TrainDualEncoderInputs extends NegativesSource {
   /** Folder for the tokenizer (`tokenizer/`) and one training log per phase (`train-<phase>.jsonl`). */
   workDir: string;
   log?: (message: string) => void;
+  /**
+   * Save the training state into `checkpoints.dir` every `checkpoints.everySteps` optimizer steps
+   * of a phase (default `train.checkpointEverySteps`) and at each phase's end, and continue from
+   * the checkpoint found there at start, bit-identical to an uninterrupted run (same weights, same
+   * `steps`). A folder written by a run with other settings, seed or data is refused (an error).
+   * See ./training-checkpoints.ts.
+   */
+  checkpoints?: TrainingCheckpointOptions;
+  /** Called after each optimizer step, before that step's checkpoint; throwing aborts training (the model is disposed). */
+  onStep?: (step: PhaseStep) => void | Promise<void>;
 }
 
 /** What {@link trainDualEncoder} produced. */
@@ -40,7 +51,10 @@ export interface TrainedDualEncoder {
   backend: BackendInfo;
   /** One record per optimizer step, warm-up then real queries (empty with 0 epochs: an untrained model). */
   steps: PhaseStep[];
+  /** Wall time of this call's training (after a resume: of the part run by this call). */
   trainSeconds: number;
+  /** The checkpoint this call continued from (with `checkpoints`). */
+  resumedFrom?: ResumePoint;
 }
 
 /**
@@ -48,7 +62,8 @@ export interface TrainedDualEncoder {
  * `train.warmupEpochs` on cropped pseudo-queries (`train.cropWords` words of every passage), then
  * `train.epochs` on the real training queries with hard negatives (given, or mined from
  * `firstStageTrainRun` with `settings.negatives`). Deterministic for settings and seed on the
- * cpu/wasm backends. Writes the tokenizer and one log per phase into `workDir`.
+ * cpu/wasm backends. Writes the tokenizer and one log per phase into `workDir`. With
+ * `checkpoints`, saves its state there and continues from it (./training-checkpoints.ts).
  */
 export async function trainDualEncoder(inputs: TrainDualEncoderInputs): Promise<TrainedDualEncoder> {
   const settings = parseSettings(dualEncoderSettingsSchema, inputs.settings);
@@ -66,37 +81,65 @@ export async function trainDualEncoder(inputs: TrainDualEncoderInputs): Promise<
   if (settings.train.epochs > 0) phases.push((await queryPhase(inputs.collection, inputs.trainSplit, inputs, tokenizer, settings, log)).phase);
 
   const { model: modelSettings, optimizer } = settings;
+  const saving =
+    inputs.checkpoints === undefined
+      ? undefined
+      : openTrainingCheckpoints({
+          options: inputs.checkpoints,
+          defaultEverySteps: settings.train.checkpointEverySteps,
+          caller: "trainDualEncoder",
+          phases: phases.map((p) => p.name),
+          identity: await trainingIdentity({
+            trainer: "dual-encoder",
+            seed: inputs.seed,
+            trainSplit: inputs.trainSplit,
+            settings,
+            backend: backend.backend,
+            collection: inputs.collection,
+            tokenizer,
+            phases: phases.map((phase) => ({ phase })),
+          }),
+        });
+  if (saving?.resumeFrom !== undefined) log(resumeMessage(saving.resumeFrom, phases.length));
   const towers = modelSettings.init !== undefined ? await loadStartTowers(modelSettings.init, config, modelSettings.sharedTowers) : undefined;
   const model = new DualEncoder(config, { shared: modelSettings.sharedTowers, seed: inputs.seed, ...(towers !== undefined ? { towers } : {}) });
   const steps: PhaseStep[] = [];
   const started = Date.now();
-  for (const phase of phases) {
-    await trainPhase({
-      phase,
-      batching: { perQuery: settings.negatives.perQuery, batchSize: settings.train.batchSize },
-      optimizer,
-      seed: inputs.seed,
-      corpusIds,
-      passageTokens,
-      groups: [{ name: "backbone", params: model.namedParameters(), lr: optimizer.lr, weightDecay: optimizer.weightDecay }],
-      backend,
-      logFile: join(inputs.workDir, `train-${phase.name}.jsonl`),
-      steps,
-      log,
-      describe: (totalSteps) =>
-        `${phase.name}: ${config.layers}x${config.hidden} encoder, ${phase.queries.length} queries, ${phase.epochs} epochs, ${totalSteps} steps`,
-      lossFn: (batch, ctx) => {
-        const padded = padTrainingBatch(batch, {
-          padId: tokenizer.special.pad,
-          queryMaxLength: modelSettings.queryMaxLength,
-          passageMaxLength: modelSettings.passageMaxLength,
-        });
-        const opts = { training: true, seed: ctx.seed, step: ctx.step };
-        const q = model.encodeQueries(toTensors(padded.queries), opts);
-        const p = model.encodePassages(toTensors(padded.passages), opts);
-        return contrastiveLoss(q, p, { temperature: settings.losses.contrastive.temperature });
-      },
-    });
+  try {
+    for (const [index, phase] of phases.entries()) {
+      await trainPhase({
+        phase,
+        batching: { perQuery: settings.negatives.perQuery, batchSize: settings.train.batchSize },
+        optimizer,
+        seed: inputs.seed,
+        corpusIds,
+        passageTokens,
+        groups: [{ name: "backbone", params: model.namedParameters(), lr: optimizer.lr, weightDecay: optimizer.weightDecay }],
+        backend,
+        logFile: join(inputs.workDir, `train-${phase.name}.jsonl`),
+        steps,
+        log,
+        ...(saving !== undefined ? { checkpoints: saving.phase(index) } : {}),
+        ...(inputs.onStep !== undefined ? { onStep: inputs.onStep } : {}),
+        describe: (totalSteps) =>
+          `${phase.name}: ${config.layers}x${config.hidden} encoder, ${phase.queries.length} queries, ${phase.epochs} epochs, ${totalSteps} steps`,
+        lossFn: (batch, ctx) => {
+          const padded = padTrainingBatch(batch, {
+            padId: tokenizer.special.pad,
+            queryMaxLength: modelSettings.queryMaxLength,
+            passageMaxLength: modelSettings.passageMaxLength,
+          });
+          const opts = { training: true, seed: ctx.seed, step: ctx.step };
+          const q = model.encodeQueries(toTensors(padded.queries), opts);
+          const p = model.encodePassages(toTensors(padded.passages), opts);
+          return contrastiveLoss(q, p, { temperature: settings.losses.contrastive.temperature });
+        },
+      });
+    }
+  } catch (error) {
+    model.dispose();
+    throw error;
   }
-  return { model, tokenizer, settings, backend, steps, trainSeconds: (Date.now() - started) / 1000 };
+  const resumedFrom = saving?.resumeFrom;
+  return { model, tokenizer, settings, backend, steps, trainSeconds: (Date.now() - started) / 1000, ...(resumedFrom !== undefined ? { resumedFrom } : {}) };
 }

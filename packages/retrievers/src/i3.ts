@@ -28,6 +28,7 @@ import { cropPhase, queryPhase, trainPhase, type Phase, type PhaseStep } from ".
 import { prepareTraining } from "./prepare.js";
 import { i3SettingsSchema, parseSettings, type I3Settings, type I3SettingsInput } from "./settings.js";
 import { loadStartTowers } from "./start.js";
+import { openTrainingCheckpoints, resumeMessage, trainingIdentity, type ResumePoint } from "./training-checkpoints.js";
 
 /** Inputs of {@link trainI3}: the dual-encoder trainer's, I3 settings, and optional reconstruction targets. */
 export interface TrainI3Inputs extends Omit<TrainDualEncoderInputs, "settings"> {
@@ -49,7 +50,10 @@ export interface TrainedI3 {
   backend: BackendInfo;
   /** One record per optimizer step, warm-up then real queries; `metrics` has `contrastive`, `reconstruction` and `beta`. */
   steps: PhaseStep[];
+  /** Wall time of this call's training (after a resume: of the part run by this call). */
   trainSeconds: number;
+  /** The checkpoint this call continued from (with `checkpoints`). */
+  resumedFrom?: ResumePoint;
 }
 
 /** pid -> reconstruction labels [m] (word pieces without [CLS]/[SEP], -100 padded). */
@@ -75,7 +79,8 @@ interface I3Phase extends Phase {
  * `i3.warmupFreezeBackbone`); then `train.epochs` on the real training queries with hard
  * negatives and L_rec on `targets` (default: the real training query) at the scheduled beta.
  * Without `losses.reconstruction`, beta = 0 throughout (no L_rec). Writes the tokenizer and one
- * log per phase into `workDir`.
+ * log per phase into `workDir`. With `checkpoints`, saves its state there and continues from it
+ * (./training-checkpoints.ts).
  */
 export async function trainI3(inputs: TrainI3Inputs): Promise<TrainedI3> {
   const settings = parseSettings(i3SettingsSchema, inputs.settings);
@@ -118,6 +123,26 @@ export async function trainI3(inputs: TrainI3Inputs): Promise<TrainedI3> {
     });
   }
 
+  const saving =
+    inputs.checkpoints === undefined
+      ? undefined
+      : openTrainingCheckpoints({
+          options: inputs.checkpoints,
+          defaultEverySteps: settings.train.checkpointEverySteps,
+          caller: "trainI3",
+          phases: phases.map((p) => p.name),
+          identity: await trainingIdentity({
+            trainer: "i3",
+            seed: inputs.seed,
+            trainSplit: inputs.trainSplit,
+            settings,
+            backend: backend.backend,
+            collection: inputs.collection,
+            tokenizer,
+            phases: phases.map((phase) => ({ phase, labels: phase.labels })),
+          }),
+        });
+  if (saving?.resumeFrom !== undefined) log(resumeMessage(saving.resumeFrom, phases.length));
   const towers = modelSettings.init !== undefined ? await loadStartTowers(modelSettings.init, config, modelSettings.sharedTowers) : undefined;
   const model = new I3Retriever(
     config,
@@ -130,43 +155,51 @@ export async function trainI3(inputs: TrainI3Inputs): Promise<TrainedI3> {
   const ignored = new Int32Array(m).fill(IGNORE_INDEX);
   const steps: PhaseStep[] = [];
   const started = Date.now();
-  for (const phase of phases) {
-    await trainPhase({
-      phase,
-      batching: { perQuery: settings.negatives.perQuery, batchSize: settings.train.batchSize },
-      optimizer,
-      seed: inputs.seed,
-      corpusIds,
-      passageTokens,
-      groups: [
-        ...(phase.freezeBackbone ? [] : [{ name: "backbone", params: backboneParams, lr: optimizer.lr, weightDecay: optimizer.weightDecay }]),
-        { name: "heads", params: headParams, lr: optimizer.lr * optimizer.headLrMultiplier, weightDecay: optimizer.weightDecay },
-      ],
-      backend,
-      logFile: join(inputs.workDir, `train-${phase.name}.jsonl`),
-      steps,
-      log,
-      describe: (totalSteps) =>
-        `${phase.name}: ${config.layers}x${config.hidden} I3 (m=${m}, reconstructor ${i3.reconstructor.layers}x${i3.reconstructor.memory}, ` +
-        `interactor ${i3.interactor.enabled ? i3.interactor.input : "off"}), ${phase.queries.length} queries, ${phase.epochs} epochs, ` +
-        `${totalSteps} steps, ${phase.labels.size} passages with targets${phase.freezeBackbone ? ", backbone frozen" : ""}`,
-      lossFn: (batch, ctx) => {
-        const padded = padTrainingBatch(batch, { padId: pad, queryMaxLength: modelSettings.queryMaxLength, passageMaxLength: modelSettings.passageMaxLength });
-        const rows = new Int32Array(batch.passageIds.length * m);
-        batch.passageIds.forEach((pid, i) => rows.set(phase.labels.get(pid) ?? ignored, i * m));
-        const beta = phase.beta(ctx.epoch);
-        const terms = i3Loss(model, toTensors(padded.queries), toTensors(padded.passages), rows, {
-          beta,
-          temperature: settings.losses.contrastive.temperature,
-          forward: { training: true, seed: ctx.seed, step: ctx.step },
-        });
-        ctx.report("contrastive", terms.contrastive);
-        ctx.report("reconstruction", terms.reconstruction);
-        ctx.report("beta", beta);
-        tf.dispose([terms.contrastive, terms.reconstruction].filter((t) => t !== terms.total));
-        return terms.total;
-      },
-    });
+  try {
+    for (const [index, phase] of phases.entries()) {
+      await trainPhase({
+        phase,
+        batching: { perQuery: settings.negatives.perQuery, batchSize: settings.train.batchSize },
+        optimizer,
+        seed: inputs.seed,
+        corpusIds,
+        passageTokens,
+        groups: [
+          ...(phase.freezeBackbone ? [] : [{ name: "backbone", params: backboneParams, lr: optimizer.lr, weightDecay: optimizer.weightDecay }]),
+          { name: "heads", params: headParams, lr: optimizer.lr * optimizer.headLrMultiplier, weightDecay: optimizer.weightDecay },
+        ],
+        backend,
+        logFile: join(inputs.workDir, `train-${phase.name}.jsonl`),
+        steps,
+        log,
+        ...(saving !== undefined ? { checkpoints: saving.phase(index) } : {}),
+        ...(inputs.onStep !== undefined ? { onStep: inputs.onStep } : {}),
+        describe: (totalSteps) =>
+          `${phase.name}: ${config.layers}x${config.hidden} I3 (m=${m}, reconstructor ${i3.reconstructor.layers}x${i3.reconstructor.memory}, ` +
+          `interactor ${i3.interactor.enabled ? i3.interactor.input : "off"}), ${phase.queries.length} queries, ${phase.epochs} epochs, ` +
+          `${totalSteps} steps, ${phase.labels.size} passages with targets${phase.freezeBackbone ? ", backbone frozen" : ""}`,
+        lossFn: (batch, ctx) => {
+          const padded = padTrainingBatch(batch, { padId: pad, queryMaxLength: modelSettings.queryMaxLength, passageMaxLength: modelSettings.passageMaxLength });
+          const rows = new Int32Array(batch.passageIds.length * m);
+          batch.passageIds.forEach((pid, i) => rows.set(phase.labels.get(pid) ?? ignored, i * m));
+          const beta = phase.beta(ctx.epoch);
+          const terms = i3Loss(model, toTensors(padded.queries), toTensors(padded.passages), rows, {
+            beta,
+            temperature: settings.losses.contrastive.temperature,
+            forward: { training: true, seed: ctx.seed, step: ctx.step },
+          });
+          ctx.report("contrastive", terms.contrastive);
+          ctx.report("reconstruction", terms.reconstruction);
+          ctx.report("beta", beta);
+          tf.dispose([terms.contrastive, terms.reconstruction].filter((t) => t !== terms.total));
+          return terms.total;
+        },
+      });
+    }
+  } catch (error) {
+    model.dispose();
+    throw error;
   }
-  return { model, tokenizer, settings, backend, steps, trainSeconds: (Date.now() - started) / 1000 };
+  const resumedFrom = saving?.resumeFrom;
+  return { model, tokenizer, settings, backend, steps, trainSeconds: (Date.now() - started) / 1000, ...(resumedFrom !== undefined ? { resumedFrom } : {}) };
 }

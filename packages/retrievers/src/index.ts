@@ -1,9 +1,10 @@
 /**
  * @i3/retrievers: training and retrieval recipes for first-stage retrievers, the dual-encoder
  * and I3. Settings (`settings.ts`, the defaults), where training starts (`start.ts`,
- * `hf-files.ts`), phased training (`phases.ts`), the trainers (`dual-encoder.ts`, `i3.ts`),
- * batched encoding (`encode.ts`), dense indexing and retrieval (`retrieve.ts`) and checkpoints
- * with their tokenizer (`checkpoint.ts`). See README.md.
+ * `hf-files.ts`), phased training (`phases.ts`) and its resumable checkpoints
+ * (`training-checkpoints.ts`), the trainers (`dual-encoder.ts`, `i3.ts`), batched encoding
+ * (`encode.ts`), dense indexing and retrieval (`retrieve.ts`) and checkpoints with their tokenizer
+ * (`checkpoint.ts`). See README.md.
  */
 export * from "./settings.js";
 export { startBackend } from "./backend.js";
@@ -27,6 +28,17 @@ export {
   type PhaseStep,
 } from "./phases.js";
 export { prepareTraining, type PreparedTraining } from "./prepare.js";
+export {
+  openTrainingCheckpoints,
+  findResumePoint,
+  phaseCheckpointDir,
+  phaseStepsFromLog,
+  resumeMessage,
+  trainingIdentity,
+  type PhaseCheckpoints,
+  type ResumePoint,
+  type TrainingCheckpointOptions,
+} from "./training-checkpoints.js";
 export { trainDualEncoder, type TrainDualEncoderInputs, type TrainedDualEncoder } from "./dual-encoder.js";
 export { trainI3, type TrainI3Inputs, type TrainedI3 } from "./i3.js";
 export { toTensors, encodeTokenRows, encodeCorpusVectors, type BiEncoderModel, type DenseRetriever } from "./encode.js";

@@ -3,6 +3,8 @@
  * queries (the crop warm-up, then the real queries) with its qrels, hard negatives and epochs,
  * run by `@i3/train`'s loop with a linear warm-up/decay schedule over the phase's steps.
  */
+import { copyFileAtomic } from "@i3/core";
+import { join } from "node:path";
 import {
   buildTokenLookup,
   mineHardNegatives,
@@ -20,6 +22,7 @@ import type { BackendInfo } from "@i3/encoders";
 import { cropQueries } from "@i3/pseudoquery";
 import { linearScheduleWithWarmup, train, type LossFn, type ParamGroupSpec, type StepRecord } from "@i3/train";
 import type { NegativesSettings, OptimizerSettings, TrainSettings } from "./settings.js";
+import { phaseStepsFromLog, type PhaseCheckpoints } from "./training-checkpoints.js";
 
 /** One training phase (crop warm-up, real queries): these queries, these negatives, these epochs. */
 export interface Phase {
@@ -118,9 +121,16 @@ export async function queryPhase(
  * Runs one training phase with `@i3/train`: batches of (query, positive, `perQuery` negatives),
  * `batchSize` queries each, from the phase's queries; AdamW with `optimizer`'s betas, epsilon and
  * clipping; the lr of each group warms up linearly over `optimizer.warmupRatio` of the phase's
- * steps, then decays linearly to 0; a JSONL log per phase. Step records are appended to `steps`.
- * `seed` drives the batches and the loss-side randomness (dropout); `describe` gets the phase's
- * step count for the log line.
+ * steps, then decays linearly to 0; a JSONL log per phase (`logFile`). Step records are appended
+ * to `steps`. `seed` drives the batches and the loss-side randomness (dropout); `describe` gets the
+ * phase's step count for the log line. `onStep` is called after each optimizer step, before that
+ * step's checkpoint is saved (throwing aborts the phase: tests simulate a crash this way).
+ *
+ * With `checkpoints` (./training-checkpoints.ts) the phase saves `@i3/train` checkpoints into
+ * `checkpoints.dir` every `everySteps` steps and at its end, logs there (`train.jsonl`, copied to
+ * `logFile` when the phase is done), and continues from the newest checkpoint found there (a
+ * finished phase only restores its weights); its step records are then read back from that log,
+ * so they include the steps of the run that was interrupted.
  */
 export async function trainPhase(args: {
   phase: Phase;
@@ -136,6 +146,8 @@ export async function trainPhase(args: {
   steps: PhaseStep[];
   log: (message: string) => void;
   describe: (totalSteps: number) => string;
+  checkpoints?: PhaseCheckpoints;
+  onStep?: (step: PhaseStep) => void | Promise<void>;
 }): Promise<void> {
   const { phase, batching, optimizer } = args;
   const batcher = new TrainingBatcher({
@@ -152,7 +164,9 @@ export async function trainPhase(args: {
   const stepsPerEpoch = Math.ceil(phase.queries.length / batching.batchSize);
   const totalSteps = stepsPerEpoch * phase.epochs;
   args.log(args.describe(totalSteps));
-  await train<TrainingBatch>({
+  const saving = args.checkpoints;
+  const logFile = saving !== undefined ? join(saving.dir, "train.jsonl") : args.logFile;
+  const result = await train<TrainingBatch>({
     groups: args.groups,
     optimizer: { betas: [optimizer.beta1, optimizer.beta2], eps: optimizer.epsilon },
     batches: (epoch) => batcher.batches(epoch),
@@ -161,12 +175,19 @@ export async function trainPhase(args: {
     ...(optimizer.clipNorm !== undefined ? { clipNorm: optimizer.clipNorm } : {}),
     seed: args.seed,
     backendInfo: args.backend,
-    logFile: args.logFile,
+    logFile,
+    ...(saving !== undefined ? { checkpointDir: saving.dir, checkpointEvery: saving.everySteps, keepCheckpoints: 1, resume: "if-available" as const } : {}),
     stepsPerEpoch,
     countExamples: (b) => b.qids.length,
-    onStep: (record) => {
-      args.steps.push({ ...record, phase: phase.name });
+    onStep: async (record) => {
+      const step = { ...record, phase: phase.name };
+      if (saving === undefined) args.steps.push(step);
+      await args.onStep?.(step);
     },
     lossFn: args.lossFn,
   });
+  if (saving !== undefined) {
+    args.steps.push(...phaseStepsFromLog(logFile, phase.name, result.position.step));
+    await copyFileAtomic(logFile, args.logFile);
+  }
 }

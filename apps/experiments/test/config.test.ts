@@ -45,7 +45,7 @@ describe("experiment config", () => {
       negatives: { from: "lexical", fromRank: 1, toRank: 100, perQuery: 1 },
       losses: { contrastive: { temperature: 1 } },
       optimizer: { lr: 1e-3, weightDecay: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, warmupRatio: 0.1 },
-      train: { epochs: 2, warmupEpochs: 2, batchSize: 32, cropWords: [4, 12] },
+      train: { epochs: 2, warmupEpochs: 2, batchSize: 32, cropWords: [4, 12], checkpointEverySteps: 100 },
       index: { batchSize: 64 },
       retrieve: { depth: 1000 },
     });

@@ -10,11 +10,23 @@
  * modified after the manifest was written. An entry that fails (or whose manifest is missing or
  * unreadable) is reported through `warn`, removed and recomputed, never used. An entry written
  * before these records is used unverified with a warning, or recomputed under `verify`.
+ *
+ * Work folders: a stage also gets `<cacheDir>/<stage>/.<hash>.<pid>.work/` for state worth keeping
+ * across a crash (training checkpoints), not created until the stage writes into it. The pid in
+ * the name is its owner: the next execution of the same hash takes over a folder whose process is
+ * gone by renaming it to its own pid (one atomic `rename`, so of two takers one wins and the other
+ * starts a folder of its own); a folder whose process is alive is never touched, so two processes
+ * running one stage at once each work in their own folder and the first commit wins as above. A
+ * stage that throws keeps its folder (for the next run, or a retry in this process); a committed
+ * stage's folder is removed, and so are folders of gone processes whose hash is committed.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+
+/** A stage's work folder: `.<hash>.<pid>.work` (see the module comment). */
+const WORK_DIR = /^\.([0-9a-f]+)\.(\d+)\.work$/;
 
 /** The manifest file of a committed stage folder. */
 export const MANIFEST = "manifest.json";
@@ -147,10 +159,12 @@ export class StageCache {
   }
 
   /**
-   * Runs `produce(tempDir)` once per (stage, hash) in this process, writes the manifest and
-   * commits the folder atomically; returns the committed manifest.
+   * Runs `produce(tempDir, workDir)` once per (stage, hash) in this process, writes the manifest
+   * and commits the folder atomically; returns the committed manifest. `workDir` is the stage's
+   * work folder (see the module comment): taken over from a crashed run of the same hash when
+   * there is one, else a path not yet created.
    */
-  async commit<O>(stage: string, hash: string, produce: (tempDir: string) => Promise<StageRecord<O>>): Promise<StageManifest<O>> {
+  async commit<O>(stage: string, hash: string, produce: (tempDir: string, workDir: string) => Promise<StageRecord<O>>): Promise<StageManifest<O>> {
     const key = `${stage}/${hash}`;
     const running = this.inFlight.get(key);
     if (running) return (await running) as StageManifest<O>;
@@ -163,14 +177,21 @@ export class StageCache {
     }
   }
 
-  private async commitOnce<O>(stage: string, hash: string, produce: (tempDir: string) => Promise<StageRecord<O>>): Promise<StageManifest<O>> {
+  private async commitOnce<O>(stage: string, hash: string, produce: (tempDir: string, workDir: string) => Promise<StageRecord<O>>): Promise<StageManifest<O>> {
     const parent = join(this.dir, stage);
     await mkdir(parent, { recursive: true });
     await this.removeStaleTemps(parent);
     const temp = join(parent, `.${hash}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
     await mkdir(temp);
+    const workDir = await this.claimWorkDir(parent, hash);
+    const manifest = await this.produceAndCommit(stage, hash, temp, () => produce(temp, workDir));
+    await rm(workDir, { recursive: true, force: true }); // committed (by this run or another): no longer needed
+    return manifest;
+  }
+
+  private async produceAndCommit<O>(stage: string, hash: string, temp: string, produce: () => Promise<StageRecord<O>>): Promise<StageManifest<O>> {
     try {
-      const record = await produce(temp);
+      const record = await produce();
       const manifest: StageManifest<O> = { ...record, createdAt: new Date().toISOString(), files: await recordFiles(temp) };
       await writeFile(join(temp, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
       try {
@@ -190,15 +211,41 @@ export class StageCache {
     }
   }
 
-  /** Removes temp folders left by processes that no longer exist (crashed runs). */
+  /**
+   * Removes temp folders left by processes that no longer exist (crashed runs), and their work
+   * folders once the hash is committed.
+   */
   private async removeStaleTemps(parent: string): Promise<void> {
     for (const name of await readdir(parent)) {
-      const match = /^\..+\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
-      if (!match) continue;
-      const pid = Number(match[1]);
-      if (pid === process.pid || processAlive(pid)) continue;
+      const temp = /^\..+\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
+      const work = WORK_DIR.exec(name);
+      const owner = temp ? Number(temp[1]) : work ? Number(work[2]) : undefined;
+      if (owner === undefined || owner === process.pid || processAlive(owner)) continue;
+      // A crashed run's work folder stays until its hash is committed: the next run continues from it.
+      if (work && !(await isDirectory(join(parent, work[1]!)))) continue;
       await rm(join(parent, name), { recursive: true, force: true });
     }
+  }
+
+  /**
+   * The work folder of (stage folder `parent`, `hash`) for this process: its own when a failed
+   * attempt in this process left one; else one left by a process that is gone, renamed to this
+   * process's pid; else a fresh path (not created).
+   */
+  private async claimWorkDir(parent: string, hash: string): Promise<string> {
+    const own = join(parent, `.${hash}.${process.pid}.work`);
+    if (await isDirectory(own)) return own;
+    for (const name of (await readdir(parent)).sort()) {
+      const match = WORK_DIR.exec(name);
+      if (!match || match[1] !== hash || processAlive(Number(match[2]))) continue;
+      try {
+        await rename(join(parent, name), own);
+        return own;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error; // another run took it first
+      }
+    }
+    return own;
   }
 
   /** True when the cache folder exists. */

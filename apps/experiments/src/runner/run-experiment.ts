@@ -214,11 +214,12 @@ async function executeStage(
   const started = performance.now();
   let executed = false;
   try {
-    const manifest = await cache.commit(stage, hash, async (tempDir) => {
+    const manifest = await cache.commit(stage, hash, async (tempDir, workDir) => {
       executed = true;
       await hooks?.beforeStage?.(id);
       const output = await spec.run({
         dir: tempDir,
+        workDir,
         inputs,
         services,
         log: (message) => log.event("stage-log", { stage: id, message }, `${id}: ${message}`),

@@ -62,6 +62,13 @@ export type StageInputs<N extends StageNeeds> = { readonly [R in keyof N]: Stage
 export interface StageContext<N extends StageNeeds = StageNeeds> {
   /** Folder to write outputs into (a temporary folder, renamed on success). */
   readonly dir: string;
+  /**
+   * A folder for state worth keeping across a crash (e.g. training checkpoints): it survives a
+   * killed process and is handed to the next execution of the same stage hash, and is removed
+   * once the stage commits. Not created: make it when needed. One process at a time owns it
+   * (see `cache.ts`).
+   */
+  readonly workDir: string;
   /** Upstream results by role. */
   readonly inputs: StageInputs<N>;
   readonly services: RunServices;

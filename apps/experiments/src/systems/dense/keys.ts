@@ -42,3 +42,14 @@ export async function modelKey<M extends StartSettings["model"]>(settings: { rea
   const files = await initFolderFiles(init);
   return { ...model, preset: undefined, init: await fingerprints([["config.json", files.config], ["model.safetensors", files.weights]]) };
 }
+
+/**
+ * `train` as stage keys see it: without `checkpointEverySteps`, which only says how often the
+ * train stage saves its state for a resume. A resumed run is bit-identical to an uninterrupted
+ * one, so the interval never changes the stage's output: changing it keeps the cache, and the
+ * keys stay those computed before the setting existed.
+ */
+export function trainKey<T extends { readonly checkpointEverySteps: number }>(train: T): Omit<T, "checkpointEverySteps"> {
+  const { checkpointEverySteps: _interval, ...key } = train;
+  return key;
+}

@@ -37,6 +37,11 @@ export interface DenseTrainInputs<S> {
   readonly inputs: Readonly<Record<string, StageResult>>;
   /** Folder to write `checkpoint/` and the training log into. */
   readonly outDir: string;
+  /**
+   * The stage's work folder (`StageContext.workDir`): survives a killed process, so training
+   * keeps its resumable checkpoints there (`checkpoints/`).
+   */
+  readonly workDir: string;
   log(message: string): void;
 }
 

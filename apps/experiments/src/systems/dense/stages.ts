@@ -62,7 +62,9 @@ export function negativesStage(args: { system: string; settings: DenseSettings; 
 /**
  * Stage `train`: a checkpoint folder and a training log from the train split and its hard
  * negatives (plus whatever else the system needs: `extra`, e.g. I3's pseudo-queries). `key` is
- * the system's training settings with its pretrained files' fingerprints.
+ * the system's training settings with its pretrained files' fingerprints, without
+ * `train.checkpointEverySteps` (`trainKey`). The training state is saved in the stage's work
+ * folder, so a killed run's next execution continues from its last checkpoint.
  */
 export function trainStage<S extends DenseSettings, N extends StageNeeds>(args: {
   system: string;
@@ -93,6 +95,7 @@ export function trainStage<S extends DenseSettings, N extends StageNeeds>(args: 
         negativesFile: join(negatives.dir, negatives.output.negatives),
         inputs: ctx.inputs,
         outDir: ctx.dir,
+        workDir: ctx.workDir,
         log: ctx.log,
       });
     },

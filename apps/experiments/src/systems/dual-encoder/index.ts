@@ -6,7 +6,7 @@
  * default).
  */
 import { denseSystemStages } from "../dense/stages.js";
-import { modelKey, tokenizerKey } from "../dense/keys.js";
+import { modelKey, tokenizerKey, trainKey } from "../dense/keys.js";
 import { defineSystem } from "../system.js";
 import { dualEncoderSettings } from "./settings.js";
 
@@ -23,7 +23,13 @@ export const dualEncoderSystem = defineSystem({
       kind: "dual-encoder",
       trainVersion: 4,
       extra: {},
-      trainingKey: async () => ({ ...training, negatives: { ...training.negatives, from: undefined }, tokenizer: await tokenizerKey(training), model: await modelKey(training) }),
+      trainingKey: async () => ({
+        ...training,
+        negatives: { ...training.negatives, from: undefined },
+        train: trainKey(training.train),
+        tokenizer: await tokenizerKey(training),
+        model: await modelKey(training),
+      }),
       code: async () => (await import("./model.js")).dualEncoderCode,
     });
   },

@@ -6,7 +6,7 @@
  * plus `pseudo-queries`, the reconstruction targets (`@i3/pseudoquery`).
  */
 import { denseSystemStages } from "../dense/stages.js";
-import { modelKey, tokenizerKey } from "../dense/keys.js";
+import { modelKey, tokenizerKey, trainKey } from "../dense/keys.js";
 import { defineSystem } from "../system.js";
 import { pseudoQueriesStage } from "./pseudo-queries-stage.js";
 import { i3Settings } from "./settings.js";
@@ -26,7 +26,13 @@ export const i3System = defineSystem({
       // 4: settings keyed as the system's own section (the registry).
       trainVersion: 4,
       extra: { pseudoQueries },
-      trainingKey: async () => ({ ...training, negatives: { ...training.negatives, from: undefined }, tokenizer: await tokenizerKey(training), model: await modelKey(training) }),
+      trainingKey: async () => ({
+        ...training,
+        negatives: { ...training.negatives, from: undefined },
+        train: trainKey(training.train),
+        tokenizer: await tokenizerKey(training),
+        model: await modelKey(training),
+      }),
       code: async () => (await import("./model.js")).i3Code,
     });
   },

@@ -29,6 +29,8 @@ export const i3Code: DenseModelCode<I3SystemSettings> = {
       seed: inputs.run.seed,
       device: inputs.run.device,
       workDir: join(inputs.outDir, "work"),
+      // In the stage's work folder, which outlives a killed run: the next run continues from there.
+      checkpoints: { dir: join(inputs.workDir, "checkpoints"), everySteps: settings.train.checkpointEverySteps },
       log: inputs.log,
       ...(targets !== undefined ? { targets } : {}),
     });

@@ -101,10 +101,10 @@ export const optimizerSettingsSchema = z.strictObject(optimizerShape).prefault({
  * `checkpointEverySteps`: with `checkpoints` given to a trainer, the training state is saved every
  * this many optimizer steps of a phase (and at each phase's end), so an interrupted run continues
  * from there. It never changes the trained model (a resumed run is bit-identical to an
- * uninterrupted one), so cache keys leave it out. Default 100: about two minutes of the default
- * budget (`tiny` preset, about a second a step on two CPU cores), a quarter of an hour of `small`
- * (7.5 s a step), while a checkpoint of `tiny` (weights and AdamW moments, ~18 MB) takes a
- * fraction of a second to write.
+ * uninterrupted one), so cache keys leave it out. Default 100: a couple of minutes of the
+ * default budget on two CPU cores (`tiny` preset: about a second a step, estimated from its FLOPs,
+ * an eighth of `small`'s measured 7.5 s), a quarter of an hour of `small`, while a checkpoint of
+ * `tiny` (weights and AdamW moments, ~18 MB) takes a fraction of a second to write.
  */
 export const trainSettingsSchema = z
   .strictObject({

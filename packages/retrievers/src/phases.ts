@@ -3,8 +3,8 @@
  * queries (the crop warm-up, then the real queries) with its qrels, hard negatives and epochs,
  * run by `@i3/train`'s loop with a linear warm-up/decay schedule over the phase's steps.
  */
-import { copyFileAtomic } from "@i3/core";
 import { join } from "node:path";
+import { copyFileAtomic } from "@i3/core";
 import {
   buildTokenLookup,
   mineHardNegatives,

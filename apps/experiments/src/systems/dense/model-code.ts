@@ -3,7 +3,8 @@
  * the system's model code (training and checkpoint loading), which each system keeps in its own
  * `model.ts` and the stages import only when they run.
  */
-import type { Collection, I3Tokenizer } from "@i3/data";
+import { join } from "node:path";
+import { readNegativesTsv, type Collection, type I3Tokenizer } from "@i3/data";
 import type { RunSettings } from "../../config/run-settings.js";
 import type { BiEncoderModel } from "@i3/retrievers";
 import type { StageResult, TrainedModelOutput } from "../../runner/stage.js";
@@ -14,6 +15,7 @@ export interface DenseSettings {
   readonly model: { readonly queryMaxLength: number; readonly passageMaxLength: number };
   readonly index: { readonly batchSize: number };
   readonly retrieve: { readonly depth: number };
+  readonly train: { readonly checkpointEverySteps: number };
 }
 
 /** A loaded checkpoint: a model with a query tower and one index vector per passage, its tokenizer, the backend it runs on. */
@@ -43,6 +45,34 @@ export interface DenseTrainInputs<S> {
    */
   readonly workDir: string;
   log(message: string): void;
+}
+
+/** Settings without the runner's fields (`kind`, `negatives.from`, `index`, `retrieve`, `pseudoQueries`): what a trainer of `@i3/retrievers` takes. */
+export type TrainingSettings<S> = Omit<S, "kind" | "index" | "retrieve" | "pseudoQueries" | "negatives"> & {
+  negatives: Omit<S extends { negatives: infer N } ? N : never, "from">;
+};
+
+/** A dense system's settings as its trainer takes them (and as its train stage's key holds them). */
+export function trainingSettings<S extends DenseSettings & { kind: string; pseudoQueries?: unknown }>(settings: S): TrainingSettings<S> {
+  const { kind: _kind, index: _index, retrieve: _retrieve, pseudoQueries: _pseudoQueries, negatives, ...rest } = settings;
+  const { from: _from, ...mining } = negatives;
+  return { ...rest, negatives: mining } as unknown as TrainingSettings<S>;
+}
+
+/** The arguments every `@i3/retrievers` trainer takes, from the train stage's inputs. */
+export async function trainerInputs<S extends DenseSettings & { kind: string; pseudoQueries?: unknown }>(inputs: DenseTrainInputs<S>) {
+  return {
+    collection: inputs.collection,
+    trainSplit: inputs.trainSplit,
+    negatives: await readNegativesTsv(inputs.negativesFile),
+    settings: trainingSettings(inputs.settings),
+    seed: inputs.run.seed,
+    device: inputs.run.device,
+    workDir: join(inputs.outDir, "work"),
+    // In the stage's work folder, which outlives a killed run: the next run continues from there.
+    checkpoints: { dir: join(inputs.workDir, "checkpoints"), everySteps: inputs.settings.train.checkpointEverySteps },
+    log: inputs.log,
+  };
 }
 
 /** A dense system's model code. */

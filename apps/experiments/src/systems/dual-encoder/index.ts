@@ -5,6 +5,7 @@
  * negatives come from another first-stage system's train-split run (`negatives.from`, BM25 by
  * default).
  */
+import { trainingSettings } from "../dense/model-code.js";
 import { denseSystemStages } from "../dense/stages.js";
 import { modelKey, tokenizerKey, trainKey } from "../dense/keys.js";
 import { defineSystem } from "../system.js";
@@ -18,18 +19,12 @@ export const dualEncoderSystem = defineSystem({
   settings: dualEncoderSettings,
   references: (settings) => [{ field: "negatives.from", system: settings.negatives.from, roles: ["first-stage"] }],
   plan(ctx) {
-    const { kind: _kind, index: _index, retrieve: _retrieve, ...training } = ctx.settings;
+    const training = trainingSettings(ctx.settings);
     return denseSystemStages(ctx, {
       kind: "dual-encoder",
       trainVersion: 4,
       extra: {},
-      trainingKey: async () => ({
-        ...training,
-        negatives: { ...training.negatives, from: undefined },
-        train: trainKey(training.train),
-        tokenizer: await tokenizerKey(training),
-        model: await modelKey(training),
-      }),
+      trainingKey: async () => ({ ...training, train: trainKey(training.train), tokenizer: await tokenizerKey(training), model: await modelKey(training) }),
       code: async () => (await import("./model.js")).dualEncoderCode,
     });
   },

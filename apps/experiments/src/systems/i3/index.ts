@@ -5,6 +5,7 @@
  * (`@i3/retrievers`' `trainI3`, `@i3/encoders`' I3Retriever). Its stages are the dense ones
  * plus `pseudo-queries`, the reconstruction targets (`@i3/pseudoquery`).
  */
+import { trainingSettings } from "../dense/model-code.js";
 import { denseSystemStages } from "../dense/stages.js";
 import { modelKey, tokenizerKey, trainKey } from "../dense/keys.js";
 import { defineSystem } from "../system.js";
@@ -19,20 +20,14 @@ export const i3System = defineSystem({
   settings: i3Settings,
   references: (settings) => [{ field: "negatives.from", system: settings.negatives.from, roles: ["first-stage"] }],
   plan(ctx) {
-    const { kind: _kind, index: _index, retrieve: _retrieve, pseudoQueries: _pseudoQueries, ...training } = ctx.settings;
+    const training = trainingSettings(ctx.settings);
     const pseudoQueries = pseudoQueriesStage({ system: ctx.key, settings: ctx.settings, run: ctx.run, data: ctx.data });
     return denseSystemStages(ctx, {
       kind: "i3",
       // 4: settings keyed as the system's own section (the registry).
       trainVersion: 4,
       extra: { pseudoQueries },
-      trainingKey: async () => ({
-        ...training,
-        negatives: { ...training.negatives, from: undefined },
-        train: trainKey(training.train),
-        tokenizer: await tokenizerKey(training),
-        model: await modelKey(training),
-      }),
+      trainingKey: async () => ({ ...training, train: trainKey(training.train), tokenizer: await tokenizerKey(training), model: await modelKey(training) }),
       code: async () => (await import("./model.js")).i3Code,
     });
   },

@@ -4,12 +4,11 @@
  * checkpoint.
  */
 import { join } from "node:path";
-import { readNegativesTsv } from "@i3/data";
 import { describeBackend } from "@i3/encoders";
 import { readGeneratedTsv } from "@i3/pseudoquery";
 import { loadI3Checkpoint, saveI3Checkpoint, startBackend, trainI3 } from "@i3/retrievers";
 import type { StageResult } from "../../runner/stage.js";
-import type { DenseModelCode } from "../dense/model-code.js";
+import { trainerInputs, type DenseModelCode } from "../dense/model-code.js";
 import { recordTraining } from "../dense/train-output.js";
 import type { PseudoQueriesOutput } from "./pseudo-queries-stage.js";
 import type { I3SystemSettings } from "./settings.js";
@@ -17,23 +16,9 @@ import type { I3SystemSettings } from "./settings.js";
 /** Train and load for the I3 system. */
 export const i3Code: DenseModelCode<I3SystemSettings> = {
   async train(inputs) {
-    const { kind: _kind, index: _index, retrieve: _retrieve, pseudoQueries: _pq, ...settings } = inputs.settings;
-    const { from: _from, ...negatives } = settings.negatives;
     const pseudo = inputs.inputs["pseudoQueries"] as StageResult<PseudoQueriesOutput>;
     const targets = pseudo.output.file !== undefined ? await readGeneratedTsv(join(pseudo.dir, pseudo.output.file)) : undefined;
-    const trained = await trainI3({
-      collection: inputs.collection,
-      trainSplit: inputs.trainSplit,
-      negatives: await readNegativesTsv(inputs.negativesFile),
-      settings: { ...settings, negatives },
-      seed: inputs.run.seed,
-      device: inputs.run.device,
-      workDir: join(inputs.outDir, "work"),
-      // In the stage's work folder, which outlives a killed run: the next run continues from there.
-      checkpoints: { dir: join(inputs.workDir, "checkpoints"), everySteps: settings.train.checkpointEverySteps },
-      log: inputs.log,
-      ...(targets !== undefined ? { targets } : {}),
-    });
+    const trained = await trainI3({ ...(await trainerInputs(inputs)), ...(targets !== undefined ? { targets } : {}) });
     await saveI3Checkpoint(join(inputs.outDir, "checkpoint"), trained);
     trained.model.dispose();
     return recordTraining(inputs.outDir, trained);

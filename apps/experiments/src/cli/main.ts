@@ -1,6 +1,6 @@
 /**
- * The `i3` command: one entry point for evaluation, data preparation, first-stage retrieval and
- * (later) experiment runs. Each subcommand lives in its own module and is imported only when
+ * The `i3` command: one entry point for evaluation, data preparation, BM25 runs, experiment
+ * runs, sweeps and reports. Each subcommand lives in its own module and is imported only when
  * used, so `i3 eval` never loads TensorFlow.js. Argument parsing: commander.
  */
 import { Command, CommanderError, InvalidArgumentError } from "commander";

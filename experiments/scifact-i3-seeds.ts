@@ -15,4 +15,4 @@ import base from "./scifact-i3.js";
 const seeded = defineExperiment({ ...base, name: "scifact-i3-seeds", seeds: [1, 2, 3] });
 const telling = I3_ABLATIONS.filter((v) => v.name === "no-reconstruction" || v.name === "interactor=off");
 
-export default defineSweep(seeded, { name: "scifact-i3-seeds", includeBase: true, variants: telling, concurrency: 2 });
+export default defineSweep(seeded, { name: "scifact-i3-seeds", includeBase: true, variants: telling });

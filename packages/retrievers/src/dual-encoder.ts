@@ -5,16 +5,15 @@
  * hard negatives, each phase with the in-batch + hard-negative contrastive loss (DPR eq. 2) and
  * AdamW.
  */
-import { join } from "node:path";
 import { padTrainingBatch, type Collection, type I3Tokenizer } from "@i3/data";
 import { DualEncoder, type BackendInfo, type Device } from "@i3/encoders";
 import { contrastiveLoss } from "@i3/losses";
 import { toTensors } from "./encode.js";
-import { cropPhase, queryPhase, trainPhase, type NegativesSource, type Phase, type PhaseStep } from "./phases.js";
+import { cropPhase, queryPhase, runPhases, type NegativesSource, type Phase, type PhaseStep } from "./phases.js";
 import { prepareTraining } from "./prepare.js";
 import { dualEncoderSettingsSchema, parseSettings, type DualEncoderSettings, type DualEncoderSettingsInput } from "./settings.js";
 import { loadStartTowers } from "./start.js";
-import { openTrainingCheckpoints, resumeMessage, trainingIdentity, type ResumePoint, type TrainingCheckpointOptions } from "./training-checkpoints.js";
+import type { ResumePoint, TrainingCheckpointOptions } from "./training-checkpoints.js";
 
 /** Inputs of {@link trainDualEncoder}. */
 export interface TrainDualEncoderInputs extends NegativesSource {
@@ -81,65 +80,34 @@ export async function trainDualEncoder(inputs: TrainDualEncoderInputs): Promise<
   if (settings.train.epochs > 0) phases.push((await queryPhase(inputs.collection, inputs.trainSplit, inputs, tokenizer, settings, log)).phase);
 
   const { model: modelSettings, optimizer } = settings;
-  const saving =
-    inputs.checkpoints === undefined
-      ? undefined
-      : openTrainingCheckpoints({
-          options: inputs.checkpoints,
-          defaultEverySteps: settings.train.checkpointEverySteps,
-          caller: "trainDualEncoder",
-          phases: phases.map((p) => p.name),
-          identity: await trainingIdentity({
-            trainer: "dual-encoder",
-            seed: inputs.seed,
-            trainSplit: inputs.trainSplit,
-            settings,
-            backend: backend.backend,
-            collection: inputs.collection,
-            tokenizer,
-            phases: phases.map((phase) => ({ phase })),
-          }),
-        });
-  if (saving?.resumeFrom !== undefined) log(resumeMessage(saving.resumeFrom, phases.length));
-  const towers = modelSettings.init !== undefined ? await loadStartTowers(modelSettings.init, config, modelSettings.sharedTowers) : undefined;
-  const model = new DualEncoder(config, { shared: modelSettings.sharedTowers, seed: inputs.seed, ...(towers !== undefined ? { towers } : {}) });
-  const steps: PhaseStep[] = [];
-  const started = Date.now();
-  try {
-    for (const [index, phase] of phases.entries()) {
-      await trainPhase({
-        phase,
-        batching: { perQuery: settings.negatives.perQuery, batchSize: settings.train.batchSize },
-        optimizer,
-        seed: inputs.seed,
-        corpusIds,
-        passageTokens,
-        groups: [{ name: "backbone", params: model.namedParameters(), lr: optimizer.lr, weightDecay: optimizer.weightDecay }],
-        backend,
-        logFile: join(inputs.workDir, `train-${phase.name}.jsonl`),
-        steps,
-        log,
-        ...(saving !== undefined ? { checkpoints: saving.phase(index) } : {}),
-        ...(inputs.onStep !== undefined ? { onStep: inputs.onStep } : {}),
-        describe: (totalSteps) =>
-          `${phase.name}: ${config.layers}x${config.hidden} encoder, ${phase.queries.length} queries, ${phase.epochs} epochs, ${totalSteps} steps`,
-        lossFn: (batch, ctx) => {
-          const padded = padTrainingBatch(batch, {
-            padId: tokenizer.special.pad,
-            queryMaxLength: modelSettings.queryMaxLength,
-            passageMaxLength: modelSettings.passageMaxLength,
-          });
-          const opts = { training: true, seed: ctx.seed, step: ctx.step };
-          const q = model.encodeQueries(toTensors(padded.queries), opts);
-          const p = model.encodePassages(toTensors(padded.passages), opts);
-          return contrastiveLoss(q, p, { temperature: settings.losses.contrastive.temperature });
-        },
+  const { model, ...run } = await runPhases({
+    trainer: "dual-encoder",
+    caller: "trainDualEncoder",
+    inputs,
+    settings,
+    backend,
+    tokenizer,
+    corpusIds,
+    passageTokens,
+    phases,
+    log,
+    createModel: async () => {
+      const towers = modelSettings.init !== undefined ? await loadStartTowers(modelSettings.init, config, modelSettings.sharedTowers) : undefined;
+      return new DualEncoder(config, { shared: modelSettings.sharedTowers, seed: inputs.seed, ...(towers !== undefined ? { towers } : {}) });
+    },
+    groups: (model) => [{ name: "backbone", params: model.namedParameters(), lr: optimizer.lr, weightDecay: optimizer.weightDecay }],
+    describe: (phase, totalSteps) => `${phase.name}: ${config.layers}x${config.hidden} encoder, ${phase.queries.length} queries, ${phase.epochs} epochs, ${totalSteps} steps`,
+    lossFn: (model) => (batch, ctx) => {
+      const padded = padTrainingBatch(batch, {
+        padId: tokenizer.special.pad,
+        queryMaxLength: modelSettings.queryMaxLength,
+        passageMaxLength: modelSettings.passageMaxLength,
       });
-    }
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
-  const resumedFrom = saving?.resumeFrom;
-  return { model, tokenizer, settings, backend, steps, trainSeconds: (Date.now() - started) / 1000, ...(resumedFrom !== undefined ? { resumedFrom } : {}) };
+      const opts = { training: true, seed: ctx.seed, step: ctx.step };
+      const q = model.encodeQueries(toTensors(padded.queries), opts);
+      const p = model.encodePassages(toTensors(padded.passages), opts);
+      return contrastiveLoss(q, p, { temperature: settings.losses.contrastive.temperature });
+    },
+  });
+  return { model, tokenizer, settings, backend, ...run };
 }

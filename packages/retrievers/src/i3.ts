@@ -9,7 +9,6 @@
  * at `optimizer.headLrMultiplier` x the backbone's lr. Indexing and retrieval are the
  * dual-encoder's (`./retrieve.ts`): the index holds p*, queries are encoded by E_q alone.
  */
-import { join } from "node:path";
 import { padTrainingBatch, type I3Tokenizer } from "@i3/data";
 import {
   betaAt,
@@ -24,11 +23,11 @@ import {
 import { firstRelevantQueries } from "@i3/pseudoquery";
 import type { TrainDualEncoderInputs } from "./dual-encoder.js";
 import { toTensors } from "./encode.js";
-import { cropPhase, queryPhase, trainPhase, type Phase, type PhaseStep } from "./phases.js";
+import { cropPhase, queryPhase, runPhases, type Phase, type PhaseStep } from "./phases.js";
 import { prepareTraining } from "./prepare.js";
 import { i3SettingsSchema, parseSettings, type I3Settings, type I3SettingsInput } from "./settings.js";
 import { loadStartTowers } from "./start.js";
-import { openTrainingCheckpoints, resumeMessage, trainingIdentity, type ResumePoint } from "./training-checkpoints.js";
+import type { ResumePoint } from "./training-checkpoints.js";
 
 /** Inputs of {@link trainI3}: the dual-encoder trainer's, I3 settings, and optional reconstruction targets. */
 export interface TrainI3Inputs extends Omit<TrainDualEncoderInputs, "settings"> {
@@ -123,83 +122,56 @@ export async function trainI3(inputs: TrainI3Inputs): Promise<TrainedI3> {
     });
   }
 
-  const saving =
-    inputs.checkpoints === undefined
-      ? undefined
-      : openTrainingCheckpoints({
-          options: inputs.checkpoints,
-          defaultEverySteps: settings.train.checkpointEverySteps,
-          caller: "trainI3",
-          phases: phases.map((p) => p.name),
-          identity: await trainingIdentity({
-            trainer: "i3",
-            seed: inputs.seed,
-            trainSplit: inputs.trainSplit,
-            settings,
-            backend: backend.backend,
-            collection: inputs.collection,
-            tokenizer,
-            phases: phases.map((phase) => ({ phase, labels: phase.labels })),
-          }),
-        });
-  if (saving?.resumeFrom !== undefined) log(resumeMessage(saving.resumeFrom, phases.length));
-  const towers = modelSettings.init !== undefined ? await loadStartTowers(modelSettings.init, config, modelSettings.sharedTowers) : undefined;
-  const model = new I3Retriever(
-    config,
-    { slots: m, specialTokens: { cls, sep, mask }, reconstructor: i3.reconstructor, interactor: i3.interactor, mlmHead: i3.mlmHead },
-    { shared: modelSettings.sharedTowers, seed: inputs.seed, ...(towers !== undefined ? { towers } : {}) },
-  );
-  const headVars = new Set(model.variableGroups().heads);
-  const backboneParams: NamedParam[] = model.namedParameters().filter((p) => !headVars.has(p.variable));
-  const headParams: NamedParam[] = model.namedParameters().filter((p) => headVars.has(p.variable));
   const ignored = new Int32Array(m).fill(IGNORE_INDEX);
-  const steps: PhaseStep[] = [];
-  const started = Date.now();
-  try {
-    for (const [index, phase] of phases.entries()) {
-      await trainPhase({
-        phase,
-        batching: { perQuery: settings.negatives.perQuery, batchSize: settings.train.batchSize },
-        optimizer,
-        seed: inputs.seed,
-        corpusIds,
-        passageTokens,
-        groups: [
-          ...(phase.freezeBackbone ? [] : [{ name: "backbone", params: backboneParams, lr: optimizer.lr, weightDecay: optimizer.weightDecay }]),
-          { name: "heads", params: headParams, lr: optimizer.lr * optimizer.headLrMultiplier, weightDecay: optimizer.weightDecay },
-        ],
-        backend,
-        logFile: join(inputs.workDir, `train-${phase.name}.jsonl`),
-        steps,
-        log,
-        ...(saving !== undefined ? { checkpoints: saving.phase(index) } : {}),
-        ...(inputs.onStep !== undefined ? { onStep: inputs.onStep } : {}),
-        describe: (totalSteps) =>
-          `${phase.name}: ${config.layers}x${config.hidden} I3 (m=${m}, reconstructor ${i3.reconstructor.layers}x${i3.reconstructor.memory}, ` +
-          `interactor ${i3.interactor.enabled ? i3.interactor.input : "off"}), ${phase.queries.length} queries, ${phase.epochs} epochs, ` +
-          `${totalSteps} steps, ${phase.labels.size} passages with targets${phase.freezeBackbone ? ", backbone frozen" : ""}`,
-        lossFn: (batch, ctx) => {
-          const padded = padTrainingBatch(batch, { padId: pad, queryMaxLength: modelSettings.queryMaxLength, passageMaxLength: modelSettings.passageMaxLength });
-          const rows = new Int32Array(batch.passageIds.length * m);
-          batch.passageIds.forEach((pid, i) => rows.set(phase.labels.get(pid) ?? ignored, i * m));
-          const beta = phase.beta(ctx.epoch);
-          const terms = i3Loss(model, toTensors(padded.queries), toTensors(padded.passages), rows, {
-            beta,
-            temperature: settings.losses.contrastive.temperature,
-            forward: { training: true, seed: ctx.seed, step: ctx.step },
-          });
-          ctx.report("contrastive", terms.contrastive);
-          ctx.report("reconstruction", terms.reconstruction);
-          ctx.report("beta", beta);
-          tf.dispose([terms.contrastive, terms.reconstruction].filter((t) => t !== terms.total));
-          return terms.total;
-        },
+  const { model, ...run } = await runPhases({
+    trainer: "i3",
+    caller: "trainI3",
+    inputs,
+    settings,
+    backend,
+    tokenizer,
+    corpusIds,
+    passageTokens,
+    phases,
+    labels: (phase) => phase.labels,
+    log,
+    createModel: async () => {
+      const towers = modelSettings.init !== undefined ? await loadStartTowers(modelSettings.init, config, modelSettings.sharedTowers) : undefined;
+      return new I3Retriever(
+        config,
+        { slots: m, specialTokens: { cls, sep, mask }, reconstructor: i3.reconstructor, interactor: i3.interactor, mlmHead: i3.mlmHead },
+        { shared: modelSettings.sharedTowers, seed: inputs.seed, ...(towers !== undefined ? { towers } : {}) },
+      );
+    },
+    groups: (model, phase) => {
+      const headVars = new Set(model.variableGroups().heads);
+      const backboneParams: NamedParam[] = model.namedParameters().filter((p) => !headVars.has(p.variable));
+      const headParams: NamedParam[] = model.namedParameters().filter((p) => headVars.has(p.variable));
+      return [
+        ...(phase.freezeBackbone ? [] : [{ name: "backbone", params: backboneParams, lr: optimizer.lr, weightDecay: optimizer.weightDecay }]),
+        { name: "heads", params: headParams, lr: optimizer.lr * optimizer.headLrMultiplier, weightDecay: optimizer.weightDecay },
+      ];
+    },
+    describe: (phase, totalSteps) =>
+      `${phase.name}: ${config.layers}x${config.hidden} I3 (m=${m}, reconstructor ${i3.reconstructor.layers}x${i3.reconstructor.memory}, ` +
+      `interactor ${i3.interactor.enabled ? i3.interactor.input : "off"}), ${phase.queries.length} queries, ${phase.epochs} epochs, ` +
+      `${totalSteps} steps, ${phase.labels.size} passages with targets${phase.freezeBackbone ? ", backbone frozen" : ""}`,
+    lossFn: (model, phase) => (batch, ctx) => {
+      const padded = padTrainingBatch(batch, { padId: pad, queryMaxLength: modelSettings.queryMaxLength, passageMaxLength: modelSettings.passageMaxLength });
+      const rows = new Int32Array(batch.passageIds.length * m);
+      batch.passageIds.forEach((pid, i) => rows.set(phase.labels.get(pid) ?? ignored, i * m));
+      const beta = phase.beta(ctx.epoch);
+      const terms = i3Loss(model, toTensors(padded.queries), toTensors(padded.passages), rows, {
+        beta,
+        temperature: settings.losses.contrastive.temperature,
+        forward: { training: true, seed: ctx.seed, step: ctx.step },
       });
-    }
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
-  const resumedFrom = saving?.resumeFrom;
-  return { model, tokenizer, settings, backend, steps, trainSeconds: (Date.now() - started) / 1000, ...(resumedFrom !== undefined ? { resumedFrom } : {}) };
+      ctx.report("contrastive", terms.contrastive);
+      ctx.report("reconstruction", terms.reconstruction);
+      ctx.report("beta", beta);
+      tf.dispose([terms.contrastive, terms.reconstruction].filter((t) => t !== terms.total));
+      return terms.total;
+    },
+  });
+  return { model, tokenizer, settings, backend, ...run };
 }

@@ -22,7 +22,15 @@ import type { BackendInfo } from "@i3/encoders";
 import { cropQueries } from "@i3/pseudoquery";
 import { linearScheduleWithWarmup, train, type LossFn, type ParamGroupSpec, type StepRecord } from "@i3/train";
 import type { NegativesSettings, OptimizerSettings, TrainSettings } from "./settings.js";
-import { phaseStepsFromLog, type PhaseCheckpoints } from "./training-checkpoints.js";
+import {
+  openTrainingCheckpoints,
+  phaseStepsFromLog,
+  resumeMessage,
+  trainingIdentity,
+  type PhaseCheckpoints,
+  type ResumePoint,
+  type TrainingCheckpointOptions,
+} from "./training-checkpoints.js";
 
 /** One training phase (crop warm-up, real queries): these queries, these negatives, these epochs. */
 export interface Phase {
@@ -190,4 +198,98 @@ export async function trainPhase(args: {
     args.steps.push(...phaseStepsFromLog(logFile, phase.name, result.position.step));
     await copyFileAtomic(logFile, args.logFile);
   }
+}
+
+/** What {@link runPhases} needs of the settings (both trainers' settings have it). */
+interface PhasedSettings {
+  negatives: Pick<NegativesSettings, "perQuery">;
+  train: Pick<TrainSettings, "batchSize" | "checkpointEverySteps">;
+  optimizer: OptimizerSettings;
+  model: { init?: string | undefined };
+}
+
+/** The inputs of a trainer that {@link runPhases} reads. */
+export interface PhasedInputs {
+  collection: Collection;
+  trainSplit: string;
+  seed: number;
+  workDir: string;
+  checkpoints?: TrainingCheckpointOptions;
+  onStep?: (step: PhaseStep) => void | Promise<void>;
+}
+
+/**
+ * The part both trainers share once their phases are built: opens the training checkpoints
+ * (with the run's identity; `labels` adds a phase's reconstruction targets to it) and says when
+ * it resumes, creates the model, runs every phase through {@link trainPhase} (log
+ * `train-<phase>.jsonl` in `workDir`), and frees the model if training throws. `groups`,
+ * `describe` and `lossFn` are the trainer's own, per model and phase.
+ */
+export async function runPhases<P extends Phase, M extends { dispose(): void }>(args: {
+  trainer: string;
+  caller: string;
+  inputs: PhasedInputs;
+  settings: PhasedSettings;
+  backend: BackendInfo;
+  tokenizer: I3Tokenizer;
+  corpusIds: readonly string[];
+  passageTokens: TokenIdLookup;
+  phases: readonly P[];
+  labels?: (phase: P) => ReadonlyMap<string, Int32Array>;
+  log: (message: string) => void;
+  createModel: () => Promise<M>;
+  groups: (model: M, phase: P) => ParamGroupSpec[];
+  describe: (phase: P, totalSteps: number) => string;
+  lossFn: (model: M, phase: P) => LossFn<TrainingBatch>;
+}): Promise<{ model: M; steps: PhaseStep[]; trainSeconds: number; resumedFrom?: ResumePoint }> {
+  const { inputs, settings, phases, log } = args;
+  const saving =
+    inputs.checkpoints === undefined
+      ? undefined
+      : openTrainingCheckpoints({
+          options: inputs.checkpoints,
+          defaultEverySteps: settings.train.checkpointEverySteps,
+          caller: args.caller,
+          phases: phases.map((p) => p.name),
+          identity: await trainingIdentity({
+            trainer: args.trainer,
+            seed: inputs.seed,
+            trainSplit: inputs.trainSplit,
+            settings,
+            backend: args.backend.backend,
+            collection: inputs.collection,
+            tokenizer: args.tokenizer,
+            phases: phases.map((phase) => ({ phase, ...(args.labels !== undefined ? { labels: args.labels(phase) } : {}) })),
+          }),
+        });
+  if (saving?.resumeFrom !== undefined) log(resumeMessage(saving.resumeFrom, phases.length));
+  const model = await args.createModel();
+  const steps: PhaseStep[] = [];
+  const started = Date.now();
+  try {
+    for (const [index, phase] of phases.entries()) {
+      await trainPhase({
+        phase,
+        batching: { perQuery: settings.negatives.perQuery, batchSize: settings.train.batchSize },
+        optimizer: settings.optimizer,
+        seed: inputs.seed,
+        corpusIds: args.corpusIds,
+        passageTokens: args.passageTokens,
+        groups: args.groups(model, phase),
+        backend: args.backend,
+        logFile: join(inputs.workDir, `train-${phase.name}.jsonl`),
+        steps,
+        log,
+        ...(saving !== undefined ? { checkpoints: saving.phase(index) } : {}),
+        ...(inputs.onStep !== undefined ? { onStep: inputs.onStep } : {}),
+        describe: (totalSteps) => args.describe(phase, totalSteps),
+        lossFn: args.lossFn(model, phase),
+      });
+    }
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  const resumedFrom = saving?.resumeFrom;
+  return { model, steps, trainSeconds: (Date.now() - started) / 1000, ...(resumedFrom !== undefined ? { resumedFrom } : {}) };
 }

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { fmix32, fnv1a32, hashString32, sha256File } from "../src/index.js";
+import { fmix32, fnv1a32, hashString32, sha256File, sha256FileUncached } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "i3-core-hash-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,5 +35,17 @@ describe("sha256File", () => {
 
   it("fails on a missing file", async () => {
     await expect(sha256File(join(dir, "missing"))).rejects.toThrow(/ENOENT/);
+    await expect(sha256FileUncached(join(dir, "missing"))).rejects.toThrow(/ENOENT/);
+  });
+
+  it("sha256FileUncached reads the bytes every time, also after a same-size rewrite with the old mtime put back", async () => {
+    const file = join(dir, "same-size.txt");
+    writeFileSync(file, "abc");
+    const { atime, mtime } = statSync(file);
+    expect(await sha256FileUncached(file)).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    writeFileSync(file, "abd");
+    utimesSync(file, atime, mtime);
+    // sha256("abd"), computed independently with Python's hashlib.
+    expect(await sha256FileUncached(file)).toBe("a52d159f262b2c6ddb724a61840befc36eb30c88877a4030b65cbe86298449c9");
   });
 });

@@ -20,10 +20,10 @@
  * stage that throws keeps its folder (for the next run, or a retry in this process); a committed
  * stage's folder is removed, and so are folders of gone processes whose hash is committed.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { processAlive, sha256FileUncached } from "@i3/core";
 
 /** A stage's work folder: `.<hash>.<pid>.work` (see the module comment). */
 const WORK_DIR = /^\.([0-9a-f]+)\.(\d+)\.work$/;
@@ -78,15 +78,6 @@ export interface CacheReadOptions {
   verify?: boolean;
   /** Told when an entry is recomputed or reused unverified. */
   warn?(warning: CacheWarning): void;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** A folder of cached stage outputs. */
@@ -264,13 +255,6 @@ async function isDirectory(path: string): Promise<boolean> {
   );
 }
 
-/** sha256 of a file's bytes, read now (never memoised: a check must see the bytes on disk). */
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
-
 /** Size and sha256 of every file under `dir` except the top-level manifest, by sorted `/`-separated relative path. */
 async function recordFiles(dir: string): Promise<Record<string, CachedFile>> {
   const paths: string[] = [];
@@ -287,7 +271,7 @@ async function recordFiles(dir: string): Promise<Record<string, CachedFile>> {
   const files: Record<string, CachedFile> = {};
   for (const rel of paths.sort()) {
     const path = join(dir, rel);
-    files[rel] = { size: (await stat(path)).size, sha256: await sha256Of(path) };
+    files[rel] = { size: (await stat(path)).size, sha256: await sha256FileUncached(path) };
   }
   return files;
 }
@@ -307,7 +291,7 @@ async function checkFiles(dir: string, files: Record<string, CachedFile>, hashIf
     if (hashIfNewerThan === undefined || info.mtimeMs > hashIfNewerThan) toHash.push([rel, recorded]);
   }
   for (const [rel, recorded] of toHash) {
-    const actual = await sha256Of(join(dir, rel));
+    const actual = await sha256FileUncached(join(dir, rel));
     if (actual !== recorded.sha256) return `${rel} has sha256 ${actual.slice(0, 12)}..., recorded ${recorded.sha256.slice(0, 12)}...`;
   }
   return undefined;

@@ -11,6 +11,13 @@ import path from "node:path";
 /** Hashes already computed in this process, by absolute path, size and mtime. */
 const computed = new Map<string, Promise<string>>();
 
+/** sha256 (hex) of a file's bytes, streamed and read now: for checks that must see the bytes on disk (a cache's integrity). */
+export async function sha256FileUncached(file: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
+  return h.digest("hex");
+}
+
 /** sha256 (hex) of a file's bytes, streamed; memoised while the file's size and mtime stay. */
 export async function sha256File(file: string): Promise<string> {
   const abs = path.resolve(file);
@@ -18,13 +25,7 @@ export async function sha256File(file: string): Promise<string> {
   const key = `${abs}\0${size}\0${mtimeMs}`;
   let hash = computed.get(key);
   if (hash === undefined) {
-    hash = new Promise<string>((resolve, reject) => {
-      const h = createHash("sha256");
-      createReadStream(abs)
-        .on("data", (chunk) => h.update(chunk))
-        .on("error", reject)
-        .on("end", () => resolve(h.digest("hex")));
-    });
+    hash = sha256FileUncached(abs);
     computed.set(key, hash);
     hash.catch(() => computed.delete(key));
   }

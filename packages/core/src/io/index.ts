@@ -10,4 +10,4 @@ export {
   copyFileAtomic,
 } from "./atomic-file.js";
 export { writeDirAtomic, writeDirAtomicSync, type WriteDirOptions } from "./atomic-dir.js";
-export { removeStaleTemps, removeStaleTempsSync, tempNameFor } from "./stale-temps.js";
+export { processAlive, removeStaleTemps, removeStaleTempsSync, tempNameFor } from "./stale-temps.js";

@@ -15,7 +15,7 @@ export function tempNameFor(target: string, suffix: "tmp" | "old", unique: strin
 }
 
 /** True when a process with this id exists (signal 0 only checks). */
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -53,5 +53,5 @@ export { buildRunMetrics, type RunMetrics, type SplitMetrics, type SystemMetrics
 export { writeRunReport, readRunMetrics } from "./report/run-report.js";
 export { buildSweepMetrics, type SweepMetrics, type SweepRow, type SweepRunOutcome } from "./report/sweep-metrics.js";
 export { writeSweepReport, sweepTable } from "./report/sweep-report.js";
-export { compareWithBaseline, markersOf, MARKERS, type Comparison } from "./report/significance.js";
+export { comparePairs, compareWithBaseline, markersOf, MARKERS, type ComparedPair, type Comparison } from "./report/significance.js";
 export { barChartSvg, lossChartSvg, renderVegaLiteSvg } from "./report/charts.js";

@@ -60,21 +60,26 @@ function paired(baseline: PerQueryValues, system: PerQueryValues, measure: strin
   return { a, b };
 }
 
-/** Compares every system of `systems` with `baseline` on each measure (Holm across the systems). */
-export function compareWithBaseline(
-  baseline: PerQueryValues,
-  systems: ReadonlyMap<string, PerQueryValues>,
-  measures: readonly string[],
-  options: SignificanceOptions,
-): Comparison[] {
+/** A system and the reference it is compared with. */
+export interface ComparedPair {
+  readonly reference: PerQueryValues;
+  readonly system: PerQueryValues;
+}
+
+/**
+ * Compares each pair's system with its own reference on each measure: per measure and test, one
+ * Holm family over every pair. The pairs may share a reference (a baseline) or not (each variant
+ * against the same system of a base run).
+ */
+export function comparePairs(pairs: ReadonlyMap<string, ComparedPair>, measures: readonly string[], options: SignificanceOptions): Comparison[] {
   const out: Comparison[] = [];
   for (const measure of measures) {
-    const pairs = new Map([...systems].map(([name, values]) => [name, paired(baseline, values, measure)]));
-    const testable = [...pairs].filter(([, p]) => p.a.length >= 2);
+    const aligned = new Map([...pairs].map(([name, pair]) => [name, paired(pair.reference, pair.system, measure)]));
+    const testable = [...aligned].filter(([, p]) => p.a.length >= 2);
     const byTest = new Map<SignificanceTest, Map<string, TestOutcome>>();
     for (const test of options.tests) {
       const results = new Map<string, TestOutcome>();
-      // compareToBaseline needs one baseline vector: test each system on its own pairing, then Holm jointly.
+      // compareToBaseline needs one baseline vector: test each pair on its own alignment, then Holm jointly.
       const raw = testable.map(([name, p]) => {
         const [r] = compareToBaseline(p.a, new Map([[name, p.b]]), { test, alpha: options.alpha, trials: options.permutations, seed: options.seed });
         return { name, p: r!.pValue };
@@ -83,7 +88,7 @@ export function compareWithBaseline(
       raw.forEach((r, i) => results.set(r.name, { pValue: r.p, pHolm: adjusted[i]!, significant: adjusted[i]! <= options.alpha }));
       byTest.set(test, results);
     }
-    for (const [name, p] of pairs) {
+    for (const [name, p] of aligned) {
       let diff = 0;
       for (let i = 0; i < p.a.length; i++) diff += p.b[i]! - p.a[i]!;
       const tests: Partial<Record<SignificanceTest, TestOutcome>> = {};
@@ -97,27 +102,19 @@ export function compareWithBaseline(
   return out;
 }
 
+/** Compares every system of `systems` with `baseline` on each measure (Holm across the systems). */
+export function compareWithBaseline(
+  baseline: PerQueryValues,
+  systems: ReadonlyMap<string, PerQueryValues>,
+  measures: readonly string[],
+  options: SignificanceOptions,
+): Comparison[] {
+  return comparePairs(new Map([...systems].map(([name, system]) => [name, { reference: baseline, system }])), measures, options);
+}
+
 /** The markers of a comparison (e.g. `†‡`), empty when nothing is significant. */
 export function markersOf(comparison: Comparison | undefined): string {
   if (!comparison) return "";
   return (Object.keys(MARKERS) as SignificanceTest[]).filter((t) => comparison.tests[t]?.significant).map((t) => MARKERS[t]).join("");
 }
 
-/**
- * Comparisons made against different references (e.g. each system of a base run) as one family:
- * per measure and test, Holm over every comparison's raw p-value, replacing `pHolm` and
- * `significant` (= `pHolm <= alpha`).
- */
-export function holmAcrossRows(comparisons: readonly Comparison[], alpha = 0.05): Comparison[] {
-  const out = comparisons.map((c) => ({ ...c, tests: { ...c.tests } }));
-  for (const measure of new Set(out.map((c) => c.measure))) {
-    for (const test of Object.keys(MARKERS) as SignificanceTest[]) {
-      const rows = out.filter((c) => c.measure === measure && c.tests[test] !== undefined);
-      const adjusted = holm(rows.map((c) => c.tests[test]!.pValue));
-      rows.forEach((c, i) => {
-        c.tests[test] = { pValue: c.tests[test]!.pValue, pHolm: adjusted[i]!, significant: adjusted[i]! <= alpha };
-      });
-    }
-  }
-  return out;
-}

@@ -10,7 +10,7 @@
 import type { MeanInterval } from "@i3/metrics";
 import type { SweepDefinition } from "../sweep/define.js";
 import type { RunMetrics, SystemMetrics } from "./run-metrics.js";
-import { compareWithBaseline, holmAcrossRows, markersOf, type Comparison, type PerQueryValues } from "./significance.js";
+import { comparePairs, compareWithBaseline, markersOf, type ComparedPair, type Comparison, type PerQueryValues } from "./significance.js";
 
 /** How one run of a sweep ended. */
 export interface SweepRunOutcome {
@@ -129,30 +129,27 @@ export function buildSweepMetrics(sweep: SweepDefinition, sweepId: string, outco
 
 /**
  * Each variant's systems against the same system of the base run: one paired comparison per
- * (variant, system) whose per-query values differ from the base run's, all Holm-corrected
- * together per measure (labels `<run> / <system>`).
+ * (variant, system) whose per-query values differ from the base run's, one Holm family per
+ * measure over all of them (labels `<run> / <system>`).
  */
 function compareWithBaseRun(
   baseRun: SweepRunOutcome | undefined,
   outcomes: readonly SweepRunOutcome[],
   splitKey: string,
   measures: readonly string[],
-  options: Parameters<typeof compareWithBaseline>[3],
+  options: Parameters<typeof comparePairs>[2],
 ): { run: string; comparisons: Comparison[] } | undefined {
   const baseSystems = baseRun?.status === "ok" ? baseRun.metrics?.splits[splitKey]?.systems : undefined;
   if (!baseRun || !baseSystems) return undefined;
-  const comparisons: Comparison[] = [];
-  for (const [system, reference] of Object.entries(baseSystems)) {
-    const referenceValues = valuesOf(reference, measures);
-    const others = new Map<string, PerQueryValues>();
+  const pairs = new Map<string, ComparedPair>();
+  for (const [system, base] of Object.entries(baseSystems)) {
+    const reference = valuesOf(base, measures);
     for (const outcome of outcomes) {
       const m = outcome !== baseRun && outcome.status === "ok" ? outcome.metrics?.splits[splitKey]?.systems[system] : undefined;
       if (m === undefined) continue;
       const values = valuesOf(m, measures);
-      if (!sameValues(values, referenceValues, measures)) others.set(`${outcome.name} / ${system}`, values);
+      if (!sameValues(values, reference, measures)) pairs.set(`${outcome.name} / ${system}`, { reference, system: values });
     }
-    if (others.size > 0) comparisons.push(...compareWithBaseline(referenceValues, others, measures, options));
   }
-  // One family across every system: redo Holm over all rows of a measure.
-  return { run: baseRun.name, comparisons: holmAcrossRows(comparisons, options.alpha) };
+  return { run: baseRun.name, comparisons: pairs.size > 0 ? comparePairs(pairs, measures, options) : [] };
 }

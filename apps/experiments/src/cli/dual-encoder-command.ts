@@ -6,8 +6,7 @@
  */
 import { parseExperiment } from "../config/define.js";
 import type { ExperimentConfig } from "../config/schema.js";
-import { runExperiment } from "../runner/run-experiment.js";
-import { resultsSummary } from "./summary.js";
+import { runAndPrint } from "./run-command.js";
 
 /** Flags of `i3 dual-encoder`. */
 export interface DualEncoderCommandOptions {
@@ -53,12 +52,7 @@ export function dualEncoderCommandConfig(options: DualEncoderCommandOptions): Ex
   );
 }
 
-/** Runs the dual-encoder config and prints the run folder and the results table. */
+/** Runs the dual-encoder config as `i3 run` does and prints the run folder and the results table. */
 export async function dualEncoderCommand(options: DualEncoderCommandOptions): Promise<void> {
-  const result = await runExperiment(dualEncoderCommandConfig(options), {
-    ...(options.runsDir ? { runsDir: options.runsDir } : {}),
-    ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
-    ...(options.datasetsDir ? { datasetsDir: options.datasetsDir } : {}),
-  });
-  process.stdout.write(`${result.runDir}\n\n${resultsSummary(result.metrics)}`);
+  await runAndPrint(dualEncoderCommandConfig(options), options);
 }

@@ -1,5 +1,6 @@
 /** `i3 run <config>`: runs (or resumes) the experiment declared in a config file. */
 import { loadExperimentFile } from "../config/load.js";
+import type { ExperimentConfig } from "../config/schema.js";
 import { runExperiment } from "../runner/run-experiment.js";
 import { resultsSummary } from "./summary.js";
 
@@ -23,7 +24,11 @@ export function configArgument(positional: string | undefined, options: { config
 
 /** Runs `i3 run`; prints the run folder and the results table on stdout. */
 export async function runCommand(file: string | undefined, options: RunCommandOptions): Promise<void> {
-  const config = await loadExperimentFile(configArgument(file, options, "run"));
+  await runAndPrint(await loadExperimentFile(configArgument(file, options, "run")), options);
+}
+
+/** Runs (or resumes) `config` with the command's folders and flags; prints the run folder and the results table on stdout. */
+export async function runAndPrint(config: ExperimentConfig, options: Omit<RunCommandOptions, "config">): Promise<void> {
   const result = await runExperiment(config, {
     ...(options.runsDir ? { runsDir: options.runsDir } : {}),
     ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),

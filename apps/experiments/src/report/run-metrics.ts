@@ -41,13 +41,13 @@ export function sampleSd(values: readonly number[]): number {
  * have evaluated the same queries (they do with `allQueries`, or when every seed's run answers
  * every query); otherwise the pairing would be undefined and this throws.
  */
-export function averageOverSeeds(replicates: readonly ReplicateEvaluation[]): EvaluationFile {
-  const first = replicates[0]!.file;
+export function averageOverSeeds(system: string, replicates: readonly ReplicateEvaluation[]): EvaluationFile {
+  const first = { ...replicates[0]!.file, system };
   if (replicates.length === 1) return first;
   for (const { seed, file } of replicates) {
     if (file.queries.length !== first.queries.length || file.queries.some((q, i) => q !== first.queries[i])) {
       throw new Error(
-        `system ${first.system}: seed ${seed} was evaluated on other queries than seed ${replicates[0]!.seed} ` +
+        `system ${system}: seed ${seed} was evaluated on other queries than seed ${replicates[0]!.seed} ` +
           "(a run without some queries); set evaluation.allQueries: true to average every seed over the same queries",
       );
     }
@@ -59,7 +59,7 @@ export function averageOverSeeds(replicates: readonly ReplicateEvaluation[]): Ev
     values[measure] = mean;
     aggregate[measure] = replicates.reduce((sum, r) => sum + r.file.aggregate[measure]!, 0) / replicates.length;
   }
-  return { ...first, system: first.system.replace(/@\d+$/, ""), values, aggregate };
+  return { ...first, values, aggregate };
 }
 
 /** One split. */
@@ -97,7 +97,7 @@ export function buildRunMetrics(
   replicated: ReadonlyMap<string, ReadonlyMap<string, readonly ReplicateEvaluation[]>>,
   trainingLogs: Record<string, string>,
 ): RunMetrics {
-  const evaluations = new Map([...replicated].map(([system, bySplit]) => [system, new Map([...bySplit].map(([key, reps]) => [key, averageOverSeeds(reps)]))]));
+  const evaluations = new Map([...replicated].map(([system, bySplit]) => [system, new Map([...bySplit].map(([key, reps]) => [key, averageOverSeeds(system, reps)]))]));
   const { measures, mainMeasure, significance } = config.evaluation;
   const splits: Record<string, SplitMetrics> = {};
   for (const key of config.evaluation.splits) {

@@ -29,7 +29,7 @@ import { planExperiment, type Plan } from "./plan.js";
 import { createRunDir, findResumableRun, readRunStatus, writeRunStatus, type RunStatus } from "./run-dir.js";
 import { RunLog } from "./run-log.js";
 import { stageLabel, type RunServices, type StageResult, type StageSpec } from "./stage.js";
-import type { DataOutput } from "./stages/data.js";
+import { requireSplits, type DataOutput } from "./stages/data.js";
 import type { EvaluationFile } from "./stages/evaluate.js";
 
 /** Test and tooling hooks (e.g. simulating a crash). */
@@ -128,7 +128,8 @@ export async function runExperiment(input: ExperimentConfig | ExperimentInput, o
     for (const spec of plan.stages) {
       const result = await executeStage(spec, services, cache, results, log, options.hooks, options.verify ?? false);
       results.set(spec, result);
-      if (spec === plan.data) checkSplits(result.output as DataOutput, config, plan);
+      // A missing split fails right after the data stage, before any training.
+      if (spec === plan.data) requireSplits(result.output as DataOutput, neededSplits(config, plan));
       summaries.push({ id: stageLabel(spec.ref), stage: spec.ref.stage, hash: result.hash, cached: result.cached, seconds: result.seconds });
     }
     const backends = [...plan.systems.values()].flatMap((s) => s.replicates.flatMap((r) => (r.trained ? [resultOf(results, r.trained).output.backend] : [])));
@@ -165,18 +166,10 @@ async function openRunDir(experimentDir: string, hash: string, resume: RunOption
   return createRunDir(experimentDir, hash);
 }
 
-/**
- * Fails before any other stage runs when a split the plan needs is missing from the collection:
- * every evaluated split, and the train split when a system trains.
- */
-function checkSplits(data: DataOutput, config: ExperimentConfig, plan: Plan): void {
+/** The split keys a plan reads: every evaluated split, and the train split when a system trains. */
+function neededSplits(config: ExperimentConfig, plan: Plan): SplitKey[] {
   const trains = [...plan.systems.values()].some((s) => s.replicates.some((r) => r.trained !== undefined));
-  const needed = new Set<SplitKey>([...config.evaluation.splits, ...(trains ? (["train"] as const) : [])]);
-  const missing = [...needed].filter((key) => data.splits[key] === undefined);
-  if (missing.length > 0) {
-    const list = missing.map((key) => `"${config.splits[key]}" (splits.${key})`).join(", ");
-    throw new Error(`dataset ${data.dataset} (${data.collectionDir}) has no split ${list}; it has: ${data.available.join(", ")}`);
-  }
+  return [...config.evaluation.splits, ...(trains ? (["train"] as const) : [])];
 }
 
 /** The result of a stage that ran earlier in this plan. */

@@ -30,14 +30,18 @@ export interface DataOutput {
   readonly splits: Partial<Record<SplitKey, DataSplit>>;
 }
 
+/** Throws naming every split of `keys` the collection lacks, and the splits it has; returns when it has them all. */
+export function requireSplits(output: DataOutput, keys: Iterable<SplitKey>): void {
+  const missing = [...new Set(keys)].filter((key) => output.splits[key] === undefined);
+  if (missing.length === 0) return;
+  const list = missing.map((key) => `"${output.requested[key]}" (splits.${key})`).join(", ");
+  throw new Error(`dataset ${output.dataset} (${output.collectionDir}) has no split ${list}; it has: ${output.available.join(", ")}`);
+}
+
 /** The split `key` of a data result, or a clear error naming the splits the collection has. */
 export function dataSplit(data: StageResult<DataOutput>, key: SplitKey): DataSplit {
-  const output = data.output;
-  const found = output.splits[key];
-  if (!found) {
-    throw new Error(`dataset ${output.dataset} (${output.collectionDir}) has no split "${output.requested[key]}" (splits.${key}); it has: ${output.available.join(", ")}`);
-  }
-  return found;
+  requireSplits(data.output, [key]);
+  return data.output.splits[key]!;
 }
 
 /** The data stage of a run. */

@@ -102,9 +102,10 @@ export function planExperiment(config: ExperimentConfig, systems: readonly Syste
     }
   }
   const roots: StageSpec[] = [data];
-  for (const seed of seeds.keys()) {
+  // Seed by seed (all systems of seed 1 first), so a run interrupted between seeds has whole replicates.
+  for (const index of seeds.keys()) {
     for (const system of result.values()) {
-      const replicate = system.replicates[seed]!;
+      const replicate = system.replicates[index]!;
       if (replicate.trained) roots.push(replicate.trained);
       roots.push(...replicate.evaluations.values());
     }

@@ -2,7 +2,7 @@
  * Paired tests the sweep report does not make (it tests every row against the dual-encoder of
  * the base run, and each variant against the same system of the base run): on SciFact over
  * three seeds, I3 against the dual-encoder at contrastive temperature 0.25, the control for
- * I3's output scale. Reads the run folders `npx i3 sweep experiments/scifact-i3-seeds.ts` wrote
+ * I3's output scale. Reads the run folders `npx i3 sweep experiments/scifact-i3-seeds-ablation.ts` wrote
  * (per-query values averaged over seeds) and prints the mean difference and the p-values of
  * `@i3/metrics`' paired t-test and randomization test (10,000 permutations, seed 42), each pair
  * on its own (unadjusted; there are four).
@@ -20,7 +20,7 @@ const runsDir = process.argv[2] ?? "runs";
 function latestRun(name: string): RunMetrics {
   const dir = join(runsDir, name);
   const ids = readdirSync(dir).filter((id) => readdirSync(join(dir, id)).includes("run.json")).sort();
-  if (ids.length === 0) throw new Error(`${dir}: no run folder; run npx i3 sweep experiments/scifact-i3-seeds.ts first`);
+  if (ids.length === 0) throw new Error(`${dir}: no run folder; run npx i3 sweep experiments/scifact-i3-seeds-ablation.ts first`);
   return JSON.parse(readFileSync(join(dir, ids.at(-1)!, "metrics.json"), "utf8")) as RunMetrics;
 }
 

@@ -47,7 +47,7 @@ export type CommandMemo = Map<string, CommandOutput>;
 
 function label(row: ReproRow, k: number): string {
   const v = row.values[k]!;
-  return row.reads === "run-metrics" ? `${row.values[k]!.system} ${v.measure}` : v.measure;
+  return row.reads === "run-metrics" ? `${row.values[k]!.system} ${v.measure}${row.values[k]!.statistic === "sd" ? " sd" : ""}` : v.measure;
 }
 
 function seconds(ms: number): string {
@@ -66,7 +66,7 @@ async function producedValues(row: ReproRow, outputs: readonly CommandOutput[], 
     throw new Error(`expected one new run folder with metrics.json in ${join(runsDir, row.experiment)}, found ${dirs.length}`);
   }
   const systems = await readRunMetrics(dirs[0]!, row.split);
-  return row.values.map((v) => systems.get(v.system)?.get(v.measure));
+  return row.values.map((v) => systems.get(v.system)?.[v.statistic ?? "mean"].get(v.measure));
 }
 
 /** Runs one row (reusing outputs of commands already in `memo`), prints its lines and returns the verdict. */

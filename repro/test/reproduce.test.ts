@@ -157,6 +157,23 @@ describe("run-metrics rows", () => {
     expect(lines).toContainEqual(expect.stringContaining("[output of the run above]"));
   });
 
+  it("reads the standard deviation over seeds for a value marked statistic sd, and fails a row whose run has none", async () => {
+    const runDir = join(work, "e", "20261206-000000-0123abcd");
+    await mkdir(runDir, { recursive: true });
+    const seeded = { aggregate: { "nDCG@10": 0.56534 }, seeds: { seeds: [1, 2, 3], sd: { "nDCG@10": 0.01314 } } };
+    await writeFile(join(runDir, "metrics.json"), JSON.stringify({ splits: { test: { systems: { i3: seeded, bm25: { aggregate: { "nDCG@10": 0.6789 } } } } } }));
+    const run = async () => output("", { newRunDirs: [runDir] });
+    const lines: string[] = [];
+    const ok = await reproduceRow(
+      runRow("i3", [{ system: "i3", measure: "nDCG@10", published: ".5653" }, { system: "i3", measure: "nDCG@10", published: ".0131", statistic: "sd" }]),
+      options(run, lines, { runsDir: work }),
+    );
+    expect(ok.status).toBe("OK");
+    expect(lines).toContainEqual(expect.stringMatching(/i3 nDCG@10 sd +OK/));
+    const single = await reproduceRow(runRow("b", [{ system: "bm25", measure: "nDCG@10", published: ".0000", statistic: "sd" }]), options(run, [], { runsDir: work }));
+    expect([single.status, single.reason]).toEqual(["FAIL", "not produced: bm25 nDCG@10 sd"]);
+  });
+
   it("FAIL naming the folder when the command left no run folder, or the split is absent", async () => {
     const row = runRow("x", [{ system: "i3", measure: "nDCG@10", published: ".5847" }]);
     const none = await reproduceRow(row, options(async () => output(""), [], { runsDir: work }));

@@ -10,8 +10,8 @@
  * ```
  */
 export { DEFAULT_MEASURES, SPLIT_KEYS, type SplitKey, type RunSettings } from "./config/run-settings.js";
-export { SYSTEM_KINDS, experimentSchema, type ExperimentConfig, type ExperimentInput } from "./config/schema.js";
-export { SYSTEMS, systemDefinition, systemSettingsSchema, type SystemKind, type SystemSettings, type SystemSettingsInput } from "./systems/registry.js";
+export { experimentSchema, type ExperimentConfig, type ExperimentInput } from "./config/schema.js";
+export { SYSTEMS, SYSTEM_KINDS, systemDefinition, systemSettingsSchema, type SystemKind, type SystemSettings, type SystemSettingsInput } from "./systems/registry.js";
 export {
   defineSystem,
   type SystemDefinition,

@@ -3,9 +3,7 @@
  * `config error at model.pooling: expected "cls" | "mean", got "max"`.
  */
 import type { z } from "zod";
-import { SYSTEMS } from "../systems/registry.js";
-
-const SYSTEM_KINDS = SYSTEMS.map((s) => s.kind);
+import { SYSTEM_KINDS } from "../systems/registry.js";
 
 /** Thrown when a config does not validate; `issues` holds one line per problem. */
 export class ConfigError extends Error {

@@ -6,7 +6,7 @@
  * settings (and their defaults) live in its own folder, gathered by the registry.
  */
 import { z } from "zod";
-import { SYSTEMS, systemDefinition, systemSettingsSchema } from "../systems/registry.js";
+import { systemDefinition, systemSettingsSchema } from "../systems/registry.js";
 import { deviceSchema, evaluationSchema, slugSchema, splitsSchema } from "./run-settings.js";
 
 export { DEFAULT_MEASURES, SPLIT_KEYS, type SplitKey, type RunSettings } from "./run-settings.js";
@@ -76,6 +76,3 @@ export type ExperimentConfig = z.output<typeof experimentSchema>;
 export function replicateSeeds(config: Pick<ExperimentConfig, "seed" | "seeds">): number[] {
   return config.seeds ?? [config.seed];
 }
-
-/** The kinds a config may use. */
-export const SYSTEM_KINDS = SYSTEMS.map((s) => s.kind);

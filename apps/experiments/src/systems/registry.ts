@@ -18,6 +18,9 @@ export const SYSTEMS = [
   rrfSystem,
 ] as const;
 
+/** The kinds a config may use, in registry order. */
+export const SYSTEM_KINDS = SYSTEMS.map((s) => s.kind);
+
 /** Any registered system. */
 export type RegisteredSystem = (typeof SYSTEMS)[number];
 /** The `kind` of a registered system. */

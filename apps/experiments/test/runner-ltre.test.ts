@@ -16,6 +16,8 @@ import { planExperiment } from "../src/runner/plan.js";
 import { runExperiment, type RunOptions, type RunResult } from "../src/runner/run-experiment.js";
 import { stageLabel, type StageSpec } from "../src/runner/stage.js";
 import { tempDir, writeTinyCollection } from "./runner-fixtures.js";
+import scifactLtre from "../../../experiments/scifact-ltre.js";
+import scifactI3Seeds from "../../../experiments/scifact-i3-seeds.js";
 
 let collectionDir: string;
 let opts: RunOptions;
@@ -113,5 +115,16 @@ describe("runner: the ltre system", () => {
     expect(() => parseExperiment(systems({ ltre: { depth: 0 } }))).toThrow(/systems\.x\.ltre\.depth/);
     expect(() => parseExperiment(systems({ index: { precision: "int4" } }))).toThrow(/systems\.x\.index\.precision/);
     expect(() => parseExperiment(systems({ negatives: {} }))).toThrow(/systems\.x/);
+  });
+
+  it("experiments/scifact-ltre.ts reuses scifact-i3-seeds' systems with identical settings (same train stages), LTRe from each", async () => {
+    for (const field of ["dataset", "splits", "device", "seeds", "seed"] as const) expect(scifactLtre[field]).toEqual(scifactI3Seeds[field]);
+    for (const key of ["bm25", "dual-encoder", "i3"]) expect(scifactLtre.systems[key]).toEqual(scifactI3Seeds.systems[key]);
+    const keysOf = async (config: typeof scifactLtre, system: string) =>
+      Promise.all(planExperiment(config).systems.get(system)!.replicates.map((r) => r.trained!.key({ datasetsDir: "", collection: () => Promise.reject(new Error("unused")) })));
+    for (const system of ["dual-encoder", "i3"]) expect(await keysOf(scifactLtre, system)).toEqual(await keysOf(scifactI3Seeds, system));
+    const ltreRows = Object.entries(scifactLtre.systems).filter(([, s]) => s.kind === "ltre");
+    expect(ltreRows.map(([key]) => key)).toEqual(["de-ltre", "i3-ltre", "de-ltre-fp16", "de-ltre-pq", "i3-ltre-fp16", "i3-ltre-pq"]);
+    expect(scifactLtre.evaluation.measures).toEqual(expect.arrayContaining(["RR@10", "nDCG@10"]));
   });
 });

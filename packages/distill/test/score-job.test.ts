@@ -25,17 +25,18 @@ function countingTeacher(version = 1): Teacher & { calls: number } {
 }
 
 describe("teacherPools", () => {
-  it("takes the judged-relevant docs as positives and the run's top depth, positives removed, as negatives", () => {
+  it("takes the judged-relevant docs as positives and the run's top depth, positives removed, as negatives; drops queries without them", () => {
     const run: Run = new Map([
       ["q1", new Map([["d2", 3], ["d1", 5], ["d5", 3], ["d6", 1]])],
       ["q2", new Map([["d6", 2], ["d3", 1]])],
     ]);
-    const pools = teacherPools(QUERIES, QRELS, run, { depth: 3 });
+    const pools = teacherPools(QUERIES, QRELS, run, { depth: 3, minNegatives: 0 });
     expect(pools.map((p) => [p.query.id, p.positives, p.negatives])).toEqual([
       ["q1", ["d1"], ["d5", "d2"]], // run order d1 (5), d5 (3, ties by id desc), d2 (3); d1 is positive
       ["q2", ["d3"], ["d6"]], // d6 judged 0: a negative
       ["q3", ["d4"], []],
     ]);
+    expect(teacherPools(QUERIES, QRELS, run, { depth: 3 }).map((p) => p.query.id)).toEqual(["q1", "q2"]); // q3: no negative
     expect(teacherPools(QUERIES, QRELS, run, { minGrade: 2 }).map((p) => p.query.id)).toEqual(["q2"]);
   });
 });
@@ -43,7 +44,7 @@ describe("teacherPools", () => {
 describe("cachedTeacherScores", () => {
   it("scores once: the second call with the same teacher and inputs reads kd_train.jsonl", async () => {
     const index = await buildIndex(PASSAGES);
-    const pools = teacherPools(QUERIES, QRELS, bm25Run(index, QUERIES, { k: 10 }));
+    const pools = teacherPools(QUERIES, QRELS, bm25Run(index, QUERIES, { k: 10 }), { minNegatives: 0 });
     const cacheDir = tempDir();
     const teacher = countingTeacher();
     const first = await cachedTeacherScores({ teacher, pools, passages: byId, cacheDir });

@@ -18,15 +18,18 @@ export interface TeacherPoolOptions {
   depth?: number;
   /** Grade at or above which a judged document is a positive (and never a negative). Default 1. */
   minGrade?: number;
+  /** Queries with fewer negatives than this are left out (nothing to distil over). Default 1. */
+  minNegatives?: number;
 }
 
 /**
- * Pools for every query that has at least one positive: positives in qrels order, negatives in
- * run order (score descending, ties by doc id descending). Queries without a positive are left out.
+ * Pools for every query that has at least one positive and `minNegatives` negatives: positives in
+ * qrels order, negatives in run order (score descending, ties by doc id descending).
  */
 export function teacherPools(queries: readonly Query[], qrels: Qrels, run: Run, opts: TeacherPoolOptions = {}): ScoringPool[] {
   const depth = opts.depth ?? 200;
   const minGrade = opts.minGrade ?? 1;
+  const minNegatives = opts.minNegatives ?? 1;
   if (!Number.isInteger(depth) || depth < 0) throw new RangeError(`teacherPools: depth must be a non-negative integer, got ${depth}`);
   const pools: ScoringPool[] = [];
   for (const query of queries) {
@@ -36,6 +39,7 @@ export function teacherPools(queries: readonly Query[], qrels: Qrels, run: Run, 
     const relevant = new Set(positives);
     const ranked = rankDocuments(run.get(query.id) ?? new Map()).slice(0, depth);
     const negatives = ranked.map(([id]) => id).filter((id) => !relevant.has(id));
+    if (negatives.length < minNegatives) continue;
     pools.push({ query, positives, negatives });
   }
   return pools;

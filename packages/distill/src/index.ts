@@ -12,6 +12,7 @@ export { bm25Teacher, bm25TeacherForCollection, type Bm25TeacherOptions, type Bm
 export { readScoreFile, scoreFileTeacher, type ScoreFileOptions, type ScoreFileTeacherOptions } from "./teachers/score-file-teacher.js";
 export { onnxCrossEncoderTeacher, type OnnxCrossEncoderOptions } from "./teachers/onnx-cross-encoder-teacher.js";
 export { crossEncoderTeacher, loadCrossEncoderTeacher, type CrossEncoderTeacherOptions } from "./teachers/cross-encoder-teacher.js";
+export { loadTeacher, type TeacherSpec, type LoadTeacherOptions } from "./teachers/teacher-spec.js";
 export { teacherPools, type ScoringPool, type TeacherPoolOptions } from "./scoring/pools.js";
 export {
   scoringJobKey,

@@ -3,11 +3,13 @@
  * trained on the corpus (or a Hugging Face tokenizer), towers from scratch (or from a Hugging
  * Face BERT checkpoint, `model.init`), a crop warm-up phase, then the real training queries with
  * hard negatives, each phase with the in-batch + hard-negative contrastive loss (DPR eq. 2) and
- * AdamW.
+ * AdamW; with `losses.klDistillation` / `losses.marginMse`, the real-query phase adds the
+ * distillation loss over teacher-scored candidate lists (./distillation.ts).
  */
 import { padTrainingBatch, type Collection, type I3Tokenizer } from "@i3/data";
-import { DualEncoder, type BackendInfo, type Device } from "@i3/encoders";
+import { DualEncoder, tf, type BackendInfo, type Device } from "@i3/encoders";
 import { contrastiveLoss } from "@i3/losses";
+import { distillationPhase, distillationSetup, distillationTerm, type TeacherScoredLists } from "./distillation.js";
 import { toTensors } from "./encode.js";
 import { cropPhase, queryPhase, runPhases, type NegativesSource, type Phase, type PhaseStep } from "./phases.js";
 import { prepareTraining } from "./prepare.js";
@@ -39,6 +41,12 @@ export interface TrainDualEncoderInputs extends NegativesSource {
   checkpoints?: TrainingCheckpointOptions;
   /** Called after each optimizer step, before that step's checkpoint; throwing aborts training (the model is disposed). */
   onStep?: (step: PhaseStep) => void | Promise<void>;
+  /**
+   * The teacher's scores (query id -> SimLM `kd_train.jsonl` record, `@i3/distill`
+   * cachedTeacherScores / loadKdTrain): required with `losses.klDistillation` or
+   * `losses.marginMse`, refused without. The real-query phase then trains on the scored queries only.
+   */
+  teacherScores?: TeacherScoredLists;
 }
 
 /** What {@link trainDualEncoder} produced. */
@@ -62,11 +70,13 @@ export interface TrainedDualEncoder {
  * `train.epochs` on the real training queries with hard negatives (given, or mined from
  * `firstStageTrainRun` with `settings.negatives`). Deterministic for settings and seed on the
  * cpu/wasm backends. Writes the tokenizer and one log per phase into `workDir`. With
- * `checkpoints`, saves its state there and continues from it (./training-checkpoints.ts).
+ * `checkpoints`, saves its state there and continues from it (./training-checkpoints.ts). With a
+ * distillation loss, the real-query phase adds it over `teacherScores`' lists (./distillation.ts).
  */
 export async function trainDualEncoder(inputs: TrainDualEncoderInputs): Promise<TrainedDualEncoder> {
   const settings = parseSettings(dualEncoderSettingsSchema, inputs.settings);
   const log = inputs.log ?? ((m: string) => process.stderr.write(`[dual-encoder] ${m}\n`));
+  const kd = distillationSetup("trainDualEncoder", settings, inputs.teacherScores);
   const { backend, passages, corpusIds, tokenizer, config, passageTokens } = await prepareTraining({
     collection: inputs.collection,
     workDir: inputs.workDir,
@@ -77,7 +87,10 @@ export async function trainDualEncoder(inputs: TrainDualEncoderInputs): Promise<
 
   const phases: Phase[] = [];
   if (settings.train.warmupEpochs > 0) phases.push(cropPhase(passages, tokenizer, settings, inputs.seed).phase);
-  if (settings.train.epochs > 0) phases.push((await queryPhase(inputs.collection, inputs.trainSplit, inputs, tokenizer, settings, log)).phase);
+  if (settings.train.epochs > 0) {
+    const { phase } = await queryPhase(inputs.collection, inputs.trainSplit, inputs, tokenizer, settings, log);
+    phases.push(kd !== undefined ? distillationPhase(phase, kd, log) : phase);
+  }
 
   const { model: modelSettings, optimizer } = settings;
   const { model, ...run } = await runPhases({
@@ -97,7 +110,7 @@ export async function trainDualEncoder(inputs: TrainDualEncoderInputs): Promise<
     },
     groups: (model) => [{ name: "backbone", params: model.namedParameters(), lr: optimizer.lr, weightDecay: optimizer.weightDecay }],
     describe: (phase, totalSteps) => `${phase.name}: ${config.layers}x${config.hidden} encoder, ${phase.queries.length} queries, ${phase.epochs} epochs, ${totalSteps} steps`,
-    lossFn: (model) => (batch, ctx) => {
+    lossFn: (model, phase) => (batch, ctx) => {
       const padded = padTrainingBatch(batch, {
         padId: tokenizer.special.pad,
         queryMaxLength: modelSettings.queryMaxLength,
@@ -106,7 +119,22 @@ export async function trainDualEncoder(inputs: TrainDualEncoderInputs): Promise<
       const opts = { training: true, seed: ctx.seed, step: ctx.step };
       const q = model.encodeQueries(toTensors(padded.queries), opts);
       const p = model.encodePassages(toTensors(padded.passages), opts);
-      return contrastiveLoss(q, p, { temperature: settings.losses.contrastive.temperature });
+      const contrastive = contrastiveLoss(q, p, { temperature: settings.losses.contrastive.temperature });
+      if (kd === undefined || phase.name !== "queries") return contrastive;
+      ctx.report("contrastive", contrastive);
+      const distill = distillationTerm({
+        setup: kd,
+        qids: batch.qids,
+        q,
+        encodePassages: (rows) => model.encodePassages(rows, opts),
+        passageTokens,
+        padId: tokenizer.special.pad,
+        passageMaxLength: modelSettings.passageMaxLength,
+        seed: inputs.seed,
+        epoch: ctx.epoch,
+        report: ctx.report,
+      });
+      return tf.tidy(() => tf.add(contrastive, distill) as tf.Scalar);
     },
   });
   return { model, tokenizer, settings, backend, ...run };

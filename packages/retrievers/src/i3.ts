@@ -22,6 +22,7 @@ import {
 } from "@i3/encoders";
 import { firstRelevantQueries } from "@i3/pseudoquery";
 import type { TrainDualEncoderInputs } from "./dual-encoder.js";
+import { distillationPhase, distillationSetup, distillationTerm } from "./distillation.js";
 import { toTensors } from "./encode.js";
 import { cropPhase, queryPhase, runPhases, type Phase, type PhaseStep } from "./phases.js";
 import { prepareTraining } from "./prepare.js";
@@ -77,7 +78,9 @@ interface I3Phase extends Phase {
  * crop) at beta = `losses.reconstruction.weight` (only the heads train with
  * `i3.warmupFreezeBackbone`); then `train.epochs` on the real training queries with hard
  * negatives and L_rec on `targets` (default: the real training query) at the scheduled beta.
- * Without `losses.reconstruction`, beta = 0 throughout (no L_rec). Writes the tokenizer and one
+ * Without `losses.reconstruction`, beta = 0 throughout (no L_rec). With `losses.klDistillation`
+ * / `losses.marginMse`, the real-query phase adds the distillation loss over `teacherScores`'
+ * lists, s = E_q(q) . p* (./distillation.ts). Writes the tokenizer and one
  * log per phase into `workDir`. With `checkpoints`, saves its state there and continues from it
  * (./training-checkpoints.ts).
  */
@@ -99,6 +102,7 @@ export async function trainI3(inputs: TrainI3Inputs): Promise<TrainedI3> {
   const { i3, optimizer, model: modelSettings } = settings;
   const m = i3.slots;
   const reconstruction = settings.losses.reconstruction ?? { weight: 0, schedule: "constant" as const };
+  const kd = distillationSetup("trainI3", settings, inputs.teacherScores);
 
   const phases: I3Phase[] = [];
   if (settings.train.warmupEpochs > 0) {
@@ -115,7 +119,7 @@ export async function trainI3(inputs: TrainI3Inputs): Promise<TrainedI3> {
     const { phase } = await queryPhase(inputs.collection, inputs.trainSplit, inputs, tokenizer, settings, log);
     const realQueries = async () => [...(await firstRelevantQueries(inputs.collection, inputs.trainSplit))].map(([pid, q]) => [pid, q.text] as const);
     phases.push({
-      ...phase,
+      ...(kd !== undefined ? distillationPhase(phase, kd, log) : phase),
       labels: targetLabels(tokenizer, inputs.targets ?? (await realQueries()), m),
       beta: (epoch) => betaAt(reconstruction, epoch),
       freezeBackbone: false,
@@ -170,7 +174,21 @@ export async function trainI3(inputs: TrainI3Inputs): Promise<TrainedI3> {
       ctx.report("reconstruction", terms.reconstruction);
       ctx.report("beta", beta);
       tf.dispose([terms.contrastive, terms.reconstruction].filter((t) => t !== terms.total));
-      return terms.total;
+      if (kd === undefined || phase.name !== "queries") return terms.total;
+      const forward = { training: true, seed: ctx.seed, step: ctx.step };
+      const distill = distillationTerm({
+        setup: kd,
+        qids: batch.qids,
+        q: model.encodeQueries(toTensors(padded.queries), forward),
+        encodePassages: (rows) => model.encodePassages(rows, forward),
+        passageTokens,
+        padId: pad,
+        passageMaxLength: modelSettings.passageMaxLength,
+        seed: inputs.seed,
+        epoch: ctx.epoch,
+        report: ctx.report,
+      });
+      return tf.tidy(() => tf.add(terms.total, distill) as tf.Scalar);
     },
   });
   return { model, tokenizer, settings, backend, ...run };

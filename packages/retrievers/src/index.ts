@@ -42,6 +42,7 @@ export {
 export { trainDualEncoder, type TrainDualEncoderInputs, type TrainedDualEncoder } from "./dual-encoder.js";
 export { trainI3, type TrainI3Inputs, type TrainedI3 } from "./i3.js";
 export { trainCrossEncoder, localizedContrastiveLoss, sampleRerankerGroup, type TrainCrossEncoderInputs, type CrossEncoderTrainingGroup } from "./cross-encoder.js";
+export { distillationSetup, distillationPhase, distillationTerm, type DistillationSetup, type TeacherScoredLists } from "./distillation.js";
 export { toTensors, encodeTokenRows, encodeCorpusVectors, type BiEncoderModel, type DenseRetriever } from "./encode.js";
 export { retrieveDense, indexAndRetrieve, buildDenseIndex, type BuildDenseIndexOptions } from "./retrieve.js";
 export {

@@ -74,8 +74,38 @@ export const negativesSettingsSchema = z
 /** In-batch + hard-negative softmax cross-entropy (DPR, Karpukhin et al. 2020, eq. 2) over scores / temperature. */
 const contrastiveSettingsSchema = z.strictObject({ temperature: z.number().positive().default(1) }).prefault({});
 
-/** The dual-encoder's loss. */
-export const dualEncoderLossesSchema = z.strictObject({ contrastive: contrastiveSettingsSchema }).prefault({});
+/**
+ * Listwise KL distillation (SimLM, Wang et al. 2023; the I3 reference's `DistillKL`): `weight` x
+ * KL(softmax(t / T) || softmax(s / T)) over each training query's candidate list (1 positive +
+ * `distillation.negatives` teacher-scored negatives), added to the contrastive loss in the
+ * real-query phase. `@i3/distill` distillationLoss `{ kind: "kl" }`.
+ */
+export const klDistillationSettingsSchema = z.strictObject({
+  weight: z.number().nonnegative().default(1),
+  temperature: z.number().positive().default(1),
+});
+
+/**
+ * MarginMSE distillation (Hofstätter et al. 2020, arXiv 2010.02666): `weight` x mean over the
+ * list's (p+, p-_j) pairs of ((s+ - s-_j) - (t+ - t-_j))^2, added like `klDistillation`.
+ */
+export const marginMseSettingsSchema = z.strictObject({ weight: z.number().nonnegative().default(1) });
+
+/**
+ * The distillation lists (read only when `losses.klDistillation` or `losses.marginMse` is set):
+ * `negatives` = n, the teacher-scored negatives drawn per query and epoch beside one positive
+ * (`@i3/distill` sampleCandidates; default 7 here, the reference's 127 for MS MARCO). Absent = n 7.
+ */
+export const distillationSettingsSchema = z.strictObject({ negatives: positiveInt.default(7) });
+
+/** The distillation loss terms a trainer adds (both optional: absent = no distillation). */
+const distillationLossesShape = {
+  klDistillation: klDistillationSettingsSchema.optional(),
+  marginMse: marginMseSettingsSchema.optional(),
+};
+
+/** The dual-encoder's loss: contrastive, plus the optional distillation terms. */
+export const dualEncoderLossesSchema = z.strictObject({ contrastive: contrastiveSettingsSchema, ...distillationLossesShape }).prefault({});
 
 const optimizerShape = {
   /** AdamW (PyTorch-exact, `@i3/train`) learning rate, weight decay, betas and epsilon. */
@@ -143,6 +173,13 @@ function checkStart(settings: { tokenizer: z.output<typeof tokenizerSettingsSche
   }
 }
 
+/** `distillation` is read only with a distillation loss. */
+function checkDistillation(settings: { losses: { klDistillation?: unknown; marginMse?: unknown }; distillation?: unknown }, ctx: z.RefinementCtx): void {
+  if (settings.distillation !== undefined && settings.losses.klDistillation === undefined && settings.losses.marginMse === undefined) {
+    ctx.addIssue({ code: "custom", path: ["distillation"], message: "distillation is read only with losses.klDistillation or losses.marginMse (set one of them, or remove distillation)" });
+  }
+}
+
 /** Everything that defines a dual-encoder training run (see the module comment). */
 export const dualEncoderSettingsSchema = z
   .strictObject({
@@ -152,8 +189,10 @@ export const dualEncoderSettingsSchema = z
     losses: dualEncoderLossesSchema,
     optimizer: optimizerSettingsSchema,
     train: trainSettingsSchema,
+    distillation: distillationSettingsSchema.optional(),
   })
-  .superRefine(checkStart);
+  .superRefine(checkStart)
+  .superRefine(checkDistillation);
 
 /** Dual-encoder settings with every default filled in. */
 export type DualEncoderSettings = z.output<typeof dualEncoderSettingsSchema>;
@@ -206,6 +245,7 @@ export const i3LossesSchema = z
         schedule: z.enum(["constant", "ten-power-minus-epoch"]).default("ten-power-minus-epoch"),
       })
       .optional(),
+    ...distillationLossesShape,
   })
   .prefault({});
 
@@ -222,8 +262,10 @@ export const i3SettingsSchema = z
     optimizer: i3OptimizerSettingsSchema,
     train: trainSettingsSchema,
     i3: i3HeadsSettingsSchema,
+    distillation: distillationSettingsSchema.optional(),
   })
-  .superRefine(checkStart);
+  .superRefine(checkStart)
+  .superRefine(checkDistillation);
 
 /** I3 settings with every default filled in. */
 export type I3Settings = z.output<typeof i3SettingsSchema>;
@@ -231,6 +273,10 @@ export type I3Settings = z.output<typeof i3SettingsSchema>;
 export type I3SettingsInput = z.input<typeof i3SettingsSchema>;
 export type I3HeadsSettings = I3Settings["i3"];
 export type ReconstructionSettings = NonNullable<I3Settings["losses"]["reconstruction"]>;
+/** The distillation loss settings (both trainers). */
+export type DistillationLossSettings = Pick<DualEncoderSettings["losses"], "klDistillation" | "marginMse">;
+/** The distillation list settings. */
+export type DistillationSettings = z.output<typeof distillationSettingsSchema>;
 
 /**
  * Parses `input` with `schema`; a problem throws one error listing every issue with its path

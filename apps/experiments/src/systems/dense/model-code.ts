@@ -5,6 +5,8 @@
  */
 import { join } from "node:path";
 import { readNegativesTsv, type Collection, type I3Tokenizer } from "@i3/data";
+import type { DistillationRunnerSettings } from "./distillation-settings.js";
+import type { TeacherScoresOutput } from "./teacher-scores-stage.js";
 import type { RunSettings } from "../../config/run-settings.js";
 import type { BiEncoderModel } from "@i3/retrievers";
 import type { StageResult, TrainedModelOutput } from "../../runner/stage.js";
@@ -16,6 +18,7 @@ export interface DenseSettings {
   readonly index: { readonly batchSize: number };
   readonly retrieve: { readonly depth: number };
   readonly train: { readonly checkpointEverySteps: number };
+  readonly distillation?: DistillationRunnerSettings | undefined;
 }
 
 /** A loaded checkpoint: a model with a query tower and one index vector per passage, its tokenizer, the backend it runs on. */
@@ -47,21 +50,34 @@ export interface DenseTrainInputs<S> {
   log(message: string): void;
 }
 
-/** Settings without the runner's fields (`kind`, `negatives.from`, `index`, `retrieve`, `pseudoQueries`): what a trainer of `@i3/retrievers` takes. */
-export type TrainingSettings<S> = Omit<S, "kind" | "index" | "retrieve" | "pseudoQueries" | "negatives"> & {
+/**
+ * Settings without the runner's fields (`kind`, `negatives.from`, `index`, `retrieve`,
+ * `pseudoQueries`, `distillation.teacher` and `.depth`): what a trainer of `@i3/retrievers` takes.
+ */
+export type TrainingSettings<S> = Omit<S, "kind" | "index" | "retrieve" | "pseudoQueries" | "negatives" | "distillation"> & {
   negatives: Omit<S extends { negatives: infer N } ? N : never, "from">;
+  distillation?: { negatives: number };
 };
 
-/** A dense system's settings as its trainer takes them (and as its train stage's key holds them). */
+/**
+ * A dense system's settings as its trainer takes them (and as its train stage's key holds them).
+ * Without `distillation` the result has no such key, so the keys of configs written before it
+ * existed are unchanged; with it, only `distillation.negatives` (the teacher reaches the train
+ * stage's hash through the teacher-scores stage).
+ */
 export function trainingSettings<S extends DenseSettings & { kind: string; pseudoQueries?: unknown }>(settings: S): TrainingSettings<S> {
-  const { kind: _kind, index: _index, retrieve: _retrieve, pseudoQueries: _pseudoQueries, negatives, ...rest } = settings;
+  const { kind: _kind, index: _index, retrieve: _retrieve, pseudoQueries: _pseudoQueries, negatives, distillation, ...rest } = settings;
   const { from: _from, ...mining } = negatives;
-  return { ...rest, negatives: mining } as unknown as TrainingSettings<S>;
+  return { ...rest, negatives: mining, ...(distillation !== undefined ? { distillation: { negatives: distillation.negatives } } : {}) } as unknown as TrainingSettings<S>;
 }
 
 /** The arguments every `@i3/retrievers` trainer takes, from the train stage's inputs. */
 export async function trainerInputs<S extends DenseSettings & { kind: string; pseudoQueries?: unknown }>(inputs: DenseTrainInputs<S>) {
+  // With distillation, the train stage needs the teacher-scores stage (./teacher-scores-stage.ts).
+  const scores = inputs.inputs["teacherScores"] as StageResult<TeacherScoresOutput> | undefined;
+  const teacherScores = scores !== undefined ? await (await import("@i3/distill")).loadKdTrain(join(scores.dir, scores.output.kdTrain)) : undefined;
   return {
+    ...(teacherScores !== undefined ? { teacherScores } : {}),
     collection: inputs.collection,
     trainSplit: inputs.trainSplit,
     negatives: await readNegativesTsv(inputs.negativesFile),

@@ -13,6 +13,7 @@ import { defineStage, type RunFileOutput, type StageNeeds, type StageContext, ty
 import { dataSplit, type DataOutput } from "../../runner/stages/data.js";
 import type { DenseIndexOutput } from "../system.js";
 import type { DenseModelCode, DenseSettings } from "./model-code.js";
+import { teacherScoresStage } from "./teacher-scores-stage.js";
 
 /** Output of the negatives stage. */
 export interface NegativesOutput {
@@ -184,13 +185,38 @@ export interface DenseSystemParts<S extends DenseSettings, N extends StageNeeds>
 
 /** The stages of a dense first-stage system: negatives -> train -> index -> retrieve per split. */
 export function denseSystemStages<S extends DenseSettings, N extends StageNeeds>(
-  ctx: { key: string; settings: S; run: RunSettings; data: StageSpec<DataOutput>; runOf(system: string, split: SplitKey): StageSpec<RunFileOutput> },
+  ctx: {
+    key: string;
+    settings: S;
+    run: RunSettings;
+    data: StageSpec<DataOutput>;
+    runOf(system: string, split: SplitKey): StageSpec<RunFileOutput>;
+    trainedOf(system: string): StageSpec<TrainedModelOutput>;
+  },
   parts: DenseSystemParts<S, N>,
 ) {
   const { key: system, settings, run, data } = ctx;
   const common = { system, kind: parts.kind, settings, run, code: () => parts.code() };
-  const negatives = negativesStage({ system, settings, data, firstStage: ctx.runOf(settings.negatives.from, "train") });
-  const trained = trainStage({ ...common, data, negatives, extra: parts.extra, version: parts.trainVersion, key: () => parts.trainingKey() });
+  const firstStage = ctx.runOf(settings.negatives.from, "train");
+  const negatives = negativesStage({ system, settings, data, firstStage });
+  // Distillation only: the teacher's scores over pools from the same first-stage run (absent: the train stage's needs are unchanged).
+  const { distillation } = settings;
+  const teacherSystem = distillation?.teacher.kind === "cross-encoder" ? distillation.teacher.system : undefined;
+  const extra =
+    distillation === undefined
+      ? parts.extra
+      : {
+          ...parts.extra,
+          teacherScores: teacherScoresStage({
+            system,
+            distillation,
+            run,
+            data,
+            firstStage,
+            ...(teacherSystem !== undefined ? { teacherModel: ctx.trainedOf(teacherSystem) } : {}),
+          }),
+        };
+  const trained = trainStage({ ...common, data, negatives, extra, version: parts.trainVersion, key: () => parts.trainingKey() });
   const index = indexStage({ ...common, trained });
   return {
     trained,

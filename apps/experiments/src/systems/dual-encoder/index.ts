@@ -6,6 +6,7 @@
  * default).
  */
 import { trainingSettings } from "../dense/model-code.js";
+import { teacherReferences } from "../dense/distillation-settings.js";
 import { denseSystemStages } from "../dense/stages.js";
 import { modelKey, tokenizerKey, trainKey } from "../dense/keys.js";
 import { defineSystem } from "../system.js";
@@ -17,7 +18,7 @@ export const dualEncoderSystem = defineSystem({
   role: "first-stage",
   description: "dual-encoder (shared or separate towers), contrastive training on hard negatives, exact dense search",
   settings: dualEncoderSettings,
-  references: (settings) => [{ field: "negatives.from", system: settings.negatives.from, roles: ["first-stage"] }],
+  references: (settings) => [{ field: "negatives.from", system: settings.negatives.from, roles: ["first-stage"] }, ...teacherReferences(settings)],
   plan(ctx) {
     const training = trainingSettings(ctx.settings);
     return denseSystemStages(ctx, {

@@ -5,15 +5,19 @@
  */
 import { dualEncoderSettingsSchema } from "@i3/retrievers/settings";
 import { z } from "zod";
+import { checkTeacherGiven, distillationRunnerSettingsSchema } from "../dense/distillation-settings.js";
 import { indexSettingsSchema, negativesFromSchema, retrieveSettingsSchema } from "../dense/settings.js";
 
-/** The dual-encoder's settings in a config. */
-export const dualEncoderSettings = dualEncoderSettingsSchema.safeExtend({
-  kind: z.literal("dual-encoder"),
-  negatives: dualEncoderSettingsSchema.shape.negatives.unwrap().safeExtend({ from: negativesFromSchema }).prefault({}),
-  index: indexSettingsSchema,
-  retrieve: retrieveSettingsSchema,
-});
+/** The dual-encoder's settings in a config (`distillation` adds the teacher and the pool depth). */
+export const dualEncoderSettings = dualEncoderSettingsSchema
+  .safeExtend({
+    kind: z.literal("dual-encoder"),
+    negatives: dualEncoderSettingsSchema.shape.negatives.unwrap().safeExtend({ from: negativesFromSchema }).prefault({}),
+    index: indexSettingsSchema,
+    retrieve: retrieveSettingsSchema,
+    distillation: distillationRunnerSettingsSchema.optional(),
+  })
+  .superRefine(checkTeacherGiven);
 
 /** The resolved settings of a dual-encoder system. */
 export type DualEncoderSystemSettings = z.output<typeof dualEncoderSettings>;

@@ -6,6 +6,7 @@
  * plus `pseudo-queries`, the reconstruction targets (`@i3/pseudoquery`).
  */
 import { trainingSettings } from "../dense/model-code.js";
+import { teacherReferences } from "../dense/distillation-settings.js";
 import { denseSystemStages } from "../dense/stages.js";
 import { modelKey, tokenizerKey, trainKey } from "../dense/keys.js";
 import { defineSystem } from "../system.js";
@@ -18,7 +19,7 @@ export const i3System = defineSystem({
   role: "first-stage",
   description: "I3 retriever: dual-encoder with pseudo-query reconstruction and a query-passage interactor on the passage side",
   settings: i3Settings,
-  references: (settings) => [{ field: "negatives.from", system: settings.negatives.from, roles: ["first-stage"] }],
+  references: (settings) => [{ field: "negatives.from", system: settings.negatives.from, roles: ["first-stage"] }, ...teacherReferences(settings)],
   plan(ctx) {
     const training = trainingSettings(ctx.settings);
     const pseudoQueries = pseudoQueriesStage({ system: ctx.key, settings: ctx.settings, run: ctx.run, data: ctx.data });

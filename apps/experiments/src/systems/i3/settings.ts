@@ -5,6 +5,7 @@
  */
 import { i3SettingsSchema, type ModelSettings, type TokenizerSettings } from "@i3/retrievers/settings";
 import { z } from "zod";
+import { checkTeacherGiven, distillationRunnerSettingsSchema } from "../dense/distillation-settings.js";
 import { indexSettingsSchema, negativesFromSchema, retrieveSettingsSchema } from "../dense/settings.js";
 
 /**
@@ -34,14 +35,17 @@ export interface Doc2QuerySettings {
   readonly model: ModelSettings;
 }
 
-/** I3's settings in a config. */
-export const i3Settings = i3SettingsSchema.safeExtend({
-  kind: z.literal("i3"),
-  negatives: i3SettingsSchema.shape.negatives.unwrap().safeExtend({ from: negativesFromSchema }).prefault({}),
-  pseudoQueries: pseudoQueriesSettingsSchema,
-  index: indexSettingsSchema,
-  retrieve: retrieveSettingsSchema,
-});
+/** I3's settings in a config (`distillation` adds the teacher and the pool depth). */
+export const i3Settings = i3SettingsSchema
+  .safeExtend({
+    kind: z.literal("i3"),
+    negatives: i3SettingsSchema.shape.negatives.unwrap().safeExtend({ from: negativesFromSchema }).prefault({}),
+    pseudoQueries: pseudoQueriesSettingsSchema,
+    index: indexSettingsSchema,
+    retrieve: retrieveSettingsSchema,
+    distillation: distillationRunnerSettingsSchema.optional(),
+  })
+  .superRefine(checkTeacherGiven);
 
 /** The resolved settings of an I3 system. */
 export type I3SystemSettings = z.output<typeof i3Settings>;

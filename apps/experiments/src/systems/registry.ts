@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { bm25System } from "./bm25/index.js";
+import { crossEncoderSystem } from "./cross-encoder/index.js";
 import { dualEncoderSystem } from "./dual-encoder/index.js";
 import { i3System } from "./i3/index.js";
 import { ltreSystem } from "./ltre/index.js";
@@ -18,6 +19,7 @@ export const SYSTEMS = [
   i3System,
   ltreSystem,
   rrfSystem,
+  crossEncoderSystem,
 ] as const;
 
 /** The kinds a config may use, in registry order. */

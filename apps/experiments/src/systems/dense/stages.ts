@@ -192,6 +192,7 @@ export function denseSystemStages<S extends DenseSettings, N extends StageNeeds>
     data: StageSpec<DataOutput>;
     runOf(system: string, split: SplitKey): StageSpec<RunFileOutput>;
     trainedOf(system: string): StageSpec<TrainedModelOutput>;
+    settingsOf(system: string): { readonly kind: string };
   },
   parts: DenseSystemParts<S, N>,
 ) {
@@ -201,7 +202,10 @@ export function denseSystemStages<S extends DenseSettings, N extends StageNeeds>
   const negatives = negativesStage({ system, settings, data, firstStage });
   // Distillation only: the teacher's scores over pools from the same first-stage run (absent: the train stage's needs are unchanged).
   const { distillation } = settings;
-  const teacherSystem = distillation?.teacher.kind === "cross-encoder" ? distillation.teacher.system : undefined;
+  const teacher = distillation?.teacher;
+  const teacherSystem = teacher?.kind === "cross-encoder" ? teacher.system : undefined;
+  // A cross-encoder system's checkpoint scores pairs at that system's model.maxLength unless the teacher says otherwise.
+  const systemMaxLength = teacherSystem !== undefined ? (ctx.settingsOf(teacherSystem) as { model?: { maxLength?: number } }).model?.maxLength : undefined;
   const extra =
     distillation === undefined
       ? parts.extra
@@ -209,7 +213,10 @@ export function denseSystemStages<S extends DenseSettings, N extends StageNeeds>
           ...parts.extra,
           teacherScores: teacherScoresStage({
             system,
-            distillation,
+            distillation:
+              teacher?.kind === "cross-encoder" && teacher.maxLength === undefined && systemMaxLength !== undefined
+                ? { ...distillation, teacher: { ...teacher, maxLength: systemMaxLength } }
+                : distillation,
             run,
             data,
             firstStage,

@@ -1,0 +1,143 @@
+/**
+ * The cross-encoder system's TensorFlow.js side (imported only when its stages run): training
+ * with `@i3/retrievers` trainCrossEncoder (LCE over 1 positive + n hard negatives; Gao et al.
+ * 2021) and re-ranking a first-stage run with the trained checkpoint through `@i3/distill`'s
+ * cross-encoder teacher (batched monoBERT scoring, Nogueira & Cho 2019).
+ */
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { passageText, rankDocuments, saveTokenizer, type Collection, type Passage, type Qrels, type Query, type Run } from "@i3/data";
+import { CrossEncoder, describeBackend, saveCrossEncoder } from "@i3/encoders";
+import { loadStartTowers, startBackend, startEncoderConfig, startTokenizer, trainCrossEncoder, type CrossEncoderTrainingGroup } from "@i3/retrievers";
+import type { RunSettings } from "../../config/run-settings.js";
+import type { TrainedModelOutput } from "../../runner/stage.js";
+import { recordTraining } from "../dense/train-output.js";
+import type { CrossEncoderSystemSettings } from "./settings.js";
+
+async function readPassages(collection: Collection, wanted?: ReadonlySet<string>): Promise<Map<string, Passage>> {
+  const passages = new Map<string, Passage>();
+  for await (const p of collection.corpus()) if (wanted === undefined || wanted.has(p.id)) passages.set(p.id, p);
+  return passages;
+}
+
+/**
+ * The training groups: each training query with a judged positive (grade >= 1) and negatives in
+ * the top `depth` of `firstStage` (positives removed), in query order.
+ */
+export function trainingGroups(queries: readonly Query[], qrels: Qrels, firstStage: Run, depth: number): CrossEncoderTrainingGroup[] {
+  const groups: CrossEncoderTrainingGroup[] = [];
+  for (const query of queries) {
+    const judged = qrels.get(query.id);
+    const positives = [...(judged ?? new Map<string, number>())].filter(([, grade]) => grade >= 1).map(([id]) => id);
+    const ranking = firstStage.get(query.id);
+    if (positives.length === 0 || ranking === undefined) continue;
+    const isPositive = new Set(positives);
+    const negatives = rankDocuments(ranking).slice(0, depth).map(([id]) => id).filter((id) => !isPositive.has(id));
+    if (negatives.length > 0) groups.push({ query, positives, negatives });
+  }
+  return groups;
+}
+
+/** Trains the cross-encoder and saves it (HF BertForSequenceClassification layout + tokenizer) into `outDir/checkpoint`. */
+export async function trainCrossEncoderSystem(args: {
+  settings: CrossEncoderSystemSettings;
+  run: RunSettings;
+  collection: Collection;
+  queries: readonly Query[];
+  qrels: Qrels;
+  firstStage: Run;
+  outDir: string;
+  log: (message: string) => void;
+}): Promise<TrainedModelOutput> {
+  const { settings, log } = args;
+  const backend = await startBackend(args.run.device);
+  log(describeBackend(backend));
+  const passages = await readPassages(args.collection);
+  const start = { tokenizer: settings.tokenizer, model: { ...settings.model, pooling: "cls" as const, sharedTowers: true, queryMaxLength: settings.model.maxLength, passageMaxLength: settings.model.maxLength } };
+  const tokenizer = await startTokenizer(start, () => [...passages.values()].map(passageText), log);
+  const config = await startEncoderConfig(start, tokenizer);
+  if (settings.model.maxLength > config.maxPositions) throw new Error(`model.maxLength ${settings.model.maxLength} exceeds the encoder's ${config.maxPositions} positions`);
+  const groups = trainingGroups(args.queries, args.qrels, args.firstStage, settings.negatives.depth);
+  log(`${groups.length} training queries with a positive and hard negatives (of ${args.queries.length}); ${config.layers}x${config.hidden} cross-encoder`);
+  const encoder = settings.model.init !== undefined ? (await loadStartTowers(settings.model.init, config, true)).query : undefined;
+  const model = new CrossEncoder(config, { seed: args.run.seed, ...(encoder !== undefined ? { encoder } : {}) });
+  try {
+    const started = Date.now();
+    const { history } =
+      settings.train.epochs > 0
+        ? await trainCrossEncoder({
+            model,
+            tokenizer,
+            groups,
+            passages,
+            seed: args.run.seed,
+            negatives: settings.negatives.perQuery,
+            batchSize: settings.train.batchSize,
+            epochs: settings.train.epochs,
+            lr: settings.optimizer.lr,
+            weightDecay: settings.optimizer.weightDecay,
+            warmupRatio: settings.optimizer.warmupRatio,
+            maxLength: settings.model.maxLength,
+            onStep: (s) => {
+              if (s.step % 20 === 0) log(`step ${s.step} epoch ${s.epoch} loss ${s.loss.toFixed(4)}`);
+            },
+          })
+        : { history: [] };
+    const dir = join(args.outDir, "checkpoint");
+    await mkdir(args.outDir, { recursive: true });
+    await saveCrossEncoder(dir, model);
+    await saveTokenizer(tokenizer, dir);
+    return recordTraining(args.outDir, { backend, steps: history.map((s) => ({ ...s, phase: "queries" })), trainSeconds: (Date.now() - started) / 1000 });
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * Re-ranks the top `depth` of `firstStage` for each of `queries` with the checkpoint in
+ * `checkpointDir` (`batchSize` pairs per forward pass); the run holds those documents only, by
+ * the cross-encoder's score. Logs progress every tenth of the queries.
+ */
+export async function rerankWithCrossEncoder(args: {
+  checkpointDir: string;
+  device: RunSettings["device"];
+  collection: Collection;
+  queries: readonly Query[];
+  firstStage: Run;
+  depth: number;
+  maxLength: number;
+  batchSize: number;
+  log: (message: string) => void;
+}): Promise<{ run: Run; backend: string }> {
+  const backend = describeBackend(await startBackend(args.device));
+  const { loadCrossEncoderTeacher } = await import("@i3/distill");
+  const candidates = new Map<string, string[]>();
+  for (const q of args.queries) {
+    const ranking = args.firstStage.get(q.id);
+    if (ranking !== undefined) candidates.set(q.id, rankDocuments(ranking).slice(0, args.depth).map(([id]) => id));
+  }
+  const passages = await readPassages(args.collection, new Set([...candidates.values()].flat()));
+  const model = await loadCrossEncoderTeacher(args.checkpointDir, { maxLength: args.maxLength, batchSize: args.batchSize });
+  const run: Run = new Map();
+  const total = candidates.size;
+  let done = 0;
+  let next = 0;
+  const started = Date.now();
+  try {
+    for (const q of args.queries) {
+      const ids = candidates.get(q.id);
+      if (ids === undefined || ids.length === 0) continue;
+      const scores = await model.score(q, ids.map((id) => passages.get(id)!));
+      run.set(q.id, new Map(ids.map((id, i) => [id, scores[i]!])));
+      done++;
+      if (done >= next || done === total) {
+        const seconds = (Date.now() - started) / 1000;
+        args.log(`re-ranked ${done}/${total} queries (${(done / Math.max(seconds, 1e-9)).toFixed(1)} queries/s)`);
+        next = done + Math.max(1, Math.ceil(total / 10));
+      }
+    }
+  } finally {
+    await model.dispose();
+  }
+  return { run, backend };
+}

@@ -13,6 +13,8 @@ import type { ExperimentInput } from "../src/config/schema.js";
 import { planExperiment } from "../src/runner/plan.js";
 import { runExperiment, type RunOptions } from "../src/runner/run-experiment.js";
 import { tempDir, writeTinyCollection } from "./runner-fixtures.js";
+import scifactDistill from "../../../experiments/scifact-distill.js";
+import scifactI3Seeds from "../../../experiments/scifact-i3-seeds.js";
 
 let collectionDir: string;
 let opts: RunOptions;
@@ -88,6 +90,21 @@ describe("runner: distillation from BM25", () => {
     const plan = planExperiment(parseExperiment(config({ de: { kind: "dual-encoder", ...budget } })));
     expect(plan.stages.some((s) => s.ref.stage === "teacher-scores")).toBe(false);
     expect(Object.keys(plan.stages.find((s) => s.ref.stage === "train")!.needs).sort()).toEqual(["data", "negatives"]);
+  });
+});
+
+describe("experiments/scifact-distill.ts", () => {
+  it("reuses scifact-i3-seeds' systems unchanged (same train keys) and plans a teacher-scores stage per distilled system", async () => {
+    for (const field of ["dataset", "splits", "device", "seeds", "seed"] as const) expect(scifactDistill[field]).toEqual(scifactI3Seeds[field]);
+    for (const key of ["bm25", "dual-encoder", "i3"]) expect(scifactDistill.systems[key]).toEqual(scifactI3Seeds.systems[key]);
+    const services = { datasetsDir: "", collection: () => Promise.reject(new Error("unused")) };
+    const keysOf = async (config: typeof scifactDistill, system: string) => Promise.all(planExperiment(config).systems.get(system)!.replicates.map((r) => r.trained!.key(services)));
+    for (const system of ["dual-encoder", "i3"]) expect(await keysOf(scifactDistill, system)).toEqual(await keysOf(scifactI3Seeds, system));
+    const plan = planExperiment(scifactDistill);
+    const scoring = plan.stages.filter((s) => s.ref.stage === "teacher-scores");
+    expect(new Set(scoring.map((s) => s.ref.system!.replace(/@\d+$/, "")))).toEqual(new Set(["de-kd-bm25", "de-kd-ce", "i3-kd"]));
+    expect(scoring).toHaveLength(9);
+    expect(Object.keys(scifactDistill.systems)).toEqual(["bm25", "cross-encoder", "dual-encoder", "de-kd-bm25", "de-kd-ce", "i3", "i3-kd", "rrf"]);
   });
 });
 

@@ -54,7 +54,7 @@ describe("the train stage's key", () => {
   it('keeps the published I3 keys with memory "pooled" or the deprecated "cls"; a new switch set changes the key', async () => {
     const i3 = i3Experiment.systems["i3"] as { i3: { reconstructor: object } };
     const withMemory = (memory: string, over: object = {}) =>
-      ({ ...i3Experiment, systems: { ...i3Experiment.systems, i3: { ...i3, i3: { ...i3.i3, reconstructor: { ...i3.i3.reconstructor, memory } }, ...over } } }) as ExperimentInput;
+      ({ ...i3Experiment, systems: { ...i3Experiment.systems, i3: { ...i3, i3: { ...i3.i3, reconstructor: { ...i3.i3.reconstructor, memory } }, ...over } } }) as unknown as ExperimentInput;
     const published = "673411a4d5b008eeef696f5d4187bc7b4cadfe5c005c2879d359c8bca23e787c";
     expect((await trainKeys(withMemory("pooled"))).i3).toBe(published);
     expect((await trainKeys(withMemory("cls"))).i3).toBe(published);

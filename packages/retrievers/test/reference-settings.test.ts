@@ -16,7 +16,7 @@ import { initBackend, tf, type BackendInfo } from "@i3/encoders";
 import { firstRelevantQueries } from "@i3/pseudoquery";
 import { readJsonl } from "@i3/train";
 import { runBm25OnCollection } from "@i3/search";
-import { saveI3Checkpoint, trainDualEncoder, trainI3, trainPhase, type I3SettingsInput, type OptimizerSettings, type PhaseStep } from "../src/index.js";
+import { i3SettingsSchema, saveI3Checkpoint, trainDualEncoder, trainI3, trainingIdentity, trainPhase, type I3SettingsInput, type OptimizerSettings, type PhaseStep } from "../src/index.js";
 import { firstPassages, tempRoot } from "./helpers.js";
 
 const root = tempRoot("i3-reference-settings-");
@@ -182,4 +182,22 @@ describe("warm start from an I3 checkpoint (model.init)", () => {
       /is an I3 retriever checkpoint; only an I3 system continues from one/,
     );
   }, 180_000);
+});
+
+describe('reconstructor.memory "pooled" (formerly "cls")', () => {
+  it("a training interrupted before the rename keeps its identity, so it resumes", async () => {
+    const identity = (memory: "pooled" | "tokens") =>
+      trainingIdentity({
+        trainer: "i3",
+        seed: 1,
+        trainSplit: "train",
+        settings: i3SettingsSchema.parse({ i3: { reconstructor: { memory } } }),
+        backend: "wasm",
+        collection: { fingerprint: async () => "collection" } as unknown as Collection,
+        tokenizer: { fingerprint: "tokenizer" } as never,
+        phases: [],
+      });
+    expect(await identity("pooled")).toMatchObject({ settings: { i3: { reconstructor: { memory: "cls" } } } });
+    expect(await identity("tokens")).toMatchObject({ settings: { i3: { reconstructor: { memory: "tokens" } } } });
+  });
 });

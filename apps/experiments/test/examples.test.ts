@@ -36,21 +36,21 @@ describe("examples/", () => {
   }, 600_000);
 });
 
-const libraries = ["data", "metrics", "search", "encoders", "losses", "train", "pseudoquery", "retrievers"];
+const libraries = ["data", "metrics", "search", "encoders", "losses", "train", "pseudoquery", "retrievers", "distill"];
 const built = libraries.every((name) => existsSync(join(repo, "packages", name, "dist", "index.js")));
 
 describe.skipIf(!built)("plain Node ESM imports (built packages)", () => {
   it("imports every package without the source condition or a TypeScript loader", () => {
     const code = [
       ...libraries.map((name) => `const ${name} = await import("@i3/${name}");`),
-      `console.log(typeof metrics.evaluate, typeof data.loadRun, typeof search.bm25Run, typeof encoders.initBackend, typeof losses.contrastiveLoss, typeof train.train, typeof pseudoquery.generatePseudoQueries, typeof retrievers.trainDualEncoder);`,
+      `console.log(typeof metrics.evaluate, typeof data.loadRun, typeof search.bm25Run, typeof encoders.initBackend, typeof losses.contrastiveLoss, typeof train.train, typeof pseudoquery.generatePseudoQueries, typeof retrievers.trainDualEncoder, typeof distill.readKdTrain);`,
       // the TensorFlow.js-free entry points
       `const settings = await import("@i3/retrievers/settings"); const files = await import("@i3/retrievers/hf-files"); const i3Config = await import("@i3/encoders/i3-config");`,
       `console.log(typeof settings.dualEncoderSettingsSchema.parse, typeof files.tokenizerSourceOf, typeof i3Config.I3_DEFAULTS);`,
     ].join("\n");
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], { cwd: repo, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.trim()).toBe(`${Array(8).fill("function").join(" ")}\nfunction function object`);
+    expect(r.stdout.trim()).toBe(`${Array(9).fill("function").join(" ")}\nfunction function object`);
   }, 120_000);
 });
 if (!built) console.warn("[examples.test] plain-Node import test skipped: run `npx nx run-many -t build` first (.ci/run does)");

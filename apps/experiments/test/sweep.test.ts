@@ -65,6 +65,7 @@ describe("defineSweep / expandSweep", () => {
     expect(() => defineSweep(base, {})).toThrow("sweep: give a grid, variants, or includeBase: true");
     expect(() => defineSweep(base, { grid: { seed: [] } })).toThrow('sweep grid "seed": expected a non-empty array of values');
     expect(() => defineSweep(base, { variants: [{ name: "a", patch: {} }, { name: "a", patch: {} }] })).toThrow('variant name "a" is used twice');
+    expect(() => defineSweep(base, { name: base.name, includeBase: true })).toThrow(`name "${base.name}" is the base experiment's name`);
   });
 });
 

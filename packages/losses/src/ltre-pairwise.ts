@@ -19,11 +19,13 @@
  * summed and divided by num_pairs = 2 * #(relevant, non-relevant) pairs, i.e. a mean over
  * pairs per query; then summed over the batch and divided by the batch size, i.e. a mean
  * over queries. Relevant passages are appended only when none was retrieved (that list
- * building is the caller's job; here the list is given). Note: in the stored DRhard
- * version C_pos = log(1 + exp(s_i - s_j)) has the same sign as C_neg, which pushes relevant
- * scores down; the LTRe training code and the paper use C_pos = log(1 + exp(-(s_i - s_j))),
- * which is what this file implements. The reference asserts every query has a pair; here
- * queries without one are left out of the mean (0 if none has one).
+ * building is the caller's job, `@i3/retrievers`' `ltreList`; here the list is given). In
+ * DRhard (commit 7054ada), with y_pred - y_pred^T [i, j] = s_i - s_j, C_pos =
+ * log(1 + exp(-(s_i - s_j))) on pairs with i relevant and C_neg = log(1 + exp(s_i - s_j)) on
+ * pairs with j relevant: both are this file's cost of (relevant, non-relevant) ordered the
+ * other way, so counting both and dividing by 2 * #pairs equals the mean here. The reference
+ * asserts every query has a pair; here queries without one are left out of the mean (0 if none
+ * has one).
  *
  * Shapes: scores [B, L] float32; labels [B, L] (1/0, any dtype); options `cut` (K, the
  * retrieval depth: positions beyond it get rr = 0), `mask` [B, L] (1 = real entry, 0 =

@@ -26,6 +26,20 @@ describe("ltrePairwiseLoss", () => {
     tf.dispose([s, y]);
   });
 
+  it("takes every (relevant, non-relevant) pair and no other (pair set on a hand-built ranking)", () => {
+    // list [rel, non, rel, non] (ranks 1-4, cut 4), all scores 0 so every cost is log 2.
+    // pairs: (1,2) w = 1/2, (1,4) w = 3/4, (3,2) w = 1/6, (3,4) w = 1/12; rel-rel and non-non pairs excluded
+    const s = tf.tensor2d([[0, 0, 0, 0]]);
+    const y = tf.tensor2d([[1, 0, 1, 0]]);
+    const expected = ((1 / 2 + 3 / 4 + 1 / 6 + 1 / 12) * Math.LN2) / 4;
+    expect(value(ltrePairwiseLoss(s, y, { cut: 4 }))).toBeCloseTo(expected, 6);
+    // moving a non-relevant passage's score changes only its own pairs: raise passage 4 by 1
+    const s2 = tf.tensor2d([[0, 0, 0, 1]]);
+    const up = Math.log1p(Math.E); // log(1 + exp(1))
+    expect(value(ltrePairwiseLoss(s2, y, { cut: 4 }))).toBeCloseTo(((1 / 2 + 1 / 6) * Math.LN2 + (3 / 4 + 1 / 12) * up) / 4, 6);
+    tf.dispose([s, y, s2]);
+  });
+
   it("weights an appended (unretrieved) relevant passage with 1/r = 0", () => {
     // top-2 retrieved [a, b] both non-relevant, relevant c appended at position 3, cut = K = 2.
     // rr = [1, 1/2, 0]: pairs (c, a) w = 1, (c, b) w = 1/2; scores a = 1, b = 0, c = 0

@@ -8,7 +8,17 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadTokenizer, saveTokenizer, type I3Tokenizer } from "@i3/data";
-import { loadDualEncoder, loadI3Retriever, saveDualEncoder, saveI3Retriever, type DualEncoder, type I3Retriever } from "@i3/encoders";
+import {
+  loadBertEncoder,
+  loadDualEncoder,
+  loadI3Retriever,
+  saveBertEncoder,
+  saveDualEncoder,
+  saveI3Retriever,
+  type BertEncoder,
+  type DualEncoder,
+  type I3Retriever,
+} from "@i3/encoders";
 
 /** Runs `save` with the tokenizer's files, written to a temp folder first. */
 async function withTokenizerFiles(tokenizer: I3Tokenizer, save: (files: string[]) => Promise<void>): Promise<void> {
@@ -44,4 +54,15 @@ export async function loadDualEncoderCheckpoint(dir: string, opts: { pooling?: "
 export async function loadI3Checkpoint(dir: string): Promise<{ model: I3Retriever; tokenizer: I3Tokenizer }> {
   const model = await loadI3Retriever(dir);
   return { model, tokenizer: await loadTokenizer(dir) };
+}
+
+/** Saves a query tower alone (e.g. `trainLtre`'s) and its tokenizer into `dir` (replaced atomically): a Hugging Face BERT folder. */
+export async function saveQueryTowerCheckpoint(dir: string, trained: { queryEncoder: BertEncoder; tokenizer: I3Tokenizer }): Promise<void> {
+  await withTokenizerFiles(trained.tokenizer, (extraFiles) => saveBertEncoder(dir, trained.queryEncoder, { extraFiles }));
+}
+
+/** The query tower saved in `dir` by {@link saveQueryTowerCheckpoint} (its pooling from config.json) and its tokenizer. */
+export async function loadQueryTowerCheckpoint(dir: string): Promise<{ queryEncoder: BertEncoder; tokenizer: I3Tokenizer }> {
+  const { encoder } = await loadBertEncoder(dir);
+  return { queryEncoder: encoder, tokenizer: await loadTokenizer(dir) };
 }

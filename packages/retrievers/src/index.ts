@@ -43,6 +43,26 @@ export {
 } from "./training-checkpoints.js";
 export { trainDualEncoder, type TrainDualEncoderInputs, type TrainedDualEncoder } from "./dual-encoder.js";
 export { trainI3, REFERENCE_FALLBACK_TARGET, type TrainI3Inputs, type TrainedI3 } from "./i3.js";
+export { trainCrossEncoder, localizedContrastiveLoss, sampleRerankerGroup, type TrainCrossEncoderInputs, type CrossEncoderTrainingGroup } from "./cross-encoder.js";
 export { toTensors, encodeTokenRows, encodeCorpusVectors, type BiEncoderModel, type DenseRetriever } from "./encode.js";
 export { retrieveDense, indexAndRetrieve, buildDenseIndex, type BuildDenseIndexOptions } from "./retrieve.js";
-export { saveDualEncoderCheckpoint, saveI3Checkpoint, loadDualEncoderCheckpoint, loadI3Checkpoint } from "./checkpoint.js";
+export {
+  saveDualEncoderCheckpoint,
+  saveI3Checkpoint,
+  loadDualEncoderCheckpoint,
+  loadI3Checkpoint,
+  saveQueryTowerCheckpoint,
+  loadQueryTowerCheckpoint,
+} from "./checkpoint.js";
+export {
+  trainLtre,
+  retrieveLtre,
+  ltreList,
+  indexAtPrecision,
+  queryTowerRetriever,
+  copyEncoder,
+  type LtreList,
+  type LtreStepRetrieval,
+  type TrainLtreInputs,
+  type TrainedLtre,
+} from "./ltre.js";

@@ -281,3 +281,67 @@ export function parseSettings<S extends z.ZodType>(schema: S, input: z.input<S> 
   const lines = result.error.issues.map((issue) => `settings error at ${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue.message}`);
   throw new Error(lines.join("\n"));
 }
+
+/**
+ * LTRe / ADORE (Zhan et al., arXiv 2010.10469; SIGIR 2021, arXiv 2104.08051; code
+ * jingtaozhan/DRhard `adore/train.py`): the query tower alone trains against a fixed dense index.
+ * `depth` = K, the passages retrieved from the whole index at every step (DRhard `--neg_topk`,
+ * 200) and the cut of the reciprocal ranks (`--metric_cut` 200); `appendRelevant` = which
+ * relevant passages that were not retrieved join the list (after the top K, 1/r = 0):
+ * `when-none-retrieved` (DRhard: all of the query's relevant passages, only when none is in the
+ * top K), `all-missing` (every relevant passage not retrieved, always) or `never`.
+ */
+export const ltreMethodSettingsSchema = z
+  .strictObject({
+    depth: positiveInt.default(200),
+    appendRelevant: z.enum(["when-none-retrieved", "all-missing", "never"]).default("when-none-retrieved"),
+  })
+  .prefault({});
+
+/**
+ * The fixed index as training and search hold it: `float32` (as encoded), `float16` (IEEE half,
+ * round to nearest even) or `pq` (product quantisation, `@i3/search`'s ProductQuantizer: `subspaces`
+ * M bytes per passage, `centroids` K per subspace, k-means with `iterations` Lloyd steps on a
+ * seeded `sample` of the vectors; the seed is the run's). ADORE's compressed index: 768-d into 96
+ * subspaces (8 coordinates each), the default ratio here for a 128-d index (16 subspaces).
+ */
+export const indexPrecisionSettingsSchema = z
+  .strictObject({
+    precision: z.enum(["float32", "float16", "pq"]).default("float32"),
+    pq: z
+      .strictObject({
+        subspaces: positiveInt.default(16),
+        centroids: z.number().int().min(1).max(256).default(256),
+        iterations: positiveInt.default(20),
+        sample: positiveInt.default(65_536),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+/**
+ * LTRe's optimizer: the dual-encoder's AdamW fields, with a lower default lr (1e-4: LTRe
+ * fine-tunes a trained query tower; DRhard uses 5e-6 for RoBERTa-base) and DRhard's gradient
+ * clipping at norm 1 (`--max_grad_norm`).
+ */
+export const ltreOptimizerSettingsSchema = z.strictObject({ ...optimizerShape, lr: z.number().positive().default(1e-4), clipNorm: z.number().positive().default(1) }).prefault({});
+
+/** LTRe's budget: `epochs` over the training queries, `batchSize` queries per step (DRhard: 6 and 32). */
+export const ltreTrainSettingsSchema = z.strictObject({ epochs: epochs.default(2), batchSize: positiveInt.default(32) }).prefault({});
+
+/** Everything that defines an LTRe training run (the start model and its index are inputs, not settings). */
+export const ltreSettingsSchema = z.strictObject({
+  ltre: ltreMethodSettingsSchema,
+  index: indexPrecisionSettingsSchema,
+  optimizer: ltreOptimizerSettingsSchema,
+  train: ltreTrainSettingsSchema,
+});
+
+/** LTRe settings with every default filled in. */
+export type LtreSettings = z.output<typeof ltreSettingsSchema>;
+/** What a caller (or a config) writes: every field optional. */
+export type LtreSettingsInput = z.input<typeof ltreSettingsSchema>;
+/** Which unretrieved relevant passages join a query's list. */
+export type AppendRelevantRule = LtreSettings["ltre"]["appendRelevant"];
+/** The index precision settings. */
+export type IndexPrecisionSettings = LtreSettings["index"];

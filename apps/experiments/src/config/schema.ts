@@ -61,6 +61,8 @@ export const experimentSchema = z
         } else if (!ref.roles.includes(systemDefinition(target.kind).role)) {
           const role = systemDefinition(target.kind).role;
           ctx.addIssue({ code: "custom", path, message: `names system "${ref.system}" (a ${role} system); expected a ${ref.roles.join(" or ")} system` });
+        } else if (ref.kinds !== undefined && !ref.kinds.includes(target.kind)) {
+          ctx.addIssue({ code: "custom", path, message: `names system "${ref.system}" (kind ${target.kind}); expected a system of kind ${ref.kinds.join(" or ")}` });
         }
       }
     }

@@ -72,7 +72,7 @@ export function planExperiment(config: ExperimentConfig, systems: readonly Syste
       if (settings === undefined) throw new Error(`no system "${key}" in this config (systems: ${Object.keys(config.systems).join(", ")})`);
       if (planning.has(key)) throw new Error(`systems ${[...planning, key].join(" -> ")} name each other in a circle`);
       planning.add(key);
-      const stages = definitionOf(settings.kind).plan({ key: labelOf(key, seed), settings, run, data, runOf, indexOf });
+      const stages = definitionOf(settings.kind).plan({ key: labelOf(key, seed), settings, run, data, runOf, indexOf, trainedOf, settingsOf });
       planning.delete(key);
       planned.set(key, stages);
       return stages;
@@ -90,6 +90,16 @@ export function planExperiment(config: ExperimentConfig, systems: readonly Syste
       const index = stagesOf(key).index;
       if (index === undefined) throw new Error(`system "${key}" has no dense index to search`);
       return index;
+    }
+    function trainedOf(key: string): StageSpec<TrainedModelOutput> {
+      const trained = stagesOf(key).trained;
+      if (trained === undefined) throw new Error(`system "${key}" trains no model to start from`);
+      return trained;
+    }
+    function settingsOf(key: string): { readonly kind: string } {
+      const settings = config.systems[key];
+      if (settings === undefined) throw new Error(`no system "${key}" in this config (systems: ${Object.keys(config.systems).join(", ")})`);
+      return settings;
     }
     for (const [key, system] of result) {
       const label = labelOf(key, seed);

@@ -67,6 +67,10 @@ export function defineSweep(base: ExperimentConfig | ExperimentInput, spec: Swee
     if (names.has(v.name)) throw new Error(`sweep: variant name "${v.name}" is used twice`);
     names.add(v.name);
   }
+  // runs/<sweep>/ would otherwise hold the sweep's folders among the base run's own run folders.
+  if (spec.name === resolved.name) {
+    throw new Error(`sweep: name "${spec.name}" is the base experiment's name; give the sweep its own (default: "${resolved.name}-sweep")`);
+  }
   const concurrency = spec.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`sweep: concurrency must be an integer >= 1, got ${concurrency}`);
   return {

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { bm25System } from "./bm25/index.js";
 import { dualEncoderSystem } from "./dual-encoder/index.js";
 import { i3System } from "./i3/index.js";
+import { ltreSystem } from "./ltre/index.js";
 import { rrfSystem } from "./rrf/index.js";
 import type { SystemDefinition } from "./system.js";
 
@@ -15,6 +16,7 @@ export const SYSTEMS = [
   bm25System,
   dualEncoderSystem,
   i3System,
+  ltreSystem,
   rrfSystem,
 ] as const;
 

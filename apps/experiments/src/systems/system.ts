@@ -27,6 +27,8 @@ export interface SystemReference {
   readonly system: string;
   /** Roles the named system may have. */
   readonly roles: readonly SystemRole[];
+  /** Kinds the named system may have (absent: any kind of those roles), e.g. the dense systems whose checkpoint and index a query-encoder system reads. */
+  readonly kinds?: readonly string[];
 }
 
 /** A dense index folder written by a stage (an `@i3/search` DenseIndex), with the checkpoint that encoded it. */
@@ -48,6 +50,13 @@ export interface PlanContext<S> {
   runOf(system: string, split: SplitKey): StageSpec<RunFileOutput>;
   /** Another system's dense index stage (throws when that system has none). */
   indexOf(system: string): StageSpec<DenseIndexOutput>;
+  /**
+   * Another system's trained-model stage (throws when that system trains none): a query-encoder
+   * system starts from its checkpoint. With several seeds, the replicate of the same seed.
+   */
+  trainedOf(system: string): StageSpec<TrainedModelOutput>;
+  /** Another system's resolved settings (its `kind` says which model code reads its checkpoint). */
+  settingsOf(system: string): { readonly kind: string };
 }
 
 /** The stages of one system, as the planner asks for them. */

@@ -53,8 +53,8 @@ export class DenseIndex {
     return this.store.count;
   }
 
-  /** In-memory element type (`"float16"` only for `float16: "per-block"`). */
-  get dtype(): "float32" | "float16" {
+  /** In-memory representation (`"float16"` for `float16: "per-block"` or {@link compressIndex}, `"pq"` for a product-quantised index). */
+  get dtype(): VectorStore["dtype"] {
     return this.store.dtype;
   }
 
@@ -66,6 +66,13 @@ export class DenseIndex {
     }
     checkUniqueIds(ids, "DenseIndex.fromVectors", "ids");
     return new DenseIndex(ids, new Float32Store(vectors, dim));
+  }
+
+  /** An index over any {@link VectorStore} (e.g. float16 or PQ codes, see `compressIndex`). Ids must be unique. */
+  static fromStore(ids: readonly string[], store: VectorStore): DenseIndex {
+    if (store.count !== ids.length) throw new RangeError(`DenseIndex: ${store.count} vectors for ${ids.length} ids`);
+    checkUniqueIds(ids, "DenseIndex.fromStore", "ids");
+    return new DenseIndex(ids, store);
   }
 
   /** Loads an index folder (see docs/dense.md); errors name the file and field at fault. */
@@ -101,6 +108,14 @@ export class DenseIndex {
       store = options.float16 === "per-block" ? new Float16Store(bits, manifest.dim) : new Float32Store(fromFloat16(bits), manifest.dim);
     }
     return new DenseIndex(ids, store, manifest);
+  }
+
+  /** Rows `start .. start+n-1` as float32 `[n, dim]` (decoded for float16 and PQ stores: a copy; float32: a view). */
+  rows(start: number, n: number): Float32Array {
+    if (!Number.isInteger(start) || !Number.isInteger(n) || start < 0 || n < 0 || start + n > this.count) {
+      throw new RangeError(`DenseIndex.rows: rows [${start}, ${start + n}) out of range [0, ${this.count})`);
+    }
+    return this.store.rows(start, n, new Float32Array(n * this.dim));
   }
 
   /** Row `i`'s vector as float32 (a copy for float16 stores, else a view). */

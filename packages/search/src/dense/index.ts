@@ -22,3 +22,5 @@ export { MultiTopK, type DenseHits } from "./top-k.js";
 export { scoreBlockJs } from "./js-kernel.js";
 export type { TfLike, TfTensorLike } from "./tf-kernel.js";
 export { Float32Store, Float16Store, type VectorStore } from "./vector-store.js";
+export { ProductQuantizer, PqStore, type ProductQuantizerOptions } from "./product-quantizer.js";
+export { compressIndex, type CompressIndexOptions, type IndexPrecision } from "./compress.js";

@@ -9,8 +9,8 @@ import { fromFloat16 } from "./float16.js";
 export interface VectorStore {
   readonly count: number;
   readonly dim: number;
-  /** `"float32"` or `"float16"` (the in-memory element type). */
-  readonly dtype: "float32" | "float16";
+  /** The in-memory representation: `"float32"`, `"float16"` or `"pq"` (product-quantisation codes, ./product-quantizer.ts). */
+  readonly dtype: "float32" | "float16" | "pq";
   /**
    * Rows `start .. start+n-1` as float32 `[n, dim]`: a view of the store, or `scratch`
    * (at least `n * dim` long) filled with them.

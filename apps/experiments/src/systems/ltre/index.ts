@@ -1,0 +1,101 @@
+/**
+ * System `ltre`: LTRe / ADORE (Zhan et al., arXiv 2010.10469; SIGIR 2021, arXiv 2104.08051;
+ * code jingtaozhan/DRhard), a query-encoder system. It starts from another dense system's
+ * trained checkpoint (`from`: a dual-encoder or I3, the replicate of the same seed), keeps that
+ * system's index of passage vectors fixed (the dual-encoder's E_p(p), I3's p*), trains the query
+ * tower alone with a full retrieval from the whole index at every step and the ΔMRR-weighted
+ * pairwise loss (`@i3/retrievers`' `trainLtre`), and retrieves from the same index, held at
+ * `index.precision` (float32, float16 or PQ) in training and search alike.
+ *
+ * Stages: `train` (needs the data, `from`'s train stage and `from`'s index stage) and `retrieve`
+ * per split (needs this train stage and `from`'s index). The index is never rebuilt: it is
+ * `from`'s cached index stage.
+ */
+import { join } from "node:path";
+import { writeTrecRun } from "@i3/data";
+import { defineStage, type RunFileOutput, type TrainedModelOutput } from "../../runner/stage.js";
+import { dataSplit } from "../../runner/stages/data.js";
+import { defineSystem } from "../system.js";
+import { LTRE_FROM_KINDS, ltreSystemSettings, ltreTrainingSettings } from "./settings.js";
+
+/** The `from` settings LTRe reads: the query length the query tower was trained with. */
+interface FromSettings {
+  readonly kind: string;
+  readonly model?: { readonly queryMaxLength?: number };
+}
+
+/** The LTRe system. */
+export const ltreSystem = defineSystem({
+  kind: "ltre",
+  role: "query-encoder",
+  description: "LTRe/ADORE: the query tower of a trained dense system retrained against its fixed index, full retrieval per step, ΔMRR pairwise loss",
+  settings: ltreSystemSettings,
+  references: (settings) => [{ field: "from", system: settings.from, roles: ["first-stage"], kinds: LTRE_FROM_KINDS }],
+  plan({ key: system, settings, run, data, trainedOf, indexOf, settingsOf }) {
+    const from = settingsOf(settings.from) as FromSettings;
+    const fromKind = from.kind;
+    const queryMaxLength = from.model?.queryMaxLength;
+    if (queryMaxLength === undefined) throw new Error(`ltre "${system}": system "${settings.from}" (${fromKind}) has no model.queryMaxLength`);
+    const training = ltreTrainingSettings(settings);
+    const code = async () => await import("./model.js");
+    const startStage = trainedOf(settings.from);
+    const index = indexOf(settings.from);
+    const trained = defineStage({
+      ref: { stage: "train", system },
+      version: 1,
+      needs: { data, start: startStage, index },
+      key: () => ({ kind: "ltre", from: fromKind, trainSplit: run.splits.train, seed: run.seed, device: run.device, queryMaxLength, settings: training }),
+      async run(ctx): Promise<TrainedModelOutput> {
+        const { start, index: fixed } = ctx.inputs;
+        return (await code()).trainLtreStage({
+          fromKind,
+          startCheckpoint: join(start.dir, start.output.checkpoint),
+          startSummary: start.output.summary,
+          indexPath: join(fixed.dir, fixed.output.index),
+          collection: await ctx.services.collection(),
+          trainSplit: dataSplit(ctx.inputs.data, "train").split,
+          queryMaxLength,
+          settings: training,
+          run,
+          outDir: ctx.dir,
+          log: ctx.log,
+        });
+      },
+    });
+    return {
+      trained,
+      run: (split) =>
+        defineStage({
+          ref: { stage: "retrieve", system, split },
+          version: 1,
+          needs: { data, trained, index },
+          key: () => ({
+            kind: "ltre",
+            split: run.splits[split],
+            retrieve: settings.retrieve,
+            precision: settings.index,
+            // PQ codebooks are seeded by the run's seed (float32 and float16 do not depend on it).
+            ...(settings.index.precision === "pq" ? { seed: run.seed } : {}),
+            queryMaxLength,
+            device: run.device,
+          }),
+          async run(ctx): Promise<RunFileOutput> {
+            const { trained: model, index: fixed } = ctx.inputs;
+            const collection = await ctx.services.collection();
+            const result = await (await code()).retrieveLtreStage({
+              checkpoint: join(model.dir, model.output.checkpoint),
+              indexPath: join(fixed.dir, fixed.output.index),
+              queries: await collection.queries(dataSplit(ctx.inputs.data, split).split),
+              queryMaxLength,
+              depth: settings.retrieve.depth,
+              precision: settings.index,
+              seed: run.seed,
+              device: run.device,
+            });
+            await writeTrecRun(join(ctx.dir, "run.trec"), result, { tag: system });
+            return { run: "run.trec", queries: result.size };
+          },
+        }),
+    };
+  },
+});

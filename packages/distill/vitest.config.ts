@@ -1,0 +1,3 @@
+import { i3Project } from "../../vitest.shared.js";
+
+export default i3Project("@i3/distill", 120_000);

@@ -61,7 +61,7 @@ describe("experiment config", () => {
     if (i3.kind !== "i3") throw new Error("expected the i3 system");
     expect(i3.losses).toEqual({ contrastive: { temperature: 0.05 } });
     expect(i3.model.preset).toEqual({ layers: 2, hidden: 64, heads: 2, intermediate: 128, dropout: 0.1 });
-    expect(i3.i3).toEqual({ slots: 32, reconstructor: { layers: 1, memory: "cls" }, interactor: { enabled: true, input: "pooled" }, mlmHead: { tied: false }, warmupFreezeBackbone: false });
+    expect(i3.i3).toEqual({ slots: 32, reconstructor: { layers: 1, memory: "pooled" }, interactor: { enabled: true, input: "pooled" }, mlmHead: { tied: false }, warmupFreezeBackbone: false });
     expect(i3.pseudoQueries).toEqual({ kind: "none", doc2queryEpochs: 10 });
     expect(i3.optimizer.headLrMultiplier).toBe(1);
   });

@@ -2,6 +2,9 @@
  * `train.checkpointEverySteps` stays out of the train stage's key: the keys of the published
  * configs are the ones computed before the setting existed (pinned below, recorded at commit
  * 984aa32), and changing the interval keeps every key, so it never invalidates a cached model.
+ * The same pins hold after the reference-recipe switches (issue 18: all optional, absent = the
+ * old behaviour) and the rename of `reconstructor.memory: "cls"` to `"pooled"` (the key keeps
+ * the old name; the deprecated `"cls"` still parses, to `"pooled"`).
  */
 import { stableHash } from "@i3/core";
 import { describe, expect, it } from "vitest";
@@ -11,6 +14,7 @@ import { planExperiment } from "../src/runner/plan.js";
 import type { RunServices } from "../src/runner/stage.js";
 import defaultExperiment from "../../../experiments/default.js";
 import i3Experiment from "../../../experiments/i3.js";
+import scifactI3Experiment from "../../../experiments/scifact-i3.js";
 
 /** sha256 of each train stage's key, by system. */
 async function trainKeys(input: ExperimentInput): Promise<Record<string, string>> {
@@ -45,5 +49,20 @@ describe("the train stage's key", () => {
       expect(await trainKeys(input)).toEqual(pinned[name]);
       expect(await trainKeys(withInterval(input, 7))).toEqual(pinned[name]);
     }
+  });
+
+  it('keeps the published I3 keys with memory "pooled" or the deprecated "cls"; a new switch set changes the key', async () => {
+    const i3 = i3Experiment.systems["i3"] as { i3: { reconstructor: object } };
+    const withMemory = (memory: string, over: object = {}) =>
+      ({ ...i3Experiment, systems: { ...i3Experiment.systems, i3: { ...i3, i3: { ...i3.i3, reconstructor: { ...i3.i3.reconstructor, memory } }, ...over } } }) as unknown as ExperimentInput;
+    const published = "673411a4d5b008eeef696f5d4187bc7b4cadfe5c005c2879d359c8bca23e787c";
+    expect((await trainKeys(withMemory("pooled"))).i3).toBe(published);
+    expect((await trainKeys(withMemory("cls"))).i3).toBe(published);
+    expect(parseExperiment(withMemory("cls")).systems["i3"]).toMatchObject({ i3: { reconstructor: { memory: "pooled" } } });
+    const lamb = await trainKeys(withMemory("pooled", { optimizer: { ...(i3Experiment.systems["i3"] as { optimizer: object }).optimizer, kind: "lamb" } }));
+    expect(lamb.i3).not.toBe(published);
+    // SciFact (its train keys equal the default collection's: the key holds settings, the data is upstream)
+    const scifact = await trainKeys(scifactI3Experiment);
+    expect([scifact["dual-encoder"]!.slice(0, 16), scifact["i3"]!.slice(0, 16)]).toEqual(["afda9caba23de883", "673411a4d5b008ee"]);
   });
 });

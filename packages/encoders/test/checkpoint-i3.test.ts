@@ -91,9 +91,9 @@ describe("I3Retriever checkpoints", () => {
 
   const variants: { shared: boolean; i3: I3ConfigInput }[] = [];
   for (const shared of [true, false])
-    for (const memory of ["tokens", "cls"] as const)
+    for (const memory of ["tokens", "pooled"] as const)
       for (const interactor of [{ enabled: true, input: "tokens" as const }, { enabled: true, input: "pooled" as const }, { enabled: false }])
-        for (const tied of [false, true]) variants.push({ shared, i3: { specialTokens, slots: 6, reconstructor: { layers: memory === "tokens" ? 2 : 1, memory }, interactor, mlmHead: { tied } } });
+        for (const tied of [false, true]) variants.push({ shared, i3: { specialTokens, slots: 6, reconstructor: { layers: memory === "tokens" ? 2 : 1, memory }, interactor: interactor.enabled ? { ...interactor, layers: memory === "tokens" ? 1 : 2 } : interactor, mlmHead: { tied } } });
 
   for (const { shared, i3 } of variants) {
     const name = `shared=${shared} memory=${i3.reconstructor!.memory} interactor=${i3.interactor!.enabled ? i3.interactor!.input : "off"} tied=${i3.mlmHead!.tied}`;
@@ -113,6 +113,7 @@ describe("I3Retriever checkpoints", () => {
       expect(names.sort()).toEqual(model.namedParameters().map((p) => p.name).sort());
       expect(names.some((n) => n.startsWith("lm_q."))).toBe(!shared);
       expect(names.some((n) => n.startsWith("d_head.0."))).toBe(i3.interactor!.enabled);
+      if (i3.interactor!.enabled) expect(names.some((n) => n.startsWith(`d_head.${i3.interactor!.layers! - 1}.`))).toBe(true);
       expect(names.includes("cls.predictions.decoder.weight")).toBe(!i3.mlmHead!.tied);
       expect(names).toContain("lm_p.embeddings.word_embeddings.weight");
       expect(names).toContain(`c_head.${i3.reconstructor!.layers! - 1}.crossattention.self.query.weight`);
@@ -219,6 +220,13 @@ describe("I3Retriever checkpoints", () => {
       await expect(loadI3Retriever(d)).rejects.toThrow(/config\.json: no "i3" section, not an I3 retriever checkpoint/);
       await writeFile(path, JSON.stringify({ ...json, i3: { ...(section as object), reconstructor: { layers: 7, memory: "cls" } } }));
       await expect(loadI3Retriever(d)).rejects.toThrow(/config\.json: invalid I3 config: reconstructor\.layers must be 1, 2 or 3/);
+      // a checkpoint written before the interactor depth and the "pooled" name existed loads as depth 1, memory "pooled"
+      const old = section as { reconstructor: object; interactor: { layers?: number } };
+      await writeFile(path, JSON.stringify({ ...json, i3: { ...old, reconstructor: { ...old.reconstructor, memory: "cls" }, interactor: { ...old.interactor, layers: undefined } } }));
+      const legacy = await loadI3Retriever(d);
+      expect(legacy.config.reconstructor.memory).toBe("pooled");
+      expect(legacy.config.interactor.layers).toBe(1);
+      legacy.dispose();
       expect(tf.memory().numTensors).toBe(start);
     });
 

@@ -26,8 +26,8 @@ const variants: [string, I3ConfigInput, string[]][] = [
     ["c_head.0.crossattention.self.value.weight", "c_head.0.crossattention.self.query.weight", "c_head.0.attention.self.key.weight", "d_head.0.attention.self.query.weight", "d_head.0.output.dense.weight", "cls.predictions.transform.dense.weight", "cls.predictions.decoder.weight", "cls.predictions.bias"],
   ],
   [
-    "memory=cls, interactor=pooled, tied, 2 layers",
-    { specialTokens, slots: 4, reconstructor: { memory: "cls", layers: 2 }, interactor: { input: "pooled" }, mlmHead: { tied: true } },
+    "memory=pooled, interactor=pooled (2 layers), tied, 2 layers",
+    { specialTokens, slots: 4, reconstructor: { memory: "pooled", layers: 2 }, interactor: { input: "pooled", layers: 2 }, mlmHead: { tied: true } },
     ["c_head.1.crossattention.self.value.weight", "c_head.0.intermediate.dense.weight", "d_head.0.attention.output.LayerNorm.weight", "cls.predictions.transform.LayerNorm.bias", "lm_p.embeddings.word_embeddings.weight"],
   ],
 ];

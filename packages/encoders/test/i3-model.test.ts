@@ -63,24 +63,29 @@ describe("slot ids and reconstruction targets", () => {
 describe("I3Config", () => {
   it("defaults to the final reference code", () => {
     const c = i3Config({ specialTokens });
-    expect(c).toEqual({ slots: 32, specialTokens, reconstructor: { layers: 1, memory: "cls" }, interactor: { enabled: true, input: "pooled" }, mlmHead: { tied: false } });
+    expect(c).toEqual({ slots: 32, specialTokens, reconstructor: { layers: 1, memory: "pooled" }, interactor: { enabled: true, input: "pooled", layers: 1 }, mlmHead: { tied: false } });
+  });
+  it('reads the deprecated memory "cls" as "pooled"; an explicit undefined takes the default', () => {
+    expect(i3Config({ specialTokens, reconstructor: { memory: "cls" } }).reconstructor.memory).toBe("pooled");
+    expect(i3Config({ specialTokens, interactor: { layers: undefined as unknown as number } }).interactor.layers).toBe(1);
   });
   it("reports every problem", () => {
     try {
-      i3Config({ specialTokens: { cls: 1, sep: -1, mask: 3 }, slots: 1, reconstructor: { layers: 4, memory: "all" as "cls" } });
+      i3Config({ specialTokens: { cls: 1, sep: -1, mask: 3 }, slots: 1, reconstructor: { layers: 4, memory: "all" as "pooled" }, interactor: { layers: 0 } });
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(I3ConfigError);
-      expect((e as I3ConfigError).problems).toHaveLength(4);
+      expect((e as I3ConfigError).problems).toHaveLength(5);
+      expect((e as I3ConfigError).problems).toContain("interactor.layers must be 1, 2 or 3, got 0");
     }
   });
 });
 
 describe("I3Retriever variants", () => {
   const variants: I3ConfigInput[] = [];
-  for (const memory of ["tokens", "cls"] as const)
+  for (const memory of ["tokens", "pooled"] as const)
     for (const interactor of [{ enabled: true, input: "tokens" as const }, { enabled: true, input: "pooled" as const }, { enabled: false }])
-      for (const layers of [1, 3]) variants.push({ specialTokens, slots: 5, reconstructor: { layers, memory }, interactor });
+      for (const layers of [1, 3]) variants.push({ specialTokens, slots: 5, reconstructor: { layers, memory }, interactor: interactor.enabled ? { ...interactor, layers } : interactor });
   variants.push({ specialTokens, slots: 2, reconstructor: { layers: 2, memory: "tokens" }, mlmHead: { tied: true } });
 
   for (const v of variants) {
@@ -117,9 +122,9 @@ describe("I3Retriever variants", () => {
     });
   }
 
-  it("memory=cls: Z reads only p0; memory=tokens: Z reads the unmasked token states", () => {
+  it("memory=pooled: Z reads only p0; memory=tokens: Z reads the unmasked token states", () => {
     const ctx = new RunContext();
-    for (const memory of ["cls", "tokens"] as const) {
+    for (const memory of ["pooled", "tokens"] as const) {
       const model = new I3Retriever(cfg, { specialTokens, slots: 4, reconstructor: { memory } }, { seed: 5 });
       const [B, S, H, m] = [2, 5, cfg.hidden, 4];
       const slots = tf.randomNormal([B, m, H], 0, 1, "float32", 1) as tf.Tensor3D;
@@ -134,7 +139,7 @@ describe("I3Retriever variants", () => {
       // change a real token state (position 1) of both passages
       const realNoise = tf.mul(tf.randomNormal([B, S, H], 0, 5, "float32", 5), tf.reshape(tf.tensor2d([[0, 1, 0, 0, 0], [0, 1, 0, 0, 0]]), [B, S, 1]));
       const zReal = model.reconstructor.apply(slots, { hidden: tf.add(hidden, realNoise) as tf.Tensor3D, pooled, mask }, ctx);
-      if (memory === "cls") expect(maxDiff(z, zReal)).toBeLessThan(1e-6);
+      if (memory === "pooled") expect(maxDiff(z, zReal)).toBeLessThan(1e-6);
       else expect(maxDiff(z, zReal)).toBeGreaterThan(1e-3);
       tf.dispose([slots, hidden, pooled, mask, z, padNoise, zPad, realNoise, zReal]);
       model.dispose();
@@ -177,6 +182,35 @@ describe("I3Retriever variants", () => {
     expect(x.arraySync()).toEqual(paper.arraySync());
     tf.dispose([x, bias!, paper, hidden, pooled, mask, z]);
     model.dispose();
+  });
+
+  it("interactor.layers = L stacks L encoder layers (reference d_head, n_head_layers): p* = X_L[:, 0], with the key mask in every layer", () => {
+    for (const input of ["pooled", "tokens"] as const) {
+      const model = new I3Retriever(cfg, { specialTokens, slots: 3, interactor: { input, layers: 2 } }, { seed: 9 });
+      expect(model.interactor!.layers).toHaveLength(2);
+      expect(model.namedParameters().some((p) => p.name.startsWith("d_head.1."))).toBe(true);
+      expect(model.namedParameters().some((p) => p.name.startsWith("d_head.2."))).toBe(false);
+      const hidden = tf.randomNormal([2, 4, cfg.hidden], 0, 1, "float32", 1) as tf.Tensor3D;
+      const pooled = tf.randomNormal([2, cfg.hidden], 0, 1, "float32", 3) as tf.Tensor2D;
+      const mask = tf.tensor2d([[1, 1, 1, 0], [1, 1, 1, 1]], undefined, "int32");
+      const z = tf.randomNormal([2, 3, cfg.hidden], 0, 1, "float32", 2) as tf.Tensor3D;
+      const ctx = new RunContext();
+      const pStar = model.interactor!.apply({ hidden, pooled, mask }, z, ctx);
+      const manual = tf.tidy(() => {
+        const { x, bias } = model.interactor!.inputs({ hidden, pooled, mask }, z);
+        const h = model.interactor!.layers[1]!.apply(model.interactor!.layers[0]!.apply(x, bias, ctx), bias, ctx);
+        return tf.reshape(tf.slice(h, [0, 0, 0], [2, 1, cfg.hidden]), [2, cfg.hidden]);
+      });
+      expect(maxDiff(pStar, manual)).toBeLessThan(1e-6);
+      // the second layer matters
+      const one = tf.tidy(() => {
+        const { x, bias } = model.interactor!.inputs({ hidden, pooled, mask }, z);
+        return tf.reshape(tf.slice(model.interactor!.layers[0]!.apply(x, bias, ctx), [0, 0, 0], [2, 1, cfg.hidden]), [2, cfg.hidden]);
+      });
+      expect(maxDiff(pStar, one)).toBeGreaterThan(1e-3);
+      tf.dispose([hidden, pooled, mask, z, pStar, manual, one]);
+      model.dispose();
+    }
   });
 
   it("interactor=pooled sees Z only through its mean; interactor=tokens sees every slot", () => {

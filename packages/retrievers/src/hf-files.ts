@@ -3,7 +3,7 @@
  * `@i3/retrievers/hf-files`, e.g. to fingerprint the files for a cache key): the files of a
  * `model.init` BERT folder and of an `hf` tokenizer, with errors naming the setting and the file.
  */
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /** The files of a `model.init` folder. */
@@ -78,4 +78,21 @@ export async function hfTokenizerFiles(path: string, field = "tokenizer.path"): 
   }
   for (const name of TOKENIZER_CONFIG_FILES) if ((await kindOf(join(folder, name))) === "file") files.set(name, join(folder, name));
   return files;
+}
+
+/**
+ * What a `model.init` folder holds: `i3`, an I3 retriever checkpoint (`@i3/encoders`'
+ * `saveI3Retriever`, as `trainI3` saves it: config.json with an `i3` section), or `bert`, a
+ * Hugging Face BERT folder. Reads config.json only; throws as {@link initFolderFiles}.
+ */
+export async function initFolderKind(dir: string): Promise<"bert" | "i3"> {
+  const { config } = await initFolderFiles(dir);
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(config, "utf8"));
+  } catch (err) {
+    throw new Error(`model.init: ${config}: ${(err as Error).message}`, { cause: err });
+  }
+  const section = (json as { i3?: unknown } | null)?.i3;
+  return typeof section === "object" && section !== null ? "i3" : "bert";
 }

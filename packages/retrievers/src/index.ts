@@ -8,7 +8,7 @@
  */
 export * from "./settings.js";
 export { startBackend } from "./backend.js";
-export { initFolderFiles, hfTokenizerFiles, tokenizerSourceOf, type InitFolderFiles, type HfTokenizerSource } from "./hf-files.js";
+export { initFolderFiles, initFolderKind, hfTokenizerFiles, tokenizerSourceOf, type InitFolderFiles, type HfTokenizerSource } from "./hf-files.js";
 export {
   loadHfTokenizer,
   startTokenizer,
@@ -23,6 +23,8 @@ export {
   queryPhase,
   positivesAndNegatives,
   trainPhase,
+  phaseOptimizer,
+  phaseSchedule,
   type NegativesSource,
   type Phase,
   type PhaseStep,
@@ -40,7 +42,7 @@ export {
   type TrainingCheckpointOptions,
 } from "./training-checkpoints.js";
 export { trainDualEncoder, type TrainDualEncoderInputs, type TrainedDualEncoder } from "./dual-encoder.js";
-export { trainI3, type TrainI3Inputs, type TrainedI3 } from "./i3.js";
+export { trainI3, REFERENCE_FALLBACK_TARGET, type TrainI3Inputs, type TrainedI3 } from "./i3.js";
 export { trainCrossEncoder, localizedContrastiveLoss, sampleRerankerGroup, type TrainCrossEncoderInputs, type CrossEncoderTrainingGroup } from "./cross-encoder.js";
 export { distillationSetup, distillationPhase, distillationTerm, type DistillationSetup, type TeacherScoredLists } from "./distillation.js";
 export { toTensors, encodeTokenRows, encodeCorpusVectors, type BiEncoderModel, type DenseRetriever } from "./encode.js";

@@ -26,10 +26,10 @@ import { buildTokenLookup, padBatch, type Collection, type I3Tokenizer, type Que
 import { BertEncoder, tf, type BackendInfo, type Device } from "@i3/encoders";
 import { ltrePairwiseLoss } from "@i3/losses";
 import { compressIndex, type DenseIndex } from "@i3/search";
-import { linearScheduleWithWarmup, train } from "@i3/train";
+import { train } from "@i3/train";
 import { startBackend } from "./backend.js";
 import { encodeTokenRows, toTensors, type DenseRetriever } from "./encode.js";
-import type { PhaseStep } from "./phases.js";
+import { phaseOptimizer, phaseSchedule, type PhaseStep } from "./phases.js";
 import { ltreSettingsSchema, parseSettings, type AppendRelevantRule, type IndexPrecisionSettings, type LtreSettings, type LtreSettingsInput } from "./settings.js";
 
 /** One query's training list: index rows in list order, their labels and retrieval ranks (0 = appended, not retrieved). */
@@ -185,14 +185,14 @@ export async function trainLtre(inputs: TrainLtreInputs): Promise<TrainedLtre> {
   try {
     await train<string[]>({
       groups: [{ name: "query", params: queryEncoder.namedParameters(), lr: optimizer.lr, weightDecay: optimizer.weightDecay }],
-      optimizer: { betas: [optimizer.beta1, optimizer.beta2], eps: optimizer.epsilon },
+      optimizer: phaseOptimizer(optimizer),
       batches: (epoch) => {
         const order = new SeededRandom(seedFromParts(inputs.seed, "ltre-batches", epoch)).shuffle([...queries]);
         return Array.from({ length: stepsPerEpoch }, (_, i) => order.slice(i * batchSize, (i + 1) * batchSize));
       },
       epochs,
       stepsPerEpoch,
-      schedule: linearScheduleWithWarmup({ warmupSteps: Math.round(optimizer.warmupRatio * totalSteps), totalSteps }),
+      schedule: phaseSchedule(optimizer, totalSteps),
       ...(optimizer.clipNorm !== undefined ? { clipNorm: optimizer.clipNorm } : {}),
       seed: inputs.seed,
       backendInfo: backend,

@@ -1,7 +1,8 @@
 /**
  * Phased training, shared by the dual-encoder and I3 trainers: a phase is one set of training
  * queries (the crop warm-up, then the real queries) with its qrels, hard negatives and epochs,
- * run by `@i3/train`'s loop with a linear warm-up/decay schedule over the phase's steps.
+ * run by `@i3/train`'s loop with a linear warm-up then linear decay (or constant) schedule over
+ * the phase's steps.
  */
 import { join } from "node:path";
 import { copyFileAtomic } from "@i3/core";
@@ -20,7 +21,7 @@ import {
 } from "@i3/data";
 import type { BackendInfo } from "@i3/encoders";
 import { cropQueries } from "@i3/pseudoquery";
-import { linearScheduleWithWarmup, train, type LossFn, type ParamGroupSpec, type StepRecord } from "@i3/train";
+import { constantScheduleWithWarmup, linearScheduleWithWarmup, train, type LossFn, type LrSchedule, type ParamGroupSpec, type StepRecord, type TrainOptimizerOptions } from "@i3/train";
 import type { NegativesSettings, OptimizerSettings, TrainSettings } from "./settings.js";
 import {
   openTrainingCheckpoints,
@@ -125,11 +126,27 @@ export async function queryPhase(
   };
 }
 
+/** The `@i3/train` optimizer of `optimizer.kind` (AdamW when absent) with the settings' betas and epsilon. */
+export function phaseOptimizer(optimizer: OptimizerSettings): TrainOptimizerOptions {
+  const defaults = { betas: [optimizer.beta1, optimizer.beta2] as const, eps: optimizer.epsilon };
+  return optimizer.kind === "lamb" ? { kind: "lamb", ...defaults } : defaults;
+}
+
 /**
- * Runs one training phase with `@i3/train`: batches of (query, positive, `perQuery` negatives),
- * `batchSize` queries each, from the phase's queries; AdamW with `optimizer`'s betas, epsilon and
- * clipping; the lr of each group warms up linearly over `optimizer.warmupRatio` of the phase's
- * steps, then decays linearly to 0; a JSONL log per phase (`logFile`). Step records are appended
+ * The lr multiplier over a phase of `totalSteps`: linear warm-up over `optimizer.warmupRatio` of
+ * them, then linear decay to 0 (`schedule` absent or `linear`) or constant (`constant`).
+ */
+export function phaseSchedule(optimizer: OptimizerSettings, totalSteps: number): LrSchedule {
+  const warmupSteps = Math.round(optimizer.warmupRatio * totalSteps);
+  return optimizer.schedule === "constant" ? constantScheduleWithWarmup({ warmupSteps }) : linearScheduleWithWarmup({ warmupSteps, totalSteps });
+}
+
+/**
+ * Runs one training phase with `@i3/train`: batches of (query, positive, `perQuery` negatives
+ * drawn by `schedule`, random when absent), `batchSize` queries each, from the phase's queries;
+ * `optimizer.kind` (AdamW when absent) with `optimizer`'s betas, epsilon and clipping; the lr of
+ * each group warms up linearly over `optimizer.warmupRatio` of the phase's steps, then decays
+ * linearly to 0 or stays constant ({@link phaseSchedule}); a JSONL log per phase (`logFile`). Step records are appended
  * to `steps`. `seed` drives the batches and the loss-side randomness (dropout); `describe` gets the
  * phase's step count for the log line. `onStep` is called after each optimizer step, before that
  * step's checkpoint is saved (throwing aborts the phase: tests simulate a crash this way).
@@ -142,7 +159,7 @@ export async function queryPhase(
  */
 export async function trainPhase(args: {
   phase: Phase;
-  batching: { perQuery: number; batchSize: number };
+  batching: { perQuery: number; batchSize: number; schedule?: NegativesSettings["schedule"] };
   optimizer: OptimizerSettings;
   seed: number;
   corpusIds: readonly string[];
@@ -164,6 +181,7 @@ export async function trainPhase(args: {
     queries: phase.queries,
     negativesPerQuery: batching.perQuery,
     batchSize: batching.batchSize,
+    ...(batching.schedule !== undefined ? { schedule: batching.schedule } : {}),
     seed: args.seed,
     corpusIds: args.corpusIds,
     queryTokens: phase.queryTokens,
@@ -176,10 +194,10 @@ export async function trainPhase(args: {
   const logFile = saving !== undefined ? join(saving.dir, "train.jsonl") : args.logFile;
   const result = await train<TrainingBatch>({
     groups: args.groups,
-    optimizer: { betas: [optimizer.beta1, optimizer.beta2], eps: optimizer.epsilon },
+    optimizer: phaseOptimizer(optimizer),
     batches: (epoch) => batcher.batches(epoch),
     epochs: phase.epochs,
-    schedule: linearScheduleWithWarmup({ warmupSteps: Math.round(optimizer.warmupRatio * totalSteps), totalSteps }),
+    schedule: phaseSchedule(optimizer, totalSteps),
     ...(optimizer.clipNorm !== undefined ? { clipNorm: optimizer.clipNorm } : {}),
     seed: args.seed,
     backendInfo: args.backend,
@@ -202,7 +220,7 @@ export async function trainPhase(args: {
 
 /** What {@link runPhases} needs of the settings (both trainers' settings have it). */
 interface PhasedSettings {
-  negatives: Pick<NegativesSettings, "perQuery">;
+  negatives: Pick<NegativesSettings, "perQuery" | "schedule">;
   train: Pick<TrainSettings, "batchSize" | "checkpointEverySteps">;
   optimizer: OptimizerSettings;
   model: { init?: string | undefined };
@@ -270,7 +288,7 @@ export async function runPhases<P extends Phase, M extends { dispose(): void }>(
     for (const [index, phase] of phases.entries()) {
       await trainPhase({
         phase,
-        batching: { perQuery: settings.negatives.perQuery, batchSize: settings.train.batchSize },
+        batching: { perQuery: settings.negatives.perQuery, batchSize: settings.train.batchSize, schedule: settings.negatives.schedule },
         optimizer: settings.optimizer,
         seed: inputs.seed,
         corpusIds: args.corpusIds,

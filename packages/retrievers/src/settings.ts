@@ -3,7 +3,9 @@
  * (the field a config writes is the field the trainer reads), and THE defaults (nowhere else).
  * `trainDualEncoder` / `trainI3` take the schema's input type and parse it, so a notebook writes
  * only what differs from the defaults (`{}` parses). Every object is strict: an unknown field is
- * an error naming its path. The seed and the device are run-level arguments of the trainers, not
+ * an error naming its path. Settings added after the published runs are optional, absent meaning
+ * the behaviour from before they existed, so the parsed settings of an older config (and the
+ * cache keys computed from them) stay what they were. The seed and the device are run-level arguments of the trainers, not
  * settings.
  *
  * This module imports zod and `@i3/encoders/i3-config` only (no TensorFlow.js), so a config
@@ -59,7 +61,11 @@ export const modelSettingsSchema = z
 /**
  * Hard negatives: ranks `fromRank..toRank` of a first-stage run (`@i3/data` mineHardNegatives,
  * positives removed, optionally the candidates within `scoreMargin` of the positive's score),
- * `perQuery` of them in each training group.
+ * `perQuery` of them in each training group, drawn per epoch by `schedule` (`@i3/data`
+ * `NegativeSchedule`; absent = `random`, a seeded uniform sample): `strided` is the I3
+ * reference's `pool[e mod interval :: interval][:perQuery]` with interval = floor(pool / perQuery)
+ * (III-Retriever `dataset_factory.py`, `DualEncoderTrainDataset.sample`), `tevatron` a fixed
+ * shuffle walked in windows.
  */
 export const negativesSettingsSchema = z
   .strictObject({
@@ -67,6 +73,7 @@ export const negativesSettingsSchema = z
     toRank: positiveInt.default(100),
     perQuery: positiveInt.default(1),
     scoreMargin: z.number().nonnegative().optional(),
+    schedule: z.enum(["random", "strided", "tevatron"]).optional(),
   })
   .refine((n) => n.toRank >= n.fromRank, { path: ["toRank"], message: "must be >= negatives.fromRank" })
   .prefault({});
@@ -108,14 +115,25 @@ const distillationLossesShape = {
 export const dualEncoderLossesSchema = z.strictObject({ contrastive: contrastiveSettingsSchema, ...distillationLossesShape }).prefault({});
 
 const optimizerShape = {
-  /** AdamW (PyTorch-exact, `@i3/train`) learning rate, weight decay, betas and epsilon. */
+  /**
+   * `@i3/train`'s optimizer (absent = `adamw`, PyTorch-exact AdamW; `lamb` = torch_optimizer's
+   * LAMB, the I3 reference's, whose weight decay is an L2 term inside the trust ratio).
+   */
+  kind: z.enum(["adamw", "lamb"]).optional(),
+  /** Learning rate, weight decay, betas and epsilon of that optimizer (the defaults are AdamW's). */
   lr: z.number().positive().default(1e-3),
   weightDecay: z.number().nonnegative().default(0.01),
   beta1: z.number().min(0).lt(1).default(0.9),
   beta2: z.number().min(0).lt(1).default(0.999),
   epsilon: z.number().positive().default(1e-8),
-  /** Fraction of each phase's steps spent warming up linearly (then linear decay to 0). */
+  /** Fraction of each phase's steps spent warming up linearly (then `schedule`). */
   warmupRatio: z.number().min(0).max(1).default(0.1),
+  /**
+   * After the warm-up: absent = `linear` decay to 0 at the phase's last step (HF
+   * `get_linear_schedule_with_warmup`); `constant` = the base lr to the end (HF
+   * `get_constant_schedule_with_warmup`; with `warmupRatio: 0` the I3 reference's constant rate).
+   */
+  schedule: z.enum(["linear", "constant"]).optional(),
   /** Global gradient-norm clipping (off when absent). */
   clipNorm: z.number().positive().optional(),
 };
@@ -217,13 +235,19 @@ export const i3HeadsSettingsSchema = z
     reconstructor: z
       .strictObject({
         layers: z.number().int().min(1).max(3).default(I3_DEFAULTS.reconstructor.layers),
-        memory: z.enum(["cls", "tokens"]).default(I3_DEFAULTS.reconstructor.memory),
+        /** `pooled` (p0 only) or `tokens`; `cls` is read as `pooled` (its name before the rename; deprecated). */
+        memory: z
+          .enum(["pooled", "tokens", "cls"])
+          .transform((m): "pooled" | "tokens" => (m === "cls" ? "pooled" : m))
+          .default(I3_DEFAULTS.reconstructor.memory),
       })
       .prefault({}),
     interactor: z
       .strictObject({
         enabled: z.boolean().default(I3_DEFAULTS.interactor.enabled),
         input: z.enum(["pooled", "tokens"]).default(I3_DEFAULTS.interactor.input),
+        /** Encoder layers of the interactor, 1..3 (the reference's `n_head_layers` for `d_head`); absent = 1. */
+        layers: z.number().int().min(1).max(3).optional(),
       })
       .prefault({}),
     mlmHead: z.strictObject({ tied: z.boolean().default(I3_DEFAULTS.mlmHead.tied) }).prefault({}),
@@ -235,6 +259,13 @@ export const i3HeadsSettingsSchema = z
  * I3's losses: the contrastive loss plus, when `reconstruction` is present, beta * L_rec with
  * beta = `weight` in the crop warm-up and `weight` (`constant`) or `weight` * 10^-(e+1) at 0-based
  * fine-tuning epoch e (`ten-power-minus-epoch`, the reference's 1/10^epoch). Absent: no L_rec at all.
+ *
+ * `reconstruction.targets`, what fine-tuning reconstructs: absent = the given pseudo-queries
+ * when there are any, else the training query of each judged passage, and passages without a
+ * target add nothing; `training-queries` = the training query of each judged passage (positives),
+ * even when pseudo-queries are given (they then serve the warm-up only); `pseudo-queries` = the
+ * I3 reference (`train_dual_encoder.py`, `train_distill.py`): every passage of every group,
+ * negatives included, reconstructs its pseudo-query, "what" when it has none.
  */
 export const i3LossesSchema = z
   .strictObject({
@@ -243,14 +274,22 @@ export const i3LossesSchema = z
       .strictObject({
         weight: z.number().nonnegative().default(1),
         schedule: z.enum(["constant", "ten-power-minus-epoch"]).default("ten-power-minus-epoch"),
+        targets: z.enum(["training-queries", "pseudo-queries"]).optional(),
       })
       .optional(),
     ...distillationLossesShape,
   })
   .prefault({});
 
-/** I3's optimizer: the dual-encoder's, the heads at `headLrMultiplier` x `lr` (reference 1e-3 / 2e-5 = 50). */
-export const i3OptimizerSettingsSchema = z.strictObject({ ...optimizerShape, headLrMultiplier: z.number().positive().default(1) }).prefault({});
+/**
+ * I3's optimizer: the dual-encoder's, the heads at `headLrMultiplier` x `lr` (reference 1e-3 /
+ * 2e-5 = 50). `mlmHeadLr`: the MLM head's group: absent = `heads` (with the reconstructor and the
+ * interactor); `backbone` = the reference's grouping (`'head' in name` selects `c_head`/`d_head`,
+ * so its MLM head `cls.*` trains at the backbone's rate; a group `mlm-head` at `lr`).
+ */
+export const i3OptimizerSettingsSchema = z
+  .strictObject({ ...optimizerShape, headLrMultiplier: z.number().positive().default(1), mlmHeadLr: z.enum(["heads", "backbone"]).optional() })
+  .prefault({});
 
 /** Everything that defines an I3 training run: the dual-encoder's settings plus `i3`, L_rec and the heads' lr. */
 export const i3SettingsSchema = z

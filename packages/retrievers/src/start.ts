@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadTokenizer, trainWordPiece, type I3Tokenizer } from "@i3/data";
 import { BertEncoder, fromHfConfig, loadBertEncoder, presetConfig, type EncoderConfig, type EncoderConfigInput } from "@i3/encoders";
-import { hfTokenizerFiles, initFolderFiles, tokenizerSourceOf } from "./hf-files.js";
+import { hfTokenizerFiles, initFolderFiles, initFolderKind, tokenizerSourceOf } from "./hf-files.js";
 import type { ModelSettings, TokenizerSettings } from "./settings.js";
 
 /** The settings that decide where training starts. */
@@ -128,6 +128,9 @@ export interface StartTowers {
  */
 export async function loadStartTowers(init: string, config: EncoderConfig, sharedTowers: boolean): Promise<StartTowers> {
   const files = await initFolderFiles(init);
+  if ((await initFolderKind(init)) === "i3") {
+    throw new Error(`model.init: ${init} is an I3 retriever checkpoint; only an I3 system continues from one (a dual-encoder starts from a BERT folder)`);
+  }
   let query: BertEncoder;
   try {
     ({ encoder: query } = await loadBertEncoder(init, { configOverrides: { pooling: config.pooling } }));

@@ -94,12 +94,22 @@ function phaseDigest(phase: PhaseData, labels?: ReadonlyMap<string, Int32Array>)
 /** Settings without the checkpoint interval (it never changes the trained model). */
 function withoutInterval<S extends { train: { checkpointEverySteps?: number } }>(settings: S): unknown {
   const { checkpointEverySteps: _interval, ...train } = settings.train;
-  return { ...settings, train };
+  return legacyMemoryName({ ...settings, train });
+}
+
+/**
+ * I3's `reconstructor.memory: "pooled"` under its name before the rename (`"cls"`), so that a
+ * training interrupted before the rename continues (nothing but the name changed).
+ */
+function legacyMemoryName<S>(settings: S): S {
+  const i3 = (settings as { i3?: { reconstructor?: { memory?: string } } }).i3;
+  if (i3?.reconstructor?.memory !== "pooled") return settings;
+  return { ...settings, i3: { ...i3, reconstructor: { ...i3.reconstructor, memory: "cls" } } };
 }
 
 /**
  * What a phased training run is, for `training.json`: the trainer, seed, train split, settings
- * (without `train.checkpointEverySteps`), tfjs backend, the collection's and tokenizer's
+ * (without `train.checkpointEverySteps`; I3's memory `pooled` written `cls`, its old name), tfjs backend, the collection's and tokenizer's
  * fingerprints, the sha256 of the `model.init` files, and per phase its name, epochs and a
  * sha256 of its data (queries, negatives, judgments, reconstruction labels). A checkpoint folder
  * whose identity differs is refused.

@@ -75,15 +75,15 @@ describe("I3 settings", () => {
       optimizer: { ...DE_DEFAULTS.optimizer, headLrMultiplier: 1 },
       i3: {
         slots: 32,
-        reconstructor: { layers: 1, memory: "cls" },
+        reconstructor: { layers: 1, memory: "pooled" },
         interactor: { enabled: true, input: "pooled" },
         mlmHead: { tied: false },
         warmupFreezeBackbone: false,
       },
     });
-    // the same values as the model's own defaults
+    // the same values as the model's own defaults (interactor.layers absent = the model's 1)
     const { warmupFreezeBackbone: _, ...heads } = s.i3;
-    expect(heads).toStrictEqual(I3_DEFAULTS);
+    expect({ ...heads, interactor: { ...heads.interactor, layers: 1 } }).toStrictEqual(I3_DEFAULTS);
     expect(s.losses.reconstruction).toBeUndefined();
   });
 
@@ -94,6 +94,31 @@ describe("I3 settings", () => {
     expect(issues(i3SettingsSchema, { i3: { interactor: "off" } })).toEqual([expect.stringMatching(/^i3\.interactor: /)]);
     expect(issues(i3SettingsSchema, { i3: { memory: "tokens" } })).toEqual([expect.stringMatching(/^i3: Unrecognized key: "memory"/)]);
     expect(issues(i3SettingsSchema, { model: { init: "bert" } })).toEqual([expect.stringMatching(/^tokenizer\.kind: model\.init needs/)]);
+  });
+
+  it("the reference-recipe switches are optional (absent = the behaviour before them, so {} parses as before) and validated", () => {
+    const s = i3SettingsSchema.parse({});
+    for (const absent of [s.negatives.schedule, s.optimizer.kind, s.optimizer.schedule, s.optimizer.mlmHeadLr, s.i3.interactor.layers]) expect(absent).toBeUndefined();
+    expect(Object.keys(s.negatives)).not.toContain("schedule");
+    const set = i3SettingsSchema.parse({
+      negatives: { schedule: "strided" },
+      optimizer: { kind: "lamb", schedule: "constant", mlmHeadLr: "backbone" },
+      losses: { reconstruction: { targets: "pseudo-queries" } },
+      i3: { interactor: { layers: 2 } },
+    });
+    expect([set.negatives.schedule, set.optimizer.kind, set.optimizer.schedule, set.optimizer.mlmHeadLr, set.losses.reconstruction?.targets, set.i3.interactor.layers]).toEqual([
+      "strided", "lamb", "constant", "backbone", "pseudo-queries", 2,
+    ]);
+    expect(issues(i3SettingsSchema, { optimizer: { kind: "sgd" } })).toEqual([expect.stringMatching(/^optimizer\.kind: /)]);
+    expect(issues(i3SettingsSchema, { i3: { interactor: { layers: 4 } } })).toEqual([expect.stringMatching(/^i3\.interactor\.layers: /)]);
+    expect(issues(dualEncoderSettingsSchema, { negatives: { schedule: "stride" } })).toEqual([expect.stringMatching(/^negatives\.schedule: /)]);
+    expect(issues(dualEncoderSettingsSchema, { optimizer: { mlmHeadLr: "backbone" } })).toEqual([expect.stringMatching(/^optimizer: Unrecognized key: "mlmHeadLr"/)]);
+  });
+
+  it('reconstructor.memory "cls" is the deprecated name of "pooled"', () => {
+    expect(i3SettingsSchema.parse({ i3: { reconstructor: { memory: "cls" } } }).i3.reconstructor.memory).toBe("pooled");
+    expect(i3SettingsSchema.parse({ i3: { reconstructor: { memory: "tokens" } } }).i3.reconstructor.memory).toBe("tokens");
+    expect(issues(i3SettingsSchema, { i3: { reconstructor: { memory: "all" } } })).toEqual([expect.stringMatching(/^i3\.reconstructor\.memory: /)]);
   });
 });
 

@@ -56,3 +56,32 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) throw new Error(`element ${i}: got ${a}, expected ${e} (atol ${atol}, rtol ${rtol})`);
   }
 }
+
+/**
+ * One step of `torch_optimizer.Lamb` (pytorch-optimizer 0.3.0, the I3 reference's optimizer) in
+ * float64, written from its `step()`: moments without bias correction, r = m / (sqrt(v) + eps) +
+ * wd p, trust ratio min(||p||, clamp) / ||r|| (1 when either norm is 0), step size lr (times
+ * sqrt(1 - beta2^t) / (1 - beta1^t) with `debias`). The paper (You et al. 2020, Algorithm 2)
+ * differs only in bias-correcting m and v and leaving phi unclipped.
+ */
+export function refLambStep(
+  s: RefSlot,
+  g: readonly number[],
+  lr: number,
+  opts: { wd?: number; beta1?: number; beta2?: number; eps?: number; clamp?: number; debias?: boolean } = {},
+): void {
+  const { wd = 0, beta1 = 0.9, beta2 = 0.999, eps = 1e-6, clamp = 10, debias = false } = opts;
+  s.step += 1;
+  const r: number[] = [];
+  for (let i = 0; i < s.p.length; i++) {
+    s.m[i] = beta1 * s.m[i]! + (1 - beta1) * g[i]!;
+    s.v[i] = beta2 * s.v[i]! + (1 - beta2) * g[i]! * g[i]!;
+    r.push(s.m[i]! / (Math.sqrt(s.v[i]!) + eps) + wd * s.p[i]!);
+  }
+  const norm = (x: readonly number[]) => Math.sqrt(x.reduce((a, y) => a + y * y, 0));
+  const weightNorm = Math.min(norm(s.p), clamp);
+  const rNorm = norm(r);
+  const trust = weightNorm === 0 || rNorm === 0 ? 1 : weightNorm / rNorm;
+  const stepSize = debias ? (lr * Math.sqrt(1 - beta2 ** s.step)) / (1 - beta1 ** s.step) : lr;
+  for (let i = 0; i < s.p.length; i++) s.p[i] = s.p[i]! - stepSize * trust * r[i]!;
+}

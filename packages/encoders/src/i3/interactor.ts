@@ -1,12 +1,13 @@
 /**
  * I3 query-passage interactor (Dong et al. 2023, sec. 3.2 and Fig. 2; reference
- * `DualEncoder.d_head` in III-Retriever `src/modeling.py`): one transformer layer (HF
- * `BertLayer`, = `EncoderLayer`) over the passage and pseudo-query vectors; the output at
- * position 0 is the query-aware passage vector p*:
+ * `DualEncoder.d_head` in III-Retriever `src/modeling.py`): L transformer layers (HF
+ * `BertLayer`, = `EncoderLayer`; L = the reference's `n_head_layers`, 1 in its scripts) over the
+ * passage and pseudo-query vectors; the output at position 0 is the query-aware passage vector p*:
  *
- *   input = tokens: X = [p0 ; H_p[1:] ; Z]  [B, S + m, H], key mask [passage mask ; 1^m]  (paper)
- *           pooled: X = [p0 ; mean_k Z_k]     [B, 2, H], no mask        (final reference code)
- *   p* = EncoderLayer(X)[:, 0]
+ *   input = tokens: X_0 = [p0 ; H_p[1:] ; Z]  [B, S + m, H], key mask [passage mask ; 1^m]  (paper)
+ *           pooled: X_0 = [p0 ; mean_k Z_k]     [B, 2, H], no mask        (final reference code)
+ *   X_l = EncoderLayer_l(X_{l-1})  (l = 1..L, the same key mask in every layer)
+ *   p* = X_L[:, 0]
  *
  * Position 0 always holds p0, the passage's pooled vector, so p* is the query-aware version of
  * the vector the dual-encoder would index. With `pooling: "cls"` (the paper's setting) p0 is
@@ -17,7 +18,7 @@
  *
  * No position or type embeddings are added to X (the reference feeds the hidden states as
  * they are). The mean over Z is over all m slots (none is padding). Parameter names
- * `d_head.0.*` as the reference.
+ * `d_head.<l>.*` as the reference.
  */
 import { tf } from "../backend/tf.js";
 import type { EncoderConfig } from "../model/config.js";
@@ -29,17 +30,18 @@ import { clsPool } from "../model/pooling.js";
 import type { InteractorInput } from "./config.js";
 import type { PassageStates } from "./reconstructor.js";
 
-/** One encoder layer over the passage and its pseudo-query; returns p*. */
+/** Encoder layers over the passage and its pseudo-query; returns p*. */
 export class QueryPassageInteractor {
-  readonly layer: EncoderLayer;
+  readonly layers: EncoderLayer[];
 
-  /** Creates one `EncoderLayer` under `scope` (`d_head.0`). */
+  /** Creates `layers` (default 1) `EncoderLayer`s under `scope` (`d_head.<l>`). */
   constructor(
     scope: ParamScope,
     config: EncoderConfig,
     readonly input: InteractorInput,
+    layers = 1,
   ) {
-    this.layer = new EncoderLayer(scope.child("0"), config);
+    this.layers = Array.from({ length: layers }, (_, l) => new EncoderLayer(scope.child(`${l}`), config));
   }
 
   /** The interactor's input sequence and its key bias (see the module comment). */
@@ -57,6 +59,8 @@ export class QueryPassageInteractor {
   /** p* [B, H]. Call inside `tf.tidy`. */
   apply(passage: PassageStates, z: tf.Tensor3D, ctx: RunContext): tf.Tensor2D {
     const { x, bias } = this.inputs(passage, z);
-    return clsPool(this.layer.apply(x, bias, ctx));
+    let h = x;
+    for (const layer of this.layers) h = layer.apply(h, bias, ctx);
+    return clsPool(h);
   }
 }

@@ -10,8 +10,9 @@
  * as the reference's all-ones decoder mask) + cross-attention to the memory + FFN (HF
  * `BertLayer(is_decoder, add_cross_attention)` called with a non-causal mask).
  * memory = `tokens`: H_p [B, S, H] with the passage padding mask (paper; the reference's
- * `decode_passage`); `cls`: p0 [B, 1, H], no mask (the reference's training/indexing path,
- * `encoder_hidden_states=p_reps.unsqueeze(1)`). Parameter names `c_head.<l>.*` as the reference.
+ * `decode_passage`); `pooled`: p0 [B, 1, H], no mask (the reference's training/indexing path,
+ * `encoder_hidden_states=p_reps.unsqueeze(1)`, where p0 is the [CLS] state; ours is the
+ * passage encoder's pooled vector, the [CLS] state with CLS pooling). Parameter names `c_head.<l>.*` as the reference.
  */
 import type { tf } from "../backend/tf.js";
 import type { EncoderConfig } from "../model/config.js";

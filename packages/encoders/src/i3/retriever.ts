@@ -84,7 +84,7 @@ export class I3Retriever implements ParameterizedModel {
     if (slots > encoder.maxPositions) throw new Error(`I3: ${slots} slots exceed maxPositions ${encoder.maxPositions}`);
     this.headScope = ParamScope.root(seedFromName(seed, "i3-heads"));
     this.reconstructor = new QueryReconstructor(this.headScope.child("c_head"), encoder, reconstructor.layers, reconstructor.memory);
-    this.interactor = interactor.enabled ? new QueryPassageInteractor(this.headScope.child("d_head"), encoder, interactor.input) : undefined;
+    this.interactor = interactor.enabled ? new QueryPassageInteractor(this.headScope.child("d_head"), encoder, interactor.input, interactor.layers) : undefined;
     this.mlmHead = new MlmHead(this.headScope.child("cls.predictions"), encoder, mlmHead.tied ? this.passageEncoder.embeddings.word : undefined);
     this.slots = slotIds(slots, specialTokens);
   }
@@ -136,7 +136,7 @@ export class I3Retriever implements ParameterizedModel {
 
   /**
    * Reference state-dict names (III-Retriever, without DDP's `module.`): towers `lm_q.*` and
-   * `lm_p.*` (shared: `lm_p.*` only), heads `c_head.<l>.*`, `d_head.0.*`, `cls.predictions.*`.
+   * `lm_p.*` (shared: `lm_p.*` only), heads `c_head.<l>.*`, `d_head.<l>.*`, `cls.predictions.*`.
    */
   namedParameters(): NamedParam[] {
     const prefixed = (prefix: string, ps: NamedParam[]) => ps.map((p) => ({ ...p, name: `${prefix}.${p.name}` }));

@@ -4,9 +4,9 @@
  *
  *   <checkpointDir>/step-00000100/
  *     manifest.json           position (step, epoch, next batch), scheduler step, RNG seed,
- *                             groups, AdamW step counts, backend, time
+ *                             groups, optimizer kind (adamw, lamb) and step counts, backend, time
  *     weights.safetensors     every parameter (F32) under its name
- *     optimizer.safetensors   AdamW moments: `m/<param>` and `v/<param>` (F32)
+ *     optimizer.safetensors   the optimizer's moments: `m/<param>` and `v/<param>` (F32)
  *
  * The safetensors files are written and read with `@i3/encoders`' safetensors codec
  * (huggingface/safetensors format); float32 values round-trip bit for bit.
@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { writeDirAtomicSync, writeFileFlushedSync } from "@i3/core";
 import { parseSafetensors, serializeSafetensors, tf, toFloat32 } from "@i3/encoders";
 import type { Float32Entry } from "@i3/encoders";
-import type { AdamW, AdamWState } from "../optim/adamw.js";
+import type { MomentOptimizer, MomentState, OptimizerKind } from "../optim/moment-optimizer.js";
 
 /** Where the run stands after a step: the next batch to read is (epoch, batchIndex). */
 export interface TrainPosition {
@@ -44,8 +44,8 @@ export interface CheckpointManifest {
   readonly groups: readonly { name: string; lr: number; weightDecay: number; betas: readonly [number, number]; eps: number; params: string[] }[];
   /** The weights file and its parameter names (in group order). */
   readonly weights: { readonly file: string; readonly params: readonly string[] };
-  /** The moments file (`m/<param>`, `v/<param>`) and AdamW's per-parameter step counts. */
-  readonly optimizer: { readonly kind: "adamw"; readonly file: string; readonly steps: Readonly<Record<string, number>> };
+  /** The moments file (`m/<param>`, `v/<param>`) and the optimizer's kind and per-parameter step counts. */
+  readonly optimizer: { readonly kind: OptimizerKind; readonly file: string; readonly steps: Readonly<Record<string, number>> };
   /** `describeBackend` line of the process that wrote it. */
   readonly backend: string;
   readonly createdAt: string;
@@ -104,7 +104,7 @@ export function pruneCheckpoints(dir: string, keepLast: number): void {
 
 /** What {@link saveCheckpoint} needs. */
 export interface SaveCheckpointOptions {
-  readonly optimizer: AdamW;
+  readonly optimizer: MomentOptimizer;
   readonly position: TrainPosition;
   readonly seed: number;
   readonly backend: string;
@@ -134,7 +134,7 @@ export function saveCheckpoint(dir: string, opts: SaveCheckpointOptions): string
       rng: { seed: opts.seed, scheme: RNG_SCHEME },
       groups: optimizer.groups.map((g) => ({ name: g.name, lr: g.lr, weightDecay: g.weightDecay, betas: g.betas, eps: g.eps, params: g.params.map((p) => p.name) })),
       weights: { file: WEIGHTS_FILE, params: params.map((p) => p.name) },
-      optimizer: { kind: "adamw", file: OPTIMIZER_FILE, steps: state.steps },
+      optimizer: { kind: optimizer.kind, file: OPTIMIZER_FILE, steps: state.steps },
       backend: opts.backend,
       createdAt: new Date().toISOString(),
     };
@@ -151,7 +151,7 @@ export function saveCheckpoint(dir: string, opts: SaveCheckpointOptions): string
 export interface LoadedCheckpoint {
   readonly manifest: CheckpointManifest;
   readonly weights: Map<string, { shape: number[]; data: Float32Array }>;
-  readonly optimizerState: AdamWState;
+  readonly optimizerState: MomentState;
 }
 
 /** Reads and validates a checkpoint directory. */
@@ -191,14 +191,17 @@ export function loadCheckpoint(path: string): LoadedCheckpoint {
  * Loads a checkpoint into the optimizer's parameters and state. The parameter names and
  * shapes must match exactly (clear errors otherwise); nothing is assigned if any check fails.
  */
-export function restoreCheckpoint(path: string, optimizer: AdamW): CheckpointManifest {
+export function restoreCheckpoint(path: string, optimizer: MomentOptimizer): CheckpointManifest {
   const ckpt = loadCheckpoint(path);
   applyCheckpoint(ckpt, optimizer, path);
   return ckpt.manifest;
 }
 
 /** {@link restoreCheckpoint} for a checkpoint already read with {@link loadCheckpoint}; `path` is for messages. */
-export function applyCheckpoint(ckpt: LoadedCheckpoint, optimizer: AdamW, path = "(loaded)"): void {
+export function applyCheckpoint(ckpt: LoadedCheckpoint, optimizer: MomentOptimizer, path = "(loaded)"): void {
+  if (ckpt.manifest.optimizer.kind !== optimizer.kind) {
+    throw new Error(`checkpoint ${path} holds ${String(ckpt.manifest.optimizer.kind)} moments, this run trains with ${optimizer.kind}`);
+  }
   const params = optimizer.params;
   const wanted = new Set(params.map((p) => p.name));
   const extra = [...ckpt.weights.keys()].filter((n) => !wanted.has(n));

@@ -1,18 +1,18 @@
 /**
  * The training loop, model-agnostic: named `tf.Variable` groups and a loss closure in,
- * AdamW steps out. Each optimizer step:
+ * optimizer steps out. Each optimizer step:
  *
  *   1. pulls `accumulate` micro-batches (fewer at the end of an epoch: a step never spans
  *      epochs), and for each computes the loss and its gradients with `tf.variableGrads`
  *      over the group variables, with seeds derived from (seed, step, microBatch);
  *   2. averages the gradients (mean semantics, `GradAccumulator`);
  *   3. clips them by global norm when `clipNorm` is set (`clip_grad_norm_` semantics);
- *   4. applies AdamW with each group's lr times `schedule(step)` (step = updates already
- *      taken, as HF's `LambdaLR`);
+ *   4. applies AdamW (or LAMB, `optimizer.kind`) with each group's lr times `schedule(step)`
+ *      (step = updates already taken, as HF's `LambdaLR`);
  *   5. logs a JSONL line, updates the progress display, calls `onStep`, and checkpoints
  *      every `checkpointEvery` steps and at the end.
  *
- * Resume restores weights, AdamW moments and step counts, the scheduler step and the data
+ * Resume restores weights, optimizer moments and step counts, the scheduler step and the data
  * position from a checkpoint and re-opens the epoch, skipping the consumed batches; with a
  * deterministic `batches(epoch)` and the pure-JS or wasm backend the continued run is
  * bitwise identical to an uninterrupted one (tested).
@@ -21,6 +21,7 @@ import { mulberry32Float, seedFromCoordinates } from "@i3/core";
 import { currentBackend, describeBackend, tf } from "@i3/encoders";
 import type { BackendInfo } from "@i3/encoders";
 import { AdamW } from "../optim/adamw.js";
+import { Lamb } from "../optim/lamb.js";
 import { GradAccumulator } from "../grad/grad-accumulator.js";
 import { clipGradsByGlobalNorm, globalGradNorm } from "../grad/clip-grad-norm.js";
 import { constantSchedule } from "../schedule/schedules.js";
@@ -76,7 +77,8 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
   const schedule = opts.schedule ?? constantSchedule();
   const logEvery = opts.logEvery ?? 1;
   const count = opts.countExamples ?? defaultCount;
-  const optimizer = new AdamW(opts.groups, opts.optimizer);
+  const { kind: optimizerKind, ...optimizerOptions } = opts.optimizer ?? {};
+  const optimizer = optimizerKind === "lamb" ? new Lamb(opts.groups, optimizerOptions) : new AdamW(opts.groups, optimizerOptions);
   const acc = new GradAccumulator();
   const varNameToParam = new Map<string, string>();
   for (const p of optimizer.params) varNameToParam.set(p.variable.name, p.name);
@@ -109,6 +111,7 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
       batch: pos.batchIndex,
       ...(resumedFrom !== undefined ? { from: resumedFrom } : {}),
       seed: opts.seed,
+      ...(optimizer.kind !== "adamw" ? { optimizer: optimizer.kind } : {}),
       accumulate,
       clipNorm: opts.clipNorm ?? null,
       groups: optimizer.groups.map((g) => ({ name: g.name, lr: g.lr, weightDecay: g.weightDecay, betas: g.betas, eps: g.eps, params: g.params.length })),

@@ -1,6 +1,7 @@
 /** Options, callbacks and results of {@link train} (see `train.ts`). */
 import type { BackendInfo, tf } from "@i3/encoders";
 import type { AdamWOptions } from "../optim/adamw.js";
+import type { LambOptions } from "../optim/lamb.js";
 import type { ParamGroupSpec } from "../params/param-groups.js";
 import type { LrSchedule } from "../schedule/schedules.js";
 import type { ProgressMode } from "../progress/progress.js";
@@ -58,12 +59,18 @@ export interface StepRecord {
   readonly stepsPerSec: number;
 }
 
+/** The optimizer of a {@link train} run (see `TrainOptions.optimizer`). */
+export type TrainOptimizerOptions = (AdamWOptions & { readonly kind?: "adamw" }) | (LambOptions & { readonly kind: "lamb" });
+
 /** Options of {@link train}. Either `epochs` or `maxSteps` (or both: whichever ends first). */
 export interface TrainOptions<B> {
   /** Named parameter groups (per-group lr, weight decay, betas, eps). */
   readonly groups: readonly ParamGroupSpec[];
-  /** AdamW defaults for unset group fields (PyTorch's when absent). */
-  readonly optimizer?: AdamWOptions;
+  /**
+   * The optimizer and its defaults for unset group fields: AdamW (`kind` absent or `"adamw"`,
+   * PyTorch's defaults) or LAMB (`kind: "lamb"`, torch_optimizer's defaults and variant).
+   */
+  readonly optimizer?: TrainOptimizerOptions;
   readonly lossFn: LossFn<B>;
   /** The batches of an epoch; must be deterministic per (seed, epoch) for exact resume. Batches should be plain data (the trainer never disposes them). */
   readonly batches: (epoch: number) => Iterable<B> | AsyncIterable<B>;

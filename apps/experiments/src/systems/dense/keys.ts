@@ -53,3 +53,13 @@ export function trainKey<T extends { readonly checkpointEverySteps: number }>(tr
   const { checkpointEverySteps: _interval, ...key } = train;
   return key;
 }
+
+/**
+ * I3's `i3` settings as stage keys see them: `reconstructor.memory` under the name it had before
+ * `"pooled"` (`"cls"`), so the models cached before the rename keep their keys (the setting and
+ * the model are unchanged; only the name is).
+ */
+export function i3HeadsKey<I extends { readonly reconstructor: { readonly memory: string } }>(i3: I): I {
+  const { memory } = i3.reconstructor;
+  return { ...i3, reconstructor: { ...i3.reconstructor, memory: memory === "pooled" ? "cls" : memory } };
+}

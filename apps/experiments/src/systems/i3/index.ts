@@ -8,7 +8,7 @@
 import { trainingSettings } from "../dense/model-code.js";
 import { teacherReferences } from "../dense/distillation-settings.js";
 import { denseSystemStages } from "../dense/stages.js";
-import { modelKey, tokenizerKey, trainKey } from "../dense/keys.js";
+import { i3HeadsKey, modelKey, tokenizerKey, trainKey } from "../dense/keys.js";
 import { defineSystem } from "../system.js";
 import { pseudoQueriesStage } from "./pseudo-queries-stage.js";
 import { i3Settings } from "./settings.js";
@@ -28,7 +28,13 @@ export const i3System = defineSystem({
       // 4: settings keyed as the system's own section (the registry).
       trainVersion: 4,
       extra: { pseudoQueries },
-      trainingKey: async () => ({ ...training, train: trainKey(training.train), tokenizer: await tokenizerKey(training), model: await modelKey(training) }),
+      trainingKey: async () => ({
+        ...training,
+        train: trainKey(training.train),
+        tokenizer: await tokenizerKey(training),
+        model: await modelKey(training),
+        i3: i3HeadsKey(training.i3),
+      }),
       code: async () => (await import("./model.js")).i3Code,
     });
   },

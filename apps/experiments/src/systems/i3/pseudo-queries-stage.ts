@@ -3,12 +3,35 @@
  * (pid<TAB>text, the I3 reference's format), one pseudo-query per passage from an
  * `@i3/pseudoquery` source (./pseudo-queries.ts, loaded only when the stage runs).
  */
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
+import { sha256File } from "@i3/core";
 import type { RunSettings } from "../../config/run-settings.js";
 import { defineStage, type StageSpec } from "../../runner/stage.js";
 import { dataSplit, type DataOutput } from "../../runner/stages/data.js";
 import { tokenizerKey } from "../dense/keys.js";
-import type { Doc2QuerySettings } from "./settings.js";
+import type { Doc2QuerySettings, PseudoQueriesSettings } from "./settings.js";
+
+/** The files of an ONNX seq2seq export that decide its output (`@i3/pseudoquery` `onnxSeq2SeqSource`). */
+function onnxModelFiles(dtype: string): string[] {
+  const suffix = dtype === "fp32" ? "" : dtype === "q8" ? "_quantized" : `_${dtype}`;
+  return ["config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json", `onnx/encoder_model${suffix}.onnx`, `onnx/decoder_model_merged${suffix}.onnx`];
+}
+
+/**
+ * `pseudoQueries` as the stage key sees it: for `onnx`, the sha256 of each model file that
+ * exists instead of the folder's path (a changed model is regenerated, a moved one is not).
+ */
+export async function pseudoQueriesKey(p: PseudoQueriesSettings): Promise<unknown> {
+  if (p.onnx === undefined) return p;
+  const { model, ...options } = p.onnx;
+  const files: Record<string, string> = {};
+  for (const name of onnxModelFiles(options.dtype ?? "fp32")) {
+    const path = join(model, name);
+    if ((await stat(path).catch(() => undefined))?.isFile()) files[name] = await sha256File(path);
+  }
+  return { ...p, onnx: { ...options, model: files } };
+}
 
 /** Output of the pseudo-queries stage. */
 export interface PseudoQueriesOutput {
@@ -27,7 +50,7 @@ export function pseudoQueriesStage(args: { system: string; settings: Doc2QuerySe
     version: 3,
     needs: { data: args.data },
     key: async () => ({
-      pseudoQueries: settings.pseudoQueries,
+      pseudoQueries: await pseudoQueriesKey(settings.pseudoQueries),
       trainSplit: run.splits.train,
       seed: run.seed,
       // doc2query trains a model: its size, vocabulary (an `hf` tokenizer: its files' sha256), lengths and device matter.

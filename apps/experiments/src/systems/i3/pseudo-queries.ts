@@ -5,7 +5,7 @@
  * split's (passage, relevant query) pairs (a WordPiece vocabulary on the corpus, or the
  * configured Hugging Face tokenizer with `tokenizer.kind: "hf"`; always from scratch at the model
  * size of `model.preset`, even with `model.init`; `doc2queryEpochs` epochs), then decodes
- * every passage greedily.
+ * every passage greedily; `onnx` runs a pre-trained ONNX seq2seq export locally (`pseudoQueries.onnx`).
  */
 import { join } from "node:path";
 import { passageText, saveTokenizer, type Collection } from "@i3/data";
@@ -14,6 +14,7 @@ import {
   Doc2QueryModel,
   doc2QuerySource,
   generatePseudoQueries,
+  onnxSeq2SeqSource,
   rakeSource,
   spanSource,
   trainDoc2Query,
@@ -84,18 +85,32 @@ async function sourceFor(inputs: PseudoQueryInputs): Promise<PseudoQuerySource> 
       return trainingQuerySource(inputs.collection, { split: inputs.trainSplit });
     case "doc2query":
       return doc2querySource(inputs);
+    case "onnx": {
+      const { model, ...options } = inputs.settings.pseudoQueries.onnx!;
+      return onnxSeq2SeqSource({ modelDir: model, ...definedOnly(options) });
+    }
     case "none":
       throw new Error('generatePseudoQueriesFor: pseudoQueries.kind "none" has no source');
   }
 }
 
+/** `obj` without its `undefined` fields. */
+function definedOnly<T extends object>(obj: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
 /** pid -> pseudo-query for the passages the configured source covers, with progress lines. */
 export async function generatePseudoQueriesFor(inputs: PseudoQueryInputs): Promise<Map<string, string>> {
   const source = await sourceFor(inputs);
-  const out = await generatePseudoQueries(inputs.collection, source, {
-    seed: inputs.run.seed,
-    onProgress: (p) => inputs.log(`pseudo-queries (${p.source}): ${p.phase} ${p.done}`),
-  });
+  let out: Map<string, string>;
+  try {
+    out = await generatePseudoQueries(inputs.collection, source, {
+      seed: inputs.run.seed,
+      onProgress: (p) => inputs.log(`pseudo-queries (${p.source}): ${p.phase} ${p.done}`),
+    });
+  } finally {
+    await (source as { dispose?: () => Promise<void> }).dispose?.();
+  }
   if (out.size === 0) throw new Error(`pseudo-queries: source "${source.name}" produced no text for any passage of ${inputs.collection.name}`);
   return out;
 }

@@ -1,8 +1,10 @@
 /**
  * Distillation in the runner: a dual-encoder and I3 distilled from BM25 on the tiny collection
  * (teacher-scores stage -> kd_train.jsonl over the first-stage pools; the train stages log the KL
- * term; both systems share one teacher-scores folder), the config errors of the new settings, and
- * the stage plan of a config without distillation (no teacher-scores stage, train needs unchanged).
+ * term; both systems share one teacher-scores folder), a dual-encoder distilled from BM25 on the
+ * embedded default collection beside the plain one, the config errors of the new settings, the
+ * stage plan of a config without distillation (no teacher-scores stage, train needs unchanged),
+ * and experiments/scifact-distill.ts (scifact-i3-seeds' systems and train keys unchanged).
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -91,6 +93,26 @@ describe("runner: distillation from BM25", () => {
     expect(plan.stages.some((s) => s.ref.stage === "teacher-scores")).toBe(false);
     expect(Object.keys(plan.stages.find((s) => s.ref.stage === "train")!.needs).sort()).toEqual(["data", "negatives"]);
   });
+});
+
+describe("runner: distillation on the embedded default collection", () => {
+  it("a dual-encoder distilled from BM25 (MarginMSE) trains beside the plain one, which keeps its stages", async () => {
+    const plain = { kind: "dual-encoder", ...budget, negatives: { toRank: 50, perQuery: 1 }, train: { epochs: 1, warmupEpochs: 0, batchSize: 32 } } as const;
+    const input = {
+      ...config({ de: plain, "de-kd": { ...plain, losses: { marginMse: { weight: 0.01 } }, distillation: { teacher: { kind: "bm25" }, negatives: 3, depth: 20 } } }),
+      dataset: "default",
+    } as ExperimentInput;
+    const result = await runExperiment(input, opts);
+    const ids = result.stages.map((s) => s.id);
+    expect(ids).toEqual(expect.arrayContaining(["de-kd/teacher-scores", "de-kd/evaluate:test", "de/evaluate:test"]));
+    expect(ids).not.toContain("de/teacher-scores");
+    const train = (id: string) => result.stages.find((s) => s.id === id)!;
+    // Same negatives (one stage, shared), different models.
+    expect(train("de/negatives").hash).toBe(train("de-kd/negatives").hash);
+    expect(train("de/train").hash).not.toBe(train("de-kd/train").hash);
+    const log = (await readFile(join(opts.runsDir!, ".cache", "train", train("de-kd/train").hash, "training-log.jsonl"), "utf8")).trim().split("\n");
+    expect(JSON.parse(log[0]!)).toHaveProperty("marginMse");
+  }, 900_000);
 });
 
 describe("experiments/scifact-distill.ts", () => {

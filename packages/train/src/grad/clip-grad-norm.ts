@@ -12,7 +12,10 @@ import type { NamedGrads } from "../optim/adamw.js";
 export function globalGradNorm(grads: NamedGrads): number {
   const list = Object.values(grads);
   if (list.length === 0) return 0;
-  return tf.tidy(() => tf.norm(tf.stack(list.map((g) => tf.norm(g))))).dataSync()[0] as number;
+  const norm = tf.tidy(() => tf.norm(tf.stack(list.map((g) => tf.norm(g)))));
+  const value = norm.dataSync()[0] as number;
+  norm.dispose();
+  return value;
 }
 
 /** Result of {@link clipGradsByGlobalNorm}. */

@@ -15,6 +15,7 @@ export {
   presetEncoderConfig,
   startEncoderConfig,
   loadStartTowers,
+  copyEncoder,
   type StartSettings,
   type StartTowers,
 } from "./start.js";
@@ -61,7 +62,6 @@ export {
   ltreList,
   indexAtPrecision,
   queryTowerRetriever,
-  copyEncoder,
   type LtreList,
   type LtreStepRetrieval,
   type TrainLtreInputs,

@@ -23,11 +23,12 @@
  */
 import { SeededRandom, seedFromParts } from "@i3/core";
 import { buildTokenLookup, padBatch, type Collection, type I3Tokenizer, type Query } from "@i3/data";
-import { BertEncoder, tf, type BackendInfo, type Device } from "@i3/encoders";
+import { tf, type BackendInfo, type BertEncoder, type Device } from "@i3/encoders";
 import { ltrePairwiseLoss } from "@i3/losses";
 import { compressIndex, type DenseIndex } from "@i3/search";
 import { train } from "@i3/train";
 import { startBackend } from "./backend.js";
+import { copyEncoder } from "./start.js";
 import { encodeTokenRows, toTensors, type DenseRetriever } from "./encode.js";
 import { phaseOptimizer, phaseSchedule, type PhaseStep } from "./phases.js";
 import { ltreSettingsSchema, parseSettings, type AppendRelevantRule, type IndexPrecisionSettings, type LtreSettings, type LtreSettingsInput } from "./settings.js";
@@ -79,14 +80,6 @@ export function queryTowerRetriever(queryEncoder: BertEncoder, tokenizer: I3Toke
       passageEncoder: queryEncoder,
     },
   };
-}
-
-/** A fresh encoder holding a copy of `source`'s weights (the start model is left untouched). */
-export function copyEncoder(source: BertEncoder): BertEncoder {
-  const copy = new BertEncoder(source.config);
-  const weights = new Map(source.namedParameters().map((p) => [p.name, p.variable]));
-  for (const p of copy.namedParameters()) p.variable.assign(weights.get(p.name)!);
-  return copy;
 }
 
 /** What one training step retrieved (for tests and diagnostics). */

@@ -138,8 +138,13 @@ export async function loadStartTowers(init: string, config: EncoderConfig, share
     throw new Error(`model.init: ${files.weights}: ${(err as Error).message}`, { cause: err });
   }
   if (sharedTowers) return { query };
-  const passage = new BertEncoder(query.config);
-  const source = new Map(query.namedParameters().map((p) => [p.name, p.variable]));
-  for (const p of passage.namedParameters()) p.variable.assign(source.get(p.name)!);
-  return { query, passage };
+  return { query, passage: copyEncoder(query) };
+}
+
+/** A fresh encoder holding a copy of `source`'s weights (`source` is left untouched). */
+export function copyEncoder(source: BertEncoder): BertEncoder {
+  const copy = new BertEncoder(source.config);
+  const weights = new Map(source.namedParameters().map((p) => [p.name, p.variable]));
+  for (const p of copy.namedParameters()) p.variable.assign(weights.get(p.name)!);
+  return copy;
 }

@@ -14,7 +14,7 @@ import { parseExperiment } from "../src/config/define.js";
 import type { ExperimentInput } from "../src/config/schema.js";
 import { planExperiment } from "../src/runner/plan.js";
 import { runExperiment, type RunOptions } from "../src/runner/run-experiment.js";
-import { tempDir, writeTinyCollection } from "./runner-fixtures.js";
+import { TINY_NEURAL_BUDGET, tempDir, writeTinyCollection } from "./runner-fixtures.js";
 import scifactDistill from "../../../experiments/scifact-distill.js";
 import scifactI3Seeds from "../../../experiments/scifact-i3-seeds.js";
 
@@ -26,13 +26,8 @@ beforeAll(async () => {
   opts = { runsDir: await tempDir(), datasetsDir: await tempDir("i3-datasets-"), quiet: true };
 });
 
-const budget = {
-  tokenizer: { kind: "wordpiece-trained", vocabSize: 200 },
-  model: { preset: { layers: 1, hidden: 16, heads: 2, intermediate: 32, dropout: 0.1 }, pooling: "mean", queryMaxLength: 8, passageMaxLength: 16 },
-  negatives: { toRank: 20, perQuery: 1 },
-  optimizer: { lr: 1e-3 },
-  train: { epochs: 1, warmupEpochs: 0, batchSize: 8 },
-} as const;
+/** The runner tests' tiny budget without the crop warm-up. */
+const budget = { ...TINY_NEURAL_BUDGET, train: { ...TINY_NEURAL_BUDGET.train, warmupEpochs: 0 } } as const;
 const kd = { losses: { klDistillation: { weight: 1, temperature: 1 } }, distillation: { teacher: { kind: "bm25" }, negatives: 3, depth: 10 } } as const;
 
 function config(systems: Record<string, unknown>): ExperimentInput {

@@ -60,6 +60,15 @@ export async function writeTinyCollection(root?: string): Promise<string> {
   return dir;
 }
 
+/** The tiny training budget of the runner's neural tests (dual-encoder and I3 settings alike): seconds per system. */
+export const TINY_NEURAL_BUDGET = {
+  tokenizer: { kind: "wordpiece-trained", vocabSize: 200 },
+  model: { preset: { layers: 1, hidden: 16, heads: 2, intermediate: 32, dropout: 0.1 }, pooling: "mean", queryMaxLength: 8, passageMaxLength: 16 },
+  negatives: { toRank: 20, perQuery: 1 },
+  optimizer: { lr: 1e-3 },
+  train: { epochs: 1, warmupEpochs: 1, batchSize: 8 },
+} as const;
+
 /** A fresh temp folder. */
 export function tempDir(prefix = "i3-runner-"): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));

@@ -12,7 +12,7 @@ import { readGeneratedTsv } from "@i3/pseudoquery";
 import { DenseIndex } from "@i3/search";
 import type { ExperimentInput } from "../src/config/schema.js";
 import { runExperiment, type RunOptions, type RunResult } from "../src/runner/run-experiment.js";
-import { tempDir, writeTinyCollection } from "./runner-fixtures.js";
+import { TINY_NEURAL_BUDGET, tempDir, writeTinyCollection } from "./runner-fixtures.js";
 
 let collectionDir: string;
 let opts: RunOptions;
@@ -23,13 +23,7 @@ beforeAll(async () => {
 });
 
 /** The tiny budget both neural systems share. */
-const budget = {
-  tokenizer: { kind: "wordpiece-trained", vocabSize: 200 },
-  model: { preset: { layers: 1, hidden: 16, heads: 2, intermediate: 32, dropout: 0.1 }, pooling: "mean", queryMaxLength: 8, passageMaxLength: 16 },
-  negatives: { toRank: 20, perQuery: 1 },
-  optimizer: { lr: 1e-3 },
-  train: { epochs: 1, warmupEpochs: 1, batchSize: 8 },
-} as const;
+const budget = TINY_NEURAL_BUDGET;
 
 type I3Input = Record<string, unknown>;
 

@@ -15,7 +15,7 @@ import type { ExperimentInput } from "../src/config/schema.js";
 import { planExperiment } from "../src/runner/plan.js";
 import { runExperiment, type RunOptions, type RunResult } from "../src/runner/run-experiment.js";
 import { stageLabel, type StageSpec } from "../src/runner/stage.js";
-import { tempDir, writeTinyCollection } from "./runner-fixtures.js";
+import { TINY_NEURAL_BUDGET, tempDir, writeTinyCollection } from "./runner-fixtures.js";
 import scifactLtre from "../../../experiments/scifact-ltre.js";
 import scifactI3Seeds from "../../../experiments/scifact-i3-seeds.js";
 
@@ -27,13 +27,7 @@ beforeAll(async () => {
   opts = { runsDir: await tempDir(), datasetsDir: await tempDir("i3-datasets-"), quiet: true };
 });
 
-const budget = {
-  tokenizer: { kind: "wordpiece-trained", vocabSize: 200 },
-  model: { preset: { layers: 1, hidden: 16, heads: 2, intermediate: 32, dropout: 0.1 }, pooling: "mean", queryMaxLength: 8, passageMaxLength: 16 },
-  negatives: { toRank: 20, perQuery: 1 },
-  optimizer: { lr: 1e-3 },
-  train: { epochs: 1, warmupEpochs: 1, batchSize: 8 },
-} as const;
+const budget = TINY_NEURAL_BUDGET;
 const ltre = { ltre: { depth: 10 }, optimizer: { lr: 1e-3 }, train: { epochs: 2, batchSize: 4 } } as const;
 
 function tinyLtre(input: Partial<ExperimentInput> = {}): ExperimentInput {

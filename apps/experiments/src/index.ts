@@ -51,6 +51,7 @@ export { runSweep, mapWithConcurrency, type SweepOptions, type SweepResult } fro
 
 export { buildRunMetrics, type RunMetrics, type SplitMetrics, type SystemMetrics } from "./report/run-metrics.js";
 export { writeRunReport, readRunMetrics } from "./report/run-report.js";
+export { compareSystemPairs, formatComparisons, latestRunMetrics, PAIR_TEST_DEFAULTS, systemPerQuery, type SystemPair } from "./report/run-pairs.js";
 export { buildSweepMetrics, type SweepMetrics, type SweepRow, type SweepRunOutcome } from "./report/sweep-metrics.js";
 export { writeSweepReport, sweepTable } from "./report/sweep-report.js";
 export { comparePairs, compareWithBaseline, markersOf, MARKERS, type ComparedPair, type Comparison } from "./report/significance.js";

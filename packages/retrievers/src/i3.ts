@@ -34,7 +34,7 @@ import { distillationPhase, distillationSetup, distillationTerm } from "./distil
 import { toTensors } from "./encode.js";
 import { cropPhase, queryPhase, runPhases, type Phase, type PhaseStep } from "./phases.js";
 import { prepareTraining } from "./prepare.js";
-import { i3SettingsSchema, parseSettings, type I3Settings, type I3SettingsInput } from "./settings.js";
+import { i3SettingsSchema, parseSettings, reconstructionWeight, type I3Settings, type I3SettingsInput } from "./settings.js";
 import { loadStartTowers } from "./start.js";
 import type { ResumePoint } from "./training-checkpoints.js";
 
@@ -118,7 +118,7 @@ export async function trainI3(inputs: TrainI3Inputs): Promise<TrainedI3> {
   const { cls, sep, mask, pad } = tokenizer.special as { cls: number; sep: number; mask: number; pad: number };
   const { i3, optimizer, model: modelSettings } = settings;
   const m = i3.slots;
-  const reconstruction = settings.losses.reconstruction ?? { weight: 0, schedule: "constant" as const, targets: undefined };
+  const reconstruction = { ...(settings.losses.reconstruction ?? { schedule: "constant" as const, targets: undefined }), weight: reconstructionWeight(settings.losses) };
   if (reconstruction.targets === "pseudo-queries" && inputs.targets === undefined) {
     throw new Error('trainI3: losses.reconstruction.targets "pseudo-queries" needs pseudo-query targets (inputs.targets; in the runner a pseudoQueries.kind other than "none")');
   }

@@ -257,7 +257,7 @@ export const i3HeadsSettingsSchema = z
 
 /**
  * I3's losses: the contrastive loss plus, when `reconstruction` is present, beta * L_rec with
- * beta = `weight` in the crop warm-up and `weight` (`constant`) or `weight` * 10^-(e+1) at 0-based
+ * beta = `weight` ({@link reconstructionWeight}: absent = 1, or 2e-4 while distilling) in the crop warm-up and `weight` (`constant`) or `weight` * 10^-(e+1) at 0-based
  * fine-tuning epoch e (`ten-power-minus-epoch`, the reference's 1/10^epoch). Absent: no L_rec at all.
  *
  * `reconstruction.targets`, what fine-tuning reconstructs: absent = the given pseudo-queries
@@ -272,7 +272,8 @@ export const i3LossesSchema = z
     contrastive: contrastiveSettingsSchema,
     reconstruction: z
       .strictObject({
-        weight: z.number().nonnegative().default(1),
+        /** beta; absent = 1, or {@link DISTILLATION_RECONSTRUCTION_WEIGHT} when a distillation loss is on. */
+        weight: z.number().nonnegative().optional(),
         schedule: z.enum(["constant", "ten-power-minus-epoch"]).default("ten-power-minus-epoch"),
         targets: z.enum(["training-queries", "pseudo-queries"]).optional(),
       })
@@ -280,6 +281,23 @@ export const i3LossesSchema = z
     ...distillationLossesShape,
   })
   .prefault({});
+
+/**
+ * The I3 reference's reconstruction weight while distilling: `train_distill.py` adds
+ * `0.0002 * mlm_loss` to the distillation loss (Deriq-Qian-Dong/III-Retriever).
+ */
+export const DISTILLATION_RECONSTRUCTION_WEIGHT = 2e-4;
+
+/**
+ * beta of I3's L_rec: `losses.reconstruction.weight` when given; else 1, or the reference's
+ * {@link DISTILLATION_RECONSTRUCTION_WEIGHT} when `losses.klDistillation` or `losses.marginMse`
+ * is on. 0 when `losses.reconstruction` is absent (no L_rec).
+ */
+export function reconstructionWeight(losses: z.output<typeof i3LossesSchema>): number {
+  if (losses.reconstruction === undefined) return 0;
+  if (losses.reconstruction.weight !== undefined) return losses.reconstruction.weight;
+  return losses.klDistillation !== undefined || losses.marginMse !== undefined ? DISTILLATION_RECONSTRUCTION_WEIGHT : 1;
+}
 
 /**
  * I3's optimizer: the dual-encoder's, the heads at `headLrMultiplier` x `lr` (reference 1e-3 /

@@ -172,8 +172,14 @@ describe("trainDualEncoder / trainI3 with distillation from BM25 (tiny)", () => 
     expect(b.steps.map((s) => s.loss)).toEqual(a.steps.map((s) => s.loss));
     await expect(trainDualEncoder({ ...base, settings: tiny, workDir: `${root}/de-c` })).rejects.toThrow(/losses.klDistillation needs teacher-scored lists/);
 
-    const i3 = await trainI3({ ...base, settings: { ...tiny, i3: { slots: 6 } }, teacherScores, workDir: `${root}/i3` });
+    // L_rec without a weight while distilling: beta = the I3 reference's 2e-4 (train_distill.py's 0.0002 * mlm_loss).
+    const i3Losses = { ...tiny.losses, reconstruction: { schedule: "constant" } } as const;
+    const i3 = await trainI3({ ...base, settings: { ...tiny, losses: i3Losses, i3: { slots: 6 } }, teacherScores, workDir: `${root}/i3` });
     i3.model.dispose();
-    for (const s of i3.steps) expect(s.metrics).toHaveProperty("klDistillation");
+    expect(i3.steps.length).toBeGreaterThan(0);
+    for (const s of i3.steps) {
+      expect(s.metrics).toHaveProperty("klDistillation");
+      expect(s.metrics!["beta"]).toBe(2e-4);
+    }
   }, 300_000);
 });

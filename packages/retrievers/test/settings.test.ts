@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { I3_DEFAULTS } from "@i3/encoders";
-import { dualEncoderSettingsSchema, i3SettingsSchema, parseSettings } from "../src/settings.js";
+import { dualEncoderSettingsSchema, i3SettingsSchema, parseSettings, reconstructionWeight, type I3SettingsInput } from "../src/settings.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 
@@ -87,8 +87,15 @@ describe("I3 settings", () => {
     expect(s.losses.reconstruction).toBeUndefined();
   });
 
-  it("losses.reconstruction defaults its weight and schedule; I3 fields are strict too", () => {
-    expect(i3SettingsSchema.parse({ losses: { reconstruction: {} } }).losses.reconstruction).toStrictEqual({ weight: 1, schedule: "ten-power-minus-epoch" });
+  it("losses.reconstruction defaults its schedule, and its weight to 1, or to the reference's 2e-4 while distilling; I3 fields are strict too", () => {
+    const weightOf = (losses: I3SettingsInput["losses"]) => reconstructionWeight(i3SettingsSchema.parse({ losses }).losses);
+    expect(i3SettingsSchema.parse({ losses: { reconstruction: {} } }).losses.reconstruction).toStrictEqual({ schedule: "ten-power-minus-epoch" });
+    expect(weightOf({ reconstruction: {} })).toBe(1);
+    expect(weightOf({})).toBe(0);
+    expect(weightOf({ reconstruction: {}, klDistillation: {} })).toBe(2e-4);
+    expect(weightOf({ reconstruction: {}, marginMse: {} })).toBe(2e-4);
+    expect(weightOf({ reconstruction: { weight: 0.5 }, klDistillation: {} })).toBe(0.5);
+    expect(weightOf({ reconstruction: { weight: 0 }, klDistillation: {} })).toBe(0);
     expect(issues(i3SettingsSchema, { losses: { reconstruction: { schedule: "decay10" } } })).toEqual([expect.stringMatching(/^losses\.reconstruction\.schedule: /)]);
     expect(issues(i3SettingsSchema, { i3: { reconstructor: { layers: 4 } } })).toEqual([expect.stringMatching(/^i3\.reconstructor\.layers: /)]);
     expect(issues(i3SettingsSchema, { i3: { interactor: "off" } })).toEqual([expect.stringMatching(/^i3\.interactor: /)]);

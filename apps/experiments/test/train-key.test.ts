@@ -14,6 +14,7 @@ import { planExperiment } from "../src/runner/plan.js";
 import type { RunServices } from "../src/runner/stage.js";
 import defaultExperiment from "../../../experiments/default.js";
 import i3Experiment from "../../../experiments/i3.js";
+import scifactDistillExperiment from "../../../experiments/scifact-distill.js";
 import scifactI3Experiment from "../../../experiments/scifact-i3.js";
 
 /** sha256 of each train stage's key, by system. */
@@ -25,12 +26,12 @@ async function trainKeys(input: ExperimentInput): Promise<Record<string, string>
   return keys;
 }
 
-/** `input` with `train.checkpointEverySteps` set on every trained system. */
+/** `input` with `train.checkpointEverySteps` set on every trained system (not BM25's or RRF's). */
 function withInterval(input: ExperimentInput, everySteps: number): ExperimentInput {
   const systems = Object.fromEntries(
     Object.entries(input.systems ?? {}).map(([key, s]) => {
       const system = s as { kind: string; train?: object };
-      return [key, system.kind === "bm25" ? system : { ...system, train: { ...system.train, checkpointEverySteps: everySteps } }];
+      return [key, system.kind === "bm25" || system.kind === "rrf" ? system : { ...system, train: { ...system.train, checkpointEverySteps: everySteps } }];
     }),
   );
   return { ...input, systems } as ExperimentInput;
@@ -64,5 +65,37 @@ describe("the train stage's key", () => {
     // SciFact (its train keys equal the default collection's: the key holds settings, the data is upstream)
     const scifact = await trainKeys(scifactI3Experiment);
     expect([scifact["dual-encoder"]!.slice(0, 16), scifact["i3"]!.slice(0, 16)]).toEqual(["afda9caba23de883", "673411a4d5b008ee"]);
+  });
+
+  it("keeps the cross-encoder's keys through the shared optimizer settings and checkpoints; a new optimizer setting changes the key", async () => {
+    const pinned = {
+      "cross-encoder@1": "da933f1a63d59d7c29cfe5ed20fe84b6c082f0dcd89f820d47cc90c719162104",
+      "cross-encoder@2": "b926820d4de86254612a0395baaabe23bd6bf6f4d32a86df938ecfa2d8819220",
+      "cross-encoder@3": "7a74bca10995c8a6d0c27ec7b1fc519b70136fae3f03450d03418df5140ee0cf",
+    };
+    const crossEncoderKeys = (keys: Record<string, string>) => Object.fromEntries(Object.entries(keys).filter(([system]) => system.startsWith("cross-encoder")));
+    expect(crossEncoderKeys(await trainKeys(scifactDistillExperiment))).toEqual(pinned);
+    expect(crossEncoderKeys(await trainKeys(withInterval(scifactDistillExperiment, 7)))).toEqual(pinned);
+    // The parsed settings gain no field (so the config hash of a running experiment holds too).
+    expect(parseExperiment(scifactDistillExperiment).systems["cross-encoder"]).toStrictEqual({
+      kind: "cross-encoder",
+      rerank: { from: "bm25", depth: 100 },
+      negatives: { depth: 100, perQuery: 7 },
+      tokenizer: { kind: "wordpiece-trained", vocabSize: 8192, lowercase: true },
+      model: { preset: { layers: 1, hidden: 128, heads: 2, intermediate: 512, dropout: 0.1 }, maxLength: 96 },
+      optimizer: { lr: 0.001, weightDecay: 0.01, warmupRatio: 0.1 },
+      train: { epochs: 4, batchSize: 8 },
+      score: { batchSize: 64 },
+    });
+    // A config with every cross-encoder default.
+    const defaults = { name: "ce-defaults", systems: { bm25: { kind: "bm25" }, ce: { kind: "cross-encoder" } } } as ExperimentInput;
+    expect((await trainKeys(defaults)).ce).toBe("8c9806cf9091a83c6b5adac8d570df6f893e70fd510553671f04b9898148e0a9");
+    // A setting written changes the key (LAMB, the constant schedule, clipping, a beta).
+    const ce = scifactDistillExperiment.systems["cross-encoder"] as { kind: "cross-encoder"; optimizer: object };
+    const withOptimizer = async (over: object) =>
+      (await trainKeys({ ...defaults, systems: { bm25: { kind: "bm25" }, ce: { ...ce, optimizer: { ...ce.optimizer, ...over } } } } as ExperimentInput)).ce;
+    const base = await withOptimizer({});
+    for (const over of [{ kind: "lamb" }, { schedule: "constant" }, { clipNorm: 1 }, { beta2: 0.98 }]) expect(await withOptimizer(over)).not.toBe(base);
+    expect(await withOptimizer({ kind: "lamb" })).not.toBe(await withOptimizer({ kind: "lamb", schedule: "constant" }));
   });
 });

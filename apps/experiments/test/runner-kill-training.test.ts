@@ -6,8 +6,10 @@
  * folder and continues training from the last checkpoint (the log says from which phase and step,
  * a step > 0), removes the work folder once the stage commits, and ends with the metrics.json
  * (apart from its run id), run files and training log of an uninterrupted run, byte for byte.
- * The trained system is I3 (crop warm-up, then the real queries) or the cross-encoder re-ranker
- * (one phase; its re-ranked run is among the run files).
+ * The trained system is I3 (crop warm-up, then the real queries), the cross-encoder re-ranker
+ * (one phase; its re-ranked run is among the run files) or LTRe (one phase, after its start
+ * dual-encoder's committed train stage; its training log is compared without the per-step
+ * retrieval seconds, wall-clock time).
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -17,14 +19,19 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { ExperimentInput } from "../src/config/schema.js";
 import { runExperiment } from "../src/runner/run-experiment.js";
-import { tempDir, writeTinyCollection } from "./runner-fixtures.js";
+import { TINY_NEURAL_BUDGET, tempDir, writeTinyCollection } from "./runner-fixtures.js";
 
 const runnerModule = fileURLToPath(new URL("../src/runner/run-experiment.ts", import.meta.url));
 
-/** A trained system of the test: its config, its first phase's checkpoint folder, and the resume line it logs. */
+/**
+ * A trained system of the test: its config (and the systems it needs beside BM25, `before`: their
+ * train stages are committed before its own), its first phase's checkpoint folder, and the resume
+ * line it logs.
+ */
 interface Case {
   readonly key: string;
   readonly system: NonNullable<ExperimentInput["systems"]>[string];
+  readonly before?: NonNullable<ExperimentInput["systems"]>;
   readonly firstPhase: string;
   readonly resumeLine: RegExp;
 }
@@ -62,6 +69,14 @@ const cases: readonly Case[] = [
     firstPhase: "0-queries",
     resumeLine: /^resuming from phase queries \(1 of 1\) step [1-9]\d*$/,
   },
+  {
+    // 60 steps (10 epochs of 6 batches of 2 queries) against the tiny dual-encoder's index.
+    key: "de-ltre",
+    before: { "dual-encoder": { kind: "dual-encoder", ...TINY_NEURAL_BUDGET } },
+    system: { kind: "ltre", from: "dual-encoder", ltre: { depth: 10 }, optimizer: { lr: 1e-3 }, train: { epochs: 10, batchSize: 2, checkpointEverySteps: 2 } },
+    firstPhase: "0-ltre",
+    resumeLine: /^resuming from phase ltre \(1 of 1\) step [1-9]\d*$/,
+  },
 ];
 
 /** BM25 and the case's trained system. */
@@ -69,7 +84,7 @@ function config(collectionDir: string, c: Case): ExperimentInput {
   return {
     name: "killed-training",
     dataset: `local:${collectionDir}`,
-    systems: { bm25: { kind: "bm25" }, [c.key]: c.system },
+    systems: { bm25: { kind: "bm25" }, ...c.before, [c.key]: c.system },
     device: "wasm",
     evaluation: { measures: ["nDCG@10", "R@100"], significance: { permutations: 100 } },
   };
@@ -88,11 +103,14 @@ async function checkpointStep(cacheDir: string, phase: string): Promise<number> 
   return newest;
 }
 
-/** Text files of a run folder that must not depend on how the run went, with the run id blanked out. */
+/**
+ * Text files of a run folder that must not depend on how the run went, with the run id blanked
+ * out and LTRe's per-step retrieval seconds (wall-clock time) left out.
+ */
 async function results(runDir: string, runId: string, key: string): Promise<Record<string, string>> {
   const files = ["metrics.json", `training-log-${key}.jsonl`, ...(await readdir(join(runDir, "runs"))).map((n) => join("runs", n))];
   const out: Record<string, string> = {};
-  for (const file of files.sort()) out[file] = (await readFile(join(runDir, file), "utf8")).replaceAll(runId, "<run-id>");
+  for (const file of files.sort()) out[file] = (await readFile(join(runDir, file), "utf8")).replaceAll(runId, "<run-id>").replace(/,"retrievalSeconds":[^,}]+/g, "");
   return out;
 }
 
@@ -127,12 +145,12 @@ await runExperiment(${JSON.stringify(input)}, { runsDir: ${JSON.stringify(runsDi
     expect(await exited, stderr).toBe("SIGKILL");
     expect(killedAfter).toBeGreaterThan(2);
 
-    // Killed inside the train stage: nothing committed there, its work folder (the child's pid) left.
+    // Killed inside the train stage: nothing of it committed (only the systems' before it), its work folder (the child's pid) left.
     const [runId] = await readdir(join(runsDir, "killed-training"));
     const runDir = join(runsDir, "killed-training", runId!);
     expect(JSON.parse(await readFile(join(runDir, "run.json"), "utf8")).status).toBe("running");
     const trainEntries = await readdir(join(cacheDir, "train"));
-    expect(trainEntries.filter((n) => !n.startsWith("."))).toEqual([]);
+    expect(trainEntries.filter((n) => !n.startsWith("."))).toHaveLength(Object.keys(c.before ?? {}).length);
     expect(trainEntries.filter((n) => n.endsWith(".work"))).toEqual([expect.stringMatching(new RegExp(`\\.${child.pid}\\.work$`))]);
 
     const resumed = await runExperiment(input, { runsDir, datasetsDir, quiet: true, resume: true });

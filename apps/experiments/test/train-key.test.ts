@@ -16,6 +16,7 @@ import defaultExperiment from "../../../experiments/default.js";
 import i3Experiment from "../../../experiments/i3.js";
 import scifactDistillExperiment from "../../../experiments/scifact-distill.js";
 import scifactI3Experiment from "../../../experiments/scifact-i3.js";
+import scifactLtreExperiment from "../../../experiments/scifact-ltre.js";
 
 /** sha256 of each train stage's key, by system. */
 async function trainKeys(input: ExperimentInput): Promise<Record<string, string>> {
@@ -97,5 +98,31 @@ describe("the train stage's key", () => {
     const base = await withOptimizer({});
     for (const over of [{ kind: "lamb" }, { schedule: "constant" }, { clipNorm: 1 }, { beta2: 0.98 }]) expect(await withOptimizer(over)).not.toBe(base);
     expect(await withOptimizer({ kind: "lamb" })).not.toBe(await withOptimizer({ kind: "lamb", schedule: "constant" }));
+  });
+
+  it("keeps LTRe's keys (experiments/scifact-ltre.ts) through its checkpoints, whatever train.checkpointEverySteps says", async () => {
+    const pinned = {
+      "de-ltre@1": "c52ea8b48569d0ddee824e8026f50ed99deb7af09b36aa72d1f50e97325a38c0",
+      "i3-ltre@1": "6dcb97b532890b36598e3e8e074665d3c35b3d4a26e29f2dac4245ca06d4a4b6",
+      "de-ltre-fp16@1": "1f44ce0519be9e2e32b321331c7f4237573ad510a74452842298cfbdde572aef",
+      "de-ltre-pq@1": "7927e12e7ec9676c69585fad787ac5abf50e7aac6b22f3d61818f1ca26baeadf",
+      "i3-ltre-fp16@1": "708af2da0d7142674fc0897bf54b66ef0e85194b42e861010f33eb43fa392567",
+      "i3-ltre-pq@1": "4312e607f7c320597893cc67a73cfce63709cb7c00a227a5654a71baa745a2f6",
+      "de-ltre@3": "5249bd69f337c061296a8fd356e46e32eab6d7264eb7bf86de8868d9727420eb",
+      "i3-ltre-pq@3": "6f15fa5005023a7f5c279d5a20ac0d194111c44be94b4ee70ddf42dcffbe55ad",
+    };
+    const ltreKeys = (keys: Record<string, string>) => Object.fromEntries(Object.entries(keys).filter(([system]) => system in pinned));
+    expect(ltreKeys(await trainKeys(scifactLtreExperiment))).toEqual(pinned);
+    expect(ltreKeys(await trainKeys(withInterval(scifactLtreExperiment, 7)))).toEqual(pinned);
+    // The parsed settings gain no field.
+    expect(parseExperiment(scifactLtreExperiment).systems["de-ltre"]).toStrictEqual({
+      kind: "ltre",
+      from: "dual-encoder",
+      ltre: { depth: 200, appendRelevant: "when-none-retrieved" },
+      index: { precision: "float32", pq: { subspaces: 16, centroids: 256, iterations: 20, sample: 65_536 } },
+      optimizer: { lr: 1e-4, weightDecay: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, warmupRatio: 0.1, clipNorm: 1 },
+      train: { epochs: 6, batchSize: 32 },
+      retrieve: { depth: 1000 },
+    });
   });
 });

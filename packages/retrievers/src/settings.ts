@@ -408,8 +408,15 @@ export const indexPrecisionSettingsSchema = z
  */
 export const ltreOptimizerSettingsSchema = z.strictObject({ ...optimizerShape, lr: z.number().positive().default(1e-4), clipNorm: z.number().positive().default(1) }).prefault({});
 
-/** LTRe's budget: `epochs` over the training queries, `batchSize` queries per step (DRhard: 6 and 32). */
-export const ltreTrainSettingsSchema = z.strictObject({ epochs: epochs.default(2), batchSize: positiveInt.default(32) }).prefault({});
+/**
+ * LTRe's budget: `epochs` over the training queries, `batchSize` queries per step (DRhard: 6 and
+ * 32). `checkpointEverySteps` (absent = 100): with `checkpoints` given to `trainLtre`, how often
+ * the training state is saved; it never changes the model (and is optional so that the parsed
+ * settings of a config written before it are unchanged).
+ */
+export const ltreTrainSettingsSchema = z
+  .strictObject({ epochs: epochs.default(2), batchSize: positiveInt.default(32), checkpointEverySteps: positiveInt.optional() })
+  .prefault({});
 
 /** Everything that defines an LTRe training run (the start model and its index are inputs, not settings). */
 export const ltreSettingsSchema = z.strictObject({

@@ -10,16 +10,24 @@
  * (the paper's "localized" negatives; Tevatron's reranker default group size is 8, n = 7). The
  * positive is one of q's judged positives. Sampling is seeded per (seed, epoch, query id)
  * (`@i3/core` SeededRandom.from): the positive uniformly, the negatives uniformly without
- * replacement (a pool shorter than n is cycled); queries are shuffled per (seed, epoch). AdamW with
- * linear warm-up and decay (`@i3/train`); dropout is seeded per step.
+ * replacement (a pool shorter than n is cycled); queries are shuffled per (seed, epoch). The
+ * optimizer settings are the other trainers' (`crossEncoderOptimizerSettingsSchema`: AdamW or
+ * LAMB, linear warm-up then linear decay or constant, clipping), run by the same `@i3/train` loop
+ * (./phases.ts `trainPhaseLoop`); dropout is seeded per step. With `checkpoints`, training saves
+ * its state and an interrupted run continues bit-identically (./training-checkpoints.ts: one
+ * phase, `queries`).
  *
  * The model becomes a distillation teacher through `@i3/distill` crossEncoderTeacher.
  */
+import { createHash } from "node:crypto";
+import { z } from "zod";
 import { SeededRandom } from "@i3/core";
 import { encodePairs, passageText, type I3Tokenizer, type Passage, type Query } from "@i3/data";
 import { tf, type CrossEncoder } from "@i3/encoders";
 import { logSoftmaxLastAxis } from "@i3/losses";
-import { linearScheduleWithWarmup, train, type StepRecord } from "@i3/train";
+import { trainPhaseLoop, type PhaseStep } from "./phases.js";
+import { crossEncoderOptimizerSettingsSchema, DEFAULT_CHECKPOINT_EVERY_STEPS, parseSettings, withOptimizerDefaults, type CrossEncoderOptimizerSettingsInput } from "./settings.js";
+import { openTrainingCheckpoints, parametersDigest, resumeMessage, type ResumePoint, type TrainingCheckpointOptions } from "./training-checkpoints.js";
 
 /** One training query: its judged positives and its pool of hard negatives (doc ids). */
 export interface CrossEncoderTrainingGroup {
@@ -44,18 +52,41 @@ export interface TrainCrossEncoderInputs {
   batchSize?: number;
   /** Default 1. */
   epochs?: number;
-  /** AdamW learning rate. Default 2e-5. */
-  lr?: number;
-  /** AdamW weight decay. Default 0.01. */
-  weightDecay?: number;
-  /** Fraction of the steps spent warming up linearly (then linear decay to 0). Default 0.1. */
-  warmupRatio?: number;
+  /**
+   * The optimizer: the dual-encoder's settings (`kind`, `lr`, `weightDecay`, `beta1`, `beta2`,
+   * `epsilon`, `warmupRatio`, `schedule`, `clipNorm`), `lr` 2e-5 by default
+   * (`crossEncoderOptimizerSettingsSchema`). Default: AdamW, lr 2e-5, weight decay 0.01, a linear
+   * warm-up over 10% of the steps, then linear decay to 0.
+   */
+  optimizer?: CrossEncoderOptimizerSettingsInput;
   /** Pair tokens at most (longest-first truncation). Default 160. */
   maxLength?: number;
   /** JSONL training log (one line per step). */
   logFile?: string;
-  onStep?: (step: StepRecord) => void | Promise<void>;
+  /**
+   * Save the training state into `checkpoints.dir` every `checkpoints.everySteps` optimizer steps
+   * (default 100) and at the end, and continue from the checkpoint found there at start,
+   * bit-identical to an uninterrupted run (same weights, same `history`). A folder written by
+   * another run (other inputs, seed, start weights or backend) is refused. `model` must then be
+   * what the interrupted run started from (e.g. created again from the same seed).
+   */
+  checkpoints?: TrainingCheckpointOptions;
+  /** Progress lines (the resume); default stderr. */
+  log?: (message: string) => void;
+  /** Called after each optimizer step, before that step's checkpoint; throwing aborts training. */
+  onStep?: (step: PhaseStep) => void | Promise<void>;
 }
+
+/** What {@link trainCrossEncoder} did. */
+export interface TrainedCrossEncoder {
+  /** One record per optimizer step (phase `queries`); after a resume, those of the interrupted runs too. */
+  history: readonly PhaseStep[];
+  /** The checkpoint this call continued from (with `checkpoints`). */
+  resumedFrom?: ResumePoint;
+}
+
+/** The one phase of cross-encoder training (its checkpoint folder is `0-queries`). */
+const PHASE = "queries";
 
 /** LCE over group scores [B, G] (column 0 = the positive): mean over rows of -log softmax(row)[0]. */
 export function localizedContrastiveLoss(scores: tf.Tensor2D): tf.Scalar {
@@ -78,9 +109,10 @@ export function sampleRerankerGroup(group: CrossEncoderTrainingGroup, n: number,
 
 /**
  * Trains `model` in place with LCE over groups of 1 positive + n hard negatives (see the module
- * comment). Deterministic for inputs and seed on the cpu/wasm backends. Returns the step records.
+ * comment), with `optimizer`'s settings. Deterministic for inputs and seed on the cpu/wasm
+ * backends. With `checkpoints`, saves its state there and continues from it. Returns the step records.
  */
-export async function trainCrossEncoder(inputs: TrainCrossEncoderInputs): Promise<{ history: readonly StepRecord[] }> {
+export async function trainCrossEncoder(inputs: TrainCrossEncoderInputs): Promise<TrainedCrossEncoder> {
   const n = inputs.negatives ?? 7;
   const batchSize = inputs.batchSize ?? 8;
   const epochs = inputs.epochs ?? 1;
@@ -88,17 +120,40 @@ export async function trainCrossEncoder(inputs: TrainCrossEncoderInputs): Promis
   const { model, tokenizer, passages, seed } = inputs;
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`trainCrossEncoder: negatives must be a positive integer, got ${n}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`trainCrossEncoder: batchSize must be a positive integer, got ${batchSize}`);
+  const { optimizer } = parseSettings(z.strictObject({ optimizer: crossEncoderOptimizerSettingsSchema }), { optimizer: inputs.optimizer });
   const groups = [...inputs.groups];
   if (groups.length === 0) throw new Error("trainCrossEncoder: no training groups");
+  const log = inputs.log ?? ((m: string) => process.stderr.write(`[cross-encoder] ${m}\n`));
   const text = (id: string, qid: string) => {
     const p = passages.get(id);
     if (p === undefined) throw new Error(`trainCrossEncoder: passage ${JSON.stringify(id)} of query ${JSON.stringify(qid)} is not in the corpus`);
     return passageText(p);
   };
-  const stepsPerEpoch = Math.ceil(groups.length / batchSize);
-  const totalSteps = stepsPerEpoch * epochs;
-  const result = await train<{ queries: string[]; passages: string[]; groupSize: number }>({
-    groups: [{ name: "cross-encoder", params: model.namedParameters(), lr: inputs.lr ?? 2e-5, weightDecay: inputs.weightDecay ?? 0.01 }],
+  const saving =
+    inputs.checkpoints === undefined
+      ? undefined
+      : openTrainingCheckpoints({
+          options: inputs.checkpoints,
+          defaultEverySteps: DEFAULT_CHECKPOINT_EVERY_STEPS,
+          caller: "trainCrossEncoder",
+          phases: [PHASE],
+          identity: {
+            format: "i3-cross-encoder-training",
+            version: 1,
+            trainer: "cross-encoder",
+            seed,
+            settings: { negatives: n, batchSize, epochs, maxLength, optimizer },
+            backend: tf.getBackend(),
+            tokenizer: tokenizer.fingerprint,
+            start: parametersDigest(model.namedParameters()),
+            data: groupsDigest(groups, text),
+          },
+        });
+  if (saving?.resumeFrom !== undefined) log(resumeMessage(saving.resumeFrom, 1));
+  const history = await trainPhaseLoop<{ queries: string[]; passages: string[]; groupSize: number }>({
+    phase: PHASE,
+    groups: [{ name: "cross-encoder", params: model.namedParameters(), lr: optimizer.lr, weightDecay: optimizer.weightDecay }],
+    optimizer: withOptimizerDefaults(optimizer),
     batches: function* (epoch) {
       const order = SeededRandom.from(seed, epoch, "order").shuffle([...groups.keys()]);
       for (let start = 0; start < order.length; start += batchSize) {
@@ -128,13 +183,32 @@ export async function trainCrossEncoder(inputs: TrainCrossEncoderInputs): Promis
       return localizedContrastiveLoss(tf.reshape(scores, [enc.batchSize / batch.groupSize, batch.groupSize]) as tf.Tensor2D);
     },
     epochs,
-    schedule: linearScheduleWithWarmup({ warmupSteps: Math.round((inputs.warmupRatio ?? 0.1) * totalSteps), totalSteps }),
+    stepsPerEpoch: Math.ceil(groups.length / batchSize),
     seed,
     progress: "off",
     countExamples: (batch) => batch.queries.length / batch.groupSize,
-    stepsPerEpoch,
     ...(inputs.logFile !== undefined ? { logFile: inputs.logFile } : {}),
+    ...(saving !== undefined ? { checkpoints: saving.phase(0) } : {}),
     ...(inputs.onStep !== undefined ? { onStep: inputs.onStep } : {}),
   });
-  return { history: result.history };
+  const resumedFrom = saving?.resumeFrom;
+  return { history, ...(resumedFrom !== undefined ? { resumedFrom } : {}) };
+}
+
+/**
+ * sha256 of the training data as the batches read it: each group's query (id, text), positives
+ * and negatives in order, then the text of every passage they name (first occurrence order).
+ */
+function groupsDigest(groups: readonly CrossEncoderTrainingGroup[], text: (id: string, qid: string) => string): string {
+  const hash = createHash("sha256");
+  for (const g of groups) hash.update(`${JSON.stringify([g.query.id, g.query.text, g.positives, g.negatives])}\n`);
+  const seen = new Set<string>();
+  for (const g of groups) {
+    for (const id of [...g.positives, ...g.negatives]) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      hash.update(`${JSON.stringify([id, text(id, g.query.id)])}\n`);
+    }
+  }
+  return hash.digest("hex");
 }

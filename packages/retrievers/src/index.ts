@@ -1,10 +1,10 @@
 /**
  * @i3/retrievers: training and retrieval recipes for first-stage retrievers, the dual-encoder
- * and I3. Settings (`settings.ts`, the defaults), where training starts (`start.ts`,
- * `hf-files.ts`), phased training (`phases.ts`) and its resumable checkpoints
- * (`training-checkpoints.ts`), the trainers (`dual-encoder.ts`, `i3.ts`), batched encoding
- * (`encode.ts`), dense indexing and retrieval (`retrieve.ts`) and checkpoints with their tokenizer
- * (`checkpoint.ts`). See README.md.
+ * and I3, and the cross-encoder re-ranker. Settings (`settings.ts`, the defaults), where training
+ * starts (`start.ts`, `hf-files.ts`), phased training (`phases.ts`) and its resumable checkpoints
+ * (`training-checkpoints.ts`), the trainers (`dual-encoder.ts`, `i3.ts`, `cross-encoder.ts`,
+ * `ltre.ts`), batched encoding (`encode.ts`), dense indexing and retrieval (`retrieve.ts`) and
+ * checkpoints with their tokenizer (`checkpoint.ts`). See README.md.
  */
 export * from "./settings.js";
 export { startBackend } from "./backend.js";
@@ -24,6 +24,7 @@ export {
   queryPhase,
   positivesAndNegatives,
   trainPhase,
+  trainPhaseLoop,
   phaseOptimizer,
   phaseSchedule,
   type NegativesSource,
@@ -38,13 +39,21 @@ export {
   phaseStepsFromLog,
   resumeMessage,
   trainingIdentity,
+  parametersDigest,
   type PhaseCheckpoints,
   type ResumePoint,
   type TrainingCheckpointOptions,
 } from "./training-checkpoints.js";
 export { trainDualEncoder, type TrainDualEncoderInputs, type TrainedDualEncoder } from "./dual-encoder.js";
 export { trainI3, REFERENCE_FALLBACK_TARGET, type TrainI3Inputs, type TrainedI3 } from "./i3.js";
-export { trainCrossEncoder, localizedContrastiveLoss, sampleRerankerGroup, type TrainCrossEncoderInputs, type CrossEncoderTrainingGroup } from "./cross-encoder.js";
+export {
+  trainCrossEncoder,
+  localizedContrastiveLoss,
+  sampleRerankerGroup,
+  type TrainCrossEncoderInputs,
+  type TrainedCrossEncoder,
+  type CrossEncoderTrainingGroup,
+} from "./cross-encoder.js";
 export { distillationSetup, distillationPhase, distillationTerm, type DistillationSetup, type TeacherScoredLists } from "./distillation.js";
 export { toTensors, encodeTokenRows, encodeCorpusVectors, type BiEncoderModel, type DenseRetriever } from "./encode.js";
 export { retrieveDense, indexAndRetrieve, buildDenseIndex, type BuildDenseIndexOptions } from "./retrieve.js";

@@ -20,18 +20,31 @@
  * The passage tower is never run: passages are the index's vectors (a trained dual-encoder's
  * E_p(p), or I3's p*). The query tower trained is a copy of the start model's, so the start
  * model (shared towers or not) is left bit-identical.
+ *
+ * Training runs through the loop every trainer shares (./phases.ts `trainPhaseLoop`: the
+ * optimizer settings, the schedule, clipping) as one phase, `ltre`; with `checkpoints` it saves
+ * its state and an interrupted run continues bit-identically (./training-checkpoints.ts).
  */
+import { createHash } from "node:crypto";
 import { SeededRandom, seedFromParts } from "@i3/core";
 import { buildTokenLookup, padBatch, type Collection, type I3Tokenizer, type Query } from "@i3/data";
 import { tf, type BackendInfo, type BertEncoder, type Device } from "@i3/encoders";
 import { ltrePairwiseLoss } from "@i3/losses";
 import { compressIndex, type DenseIndex } from "@i3/search";
-import { train } from "@i3/train";
 import { startBackend } from "./backend.js";
 import { copyEncoder } from "./start.js";
 import { encodeTokenRows, toTensors, type DenseRetriever } from "./encode.js";
-import { phaseOptimizer, phaseSchedule, type PhaseStep } from "./phases.js";
-import { ltreSettingsSchema, parseSettings, type AppendRelevantRule, type IndexPrecisionSettings, type LtreSettings, type LtreSettingsInput } from "./settings.js";
+import { trainPhaseLoop, type PhaseStep } from "./phases.js";
+import {
+  DEFAULT_CHECKPOINT_EVERY_STEPS,
+  ltreSettingsSchema,
+  parseSettings,
+  type AppendRelevantRule,
+  type IndexPrecisionSettings,
+  type LtreSettings,
+  type LtreSettingsInput,
+} from "./settings.js";
+import { openTrainingCheckpoints, parametersDigest, resumeMessage, type ResumePoint, type TrainingCheckpointOptions } from "./training-checkpoints.js";
 
 /** One query's training list: index rows in list order, their labels and retrieval ranks (0 = appended, not retrieved). */
 export interface LtreList {
@@ -111,7 +124,15 @@ export interface TrainLtreInputs {
   /** Folder for the training log (`train-ltre.jsonl`). */
   workDir: string;
   log?: (message: string) => void;
-  /** Called after each optimizer step; throwing aborts training (the query tower is disposed). */
+  /**
+   * Save the training state into `checkpoints.dir` every `checkpoints.everySteps` optimizer steps
+   * (default `train.checkpointEverySteps`, else 100) and at the end, and continue from the
+   * checkpoint found there at start, bit-identical to an uninterrupted run (same weights, same
+   * `steps`). A folder written by another run (other settings, seed, start tower, index, data or
+   * backend) is refused.
+   */
+  checkpoints?: TrainingCheckpointOptions;
+  /** Called after each optimizer step, before that step's checkpoint; throwing aborts training (the query tower is disposed). */
   onStep?: (step: PhaseStep) => void | Promise<void>;
   /** Called with each step's retrieval (inside the step, before the loss). */
   onRetrieve?: (retrieval: LtreStepRetrieval) => void;
@@ -128,17 +149,22 @@ export interface TrainedLtre {
   steps: PhaseStep[];
   /** Training queries (those with a relevant passage in the index). */
   queries: number;
-  /** Wall time of training, and the part spent in the per-step retrieval. */
+  /** Wall time of this call's training, and the part spent in the per-step retrieval (after a resume: of the steps this call ran). */
   trainSeconds: number;
   retrievalSeconds: number;
+  /** Optimizer steps this call ran (`steps.length` unless it resumed). */
+  stepsRun: number;
+  /** The checkpoint this call continued from (with `checkpoints`). */
+  resumedFrom?: ResumePoint;
 }
 
 /**
  * Trains a copy of `start.queryEncoder` with LTRe/ADORE against `index` (see the module
  * comment): `train.epochs` over the queries of `trainSplit` having a relevant passage (grade >= 1)
- * in the index, `train.batchSize` per step in a seeded order per epoch, AdamW with a linear
- * warm-up over `optimizer.warmupRatio` of the steps then linear decay, clipping at
- * `optimizer.clipNorm`. Deterministic for settings and seed on the cpu/wasm backends.
+ * in the index, `train.batchSize` per step in a seeded order per epoch, AdamW (or
+ * `optimizer.kind`) with a linear warm-up over `optimizer.warmupRatio` of the steps then linear
+ * decay (or `optimizer.schedule`), clipping at `optimizer.clipNorm`. Deterministic for settings
+ * and seed on the cpu/wasm backends. With `checkpoints`, saves its state there and continues from it.
  */
 export async function trainLtre(inputs: TrainLtreInputs): Promise<TrainedLtre> {
   const settings = parseSettings(ltreSettingsSchema, inputs.settings);
@@ -170,30 +196,55 @@ export async function trainLtre(inputs: TrainLtreInputs): Promise<TrainedLtre> {
       `${totalSteps} steps, top ${depth} of ${index.count} passages (${settings.index.precision}), append relevant: ${appendRelevant}`,
   );
 
+  const saving =
+    inputs.checkpoints === undefined
+      ? undefined
+      : openTrainingCheckpoints({
+          options: inputs.checkpoints,
+          defaultEverySteps: settings.train.checkpointEverySteps ?? DEFAULT_CHECKPOINT_EVERY_STEPS,
+          caller: "trainLtre",
+          phases: ["ltre"],
+          identity: {
+            format: "i3-ltre-training",
+            version: 1,
+            trainer: "ltre",
+            seed: inputs.seed,
+            trainSplit: inputs.trainSplit,
+            queryMaxLength: inputs.queryMaxLength,
+            settings: { ...settings, train: { epochs, batchSize } },
+            backend: backend.backend,
+            collection: await inputs.collection.fingerprint(),
+            tokenizer: tokenizer.fingerprint,
+            start: parametersDigest(inputs.start.queryEncoder.namedParameters()),
+            index: indexDigest(inputs.index),
+          },
+        });
+  if (saving?.resumeFrom !== undefined) log(resumeMessage(saving.resumeFrom, 1));
+
   const queryEncoder = copyEncoder(inputs.start.queryEncoder);
   const { optimizer } = settings;
-  const steps: PhaseStep[] = [];
+  let steps: PhaseStep[];
+  let stepsRun = 0;
   let retrievalSeconds = 0;
   const started = performance.now();
   try {
-    await train<string[]>({
+    steps = await trainPhaseLoop<string[]>({
+      phase: "ltre",
       groups: [{ name: "query", params: queryEncoder.namedParameters(), lr: optimizer.lr, weightDecay: optimizer.weightDecay }],
-      optimizer: phaseOptimizer(optimizer),
+      optimizer,
       batches: (epoch) => {
         const order = new SeededRandom(seedFromParts(inputs.seed, "ltre-batches", epoch)).shuffle([...queries]);
         return Array.from({ length: stepsPerEpoch }, (_, i) => order.slice(i * batchSize, (i + 1) * batchSize));
       },
       epochs,
       stepsPerEpoch,
-      schedule: phaseSchedule(optimizer, totalSteps),
-      ...(optimizer.clipNorm !== undefined ? { clipNorm: optimizer.clipNorm } : {}),
       seed: inputs.seed,
-      backendInfo: backend,
+      backend,
       logFile: `${inputs.workDir}/train-ltre.jsonl`,
+      ...(saving !== undefined ? { checkpoints: saving.phase(0) } : {}),
       countExamples: (qids) => qids.length,
-      onStep: async (record) => {
-        const step = { ...record, phase: "ltre" };
-        steps.push(step);
+      onStep: async (step) => {
+        stepsRun++;
         await inputs.onStep?.(step);
       },
       lossFn: (qids, ctx) => {
@@ -239,7 +290,20 @@ export async function trainLtre(inputs: TrainLtreInputs): Promise<TrainedLtre> {
     throw error;
   }
   const trainSeconds = (performance.now() - started) / 1000;
-  return { queryEncoder, tokenizer, settings, backend, steps, queries: queries.length, trainSeconds, retrievalSeconds };
+  const resumedFrom = saving?.resumeFrom;
+  return { queryEncoder, tokenizer, settings, backend, steps, queries: queries.length, trainSeconds, retrievalSeconds, stepsRun, ...(resumedFrom !== undefined ? { resumedFrom } : {}) };
+}
+
+/** sha256 of an index's ids and vectors (float32, read in blocks): the fixed passages LTRe trains against, for its identity. */
+function indexDigest(index: DenseIndex): string {
+  const hash = createHash("sha256").update(`${index.dtype} ${index.count} ${index.dim}\n`);
+  for (const id of index.ids) hash.update(`${JSON.stringify(id)}\n`);
+  const block = 4096;
+  for (let start = 0; start < index.count; start += block) {
+    const rows = index.rows(start, Math.min(block, index.count - start));
+    hash.update(new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength));
+  }
+  return hash.digest("hex");
 }
 
 function mean(values: readonly number[]): number {

@@ -2,7 +2,8 @@
  * Phased training, shared by the dual-encoder and I3 trainers: a phase is one set of training
  * queries (the crop warm-up, then the real queries) with its qrels, hard negatives and epochs,
  * run by `@i3/train`'s loop with a linear warm-up then linear decay (or constant) schedule over
- * the phase's steps.
+ * the phase's steps. That loop with the optimizer settings and checkpoints ({@link trainPhaseLoop})
+ * is every trainer's, the cross-encoder's included, whatever its batches.
  */
 import { join } from "node:path";
 import { copyFileAtomic } from "@i3/core";
@@ -21,7 +22,17 @@ import {
 } from "@i3/data";
 import type { BackendInfo } from "@i3/encoders";
 import { cropQueries } from "@i3/pseudoquery";
-import { constantScheduleWithWarmup, linearScheduleWithWarmup, train, type LossFn, type LrSchedule, type ParamGroupSpec, type StepRecord, type TrainOptimizerOptions } from "@i3/train";
+import {
+  constantScheduleWithWarmup,
+  linearScheduleWithWarmup,
+  train,
+  type LossFn,
+  type LrSchedule,
+  type ParamGroupSpec,
+  type ProgressMode,
+  type StepRecord,
+  type TrainOptimizerOptions,
+} from "@i3/train";
 import type { NegativesSettings, OptimizerSettings, TrainSettings } from "./settings.js";
 import {
   openTrainingCheckpoints,
@@ -142,20 +153,71 @@ export function phaseSchedule(optimizer: OptimizerSettings, totalSteps: number):
 }
 
 /**
- * Runs one training phase with `@i3/train`: batches of (query, positive, `perQuery` negatives
- * drawn by `schedule`, random when absent), `batchSize` queries each, from the phase's queries;
- * `optimizer.kind` (AdamW when absent) with `optimizer`'s betas, epsilon and clipping; the lr of
- * each group warms up linearly over `optimizer.warmupRatio` of the phase's steps, then decays
- * linearly to 0 or stays constant ({@link phaseSchedule}); a JSONL log per phase (`logFile`). Step records are appended
- * to `steps`. `seed` drives the batches and the loss-side randomness (dropout); `describe` gets the
- * phase's step count for the log line. `onStep` is called after each optimizer step, before that
- * step's checkpoint is saved (throwing aborts the phase: tests simulate a crash this way).
+ * One phase's `@i3/train` run with the optimizer settings every trainer shares: the batches of
+ * `batches(epoch)` (`stepsPerEpoch` of them, deterministic per (seed, epoch)) for `epochs`;
+ * `optimizer.kind` (AdamW when absent) with `optimizer`'s betas and epsilon
+ * ({@link phaseOptimizer}), the schedule of {@link phaseSchedule} over the phase's steps,
+ * clipping at `optimizer.clipNorm`; `seed` drives the loss-side randomness (dropout). Returns the
+ * step records tagged `phase` (its name). `onStep` is called after each optimizer step, before
+ * that step's checkpoint is saved (throwing aborts the phase: tests simulate a crash this way).
  *
  * With `checkpoints` (./training-checkpoints.ts) the phase saves `@i3/train` checkpoints into
  * `checkpoints.dir` every `everySteps` steps and at its end, logs there (`train.jsonl`, copied to
  * `logFile` when the phase is done), and continues from the newest checkpoint found there (a
  * finished phase only restores its weights); its step records are then read back from that log,
- * so they include the steps of the run that was interrupted.
+ * so they include the steps of the run that was interrupted. Without, `logFile` (if any) is the log.
+ */
+export async function trainPhaseLoop<B>(args: {
+  phase: string;
+  groups: ParamGroupSpec[];
+  optimizer: OptimizerSettings;
+  batches: (epoch: number) => Iterable<B> | AsyncIterable<B>;
+  epochs: number;
+  stepsPerEpoch: number;
+  countExamples: (batch: B) => number;
+  lossFn: LossFn<B>;
+  seed: number;
+  backend?: BackendInfo;
+  progress?: ProgressMode;
+  logFile?: string;
+  checkpoints?: PhaseCheckpoints;
+  onStep?: (step: PhaseStep) => void | Promise<void>;
+}): Promise<PhaseStep[]> {
+  const { optimizer, checkpoints: saving } = args;
+  const steps: PhaseStep[] = [];
+  const logFile = saving !== undefined ? join(saving.dir, "train.jsonl") : args.logFile;
+  const result = await train<B>({
+    groups: args.groups,
+    optimizer: phaseOptimizer(optimizer),
+    batches: args.batches,
+    epochs: args.epochs,
+    schedule: phaseSchedule(optimizer, args.stepsPerEpoch * args.epochs),
+    ...(optimizer.clipNorm !== undefined ? { clipNorm: optimizer.clipNorm } : {}),
+    seed: args.seed,
+    ...(args.backend !== undefined ? { backendInfo: args.backend } : {}),
+    ...(args.progress !== undefined ? { progress: args.progress } : {}),
+    ...(logFile !== undefined ? { logFile } : {}),
+    ...(saving !== undefined ? { checkpointDir: saving.dir, checkpointEvery: saving.everySteps, keepCheckpoints: 1, resume: "if-available" as const } : {}),
+    stepsPerEpoch: args.stepsPerEpoch,
+    countExamples: args.countExamples,
+    onStep: async (record) => {
+      const step = { ...record, phase: args.phase };
+      if (saving === undefined) steps.push(step);
+      await args.onStep?.(step);
+    },
+    lossFn: args.lossFn,
+  });
+  if (saving === undefined || logFile === undefined) return steps;
+  if (args.logFile !== undefined) await copyFileAtomic(logFile, args.logFile);
+  return phaseStepsFromLog(logFile, args.phase, result.position.step);
+}
+
+/**
+ * Runs one training phase of the dual-encoder or I3 ({@link trainPhaseLoop}): batches of (query,
+ * positive, `perQuery` negatives drawn by `schedule`, random when absent), `batchSize` queries
+ * each, from the phase's queries; a JSONL log per phase (`logFile`), checkpoints and resume as
+ * {@link trainPhaseLoop}'s. Step records are appended to `steps`. `seed` drives the batches and
+ * the loss-side randomness (dropout); `describe` gets the phase's step count for the log line.
  */
 export async function trainPhase(args: {
   phase: Phase;
@@ -174,7 +236,7 @@ export async function trainPhase(args: {
   checkpoints?: PhaseCheckpoints;
   onStep?: (step: PhaseStep) => void | Promise<void>;
 }): Promise<void> {
-  const { phase, batching, optimizer } = args;
+  const { phase, batching } = args;
   const batcher = new TrainingBatcher({
     qrels: phase.qrels,
     negatives: phase.negatives,
@@ -188,34 +250,23 @@ export async function trainPhase(args: {
     passageTokens: args.passageTokens,
   });
   const stepsPerEpoch = Math.ceil(phase.queries.length / batching.batchSize);
-  const totalSteps = stepsPerEpoch * phase.epochs;
-  args.log(args.describe(totalSteps));
-  const saving = args.checkpoints;
-  const logFile = saving !== undefined ? join(saving.dir, "train.jsonl") : args.logFile;
-  const result = await train<TrainingBatch>({
+  args.log(args.describe(stepsPerEpoch * phase.epochs));
+  const steps = await trainPhaseLoop<TrainingBatch>({
+    phase: phase.name,
     groups: args.groups,
-    optimizer: phaseOptimizer(optimizer),
+    optimizer: args.optimizer,
     batches: (epoch) => batcher.batches(epoch),
     epochs: phase.epochs,
-    schedule: phaseSchedule(optimizer, totalSteps),
-    ...(optimizer.clipNorm !== undefined ? { clipNorm: optimizer.clipNorm } : {}),
-    seed: args.seed,
-    backendInfo: args.backend,
-    logFile,
-    ...(saving !== undefined ? { checkpointDir: saving.dir, checkpointEvery: saving.everySteps, keepCheckpoints: 1, resume: "if-available" as const } : {}),
     stepsPerEpoch,
     countExamples: (b) => b.qids.length,
-    onStep: async (record) => {
-      const step = { ...record, phase: phase.name };
-      if (saving === undefined) args.steps.push(step);
-      await args.onStep?.(step);
-    },
     lossFn: args.lossFn,
+    seed: args.seed,
+    backend: args.backend,
+    logFile: args.logFile,
+    ...(args.checkpoints !== undefined ? { checkpoints: args.checkpoints } : {}),
+    ...(args.onStep !== undefined ? { onStep: args.onStep } : {}),
   });
-  if (saving !== undefined) {
-    args.steps.push(...phaseStepsFromLog(logFile, phase.name, result.position.step));
-    await copyFileAtomic(logFile, args.logFile);
-  }
+  args.steps.push(...steps);
 }
 
 /** What {@link runPhases} needs of the settings (both trainers' settings have it). */

@@ -141,6 +141,42 @@ const optimizerShape = {
 /** The dual-encoder's optimizer. */
 export const optimizerSettingsSchema = z.strictObject(optimizerShape).prefault({});
 
+/** The dual-encoder's optimizer settings with every default filled in (what a trainer reads for a field left absent). */
+const OPTIMIZER_DEFAULTS = optimizerSettingsSchema.parse({});
+
+/**
+ * The cross-encoder's optimizer (`trainCrossEncoder({ optimizer })`, and the cross-encoder
+ * system's): the dual-encoder's fields with their meaning and checks (`kind`, `schedule`,
+ * `clipNorm`, ...), but `lr` defaults to 2e-5 (monoBERT fine-tunes a pretrained BERT) and `beta1`,
+ * `beta2`, `epsilon` are optional, absent = the dual-encoder's defaults
+ * ({@link withOptimizerDefaults}): the cross-encoder had only `lr`, `weightDecay` and
+ * `warmupRatio` before, so its parsed settings (and the cache keys made of them) gain nothing a
+ * config does not write.
+ */
+export const crossEncoderOptimizerSettingsSchema = z
+  .strictObject({
+    ...optimizerShape,
+    lr: z.number().positive().default(2e-5),
+    beta1: optimizerShape.beta1.unwrap().optional(),
+    beta2: optimizerShape.beta2.unwrap().optional(),
+    epsilon: optimizerShape.epsilon.unwrap().optional(),
+  })
+  .prefault({});
+
+/** `optimizer` with an absent `beta1`, `beta2` or `epsilon` at the dual-encoder's default (0.9, 0.999, 1e-8). */
+export function withOptimizerDefaults(optimizer: CrossEncoderOptimizerSettings): OptimizerSettings {
+  const { beta1, beta2, epsilon } = OPTIMIZER_DEFAULTS;
+  return { ...optimizer, beta1: optimizer.beta1 ?? beta1, beta2: optimizer.beta2 ?? beta2, epsilon: optimizer.epsilon ?? epsilon };
+}
+
+/** The cross-encoder's optimizer settings, defaults filled in (`beta1`, `beta2`, `epsilon` may be absent). */
+export type CrossEncoderOptimizerSettings = z.output<typeof crossEncoderOptimizerSettingsSchema>;
+/** What a caller (or a config) writes for the cross-encoder's optimizer. */
+export type CrossEncoderOptimizerSettingsInput = z.input<typeof crossEncoderOptimizerSettingsSchema>;
+
+/** The default of `train.checkpointEverySteps` (see {@link trainSettingsSchema}), also `trainCrossEncoder`'s. */
+export const DEFAULT_CHECKPOINT_EVERY_STEPS = 100;
+
 /**
  * The training budget: `warmupEpochs` on cropped pseudo-queries (a random window of `cropWords`
  * [min, max] words of every passage, Izacard et al. 2022, "Contriever"), then `epochs` on the real
@@ -163,7 +199,7 @@ export const trainSettingsSchema = z
       .tuple([positiveInt, positiveInt])
       .default([4, 12])
       .refine(([min, max]) => min <= max, { message: "cropWords must be [min, max] with min <= max" }),
-    checkpointEverySteps: positiveInt.default(100),
+    checkpointEverySteps: positiveInt.default(DEFAULT_CHECKPOINT_EVERY_STEPS),
   })
   .prefault({});
 
@@ -390,8 +426,15 @@ export const indexPrecisionSettingsSchema = z
  */
 export const ltreOptimizerSettingsSchema = z.strictObject({ ...optimizerShape, lr: z.number().positive().default(1e-4), clipNorm: z.number().positive().default(1) }).prefault({});
 
-/** LTRe's budget: `epochs` over the training queries, `batchSize` queries per step (DRhard: 6 and 32). */
-export const ltreTrainSettingsSchema = z.strictObject({ epochs: epochs.default(2), batchSize: positiveInt.default(32) }).prefault({});
+/**
+ * LTRe's budget: `epochs` over the training queries, `batchSize` queries per step (DRhard: 6 and
+ * 32). `checkpointEverySteps` (absent = 100): with `checkpoints` given to `trainLtre`, how often
+ * the training state is saved; it never changes the model (and is optional so that the parsed
+ * settings of a config written before it are unchanged).
+ */
+export const ltreTrainSettingsSchema = z
+  .strictObject({ epochs: epochs.default(2), batchSize: positiveInt.default(32), checkpointEverySteps: positiveInt.optional() })
+  .prefault({});
 
 /** Everything that defines an LTRe training run (the start model and its index are inputs, not settings). */
 export const ltreSettingsSchema = z.strictObject({

@@ -91,6 +91,16 @@ function phaseDigest(phase: PhaseData, labels?: ReadonlyMap<string, Int32Array>)
   return hash.digest("hex");
 }
 
+/** sha256 of parameters' names and float32 values in order: the weights a training run starts from, for its identity. */
+export function parametersDigest(params: readonly { name: string; variable: { dataSync(): unknown } }[]): string {
+  const hash = createHash("sha256");
+  for (const p of params) {
+    const values = p.variable.dataSync() as Float32Array;
+    hash.update(`${JSON.stringify(p.name)}\t${values.length}\n`).update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  }
+  return hash.digest("hex");
+}
+
 /** Settings without the checkpoint interval (it never changes the trained model). */
 function withoutInterval<S extends { train: { checkpointEverySteps?: number } }>(settings: S): unknown {
   const { checkpointEverySteps: _interval, ...train } = settings.train;

@@ -4,9 +4,12 @@
  * dual-encoder: the start model (shared towers, so its passage tower IS its query tower) stays
  * bit-identical while the copied query tower trains; a training step's retrieval equals a
  * brute-force exact search over the (float32, float16 or PQ) index; the tensor count stays flat
- * across steps; training is deterministic; before any step, LTRe retrieval equals the start
- * model's; settings errors name the field.
+ * across steps; training is deterministic and bit for bit what the code before the shared phase
+ * loop trained (checksums recorded with that code); a run crashed twice and resumed from its
+ * checkpoints ends bit-identical to an uninterrupted one, and another run's folder is refused;
+ * before any step, LTRe retrieval equals the start model's; settings errors name the field.
  */
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveDataset, type Collection } from "@i3/data";
@@ -25,12 +28,32 @@ import {
   trainLtre,
   type LtreSettingsInput,
   type LtreStepRetrieval,
+  type PhaseStep,
   type TrainedDualEncoder,
 } from "../src/index.js";
 import { firstPassages, plainRun, tempRoot, weights } from "./helpers.js";
 
 const root = tempRoot("i3-ltre-");
 const quiet = () => {};
+
+/** sha256 of every parameter's name and float32 bytes, in order: equal = bit-identical weights. */
+function weightBits(model: { namedParameters(): { name: string; variable: tf.Variable }[] }): string {
+  const hash = createHash("sha256");
+  for (const p of model.namedParameters()) hash.update(p.name).update(new Uint8Array((p.variable.dataSync() as Float32Array).slice().buffer));
+  return hash.digest("hex");
+}
+
+/** sha256 of each step's loss, training MRR@10, appended passages and gradient norm (float64). */
+function stepBits(steps: readonly PhaseStep[]): string {
+  const values = steps.flatMap((s) => [s.loss, s.metrics!["mrr10"]!, s.metrics!["appended"]!, s.gradNorm]);
+  return createHash("sha256").update(new Uint8Array(Float64Array.from(values).buffer)).digest("hex");
+}
+
+/** A step record without what wall-clock time decides (its rates, the retrieval's seconds). */
+function withoutTimings({ examplesPerSec: _e, stepsPerSec: _s, metrics, ...rest }: PhaseStep) {
+  const { retrievalSeconds: _r, ...kept } = metrics ?? {};
+  return { ...rest, metrics: kept };
+}
 
 describe("ltreList: which relevant passages join the list", () => {
   const retrieved = [5, 7, 9];
@@ -148,6 +171,70 @@ describe("trainLtre on 300 passages (tiny dual-encoder, shared towers)", () => {
       }
       trained.queryEncoder.dispose();
     }
+  });
+
+  it("trains, bit for bit, the query tower of the code before the shared phase loop and checkpoints (checksums recorded with that code)", async () => {
+    // Recorded at d8f5c89 (trainLtre calling @i3/train itself) on wasm: 6 steps; the weights, and
+    // per step the loss, training MRR@10, appended passages and gradient norm.
+    const pinned = {
+      weights: "92b7bc7135c0dd8073486a8928db14e52047473dd27f74c15742216e1fc84323",
+      steps: "eba32b97dc5700263888e848ceea065f345a939a8a71958a438d95d461cbd7ce",
+    };
+    for (const extra of [{}, { checkpoints: { dir: join(root, "pinned-checkpoints"), everySteps: 4 } }]) {
+      const trained = await run(1, extra);
+      expect(trained.steps).toHaveLength(6);
+      expect({ weights: weightBits(trained.queryEncoder), steps: stepBits(trained.steps) }).toEqual(pinned);
+      trained.queryEncoder.dispose();
+    }
+  });
+
+  it("crashed and resumed twice, ends bit-identical to an uninterrupted run; another run's folder is refused", async () => {
+    // 12 steps (2 epochs of 6), float16 index; a crash through onStep after step 5 (checkpoints
+    // every 2: resume from 4), then after step 10 (every 3: from 9).
+    const s: LtreSettingsInput = { ...settings, index: { precision: "float16" }, train: { epochs: 2, batchSize: 8 } };
+    const plain = await run(6, {}, s);
+    expect(plain.steps).toHaveLength(12);
+    const reference = { weights: weightBits(plain.queryEncoder), steps: stepBits(plain.steps), records: plain.steps.map(withoutTimings) };
+    plain.queryEncoder.dispose();
+    const tensors = tf.memory().numTensors;
+    const dir = join(root, "ltre-checkpoints");
+    const ran: number[][] = [];
+    const resumedAt: string[] = [];
+    for (const crash of [{ at: 5, everySteps: 2 }, { at: 10, everySteps: 3 }, { at: undefined, everySteps: 3 }]) {
+      const logs: string[] = [];
+      const steps: number[] = [];
+      ran.push(steps);
+      const attempt = run(
+        6,
+        {
+          checkpoints: { dir, everySteps: crash.everySteps },
+          log: (m) => logs.push(m),
+          onStep: (step) => {
+            steps.push(step.step);
+            if (step.step === crash.at) throw new Error(`simulated crash after step ${step.step}`);
+          },
+        },
+        s,
+      );
+      if (crash.at !== undefined) {
+        await expect(attempt).rejects.toThrow(/simulated crash/);
+        expect(tf.memory().numTensors).toBe(tensors);
+      } else {
+        const resumed = await attempt;
+        expect(resumed.resumedFrom).toMatchObject({ phase: "ltre", step: 9 });
+        expect(resumed.stepsRun).toBe(3);
+        expect({ weights: weightBits(resumed.queryEncoder), steps: stepBits(resumed.steps), records: resumed.steps.map(withoutTimings) }).toEqual(reference);
+        resumed.queryEncoder.dispose();
+      }
+      resumedAt.push(logs.find((l) => l.startsWith("resuming")) ?? "fresh");
+    }
+    expect(ran).toEqual([[1, 2, 3, 4, 5], [5, 6, 7, 8, 9, 10], [10, 11, 12]]);
+    expect(resumedAt).toEqual(["fresh", "resuming from phase ltre (1 of 1) step 4", "resuming from phase ltre (1 of 1) step 9"]);
+    expect(tf.memory().numTensors).toBe(tensors);
+    // Another seed, or another index precision: refused, naming the difference.
+    await expect(run(7, { checkpoints: { dir } }, s)).rejects.toThrow(/different training run.*seed: 6 -> 7/);
+    await expect(run(6, { checkpoints: { dir } }, { ...s, index: { precision: "float32" } })).rejects.toThrow(/different training run.*settings\.index\.precision: "float16" -> "float32"/);
+    expect(tf.memory().numTensors).toBe(tensors);
   });
 
   it("is deterministic for a seed; before any step its retrieval equals the start model's", async () => {

@@ -5,14 +5,15 @@
  * contrastive loss over 1 positive + n negatives, Gao et al. 2021, arXiv 2101.08751), then
  * re-ranking the top `rerank.depth` of that system's run on each evaluated split. Its trained
  * checkpoint is also a distillation teacher for the dense systems
- * (`distillation.teacher: { kind: "cross-encoder", system: "<key>" }`).
+ * (`distillation.teacher: { kind: "cross-encoder", system: "<key>" }`). Training keeps its
+ * checkpoints in the train stage's work folder, so a killed run continues where it stopped.
  */
 import { join } from "node:path";
 import { loadQrels, loadTrecRun, writeTrecRun } from "@i3/data";
 import type { SplitKey } from "../../config/run-settings.js";
 import { defineStage, type RunFileOutput, type TrainedModelOutput } from "../../runner/stage.js";
 import { dataSplit } from "../../runner/stages/data.js";
-import { modelKey, tokenizerKey } from "../dense/keys.js";
+import { modelKey, tokenizerKey, trainKey } from "../dense/keys.js";
 import { defineSystem } from "../system.js";
 import { crossEncoderSettings } from "./settings.js";
 
@@ -34,7 +35,8 @@ export const crossEncoderSystem = defineSystem({
         trainSplit: run.splits.train,
         seed: run.seed,
         device: run.device,
-        settings: { negatives, optimizer, train, tokenizer: await tokenizerKey(settings), model: await modelKey(settings) },
+        // Optional settings left absent are absent here too, so older configs keep their keys.
+        settings: { negatives, optimizer, train: trainKey(train), tokenizer: await tokenizerKey(settings), model: await modelKey(settings) },
       }),
       async run(ctx): Promise<TrainedModelOutput> {
         const { trainCrossEncoderSystem } = await import("./model.js");
@@ -45,7 +47,7 @@ export const crossEncoderSystem = defineSystem({
           loadTrecRun(join(ctx.inputs.firstStage.dir, ctx.inputs.firstStage.output.run)),
           collection.queries(split.split),
         ]);
-        return trainCrossEncoderSystem({ settings, run, collection, queries, qrels, firstStage, outDir: ctx.dir, log: ctx.log });
+        return trainCrossEncoderSystem({ settings, run, collection, queries, qrels, firstStage, outDir: ctx.dir, workDir: ctx.workDir, log: ctx.log });
       },
     });
     return {

@@ -38,7 +38,12 @@ export function trainingGroups(queries: readonly Query[], qrels: Qrels, firstSta
   return groups;
 }
 
-/** Trains the cross-encoder and saves it (HF BertForSequenceClassification layout + tokenizer) into `outDir/checkpoint`. */
+/**
+ * Trains the cross-encoder and saves it (HF BertForSequenceClassification layout + tokenizer)
+ * into `outDir/checkpoint`. The training state goes to `workDir/checkpoints` every
+ * `train.checkpointEverySteps` steps (default 100); a call that finds it there continues from it,
+ * ending with the model an uninterrupted run gives.
+ */
 export async function trainCrossEncoderSystem(args: {
   settings: CrossEncoderSystemSettings;
   run: RunSettings;
@@ -47,6 +52,8 @@ export async function trainCrossEncoderSystem(args: {
   qrels: Qrels;
   firstStage: Run;
   outDir: string;
+  /** The train stage's work folder (`StageContext.workDir`): outlives a killed process. */
+  workDir: string;
   log: (message: string) => void;
 }): Promise<TrainedModelOutput> {
   const { settings, log } = args;
@@ -74,10 +81,14 @@ export async function trainCrossEncoderSystem(args: {
             negatives: settings.negatives.perQuery,
             batchSize: settings.train.batchSize,
             epochs: settings.train.epochs,
-            lr: settings.optimizer.lr,
-            weightDecay: settings.optimizer.weightDecay,
-            warmupRatio: settings.optimizer.warmupRatio,
+            optimizer: settings.optimizer,
             maxLength: settings.model.maxLength,
+            // In the stage's work folder, which outlives a killed run: the next run continues from there.
+            checkpoints: {
+              dir: join(args.workDir, "checkpoints"),
+              ...(settings.train.checkpointEverySteps !== undefined ? { everySteps: settings.train.checkpointEverySteps } : {}),
+            },
+            log,
             onStep: (s) => {
               if (s.step % 20 === 0) log(`step ${s.step} epoch ${s.epoch} loss ${s.loss.toFixed(4)}`);
             },

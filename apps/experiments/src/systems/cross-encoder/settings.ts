@@ -3,9 +3,12 @@
  * `@i3/retrievers` trainCrossEncoder: localized contrastive loss over 1 positive + n hard
  * negatives, Gao et al. 2021, arXiv 2101.08751). Defaults follow trainCrossEncoder's, except the
  * learning rate: 1e-3, as the dense systems, because the default model trains from scratch
- * (trainCrossEncoder's 2e-5 suits a pretrained `model.init`).
+ * (trainCrossEncoder's 2e-5 suits a pretrained `model.init`). The settings added after the first
+ * cached runs (the optimizer's `kind`, `beta1`, `beta2`, `epsilon`, `schedule`, `clipNorm`;
+ * `train.checkpointEverySteps`) are optional, absent = the behaviour before them, so the parsed
+ * settings, and the train stage's key, of an older config are unchanged.
  */
-import { modelSizeSchema, tokenizerSettingsSchema } from "@i3/retrievers/settings";
+import { crossEncoderOptimizerSettingsSchema, modelSizeSchema, tokenizerSettingsSchema } from "@i3/retrievers/settings";
 import { z } from "zod";
 
 const positiveInt = z.number().int().positive();
@@ -31,12 +34,20 @@ export const crossEncoderSettings = z
         maxLength: positiveInt.default(160),
       })
       .prefault({}),
-    /** AdamW with linear warm-up (`warmupRatio` of the steps) and linear decay. */
-    optimizer: z
-      .strictObject({ lr: z.number().positive().default(1e-3), weightDecay: z.number().nonnegative().default(0.01), warmupRatio: z.number().min(0).max(1).default(0.1) })
+    /**
+     * `@i3/retrievers`' cross-encoder optimizer (the dual-encoder's settings, one name each: AdamW
+     * or `kind: "lamb"`, linear warm-up over `warmupRatio` of the steps then linear decay or
+     * `schedule: "constant"`, `clipNorm`; `beta1`, `beta2`, `epsilon` optional), lr 1e-3 here.
+     */
+    optimizer: crossEncoderOptimizerSettingsSchema.unwrap().safeExtend({ lr: z.number().positive().default(1e-3) }).prefault({}),
+    /**
+     * `epochs` over the training queries, `batchSize` queries (groups) per step;
+     * `checkpointEverySteps` (absent = 100): how often the train stage saves its state for a
+     * resume (never changes the model, so not in the key).
+     */
+    train: z
+      .strictObject({ epochs: z.number().int().nonnegative().default(1), batchSize: positiveInt.default(8), checkpointEverySteps: positiveInt.optional() })
       .prefault({}),
-    /** `epochs` over the training queries, `batchSize` queries (groups) per step. */
-    train: z.strictObject({ epochs: z.number().int().nonnegative().default(1), batchSize: positiveInt.default(8) }).prefault({}),
     /** Re-ranking: pairs per forward pass (does not change the scores, so not in the cache key). */
     score: z.strictObject({ batchSize: positiveInt.default(32) }).prefault({}),
   })

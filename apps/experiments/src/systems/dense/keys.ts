@@ -49,7 +49,7 @@ export async function modelKey<M extends StartSettings["model"]>(settings: { rea
  * one, so the interval never changes the stage's output: changing it keeps the cache, and the
  * keys stay those computed before the setting existed.
  */
-export function trainKey<T extends { readonly checkpointEverySteps: number }>(train: T): Omit<T, "checkpointEverySteps"> {
+export function trainKey<T extends { readonly checkpointEverySteps?: number | undefined }>(train: T): Omit<T, "checkpointEverySteps"> {
   const { checkpointEverySteps: _interval, ...key } = train;
   return key;
 }

@@ -9,12 +9,14 @@
  *
  * Stages: `train` (needs the data, `from`'s train stage and `from`'s index stage) and `retrieve`
  * per split (needs this train stage and `from`'s index). The index is never rebuilt: it is
- * `from`'s cached index stage.
+ * `from`'s cached index stage. Training keeps its checkpoints in the train stage's work folder,
+ * so a killed run continues where it stopped.
  */
 import { join } from "node:path";
 import { writeTrecRun } from "@i3/data";
 import { defineStage, type RunFileOutput, type TrainedModelOutput } from "../../runner/stage.js";
 import { dataSplit } from "../../runner/stages/data.js";
+import { trainKey } from "../dense/keys.js";
 import { defineSystem } from "../system.js";
 import { LTRE_FROM_KINDS, ltreSystemSettings, ltreTrainingSettings } from "./settings.js";
 
@@ -44,7 +46,8 @@ export const ltreSystem = defineSystem({
       ref: { stage: "train", system },
       version: 1,
       needs: { data, start: startStage, index },
-      key: () => ({ kind: "ltre", from: fromKind, trainSplit: run.splits.train, seed: run.seed, device: run.device, queryMaxLength, settings: training }),
+      // Without train.checkpointEverySteps (absent unless written, so older configs keep their keys).
+      key: () => ({ kind: "ltre", from: fromKind, trainSplit: run.splits.train, seed: run.seed, device: run.device, queryMaxLength, settings: { ...training, train: trainKey(training.train) } }),
       async run(ctx): Promise<TrainedModelOutput> {
         const { start, index: fixed } = ctx.inputs;
         return (await code()).trainLtreStage({
@@ -58,6 +61,7 @@ export const ltreSystem = defineSystem({
           settings: training,
           run,
           outDir: ctx.dir,
+          workDir: ctx.workDir,
           log: ctx.log,
         });
       },

@@ -47,9 +47,11 @@ function secondsPerStep(summary: Record<string, unknown> | undefined): number | 
  * The train stage: trains the start model's query tower with LTRe against the index at
  * `indexPath`, saves it into `checkpoint/`, writes `training-log.jsonl` (loss, lr, training
  * MRR@10, appended relevant passages and the retrieval time of each step), and returns the
- * summary with the training cost: seconds per step of LTRe and of its per-step retrieval, beside
- * the `from` system's training (its summary's trainSeconds / steps: the dual-encoder's or I3's
- * hard-negative training, as recorded when that stage ran).
+ * summary with the training cost: seconds per step of LTRe and of its per-step retrieval (over
+ * the steps this execution ran: after a resume, those after the checkpoint), beside the `from`
+ * system's training (its summary's trainSeconds / steps: the dual-encoder's or I3's hard-negative
+ * training, as recorded when that stage ran). The training state goes to `workDir/checkpoints`
+ * (`train.checkpointEverySteps`, default 100); a call that finds it there continues from it.
  */
 export async function trainLtreStage(args: {
   fromKind: string;
@@ -62,6 +64,8 @@ export async function trainLtreStage(args: {
   settings: LtreSettingsInput;
   run: RunSettings;
   outDir: string;
+  /** The train stage's work folder (`StageContext.workDir`): outlives a killed process. */
+  workDir: string;
   log(message: string): void;
 }): Promise<TrainedModelOutput> {
   await startBackend(args.run.device);
@@ -78,12 +82,14 @@ export async function trainLtreStage(args: {
       seed: args.run.seed,
       device: args.run.device,
       workDir: join(args.outDir, "work"),
+      // In the stage's work folder, which outlives a killed run: the next run continues from there.
+      checkpoints: { dir: join(args.workDir, "checkpoints") },
       log: args.log,
     });
     await saveQueryTowerCheckpoint(join(args.outDir, "checkpoint"), trained);
     trained.queryEncoder.dispose();
     const output = await recordTraining(args.outDir, trained);
-    const steps = trained.steps.length;
+    const steps = trained.stepsRun;
     const ltrePerStep = steps > 0 ? trained.trainSeconds / steps : null;
     const fromPerStep = secondsPerStep(args.startSummary);
     const cost = {

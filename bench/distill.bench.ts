@@ -7,7 +7,7 @@
  *    training queries (judged positives + BM25's top `I3_BENCH_DISTILL_DEPTH` = 100, `@i3/distill`
  *    teacherPools), scored by `loadTeacher` + `cachedTeacherScores` into a fresh cache folder, as
  *    the runner's `teacher-scores` stage does (kd_train.jsonl written), for: BM25 (lexical
- *    teacher); the cross-encoder of experiments/scifact-distill.ts (`crossEncoder`: 1 x 128, a
+ *    teacher); the cross-encoder of experiments/distill-systems.ts (`crossEncoder`: 1 x 128, a
  *    corpus-trained 8,192-token WordPiece vocabulary, pairs of 96 tokens, batch 32 as the runner
  *    scores it) on TensorFlow.js; and the project's tiny ONNX fixture
  *    (packages/distill/test/fixtures/tiny-ce, 2 x 32) both through transformers.js on
@@ -36,7 +36,7 @@ import { cachedTeacherScores, loadCrossEncoderTeacher, loadTeacher, teacherPools
 import { CrossEncoder, describeBackend, fromHfConfig, saveCrossEncoder, type Device, type EncoderConfig } from "@i3/encoders";
 import { presetEncoderConfig, startBackend, startTokenizer, tokenizerSettingsSchema } from "@i3/retrievers";
 import { bm25Run, buildIndex } from "@i3/search";
-import { crossEncoder } from "../experiments/scifact-distill.js";
+import { crossEncoder } from "../experiments/distill-systems.js";
 import { machineInfo, writeBenchJson } from "./output.js";
 import { median, quantile, timedAsync } from "./timing.js";
 
@@ -95,7 +95,7 @@ function packageVersion(name: string): string {
 }
 
 /**
- * Saves a random-init cross-encoder of experiments/scifact-distill.ts's size, with a WordPiece
+ * Saves a random-init cross-encoder of experiments/distill-systems.ts's size, with a WordPiece
  * vocabulary trained on the corpus, into `dir` (the runner's checkpoint layout: HF
  * BertForSequenceClassification + tokenizer files); returns its description.
  */
@@ -263,7 +263,7 @@ try {
       rerankPairs: candidates.reduce((n, c) => n + c.passages.length, 0),
       rerankBatchSizes: BATCH_SIZES,
     },
-    crossEncoder: { model: sizeOf(ce.config), maxLength: ce.maxLength, source: "experiments/scifact-distill.ts crossEncoder", teacherBatchSize: TEACHER_BATCH },
+    crossEncoder: { model: sizeOf(ce.config), maxLength: ce.maxLength, source: "experiments/distill-systems.ts crossEncoder", teacherBatchSize: TEACHER_BATCH },
     summary: {
       teacherPairsPerSec: Object.fromEntries(teachers.map((t) => [t.name, "pairsPerSec" in t ? t.pairsPerSec : null])),
       rerank: Object.fromEntries(rerank.map((r) => [`batch ${r.batchSize}`, { medianMs: r.medianMs, p95Ms: r.p95Ms, queriesPerSec: r.queriesPerSec }])),

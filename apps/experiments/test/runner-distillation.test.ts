@@ -4,7 +4,7 @@
  * term; both systems share one teacher-scores folder), a dual-encoder distilled from BM25 on the
  * embedded default collection beside the plain one, the config errors of the new settings, the
  * stage plan of a config without distillation (no teacher-scores stage, train needs unchanged),
- * and experiments/scifact-distill.ts (scifact-i3-seeds' systems and train keys unchanged).
+ * and experiments/scifact-distill.ts and distill.ts (their seeded bases' systems and train keys unchanged).
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -17,6 +17,8 @@ import { runExperiment, type RunOptions } from "../src/runner/run-experiment.js"
 import { TINY_NEURAL_BUDGET, tempDir, writeTinyCollection } from "./runner-fixtures.js";
 import scifactDistill from "../../../experiments/scifact-distill.js";
 import scifactI3Seeds from "../../../experiments/scifact-i3-seeds.js";
+import defaultDistill from "../../../experiments/distill.js";
+import i3Seeds from "../../../experiments/i3-seeds.js";
 
 let collectionDir: string;
 let opts: RunOptions;
@@ -110,18 +112,21 @@ describe("runner: distillation on the embedded default collection", () => {
   }, 900_000);
 });
 
-describe("experiments/scifact-distill.ts", () => {
-  it("reuses scifact-i3-seeds' systems unchanged (same train keys) and plans a teacher-scores stage per distilled system", async () => {
-    for (const field of ["dataset", "splits", "device", "seeds", "seed"] as const) expect(scifactDistill[field]).toEqual(scifactI3Seeds[field]);
-    for (const key of ["bm25", "dual-encoder", "i3"]) expect(scifactDistill.systems[key]).toEqual(scifactI3Seeds.systems[key]);
+describe.each([
+  ["experiments/scifact-distill.ts", scifactDistill, scifactI3Seeds],
+  ["experiments/distill.ts", defaultDistill, i3Seeds],
+])("%s", (_, distill, seeded) => {
+  it("reuses its seeded base's systems unchanged (same train keys) and plans a teacher-scores stage per distilled system and seed", async () => {
+    for (const field of ["dataset", "splits", "device", "seeds", "seed"] as const) expect(distill[field]).toEqual(seeded[field]);
+    for (const key of ["bm25", "dual-encoder", "i3"]) expect(distill.systems[key]).toEqual(seeded.systems[key]);
     const services = { datasetsDir: "", collection: () => Promise.reject(new Error("unused")) };
-    const keysOf = async (config: typeof scifactDistill, system: string) => Promise.all(planExperiment(config).systems.get(system)!.replicates.map((r) => r.trained!.key(services)));
-    for (const system of ["dual-encoder", "i3"]) expect(await keysOf(scifactDistill, system)).toEqual(await keysOf(scifactI3Seeds, system));
-    const plan = planExperiment(scifactDistill);
+    const keysOf = async (config: typeof distill, system: string) => Promise.all(planExperiment(config).systems.get(system)!.replicates.map((r) => r.trained!.key(services)));
+    for (const system of ["dual-encoder", "i3"]) expect(await keysOf(distill, system)).toEqual(await keysOf(seeded, system));
+    const plan = planExperiment(distill);
     const scoring = plan.stages.filter((s) => s.ref.stage === "teacher-scores");
     expect(new Set(scoring.map((s) => s.ref.system!.replace(/@\d+$/, "")))).toEqual(new Set(["de-kd-bm25", "de-kd-ce", "i3-kd-bm25", "i3-kd-ce"]));
     expect(scoring).toHaveLength(12);
-    expect(Object.keys(scifactDistill.systems)).toEqual(["bm25", "cross-encoder", "dual-encoder", "de-kd-bm25", "de-kd-ce", "i3", "i3-kd-bm25", "i3-kd-ce", "rrf-i3", "rrf-i3-kd-bm25", "rrf-i3-kd-ce"]);
+    expect(Object.keys(distill.systems)).toEqual(["bm25", "cross-encoder", "dual-encoder", "de-kd-bm25", "de-kd-ce", "i3", "i3-kd-bm25", "i3-kd-ce", "rrf-i3", "rrf-i3-kd-bm25", "rrf-i3-kd-ce"]);
   });
 });
 

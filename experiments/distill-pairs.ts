@@ -1,17 +1,18 @@
 /**
- * The paired tests of experiments/scifact-distill.ts that its report does not make (it tests
+ * The paired tests of experiments/scifact-distill.ts (and distill.ts) that its report does not make (it tests
  * every row against the dual-encoder): the re-ranker against the run it re-ranks, each distilled
  * model against its undistilled twin, the two teachers against each other, and each RRF run
- * against both runs it fuses. Reads the latest finished `scifact-distill` run folder (per-query
- * values averaged over seeds) and prints the mean difference and the p-values of `@i3/metrics`'
+ * against both runs it fuses. Reads the latest finished run folder of `scifact-distill` (or of the
+ * experiment named second: `distill`, the same table on the default collection; per-query values
+ * averaged over seeds) and prints the mean difference and the p-values of `@i3/metrics`'
  * paired t-test and randomization test (10,000 permutations, seed 42), unadjusted and
  * Holm-adjusted over the pairs of each measure and test.
  *
- *   node --conditions=@i3/source --import tsx experiments/scifact-distill-pairs.ts [RUNS_DIR]   # default runs/
+ *   node --conditions=@i3/source --import tsx experiments/distill-pairs.ts [RUNS_DIR [EXPERIMENT]]   # default runs/ scifact-distill
  */
 import { compareSystemPairs, formatComparisons, latestRunMetrics, type SystemPair } from "@i3/experiments";
 
-const systems = (await latestRunMetrics(process.argv[2] ?? "runs", "scifact-distill")).splits["test"]!.systems;
+const systems = (await latestRunMetrics(process.argv[2] ?? "runs", process.argv[3] ?? "scifact-distill")).splits["test"]!.systems;
 const pairs = new Map<string, SystemPair>();
 const pair = (reference: string, system: string) => pairs.set(`${system} - ${reference}`, { reference: systems[reference]!, system: systems[system]! });
 pair("bm25", "cross-encoder");

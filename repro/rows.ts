@@ -176,7 +176,7 @@ export const REPRO_ROWS: readonly ReproRow[] = [
     commands: ["npx i3 run experiments/scifact-ltre.ts"],
     datasets: ["beir/scifact"],
     fast: false,
-    duration: "24 min on 2 cores under load with the scifact-i3-seeds train stages cached, about 55 min without (2026-12-06)",
+    duration: "about 50 min on 2 cores from an empty cache (2026-12-06; 24 min with the scifact-i3-seeds train stages cached)",
     reads: "run-metrics",
     experiment: "scifact-ltre",
     split: "test",

@@ -35,12 +35,15 @@ export function textBatches(tok: I3Tokenizer): EncodedBatch[] {
   ];
 }
 
-/** Two padded batches of (query, passage) pairs with segment ids, cut at 40 and 24 tokens. */
+/** The (query, passage) pair batches: 4 pairs cut at 40 tokens, 3 at 24. */
+export const PAIR_SETS = [
+  { queries: TEXTS.queries.slice(0, 4), passages: TEXTS.passages.slice(0, 4), maxLength: 40 },
+  { queries: TEXTS.queries.slice(4, 7), passages: TEXTS.passages.slice(5, 8), maxLength: 24 },
+];
+
+/** PAIR_SETS as padded batches with segment ids (longest-first truncation). */
 export function pairBatches(tok: I3Tokenizer): EncodedBatch[] {
-  return [
-    encodePairs(tok, TEXTS.queries.slice(0, 4), TEXTS.passages.slice(0, 4), { maxLength: 40 }),
-    encodePairs(tok, TEXTS.queries.slice(4, 7), TEXTS.passages.slice(5, 8), { maxLength: 24 }),
-  ];
+  return PAIR_SETS.map((set) => encodePairs(tok, set.queries, set.passages, { maxLength: set.maxLength }));
 }
 
 /** A batch as the toolkit's input tensors (segment ids included). */

@@ -1,14 +1,15 @@
 /**
  * ONNX exports saved as folders (saveOnnxExport) load in transformers.js (`@huggingface/transformers`,
  * local files only, nothing downloaded): its tokenizer reads our tokenizer.json into the same ids
- * as the toolkit's tokenizer, and its models give the toolkit's vectors (dual-encoder, shared and
- * separate towers) and scores (cross-encoder, AutoModelForSequenceClassification) to 1e-4.
+ * as the toolkit's tokenizer (texts, and pairs that fit; its cut of a long pair differs, pinned), and its models give the toolkit's vectors
+ * (dual-encoder, shared and separate towers; I3's query vectors and p*) and scores (cross-encoder,
+ * AutoModelForSequenceClassification) to 1e-4.
  */
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import * as hf from "@huggingface/transformers";
-import { saveTokenizer, type EncodedBatch, type I3Tokenizer } from "@i3/data";
+import { encodePairs, saveTokenizer, type EncodedBatch, type I3Tokenizer } from "@i3/data";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../src/backend/index.js";
 import { tf } from "../src/backend/tf.js";
@@ -16,8 +17,9 @@ import { encoderConfig, type EncoderConfig, type Pooling } from "../src/model/co
 import { CrossEncoder } from "../src/model/cross-encoder.js";
 import { DualEncoder } from "../src/model/dual-encoder.js";
 import type { EncoderInputs } from "../src/model/encoder.js";
-import { crossEncoderToOnnx, dualEncoderToOnnx, saveOnnxExport, type OnnxExport } from "../src/onnx/index.js";
-import { disposeInputs, fixtureTokenizer, maxAbsDiff, pairBatches, perturb, TEXTS, textBatches, tfInputs } from "./onnx-helpers.js";
+import { I3Retriever } from "../src/i3/retriever.js";
+import { crossEncoderToOnnx, dualEncoderToOnnx, i3RetrieverToOnnx, saveOnnxExport, type OnnxExport } from "../src/onnx/index.js";
+import { disposeInputs, fixtureTokenizer, maxAbsDiff, PAIR_SETS, pairBatches, perturb, TEXTS, textBatches, tfInputs } from "./onnx-helpers.js";
 
 let tok: I3Tokenizer;
 let root: string;
@@ -77,7 +79,7 @@ function report(what: string, diff: number): void {
 }
 
 describe("ONNX export folders in transformers.js", () => {
-  it("writes config.json, onnx/model.onnx and the tokenizer files; transformers.js' tokenizer gives the toolkit's ids", async () => {
+  it("writes config.json, onnx/model.onnx and the tokenizer files; transformers.js' tokenizer gives the toolkit's ids, for texts and pairs", async () => {
     const de = new DualEncoder(config("cls"), { seed: 7 });
     const dir = await save("de-shared-tok", dualEncoderToOnnx(de));
     de.dispose();
@@ -89,6 +91,24 @@ describe("ONNX export folders in transformers.js", () => {
     for (const text of [...TEXTS.queries, ...TEXTS.passages]) {
       expect(hfTok.encode(text)).toEqual([...tok.encode(text).ids]);
     }
+    // Pairs that fit: the same template, segment ids and padding as the toolkit's encodePairs.
+    for (const set of PAIR_SETS) {
+      const ours = encodePairs(tok, set.queries, set.passages, { maxLength: 512 });
+      const theirs = hfTok(set.queries, { text_pair: set.passages, padding: true, truncation: true, max_length: 512 }) as unknown as Record<string, hf.Tensor>;
+      expect(theirs.input_ids!.dims).toEqual([ours.batchSize, ours.seqLength]);
+      expect(Array.from(theirs.input_ids!.data as BigInt64Array, Number)).toEqual([...ours.inputIds]);
+      expect(Array.from(theirs.token_type_ids!.data as BigInt64Array, Number)).toEqual([...ours.tokenTypeIds]);
+      expect(Array.from(theirs.attention_mask!.data as BigInt64Array, Number)).toEqual([...ours.attentionMask]);
+    }
+    // Pinned upstream behaviour (transformers.js 4.3.1): a pair too long is cut after the special
+    // tokens are added (the final [SEP] is lost, the query kept whole), not longest-first as the
+    // toolkit and Python's tokenizers do. Feed the toolkit's ids to an export when pairs are cut.
+    const [set] = PAIR_SETS;
+    const cut = hfTok(set!.queries, { text_pair: set!.passages, padding: true, truncation: true, max_length: set!.maxLength }) as unknown as Record<string, hf.Tensor>;
+    const ours = encodePairs(tok, set!.queries, set!.passages, { maxLength: set!.maxLength });
+    const lastOf = (ids: ArrayLike<number | bigint>, row: number) => Number(ids[(row + 1) * ours.seqLength - 1]!);
+    expect(lastOf(ours.inputIds, 0)).toBe(tok.special.sep);
+    expect(lastOf(cut.input_ids!.data as BigInt64Array, 0)).not.toBe(tok.special.sep);
   });
 
   it("dual-encoder with shared towers (mean pooling) through AutoModel: the toolkit's vectors", async () => {
@@ -114,6 +134,21 @@ describe("ONNX export folders in transformers.js", () => {
       await model.dispose();
     }
     de.dispose();
+  });
+
+  it("I3 (paper variant, separate towers): onnx/query.onnx gives E_q and onnx/passage.onnx gives p*", async () => {
+    const special = { cls: tok.special.cls!, sep: tok.special.sep!, mask: tok.special.mask! };
+    const model = new I3Retriever(config("cls"), { slots: 8, specialTokens: special, reconstructor: { memory: "tokens" }, interactor: { input: "tokens" } }, { seed: 11, shared: false });
+    perturb(model.namedParameters(), 110);
+    const dir = await save("i3", i3RetrieverToOnnx(model));
+    const batches = textBatches(tok);
+    for (const side of ["query", "passage"] as const) {
+      const hfModel = (await hf.AutoModel.from_pretrained(basename(dir), { local_files_only: true, dtype: "fp32", device: "cpu", model_file_name: side })) as unknown as HfModel;
+      const reference = side === "query" ? (x: EncoderInputs) => model.encodeQueries(x) : (x: EncoderInputs) => model.encodePassages(x);
+      report(`i3 ${side === "query" ? "query" : "p*"}`, await compare(hfModel, "sentence_embedding", batches, reference));
+      await hfModel.dispose();
+    }
+    model.dispose();
   });
 
   it("cross-encoder through AutoModelForSequenceClassification: the toolkit's scores as logits", async () => {

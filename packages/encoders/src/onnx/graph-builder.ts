@@ -38,8 +38,12 @@ function attribute(name: string, value: Attr): Record<string, unknown> {
   return { name, type: ONNX_ATTRIBUTE_TYPE.ints, ints: [...value.ints] };
 }
 
-/** Little-endian bytes of a typed array (ONNX `raw_data` is little-endian). */
+/** True when this machine stores numbers little-endian (then typed-array bytes are ONNX's as they are). */
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Little-endian bytes of a typed array (ONNX `raw_data` is little-endian); a copy. */
 function littleEndianBytes(data: Float32Array | BigInt64Array): Uint8Array {
+  if (HOST_LITTLE_ENDIAN) return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
   const out = new Uint8Array(data.byteLength);
   const view = new DataView(out.buffer);
   if (data instanceof Float32Array) data.forEach((x, i) => view.setFloat32(i * 4, x, true));
@@ -57,6 +61,7 @@ export class OnnxGraphBuilder {
   private readonly constants = new Map<string, string>();
   private counter = 0;
 
+  /** An empty graph named `graphName` (`GraphProto.name`, and the prefix of its error messages). */
   constructor(readonly graphName: string) {}
 
   /** Declares a graph input; returns its name. */

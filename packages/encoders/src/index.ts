@@ -10,3 +10,4 @@ export * from "./kernels/index.js";
 export * from "./model/index.js";
 export * from "./checkpoint/index.js";
 export * from "./i3/index.js";
+export * from "./onnx/index.js";

@@ -1,6 +1,6 @@
 /**
  * The `i3` command: one entry point for evaluation, data preparation, BM25 runs, experiment
- * runs, sweeps and reports. Each subcommand lives in its own module and is imported only when
+ * runs, sweeps, reports and ONNX export. Each subcommand lives in its own module and is imported only when
  * used, so `i3 eval` never loads TensorFlow.js. Argument parsing: commander.
  */
 import { Command, CommanderError, InvalidArgumentError } from "commander";
@@ -165,6 +165,18 @@ export function buildProgram(): Command {
     .action(async (options) => {
       const { dualEncoderCommand } = await import("./dual-encoder-command.js");
       await dualEncoderCommand(options);
+    });
+
+  program
+    .command("export")
+    .description("export a trained dual-encoder, I3 retriever or cross-encoder to ONNX (onnxruntime, transformers.js); prints the folder")
+    .requiredOption("--onnx <path>", "a run folder (its trained system's checkpoint) or a checkpoint folder")
+    .option("--out <dir>", "output folder, replaced atomically (default: <run>/onnx-<system>, or <checkpoint>-onnx beside a checkpoint)")
+    .option("--system <key>", "the system of a run folder that trained several (e.g. i3, or i3@2 with seeds)")
+    .option("--cache-dir <dir>", "stage cache of the run (default: <runs-dir>/.cache, the run folder's grandparent's)")
+    .action(async (options) => {
+      const { exportCommand } = await import("./export-command.js");
+      await exportCommand(options);
     });
 
   addExitStatusHelp(program);

@@ -43,7 +43,7 @@ const teachers = {
   "cross-encoder": { kind: "cross-encoder", system: "cross-encoder" },
 } as const;
 
-type Systems = ExperimentInput["systems"];
+type Systems = NonNullable<ExperimentInput["systems"]>;
 type SystemOf<K extends string> = Extract<Systems[string], { kind: K }>;
 
 /** The distillation table's systems from a base experiment's `bm25`, `dual-encoder` and `i3`. */

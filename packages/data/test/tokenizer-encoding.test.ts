@@ -35,6 +35,18 @@ describe("longestFirstLengths", () => {
     for (const [l1, l2, n1, n2] of table) expect(longestFirstLengths(l1!, l2!, 7), `${l1},${l2}`).toEqual([n1, n2]);
     expect(longestFirstLengths(4, 4, 0)).toEqual([0, 0]);
   });
+
+  it("cuts a (query, passage) pair as a 512-token cross-encoder input needs (budget 509), by hand", () => {
+    expect(longestFirstLengths(10, 200, 509)).toEqual([10, 200]); // fits: untouched
+    expect(longestFirstLengths(10, 600, 509)).toEqual([10, 499]); // only the long passage is cut
+    expect(longestFirstLengths(600, 10, 509)).toEqual([499, 10]); // only the long query is cut
+    expect(longestFirstLengths(300, 400, 509)).toEqual([254, 255]); // both: 509 / 2, the longer keeps the odd token
+    expect(longestFirstLengths(400, 300, 509)).toEqual([255, 254]);
+    expect(longestFirstLengths(300, 400, 508)).toEqual([254, 254]);
+    // A tie: the second keeps the odd token. Removing one token at a time, the second on a tie
+    // (transformers' Python truncate_sequences), would give [255, 254] instead.
+    expect(longestFirstLengths(300, 300, 509)).toEqual([254, 255]);
+  });
 });
 
 describe("single-sequence encoding", () => {

@@ -8,6 +8,8 @@
  * `n1 + n2 <= budget` (the budget excludes special tokens). Nothing is cut when both fit;
  * otherwise the longer one is cut first, down to the shorter one's length; if still too long,
  * both get `budget / 2`, the originally longer one taking the odd token (the second on a tie).
+ * That is the fast (Rust) tokenizers' rule; transformers' Python `truncate_sequences` always
+ * gives the odd token to the first, so the two differ when the first is not the longer.
  */
 export function longestFirstLengths(len1: number, len2: number, budget: number): [number, number] {
   if (budget <= 0) return [0, 0];

@@ -1,23 +1,30 @@
 /**
  * Teacher (b): any cross-encoder exported to ONNX, run locally through transformers.js
- * (`@huggingface/transformers` v4: `AutoTokenizer` + `AutoModelForSequenceClassification` on
- * onnxruntime-node). Score s(q, p) = the model's logit for `label` on the pair input
- * `[CLS] q [SEP] p [SEP]` (monoBERT, Nogueira & Cho 2019, "Passage Re-ranking with BERT"; e.g. an
- * MS MARCO MiniLM cross-encoder export, num_labels = 1). Nothing is downloaded: remote models are
- * disabled and the folder must hold a transformers.js-style export:
+ * (`@huggingface/transformers` v4: `AutoModelForSequenceClassification` on onnxruntime-node).
+ * Score s(q, p) = the model's logit for `label` on the pair input `[CLS] q [SEP] p [SEP]`
+ * (monoBERT, Nogueira & Cho 2019, "Passage Re-ranking with BERT"; e.g. an MS MARCO MiniLM
+ * cross-encoder export, num_labels = 1). Nothing is downloaded: remote models are disabled and the
+ * folder must hold a transformers.js-style export:
  *
  *   <dir>/config.json, tokenizer.json, [tokenizer_config.json]
  *   <dir>/onnx/model.onnx          (dtype fp32; q8: model_quantized.onnx, fp16: model_fp16.onnx)
  *
  * (`optimum-cli export onnx --task text-classification` writes this once model.onnx is moved
  * into `onnx/`; test/fixtures/make-tiny-ce.py builds the tiny one the tests use.) The passage
- * side is `title text` (`@i3/data` passageText). The library is imported lazily, so the other
- * teachers never load onnxruntime.
+ * side is `title text` (`@i3/data` passageText).
+ *
+ * The pair ids are the toolkit's own (`@i3/data` loadTokenizer on the folder's tokenizer files +
+ * encodePairs), not transformers.js' tokenizer call: the same tokenizer library reads the same
+ * files, but transformers.js 4.3.1 cuts a pair longer than `max_length` after adding the special
+ * tokens (query kept whole, final [SEP] dropped), where HF tokenizers' `longest_first` and
+ * encodePairs cut the longer text first and keep every special token (docs/bugs-and-fixes.md).
+ * The library is imported lazily, so the other teachers never load onnxruntime.
  */
 import { stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+import type * as HF from "@huggingface/transformers";
 import { sha256File } from "@i3/core";
-import { passageText, type Passage, type Query } from "@i3/data";
+import { encodePairs, loadTokenizer, type EncodedBatch, type Passage, type Query } from "@i3/data";
 import { checkTeacherScores, type Teacher } from "./teacher.js";
 
 /** Options of {@link onnxCrossEncoderTeacher}. */
@@ -26,7 +33,11 @@ export interface OnnxCrossEncoderOptions {
   modelDir: string;
   /** Weight variant: `fp32` (default) reads `onnx/model.onnx`, `q8` `model_quantized.onnx`, `fp16` `model_fp16.onnx`. */
   dtype?: "fp32" | "fp16" | "q8";
-  /** Pair tokens at most (longest-first truncation). Default 512. */
+  /**
+   * Pair tokens at most, special tokens included: the longer of query and passage is cut first
+   * (HF tokenizers' `longest_first`). Default 512; never more than `tokenizer_config.json`'s
+   * `model_max_length`.
+   */
   maxLength?: number;
   /** Pairs per model call. Default 32. */
   batchSize?: number;
@@ -38,7 +49,7 @@ interface TensorLike {
   data: ArrayLike<number>;
   dims: number[];
 }
-type TokenizerLike = (texts: string[], opts: Record<string, unknown>) => Record<string, unknown>;
+type Transformers = typeof HF;
 interface ModelLike {
   (inputs: Record<string, unknown>): Promise<{ logits: TensorLike }>;
   dispose(): Promise<unknown>;
@@ -59,10 +70,17 @@ async function checkModelDir(dir: string, dtype: keyof typeof WEIGHT_FILE): Prom
   return needed;
 }
 
+/** The model inputs of an encoded pair batch, as transformers.js int64 tensors. */
+function pairFeeds(hf: Transformers, enc: EncodedBatch): Record<string, unknown> {
+  const dims = [enc.batchSize, enc.seqLength];
+  const int64 = (a: Int32Array) => new hf.Tensor("int64", BigInt64Array.from(a, (x) => BigInt(x)), dims);
+  return { input_ids: int64(enc.inputIds), attention_mask: int64(enc.attentionMask), token_type_ids: int64(enc.tokenTypeIds) };
+}
+
 /**
  * Loads an ONNX cross-encoder teacher from a local folder with remote loading disabled (see the
- * module comment). Its identity holds the sha256 of every file it reads, the dtype, label and
- * maxLength.
+ * module comment). Its identity holds the sha256 of every file it reads, the dtype, label,
+ * maxLength and the truncation rule.
  */
 export async function onnxCrossEncoderTeacher(options: OnnxCrossEncoderOptions): Promise<Teacher> {
   const dir = resolve(options.modelDir);
@@ -78,23 +96,25 @@ export async function onnxCrossEncoderTeacher(options: OnnxCrossEncoderOptions):
   hf.env.allowRemoteModels = false;
   hf.env.allowLocalModels = true;
   hf.env.localModelPath = dirname(dir);
-  const id = basename(dir);
-  const tokenizer = (await hf.AutoTokenizer.from_pretrained(id, { local_files_only: true })) as unknown as TokenizerLike;
-  const model = (await hf.AutoModelForSequenceClassification.from_pretrained(id, { local_files_only: true, dtype, device: "cpu" })) as unknown as ModelLike;
+  const tokenizer = await loadTokenizer(dir);
+  // transformers.js' tokenizer call capped max_length at model_max_length; so does this teacher.
+  const modelMax = tokenizer.config.model_max_length;
+  const pairMax = typeof modelMax === "number" && modelMax > 0 ? Math.min(maxLength, modelMax) : maxLength;
+  if (!(pairMax >= tokenizer.numSpecialTokens.pair)) {
+    throw new RangeError(`onnxCrossEncoderTeacher: ${dir}'s tokenizer cannot encode pairs of at most ${pairMax} tokens (its pair template adds ${tokenizer.numSpecialTokens.pair} special tokens)`);
+  }
+  const model = (await hf.AutoModelForSequenceClassification.from_pretrained(basename(dir), { local_files_only: true, dtype, device: "cpu" })) as unknown as ModelLike;
   let label = options.label;
 
   return {
     kind: "onnx-cross-encoder",
-    identity: { kind: "onnx-cross-encoder", files: hashes, dtype, maxLength, label: label ?? null },
+    identity: { kind: "onnx-cross-encoder", files: hashes, dtype, maxLength, label: label ?? null, truncation: "longest-first" },
     async score(query: Query, passages: readonly Passage[]): Promise<number[]> {
       const scores: number[] = [];
       for (let start = 0; start < passages.length; start += batchSize) {
         const batch = passages.slice(start, start + batchSize);
-        const inputs = tokenizer(
-          batch.map(() => query.text),
-          { text_pair: batch.map((p) => passageText(p)), padding: true, truncation: true, max_length: maxLength },
-        );
-        const { logits } = await model(inputs);
+        const enc = encodePairs(tokenizer, batch.map(() => query.text), batch, { maxLength: pairMax });
+        const { logits } = await model(pairFeeds(hf, enc));
         const [rows, labels] = logits.dims as [number, number];
         label ??= labels === 1 ? 0 : 1;
         if (label < 0 || label >= labels) throw new Error(`onnx cross-encoder ${dir}: label ${label} out of range (the model has ${labels} outputs)`);

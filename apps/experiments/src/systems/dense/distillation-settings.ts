@@ -97,7 +97,8 @@ export async function teacherKey(teacher: TeacherSettings): Promise<unknown> {
     case "onnx-cross-encoder": {
       const dtype = teacher.dtype ?? "fp32";
       const files = await fileHashes(teacher.modelDir, ["config.json", "tokenizer.json", "tokenizer_config.json", ONNX_FILES[dtype]], ["config.json", ONNX_FILES[dtype]]);
-      return { kind: teacher.kind, files, dtype, maxLength: teacher.maxLength ?? 512, label: teacher.label ?? 0 };
+      // truncation: stages cached before the teacher cut long pairs longest-first (docs/bugs-and-fixes.md) are not reused.
+      return { kind: teacher.kind, files, dtype, maxLength: teacher.maxLength ?? 512, label: teacher.label ?? 0, truncation: "longest-first" };
     }
     case "cross-encoder": {
       const files =

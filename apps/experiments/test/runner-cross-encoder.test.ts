@@ -5,9 +5,11 @@
  * a second run is served from the cache, and a dual-encoder distils from it
  * (`teacher: { kind: "cross-encoder", system }`); config errors of bad references.
  */
+import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { loadTrecRun, rankDocuments, resolveDataset } from "@i3/data";
 import { loadCrossEncoderTeacher } from "@i3/distill";
+import { tf } from "@i3/encoders";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseExperiment } from "../src/config/define.js";
 import type { ExperimentInput } from "../src/config/schema.js";
@@ -85,6 +87,22 @@ describe("runner: the cross-encoder system", () => {
 
     const second = await runExperiment(input, opts);
     for (const id of ["ce/train", "ce/rerank:test", "de-ce/teacher-scores", "de-ce/train"]) expect(second.stages.find((s) => s.id === id)!.cached).toBe(true);
+
+    // A process whose first neural stage is teacher-scores (everything before it cached) scores on
+    // the run's device, not on whatever backend tfjs happens to hold (here its plain-JS "cpu"):
+    // the same kd_train.jsonl, byte for byte, as the first run, which scored after training on wasm.
+    const scoresDir = cacheDir(first, "de-ce/teacher-scores");
+    const kdTrain = async (dir: string) => {
+      const job = (await readdir(dir, { withFileTypes: true })).find((e) => e.isDirectory())!.name;
+      return readFile(join(dir, job, "kd_train.jsonl"), "utf8");
+    };
+    const before = await kdTrain(scoresDir);
+    await rm(scoresDir, { recursive: true });
+    await tf.setBackend("cpu");
+    const third = await runExperiment(input, opts);
+    expect(third.stages.find((s) => s.id === "de-ce/teacher-scores")!.cached).toBe(false);
+    expect(tf.getBackend()).toBe("wasm");
+    expect(await kdTrain(scoresDir)).toBe(before);
   }, 600_000);
 
   it("config errors name the field", () => {

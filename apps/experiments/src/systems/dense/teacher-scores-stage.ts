@@ -24,6 +24,8 @@ export interface TeacherScoresOutput {
   readonly job: string;
   readonly queries: number;
   readonly pairs: number;
+  /** The TensorFlow.js backend a cross-encoder teacher scored on (`describeBackend`). */
+  readonly backend?: string;
 }
 
 /** The teacher-scores stage of a dense system with `distillation` (see the module comment). */
@@ -62,6 +64,15 @@ export function teacherScoresStage(args: {
         teacher.kind === "cross-encoder"
           ? { kind: "cross-encoder" as const, path: trained !== undefined ? join(trained.dir, trained.output.checkpoint) : teacher.path!, ...(teacher.maxLength !== undefined ? { maxLength: teacher.maxLength } : {}), ...(teacher.batchSize !== undefined ? { batchSize: teacher.batchSize } : {}) }
           : teacher;
+      // A cross-encoder teacher runs on TensorFlow.js: start the run's device here, as the train
+      // and re-rank stages do, or a process whose first neural stage this is would score on
+      // tfjs' plain-JS backend (slower, and other float sums than wasm).
+      let backend: string | undefined;
+      if (teacher.kind === "cross-encoder") {
+        const [{ startBackend }, { describeBackend }] = await Promise.all([import("@i3/retrievers"), import("@i3/encoders")]);
+        backend = describeBackend(await startBackend(run.device));
+        ctx.log(backend);
+      }
       const loaded = await loadTeacher(spec, { collection });
       const total = pools.reduce((n, p) => n + p.positives.length + p.negatives.length, 0);
       ctx.log(`scoring ${pools.length} training queries, ${total} pairs, with the ${teacher.kind} teacher`);
@@ -79,7 +90,7 @@ export function teacherScoresStage(args: {
             }
           },
         });
-        return { kdTrain: join(scored.key, "kd_train.jsonl"), job: scored.key, queries: scored.records.size, pairs: total };
+        return { kdTrain: join(scored.key, "kd_train.jsonl"), job: scored.key, queries: scored.records.size, pairs: total, ...(backend !== undefined ? { backend } : {}) };
       } finally {
         await loaded.dispose();
       }

@@ -37,6 +37,7 @@ import { CrossEncoder, describeBackend, fromHfConfig, saveCrossEncoder, type Dev
 import { presetEncoderConfig, startBackend, startTokenizer, tokenizerSettingsSchema } from "@i3/retrievers";
 import { bm25Run, buildIndex } from "@i3/search";
 import { crossEncoder } from "../experiments/distill-systems.js";
+import { encoderForwardFlops } from "./flops.js";
 import { machineInfo, writeBenchJson } from "./output.js";
 import { median, quantile, timedAsync } from "./timing.js";
 
@@ -61,12 +62,6 @@ interface CrossEncoderModel {
   maxLength: number;
 }
 
-/** Forward FLOPs of one encoder pass over `rows` sequences of `length` tokens (matMuls and attention). */
-function forwardFlops(cfg: EncoderConfig, rows: number, length: number): number {
-  const h = cfg.hidden;
-  return rows * length * cfg.layers * (8 * h * h + 4 * h * cfg.intermediate + 4 * length * h);
-}
-
 /** Tokens and forward FLOPs of scoring `passages` for `query` in batches of `batchSize`, padded as the scorers pad (to each batch's longest pair). */
 function scoringCost(model: CrossEncoderModel, query: Query, passages: readonly Passage[], batchSize: number): { tokens: number; flops: number } {
   let tokens = 0;
@@ -75,7 +70,7 @@ function scoringCost(model: CrossEncoderModel, query: Query, passages: readonly 
     const batch = passages.slice(start, start + batchSize);
     const enc = encodePairs(model.tokenizer, batch.map(() => query.text), batch.map(passageText), { maxLength: model.maxLength });
     tokens += enc.batchSize * enc.seqLength;
-    flops += forwardFlops(model.config, enc.batchSize, enc.seqLength);
+    flops += encoderForwardFlops(model.config, enc.batchSize, enc.seqLength);
   }
   return { tokens, flops };
 }

@@ -43,6 +43,7 @@ import {
   type I3Config,
 } from "@i3/encoders";
 import { DenseIndex, encodeCorpus } from "@i3/search";
+import { layerFlops } from "./flops.js";
 import { machineInfo, writeBenchJson } from "./output.js";
 import { quantile, timedAsync, type Timing } from "./timing.js";
 
@@ -91,11 +92,6 @@ function decimalIdBytes(n: number): number {
   return bytes;
 }
 
-/** Forward FLOPs of one transformer layer over `t` tokens attending to `t` tokens. */
-function layerFlops(cfg: EncoderConfig, t: number): number {
-  const h = cfg.hidden;
-  return t * (8 * h * h + 4 * h * cfg.intermediate + 4 * t * h);
-}
 /** Model FLOPs of one passage (the training bench's accounting: matrix products only). */
 function passageFlops(cfg: EncoderConfig, i3: I3Config | undefined): number {
   const s = PASSAGE_LEN;

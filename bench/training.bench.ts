@@ -41,11 +41,11 @@ import {
   presetConfig,
   tf,
   type Device,
-  type EncoderConfig,
   type PresetName,
 } from "@i3/encoders";
 import { contrastiveLoss } from "@i3/losses";
 import { AdamW } from "@i3/train";
+import { encoderForwardFlops } from "./flops.js";
 import { median } from "./timing.js";
 
 const QUERIES = 32;
@@ -53,12 +53,6 @@ const QUERY_LEN = 32;
 const PASSAGES = 64;
 const PASSAGE_LEN = 128;
 const VOCAB = 30522;
-
-/** Forward FLOPs of one encoder pass over `sequences` sequences of length `s`. */
-function forwardFlops(cfg: EncoderConfig, sequences: number, s: number): number {
-  const h = cfg.hidden;
-  return sequences * s * cfg.layers * (8 * h * h + 4 * h * cfg.intermediate + 4 * s * h);
-}
 
 /** Best median GFLOP/s of plain 2-D matMuls at encoder-like shapes. */
 async function matmulPeak(): Promise<number> {
@@ -231,7 +225,7 @@ async function benchConfig(name: PresetName, steps: number, warmUp: boolean, bac
     process.stderr.write(`[training] ${name}: step ${i}/${steps} ${(times.at(-1)! / 1000).toFixed(2)}s loss ${loss.toFixed(4)}\n`);
   }
   const stepMs = median(times);
-  const flops = 3 * (forwardFlops(cfg, QUERIES, QUERY_LEN) + forwardFlops(cfg, PASSAGES, PASSAGE_LEN));
+  const flops = 3 * (encoderForwardFlops(cfg, QUERIES, QUERY_LEN) + encoderForwardFlops(cfg, PASSAGES, PASSAGE_LEN));
   const achieved = flops / (stepMs / 1000) / 1e9;
   tf.dispose([q.inputIds, q.attentionMask, p.inputIds, p.attentionMask]);
   optimizer.dispose();

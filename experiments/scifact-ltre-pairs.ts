@@ -9,10 +9,10 @@
  *
  *   node --conditions=@i3/source --import tsx experiments/scifact-ltre-pairs.ts [RUNS_DIR]   # default runs/
  */
-import { compareSystemPairs, formatComparisons, latestRunMetrics } from "@i3/experiments";
+import { compareSystemPairs, formatComparisons, latestRunMetrics, type SystemPair } from "@i3/experiments";
 
 const systems = (await latestRunMetrics(process.argv[2] ?? "runs", "scifact-ltre")).splits["test"]!.systems;
-const pairs = new Map<string, { reference: (typeof systems)[string]; system: (typeof systems)[string] }>();
+const pairs = new Map<string, SystemPair>();
 const pair = (reference: string, system: string) => pairs.set(`${system} - ${reference}`, { reference: systems[reference]!, system: systems[system]! });
 for (const start of ["dual-encoder", "i3"]) {
   const prefix = start === "dual-encoder" ? "de-ltre" : "i3-ltre";

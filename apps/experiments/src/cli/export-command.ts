@@ -41,30 +41,21 @@ async function tokenizerFiles(checkpoint: string): Promise<string[]> {
   return present;
 }
 
-/** Loads the checkpoint of `kind` and exports it (the model is freed afterwards). */
-async function exportModel(kind: CheckpointKind, checkpoint: string): Promise<OnnxExport> {
-  if (kind === "i3") {
-    const model = await loadI3Retriever(checkpoint);
-    try {
-      return i3RetrieverToOnnx(model);
-    } finally {
-      model.dispose();
-    }
-  }
-  if (kind === "cross-encoder") {
-    const model = await loadCrossEncoder(checkpoint);
-    try {
-      return crossEncoderToOnnx(model);
-    } finally {
-      model.dispose();
-    }
-  }
-  const model = await loadDualEncoder(checkpoint);
+/** Loads a model with `load`, converts it with `toOnnx`, and frees it. */
+async function exportWith<M extends { dispose(): void }>(load: () => Promise<M>, toOnnx: (model: M) => OnnxExport): Promise<OnnxExport> {
+  const model = await load();
   try {
-    return dualEncoderToOnnx(model);
+    return toOnnx(model);
   } finally {
     model.dispose();
   }
+}
+
+/** Loads the checkpoint of `kind` and exports it (the model is freed afterwards). */
+async function exportModel(kind: CheckpointKind, checkpoint: string): Promise<OnnxExport> {
+  if (kind === "i3") return exportWith(() => loadI3Retriever(checkpoint), i3RetrieverToOnnx);
+  if (kind === "cross-encoder") return exportWith(() => loadCrossEncoder(checkpoint), crossEncoderToOnnx);
+  return exportWith(() => loadDualEncoder(checkpoint), dualEncoderToOnnx);
 }
 
 /** Runs `i3 export`; returns the folder written. */

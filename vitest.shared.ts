@@ -14,7 +14,8 @@ import { defineProject } from "vitest/config";
  * `shared/datasets` folder sits beside the repository, the tests point it there (`.ci/run` sets
  * it explicitly). Only the tests do this: the toolkit itself never looks beside the repository.
  */
-const sharedDatasets = resolve(dirname(fileURLToPath(import.meta.url)), "../shared/datasets");
+const repoRoot = dirname(fileURLToPath(import.meta.url));
+const sharedDatasets = resolve(repoRoot, "../shared/datasets");
 const datasetsPath = process.env["I3_DATASETS_PATH"] ?? (existsSync(sharedDatasets) ? sharedDatasets : undefined);
 
 /** A Vitest project for one workspace package; `name` is the package name, e.g. `@i3/metrics`. */
@@ -29,6 +30,8 @@ export function i3Project(name: string, testTimeoutMs = 60_000) {
       env: datasetsPath === undefined ? {} : { I3_DATASETS_PATH: datasetsPath },
       testTimeout: testTimeoutMs,
       hookTimeout: testTimeoutMs,
+      // Temporary files go to one folder per test run, removed when it ends (vitest.global-setup.ts).
+      globalSetup: [resolve(repoRoot, "vitest.global-setup.ts")],
     },
   });
 }

@@ -69,6 +69,15 @@ function inputs(b: EncodedBatch) {
   };
 }
 
+/** The tfjs output of `forward` on batch `b` as a Float32Array, every tensor freed. */
+function tfOutput(b: EncodedBatch, forward: (x: ReturnType<typeof inputs>) => tf.Tensor): Float32Array {
+  const x = inputs(b);
+  const v = forward(x);
+  const data = v.dataSync() as Float32Array;
+  tf.dispose([v, x.inputIds, x.attentionMask, x.tokenTypeIds]);
+  return data;
+}
+
 /** max |onnx - expected| over the batches. */
 async function maxDiff(onnxFile: string, output: string, batches: EncodedBatch[], expected: (b: EncodedBatch) => Float32Array): Promise<number> {
   const session = await ort.InferenceSession.create(onnxFile);
@@ -107,13 +116,7 @@ describe("i3 export --onnx", () => {
     const model = await loadDualEncoder(checkpoint);
     const tok = await loadTokenizer(checkpoint);
     const batches = [encodeBatch(tok, texts.slice(0, 7), { maxLength: 16 }), encodeBatch(tok, texts.slice(7, 10).map((t) => t.split(" ").slice(0, 3).join(" ")), { maxLength: 8 })];
-    const diff = await maxDiff(join(out, "onnx", "model.onnx"), "sentence_embedding", batches, (b) => {
-      const x = inputs(b);
-      const v = model.encodePassages(x);
-      const data = v.dataSync() as Float32Array;
-      tf.dispose([v, x.inputIds, x.attentionMask, x.tokenTypeIds]);
-      return data;
-    });
+    const diff = await maxDiff(join(out, "onnx", "model.onnx"), "sentence_embedding", batches, (b) => tfOutput(b, (x) => model.encodePassages(x)));
     vi.restoreAllMocks();
     process.stdout.write(`i3 export parity (trained tiny dual-encoder): ${diff.toExponential(2)}\n`);
     expect(diff).toBeLessThan(1e-4);
@@ -134,13 +137,7 @@ describe("i3 export --onnx", () => {
     await buildProgram().parseAsync(["node", "i3", "export", "--onnx", join(root, "i3-ckpt")]);
     expect((await readdir(join(root, "i3-ckpt-onnx", "onnx"))).sort()).toEqual(["passage.onnx", "query.onnx"]);
     const batches = [encodeBatch(tok, texts.slice(0, 5), { maxLength: 12 })];
-    const pStar = (b: EncodedBatch) => {
-      const x = inputs(b);
-      const v = i3.encodePassages(x);
-      const data = v.dataSync() as Float32Array;
-      tf.dispose([v, x.inputIds, x.attentionMask, x.tokenTypeIds]);
-      return data;
-    };
+    const pStar = (b: EncodedBatch) => tfOutput(b, (x) => i3.encodePassages(x));
     expect(await maxDiff(join(root, "i3-ckpt-onnx", "onnx", "passage.onnx"), "sentence_embedding", batches, pStar)).toBeLessThan(1e-4);
     i3.dispose();
 
@@ -149,13 +146,7 @@ describe("i3 export --onnx", () => {
     await buildProgram().parseAsync(["node", "i3", "export", "--onnx", join(root, "ce-ckpt"), "--out", join(root, "ce-onnx")]);
     expect(await readdir(join(root, "ce-onnx", "onnx"))).toEqual(["model.onnx"]);
     const pairs = [encodePairs(tok, texts.slice(0, 4), texts.slice(4, 8), { maxLength: 16 })];
-    const scores = (b: EncodedBatch) => {
-      const x = inputs(b);
-      const v = ce.forward(x);
-      const data = v.dataSync() as Float32Array;
-      tf.dispose([v, x.inputIds, x.attentionMask, x.tokenTypeIds]);
-      return data;
-    };
+    const scores = (b: EncodedBatch) => tfOutput(b, (x) => ce.forward(x));
     expect(await maxDiff(join(root, "ce-onnx", "onnx", "model.onnx"), "logits", pairs, scores)).toBeLessThan(1e-4);
     ce.dispose();
   });

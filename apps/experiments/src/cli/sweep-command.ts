@@ -27,15 +27,17 @@ export interface SweepCommandOptions {
 export async function sweepCommand(file: string | undefined, options: SweepCommandOptions): Promise<void> {
   const path = configArgument(file, options, "sweep");
   const sweep = await loadSweepFile(path);
-  const invalid = expandSweep(sweep).filter((run) => run.error !== undefined);
+  const runs = expandSweep(sweep);
+  const invalid = runs.filter((run) => run.error !== undefined);
   if (invalid.length > 0) {
     throw new Error(`${path}: ${invalid.length} variant(s) do not validate; nothing was run:\n${invalid.map((run) => run.error!.message).join("\n")}`);
   }
   if (options.dryRun) {
-    process.stdout.write(await sweepRunStatus(expandSweep(sweep).map((run) => ({ name: run.name, config: run.config! })), options));
+    process.stdout.write(await sweepRunStatus(runs.map((run) => ({ name: run.name, config: run.config! })), options));
     return;
   }
   const result = await runSweep(sweep, {
+    runs,
     ...folderOptions(options),
     ...(options.verify ? { verify: true } : {}),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),

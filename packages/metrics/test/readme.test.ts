@@ -1,16 +1,12 @@
-/** The README's example is the file examples/quickstart.ts, verbatim, and it runs. */
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+/** The README's example is the file examples/quickstart.ts, verbatim, and it runs and prints what the README shows. */
 import { describe, expect, it, vi } from "vitest";
+import { expectReadmeShowsExample, expectReadmeShowsOutput } from "../../../test-support/readme-example.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const here = (p: string) => new URL(p, import.meta.url);
 
 describe("README example", () => {
   it("is examples/quickstart.ts verbatim", () => {
-    const readme = readFileSync(resolve(root, "README.md"), "utf8");
-    const example = readFileSync(resolve(root, "examples/quickstart.ts"), "utf8");
-    expect(readme).toContain("```ts\n" + example + "```");
+    expectReadmeShowsExample(here("../README.md"), here("../examples/quickstart.ts"));
   });
 
   it("runs and prints what the README shows", async () => {
@@ -24,7 +20,6 @@ describe("README example", () => {
       write.mockRestore();
       log.mockRestore();
     }
-    const readme = readFileSync(resolve(root, "README.md"), "utf8");
-    expect(readme).toContain("prints\n\n```\n" + out.join("") + "```");
+    expectReadmeShowsOutput(here("../README.md"), out.join(""));
   });
 });

@@ -39,7 +39,7 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_bert_fixture import DenseNorm, Embeddings, Intermediate, Layer, Pooler, write_safetensors  # noqa: E402
+from make_bert_fixture import DenseNorm, Embeddings, Intermediate, Layer, Pooler, SelfAttention, randomize, write_safetensors  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "tiny-mice")
 CFG = dict(vocab_size=48, hidden_size=16, num_hidden_layers=4, num_attention_heads=2, intermediate_size=32,
@@ -49,17 +49,8 @@ CLS, SEP, PAD = 2, 3, 0
 MIN = torch.finfo(torch.float32).min
 
 
-class MultiHead(nn.Module):
+class MultiHead(SelfAttention):
     """Q from x, K and V from memory; additive mask; optionally equal scores on row 0 (uniform weights)."""
-
-    def __init__(self, h, heads):
-        super().__init__()
-        self.heads, self.dh = heads, h // heads
-        self.query, self.key, self.value = nn.Linear(h, h), nn.Linear(h, h), nn.Linear(h, h)
-
-    def split(self, x):
-        b, s, _ = x.shape
-        return x.view(b, s, self.heads, self.dh).permute(0, 2, 1, 3)
 
     def forward(self, x, memory, add_mask, uniform_first_row):
         q, k, v = self.split(self.query(x)), self.split(self.key(memory)), self.split(self.value(memory))
@@ -149,18 +140,6 @@ class CrossEncoder(nn.Module):  # HF BertForSequenceClassification, num_labels 1
         return out
 
 
-def randomize(module, generator_seed):
-    torch.manual_seed(generator_seed)
-    with torch.no_grad():
-        for name, p in module.named_parameters():
-            if "LayerNorm.weight" in name:
-                p.copy_(1 + 0.1 * torch.randn_like(p))
-            elif name.endswith("bias"):
-                p.copy_(0.1 * torch.randn_like(p))
-            else:
-                p.copy_(0.2 * torch.randn_like(p))
-
-
 def hf_config(architectures, **extra):
     return dict(architectures=architectures, model_type="bert", hidden_act="gelu", hidden_dropout_prob=0.1,
                 attention_probs_dropout_prob=0.1, initializer_range=0.02, position_embedding_type="absolute",
@@ -189,7 +168,8 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     # 1. The backbone cross-encoder and MICE initialised from it.
     ce = CrossEncoder(CFG).eval()
-    randomize(ce, 4321)
+    torch.manual_seed(4321)
+    randomize(ce)
     write_folder(os.path.join(OUT, "cross-encoder"), hf_config(["BertForSequenceClassification"], num_labels=1, i3_head_input="pooler"),
                  ce.hf_state_dict())
     mice = Mice(CFG, SPLIT, len(SEED_LAYERS)).eval()
@@ -202,7 +182,8 @@ def main():
     write_safetensors(os.path.join(OUT, "init.safetensors"), {n: v for n, v in mice.state_dict().items() if not n.startswith("classifier.")})
 
     # 2. Fresh random weights everywhere, saved as a MICE checkpoint folder.
-    randomize(mice, 8765)
+    torch.manual_seed(8765)
+    randomize(mice)
     mice_section = dict(split=SPLIT, interactionLayers=len(SEED_LAYERS), seedLayers=SEED_LAYERS, maskClsToDocument=True,
                         maskQueryToCls=True, headInput="pooler")
     write_folder(os.path.join(OUT, "mice"), hf_config(["MiceCrossEncoder"], mice=mice_section), dict(mice.state_dict()))

@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { fsyncFile, writeDirAtomic, writeFileFlushed } from "@i3/core";
 import type { Passage } from "@i3/data";
 import { toFloat16 } from "../dense/float16.js";
-import { bytesPerElement, type DenseDtype, type EncoderDescription } from "../dense/manifest.js";
-import { TOKEN_STATE_FILES, TOKEN_STATE_FORMAT, TOKEN_STATE_FORMAT_VERSION, type TokenStateManifest } from "./manifest.js";
+import type { DenseDtype, EncoderDescription } from "../dense/manifest.js";
+import { TOKEN_STATE_FILES, tokenStateManifest, type TokenStateManifest } from "./manifest.js";
 
 /** Options of {@link buildTokenStateStore}. */
 export interface BuildTokenStateStoreOptions {
@@ -79,21 +79,7 @@ export async function buildTokenStateStore(
       await Promise.all(Object.values(files).map((f) => f.close()));
     }
     await Promise.all(Object.values(paths).map((p) => fsyncFile(p)));
-    const manifest: TokenStateManifest = {
-      format: TOKEN_STATE_FORMAT,
-      version: TOKEN_STATE_FORMAT_VERSION,
-      hidden,
-      layer,
-      count,
-      tokens,
-      dtype,
-      byteOrder: "little",
-      bytesPerPassage: count === 0 ? 0 : (tokens * hidden * bytesPerElement(dtype)) / count,
-      encoder: { description: options.encoder.description, fingerprint: options.encoder.fingerprint },
-      backend: options.backend,
-      createdAt: new Date().toISOString(),
-      files: { states: TOKEN_STATE_FILES.states, lengths: TOKEN_STATE_FILES.lengths, ids: TOKEN_STATE_FILES.ids },
-    };
+    const manifest = tokenStateManifest({ hidden, layer, count, tokens, dtype, encoder: options.encoder, backend: options.backend, createdAt: new Date().toISOString() });
     await writeFileFlushed(join(temp, TOKEN_STATE_FILES.manifest), JSON.stringify(manifest, null, 2) + "\n");
     return manifest;
   });

@@ -11,5 +11,7 @@ export {
   TokenStateStoreError,
   readTokenStateManifest,
   validateTokenStateManifest,
+  tokenStateManifest,
   type TokenStateManifest,
+  type TokenStateManifestFields,
 } from "./manifest.js";

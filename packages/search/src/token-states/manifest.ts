@@ -3,9 +3,8 @@
  * file holds, which model and layer made it, and its size per passage. Validation errors name
  * the file and the field.
  */
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { DenseDtype, EncoderDescription } from "../dense/manifest.js";
+import { bytesPerElement, readJsonFile, type DenseDtype, type EncoderDescription } from "../dense/manifest.js";
 
 /** File names inside a token-state store folder. */
 export const TOKEN_STATE_FILES = { manifest: "manifest.json", states: "states.bin", lengths: "lengths.bin", ids: "ids.txt" } as const;
@@ -38,7 +37,30 @@ export interface TokenStateManifest {
   backend: string;
   /** ISO time the store was completed. */
   createdAt: string;
+  /** The data files' names (always the `TOKEN_STATE_FILES` ones). */
   files: { states: string; lengths: string; ids: string };
+}
+
+/** What a builder knows of its store; the rest of the manifest is derived from it. */
+export type TokenStateManifestFields = Pick<TokenStateManifest, "hidden" | "layer" | "count" | "tokens" | "dtype" | "encoder" | "backend" | "createdAt">;
+
+/** A complete manifest: format, version, byte order, file names and bytesPerPassage = tokens * hidden * element size / count (0 when empty). */
+export function tokenStateManifest(f: TokenStateManifestFields): TokenStateManifest {
+  return {
+    format: TOKEN_STATE_FORMAT,
+    version: TOKEN_STATE_FORMAT_VERSION,
+    hidden: f.hidden,
+    layer: f.layer,
+    count: f.count,
+    tokens: f.tokens,
+    dtype: f.dtype,
+    byteOrder: "little",
+    bytesPerPassage: f.count === 0 ? 0 : (f.tokens * f.hidden * bytesPerElement(f.dtype)) / f.count,
+    encoder: { description: f.encoder.description, fingerprint: f.encoder.fingerprint },
+    backend: f.backend,
+    createdAt: f.createdAt,
+    files: { states: TOKEN_STATE_FILES.states, lengths: TOKEN_STATE_FILES.lengths, ids: TOKEN_STATE_FILES.ids },
+  };
 }
 
 /** An error in a token-state store's file, naming the file and the field. */
@@ -70,50 +92,30 @@ export function validateTokenStateManifest(value: unknown, path: string): TokenS
   const [hidden, layer, count, tokens] = [int("hidden", 1), int("layer", 0), int("count", 0), int("tokens", 0)];
   if (m.dtype !== "float32" && m.dtype !== "float16") fail("dtype", `expected "float32" or "float16", got ${JSON.stringify(m.dtype)}`);
   if (m.byteOrder !== "little") fail("byteOrder", `expected "little", got ${JSON.stringify(m.byteOrder)}`);
-  if (typeof m.bytesPerPassage !== "number" || !(m.bytesPerPassage >= 0)) fail("bytesPerPassage", `expected a number >= 0, got ${JSON.stringify(m.bytesPerPassage)}`);
   const enc = m.encoder as Record<string, unknown> | undefined;
   if (typeof enc !== "object" || enc === null || typeof enc.description !== "string" || typeof enc.fingerprint !== "string") {
     fail("encoder", "expected an object { description, fingerprint } of strings");
   }
   if (typeof m.backend !== "string") fail("backend", "expected a string");
   if (typeof m.createdAt !== "string") fail("createdAt", "expected a string");
-  const files = m.files as Record<string, unknown> | undefined;
-  if (typeof files !== "object" || files === null) fail("files", "expected an object { states, lengths, ids }");
-  for (const f of ["states", "lengths", "ids"] as const) {
-    const name = files![f];
-    if (typeof name !== "string" || name === "" || /[/\\]/.test(name) || name === "." || name === "..") fail(`files.${f}`, `expected a plain file name, got ${JSON.stringify(name)}`);
-  }
-  return {
-    format: TOKEN_STATE_FORMAT,
-    version: TOKEN_STATE_FORMAT_VERSION,
+  const files = (m.files ?? {}) as Record<string, unknown>;
+  for (const f of ["states", "lengths", "ids"] as const) if (files[f] !== TOKEN_STATE_FILES[f]) fail(`files.${f}`, `expected "${TOKEN_STATE_FILES[f]}", got ${JSON.stringify(files[f])}`);
+  const manifest = tokenStateManifest({
     hidden,
     layer,
     count,
     tokens,
     dtype: m.dtype as DenseDtype,
-    byteOrder: "little",
-    bytesPerPassage: m.bytesPerPassage as number,
     encoder: { description: enc!.description as string, fingerprint: enc!.fingerprint as string },
     backend: m.backend as string,
     createdAt: m.createdAt as string,
-    files: { states: files!.states as string, lengths: files!.lengths as string, ids: files!.ids as string },
-  };
+  });
+  if (m.bytesPerPassage !== manifest.bytesPerPassage) fail("bytesPerPassage", `expected ${manifest.bytesPerPassage} (tokens x hidden x element size / count), got ${JSON.stringify(m.bytesPerPassage)}`);
+  return manifest;
 }
 
 /** Reads and validates `<dir>/manifest.json`. */
 export async function readTokenStateManifest(dir: string): Promise<TokenStateManifest> {
   const path = join(dir, TOKEN_STATE_FILES.manifest);
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    throw new TokenStateStoreError(path, "(file)", `cannot read: ${(err as Error).message}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new TokenStateStoreError(path, "(root)", `invalid JSON: ${(err as Error).message}`);
-  }
-  return validateTokenStateManifest(parsed, path);
+  return validateTokenStateManifest(await readJsonFile(path, (field, detail) => new TokenStateStoreError(path, field, detail)), path);
 }

@@ -104,6 +104,21 @@ describe("Mice", () => {
     model.dispose();
   });
 
+  it("scores one encoded query against many documents as the same query repeated", () => {
+    const model = new Mice(cfg, { split: 2 }, { seed: 6 });
+    const one = inputs([QUERIES[0]!]);
+    const repeated = inputs(DOCS.map(() => QUERIES[0]!));
+    const d = inputs(DOCS);
+    const docs = model.encodeDocuments(d);
+    const q = model.encodeQueries(one);
+    const [a, b] = [model.scoreEncoded(q, docs), model.score(repeated, docs)];
+    expect(a.shape).toEqual([3]);
+    Array.from(a.dataSync()).forEach((x, i) => expect(Math.abs(x - b.dataSync()[i]!)).toBeLessThan(1e-6));
+    tf.dispose([a, b, q.states, q.mask, docs.states, docs.mask]);
+    [one, repeated, d].forEach(freeInputs);
+    model.dispose();
+  });
+
   it("scores differently when [CLS] attends to the document (maskClsToDocument off)", () => {
     const masked = new Mice(cfg, { split: 3 }, { seed: 5 });
     const plain = new Mice(cfg, { ...masked.config, maskClsToDocument: false }, { seed: 5 });

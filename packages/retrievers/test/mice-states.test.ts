@@ -1,7 +1,8 @@
 /**
  * MICE's document-state store: built from a model and a collection, it reads back each passage's
  * layer-l states as the model computes them for that passage alone, to float16 precision; the
- * fingerprint follows the bottom layers only; re-ranking scores from the store match the direct ones.
+ * fingerprint follows the bottom layers only; one encoded query scored against stored candidates
+ * matches the directly encoded pairs.
  */
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -69,7 +70,7 @@ describe("buildMiceStateStore", () => {
       const attentionMask = tf.tensor2d(rows.map((r) => [...r.map(() => 1), ...Array<number>(S - r.length).fill(0)]), undefined, "int32");
       return model.score(queries, model.encodeDocuments({ inputIds, attentionMask }));
     });
-    const viaStore = model.score(queries, fromStore);
+    const viaStore = tf.tidy(() => model.scoreEncoded(model.encodeQueries({ inputIds: tf.tensor2d([Array.from(q)], undefined, "int32"), attentionMask: tf.ones([1, q.length], "int32") }), fromStore));
     const [a, b] = [direct.dataSync(), viaStore.dataSync()];
     a.forEach((x, i) => expect(Math.abs(x - b[i]!)).toBeLessThan(1e-2 * (1 + Math.abs(x))));
     tf.dispose([direct, viaStore, fromStore.states, fromStore.mask, queries.inputIds, queries.attentionMask]);

@@ -1,20 +1,24 @@
 /**
- * A batch of stored document states as MICE's cross-attention memory, and back.
+ * A batch of stored document states as MICE's cross-attention memory, and back (and the
+ * same container for a query's layer-l states).
  * On disk (and in a document-state store) a passage is its layer-l token states [len, H], real
  * tokens only; in a batch the rows are padded to the longest with zero states and a mask.
  */
 import { tf } from "../backend/tf.js";
 
-/** Layer-l token states of a batch of documents. */
-export interface DocumentStates {
-  /** States [B, Sd, H] (padding rows are ignored). */
+/** One layer's token states of a batch of sequences, with their mask. */
+export interface LayerStates {
+  /** States [B, S, H] (padding rows are ignored). */
   states: tf.Tensor3D;
-  /** 1 for a real token, 0 for padding, float32 [B, Sd]. */
+  /** 1 for a real token, 0 for padding, float32 [B, S]. */
   mask: tf.Tensor2D;
 }
 
+/** Layer-l states of a batch of documents (what a store holds, padded into a batch). */
+export type DocumentStates = LayerStates;
+
 /** Frees both tensors. */
-export function disposeDocumentStates(docs: DocumentStates): void {
+export function disposeDocumentStates(docs: LayerStates): void {
   docs.states.dispose();
   docs.mask.dispose();
 }

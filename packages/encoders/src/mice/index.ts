@@ -7,4 +7,4 @@ export type { MiceConfig, MiceConfigInput, MiceHeadInput } from "./config.js";
 export { Mice } from "./model.js";
 export type { MiceOptions, FromCrossEncoderOptions } from "./model.js";
 export { batchDocumentStates, unbatchDocumentStates, disposeDocumentStates } from "./document-states.js";
-export type { DocumentStates } from "./document-states.js";
+export type { DocumentStates, LayerStates } from "./document-states.js";

@@ -61,7 +61,7 @@ import { DecoderStyleLayer } from "../model/layers/transformer-layer.js";
 import { ParamScope, disposeParams, type NamedParam, type ParameterizedModel, type VariableGroups } from "../model/params.js";
 import { clsPool, meanPool } from "../model/pooling.js";
 import { miceConfig, type MiceConfig, type MiceConfigInput } from "./config.js";
-import type { DocumentStates } from "./document-states.js";
+import type { DocumentStates, LayerStates } from "./document-states.js";
 
 /** Copies a Linear layer's weight and bias (same shapes). */
 function copyLinear(to: Linear, from: Linear): void {
@@ -128,7 +128,13 @@ export class Mice implements ParameterizedModel {
   /** Layer-l states of documents `[CLS] d [SEP]` (segment 0) with their mask; eval unless `opts.training`. */
   encodeDocuments(inputs: EncoderInputs, opts?: ForwardOptions | RunContext): DocumentStates {
     const ctx = RunContext.of(opts);
-    return tf.tidy(() => ({ states: this.bottom.run(inputs, ctx), mask: tf.cast(inputs.attentionMask, "float32") as tf.Tensor2D }));
+    return tf.tidy(() => ({ ...this.bottomStates(inputs, ctx) }));
+  }
+
+  /** Layer-l states of queries `[CLS] q [SEP]`: computed once per query, then scored against any number of documents. */
+  encodeQueries(inputs: EncoderInputs, opts?: ForwardOptions | RunContext): LayerStates {
+    const ctx = RunContext.of(opts);
+    return tf.tidy(() => ({ ...this.bottomStates(inputs, ctx) }));
   }
 
   /** Scores [B] of pairs (query b, document b): queries `[CLS] q [SEP]` [B, Sq], stored states [B, Sd, H]. */
@@ -137,13 +143,28 @@ export class Mice implements ParameterizedModel {
     return tf.tidy(() => this.interact(this.bottom.run(queries, ctx), queries.attentionMask, docs, ctx));
   }
 
+  /**
+   * Scores [B] from encoded queries (`encodeQueries`) and documents: pairs (query b, document b),
+   * or one query ([1, Sq, H]) against all B documents.
+   */
+  scoreEncoded(queries: LayerStates, docs: DocumentStates, opts?: ForwardOptions | RunContext): tf.Tensor1D {
+    const ctx = RunContext.of(opts);
+    return tf.tidy(() => {
+      const B = docs.states.shape[0];
+      if (queries.states.shape[0] !== 1 || B === 1) return this.interact(queries.states, queries.mask, docs, ctx);
+      return this.interact(tf.tile(queries.states, [B, 1, 1]), tf.tile(queries.mask, [B, 1]), docs, ctx);
+    });
+  }
+
   /** Training forward: documents through the bottom layers, then `score`; one dropout context for both. */
   forward(queries: EncoderInputs, documents: EncoderInputs, opts?: ForwardOptions | RunContext): tf.Tensor1D {
     const ctx = RunContext.of(opts);
-    return tf.tidy(() => {
-      const docs = { states: this.bottom.run(documents, ctx), mask: tf.cast(documents.attentionMask, "float32") as tf.Tensor2D };
-      return this.interact(this.bottom.run(queries, ctx), queries.attentionMask, docs, ctx);
-    });
+    return tf.tidy(() => this.interact(this.bottom.run(queries, ctx), queries.attentionMask, this.bottomStates(documents, ctx), ctx));
+  }
+
+  /** Embeddings and the first l layers, with the mask as float32 (inside a tidy). */
+  private bottomStates(inputs: EncoderInputs, ctx: RunContext): LayerStates {
+    return { states: this.bottom.run(inputs, ctx), mask: tf.cast(inputs.attentionMask, "float32") as tf.Tensor2D };
   }
 
   /** The k interaction layers and the head (inside a tidy). */

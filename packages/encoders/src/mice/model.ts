@@ -28,8 +28,9 @@
  * - "[CLS] attends only to the query" is a mask, not a skip: `get_cross_attention_mask`
  *   (ref:154-168, `mask_cls_to_doc` default true, ref:65) fills [CLS]'s whole cross-attention
  *   row with finfo.min (document padding is masked there too). In the eager attention the
- *   reference forces (ref:116-127), every score of that row rounds to finfo.min, so softmax gives
- *   [CLS] uniform weights over all Sd positions of the padded document batch. We keep the uniform
+ *   reference falls back to (ref:116-127; SDPA with a float mask computes the same), every score
+ *   of that row rounds to finfo.min, so softmax gives [CLS] uniform weights over all Sd positions
+ *   of the padded document batch. We keep the uniform
  *   average but over the document's real tokens only (single-key attention on their masked
  *   mean, equal by linearity): identical to the reference for an unpadded document, and a score
  *   that does not depend on the other documents in the batch, as a stored-state re-ranker needs.

@@ -72,6 +72,25 @@ describe("OnnxGemm (onnxruntime's native GEMM, synchronous)", () => {
       }
   });
 
+  it("computes batches of products (FusedMatMul) for every transpose combination, identically on 1 and 2 threads", () => {
+    if (typeof loaded === "string" || typeof one === "string") throw new Error(String(loaded));
+    const [batch, M, K, N] = [5, 17, 40, 23];
+    for (const transA of [false, true])
+      for (const transB of [false, true]) {
+        const a = randoms(batch * M * K, 6);
+        const b = randoms(batch * K * N, 7);
+        const c = new Float32Array(batch * M * N).fill(Number.NaN);
+        loaded.batchedGemm(a, b, c, batch, M, K, N, transA, transB);
+        for (let i = 0; i < batch; i++) {
+          const want = reference(a.subarray(i * M * K, (i + 1) * M * K), b.subarray(i * K * N, (i + 1) * K * N), M, K, N, transA, transB);
+          expect(relativeError(c.subarray(i * M * N, (i + 1) * M * N), want), `transA=${transA} transB=${transB} matrix ${i}`).toBeLessThan(1e-6);
+        }
+        const single = new Float32Array(batch * M * N);
+        one.batchedGemm(a, b, single, batch, M, K, N, transA, transB);
+        expect(Array.from(single)).toEqual(Array.from(c));
+      }
+  });
+
   it("rejects views of the wrong size", () => {
     if (typeof loaded === "string") throw new Error(loaded);
     expect(() => loaded.gemm(new Float32Array(6), new Float32Array(6), new Float32Array(5), 2, 3, 2, false, false)).toThrow(/views/);
@@ -151,7 +170,7 @@ describe("installOnnxMatMul on the wasm backend", () => {
     tf.dispose(c);
   });
 
-  it("runs 2-D products (all transposes) and batched products against a shared weight in onnxruntime, equal to float64", () => {
+  it("runs 2-D products (all transposes), batched products against a shared weight and attention's in onnxruntime, equal to float64", () => {
     installFastKernels({ log: () => undefined });
     expect(installOnnxMatMul({ threads: 2, minFlops: 0 })).toMatchObject({ installed: true, threads: 2 });
     const cases: [number[], number[], boolean, boolean][] = [
@@ -161,6 +180,8 @@ describe("installOnnxMatMul on the wasm backend", () => {
       [[70, 33], [21, 70], true, true],
       [[3, 11, 70], [70, 21], false, false],
       [[3, 11, 70], [21, 70], false, true],
+      [[6, 11, 70], [6, 70, 21], false, false],
+      [[6, 70, 11], [6, 21, 70], true, true],
     ];
     for (const [as, bs, transA, transB] of cases) {
       const a = randoms(as.reduce((x, y) => x * y), 4);
@@ -169,12 +190,18 @@ describe("installOnnxMatMul on the wasm backend", () => {
       const c = tf.matMul(tf.tensor(a, as), tf.tensor(b, bs), transA, transB);
       expect(fastKernelCounts().onnx, `${as} x ${bs}`).toBe(1);
       const K = transA ? as.at(-2)! : as.at(-1)!;
-      const M = a.length / K;
-      const N = b.length / K;
-      expect(relativeError(c.dataSync(), reference(a, b, M, K, N, transA, transB)), `${as} x ${bs}`).toBeLessThan(1e-6);
+      const batch = as.length === 3 && bs.length === 3 ? as[0]! : 1;
+      const M = a.length / K / batch;
+      const N = b.length / K / batch;
+      const got = c.dataSync();
+      for (let i = 0; i < batch; i++) {
+        const want = reference(a.subarray(i * M * K, (i + 1) * M * K), b.subarray(i * K * N, (i + 1) * K * N), M, K, N, transA, transB);
+        expect(relativeError(got.subarray(i * M * N, (i + 1) * M * N), want), `${as} x ${bs}`).toBeLessThan(1e-6);
+      }
       tf.dispose(c);
     }
-    // attention-style products (both operands batched) stay on the SIMD kernel
+    // with attention off, products with both operands batched stay on the SIMD kernel
+    installOnnxMatMul({ minFlops: 0, attention: false });
     fastKernelCounts(true);
     tf.dispose(tf.matMul(tf.ones([4, 8, 16]), tf.ones([4, 16, 8])));
     expect(fastKernelCounts()).toMatchObject({ onnx: 0, simd: 1 });

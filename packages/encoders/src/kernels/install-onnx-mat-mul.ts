@@ -13,6 +13,10 @@ export interface OnnxMatMulOptions {
   threads?: number;
   /** Products of fewer FLOPs (2 batch M N K) stay on the wasm kernels (default 2^22: below it the ~10 us call overhead dominates). */
   minFlops?: number;
+  /** Let onnxruntime's threads spin between calls (default false; see onnx-gemm.ts). */
+  spinWait?: boolean;
+  /** Also attention's products (both operands batched) in onnxruntime (default true). */
+  attention?: boolean;
   /** The npm package to load (default "onnxruntime-node"; another name tests the fallback). */
   packageName?: string;
 }
@@ -38,9 +42,9 @@ export function installOnnxMatMul(options: OnnxMatMulOptions = {}): OnnxMatMulSt
   if (!fastKernelsInstalled()) {
     return { installed: false, reason: "installOnnxMatMul: the fast wasm kernels are not installed (call installFastKernels() on the wasm backend first)" };
   }
-  const loaded = OnnxGemm.load({ threads: options.threads ?? 2, packageName: options.packageName });
+  const loaded = OnnxGemm.load({ threads: options.threads ?? 2, packageName: options.packageName, spinWait: options.spinWait });
   if (typeof loaded === "string") return { installed: false, reason: `installOnnxMatMul: ${loaded}` };
-  setOnnxGemm(loaded, options.minFlops);
+  setOnnxGemm(loaded, { minFlops: options.minFlops ?? 2 ** 22, attention: options.attention ?? true });
   return { installed: true, version: loaded.version, threads: loaded.threads };
 }
 

@@ -213,7 +213,9 @@ async function benchConfig(name: PresetName, steps: number, warmUp: boolean, bac
     return { value, named: sum };
   };
   const step = async (i: number) => {
+    const tStep = performance.now();
     const { value, named } = chunks === undefined ? fullStep(i) : chunkedStep(i, chunks);
+    if (chunks === undefined) trace("forward + backward, one tape", tStep);
     const t0 = performance.now();
     optimizer.step(named);
     trace("AdamW", t0, "AdamW");

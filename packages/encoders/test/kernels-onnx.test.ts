@@ -200,6 +200,12 @@ describe("installOnnxMatMul on the wasm backend", () => {
       }
       tf.dispose(c);
     }
+    // empty products stay on the wasm kernels
+    fastKernelCounts(true);
+    const empty = tf.matMul(tf.zeros([0, 5]), tf.zeros([5, 3]));
+    expect(empty.shape).toEqual([0, 3]);
+    expect(fastKernelCounts().onnx).toBe(0);
+    tf.dispose(empty);
     // with attention off, products with both operands batched stay on the SIMD kernel
     installOnnxMatMul({ minFlops: 0, attention: false });
     fastKernelCounts(true);

@@ -48,7 +48,7 @@ export function onnxMatMulInstalled(): { threads: number; version: string } | un
  * `minFlops`); otherwise undefined.
  */
 export function onnxBatchMatMul(backend: WasmBackendLike, a: TensorInfo, b: TensorInfo, g: MatMulGeometry, transA: boolean, transB: boolean): TensorInfo | undefined {
-  if (engine === undefined || 2 * g.batch * g.M * g.N * g.K < minFlops) return undefined;
+  if (engine === undefined || !(g.M > 0 && g.N > 0 && g.K > 0) || 2 * g.batch * g.M * g.N * g.K < minFlops) return undefined;
   const folded = g.batch > 1 && g.batchB === 1 && g.batchA === g.batch && !transA;
   const batched = g.batch > 1 && g.batchA === g.batch && g.batchB === g.batch;
   if (g.batch !== 1 && !folded && !(batched && attention)) return undefined;

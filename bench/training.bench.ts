@@ -38,14 +38,18 @@ import {
   fastKernelRouting,
   initBackend,
   installFastKernels,
+  installOnnxMatMul,
   presetConfig,
   tf,
   type Device,
   type PresetName,
+  uninstallOnnxMatMul,
 } from "@i3/encoders";
 import { contrastiveLoss } from "@i3/losses";
 import { AdamW } from "@i3/train";
 import { encoderForwardFlops } from "./flops.js";
+import { kernelBreakdown, type KernelBreakdown } from "./kernel-breakdown.js";
+import { runPytorchPeer, type PeerResult } from "./pytorch-peer.js";
 import { median } from "./timing.js";
 
 const QUERIES = 32;
@@ -83,9 +87,14 @@ async function matmulPeak(): Promise<number> {
 /** `I3_BENCH_TRACE=1`: per-phase times and the wasm heap per chunk on stderr. */
 const TRACE = process.env["I3_BENCH_TRACE"] !== undefined;
 
-/** Traces the time since `t0` (ms) of `what`. */
-function trace(what: string, t0: number): void {
-  if (TRACE) process.stderr.write(`[training] ${what}: ${(performance.now() - t0).toFixed(0)} ms\n`);
+/** Milliseconds per phase of the step (embeddings, query chunks, passage chunks, AdamW), summed since the last reset. */
+let phases: Record<string, number> = {};
+
+/** Adds the time since `t0` (ms) to `phase` and traces it as `what`. */
+function trace(what: string, t0: number, phase: string = what): void {
+  const ms = performance.now() - t0;
+  phases[phase] = (phases[phase] ?? 0) + ms;
+  if (TRACE) process.stderr.write(`[training] ${what}: ${ms.toFixed(0)} ms\n`);
 }
 
 /** Traces the wasm heap size and the live tensor count at `where`. */
@@ -197,17 +206,19 @@ async function benchConfig(name: PresetName, steps: number, warmUp: boolean, bac
             g.dispose();
           }
         }
-        trace(`side ${side} chunk ${start} forward + backward + sum`, t0);
+        trace(`side ${side} chunk ${start} forward + backward + sum`, t0, side === 0 ? "query chunks, forward + backward" : "passage chunks, forward + backward");
       }
     });
     tf.dispose(embGrads);
     return { value, named: sum };
   };
   const step = async (i: number) => {
+    const tStep = performance.now();
     const { value, named } = chunks === undefined ? fullStep(i) : chunkedStep(i, chunks);
+    if (chunks === undefined) trace("forward + backward, one tape", tStep);
     const t0 = performance.now();
     optimizer.step(named);
-    trace("AdamW", t0);
+    trace("AdamW", t0, "AdamW");
     const loss = (await value.data())[0]!;
     value.dispose();
     tf.dispose(Object.values(named));
@@ -217,6 +228,7 @@ async function benchConfig(name: PresetName, steps: number, warmUp: boolean, bac
     process.stderr.write(`[training] ${name}: warm-up step\n`);
     await step(0);
   }
+  phases = {};
   const times: number[] = [];
   for (let i = 1; i <= steps; i++) {
     const t0 = performance.now();
@@ -225,6 +237,19 @@ async function benchConfig(name: PresetName, steps: number, warmUp: boolean, bac
     process.stderr.write(`[training] ${name}: step ${i}/${steps} ${(times.at(-1)! / 1000).toFixed(2)}s loss ${loss.toFixed(4)}\n`);
   }
   const stepMs = median(times);
+  const phasesMsPerStep = Object.fromEntries(Object.entries(phases).map(([k, ms]) => [k, Math.round(ms / steps)]));
+  // Kernel time of one passage chunk (forward + backward under the tape), for the chunked configs but base.
+  let chunkKernels: KernelBreakdown | undefined;
+  if (chunks !== undefined && name !== "base") {
+    const n = Math.min(chunks[1], PASSAGES);
+    chunkKernels = await kernelBreakdown(() => {
+      const { value, grads } = tf.variableGrads(() => {
+        const e = model.encodePassages(rows(p, 0, n), { training: true, seed: 7, step: 0 });
+        return tf.sum(tf.mul(e, tf.onesLike(e)));
+      }, vars);
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+  }
   const flops = 3 * (encoderForwardFlops(cfg, QUERIES, QUERY_LEN) + encoderForwardFlops(cfg, PASSAGES, PASSAGE_LEN));
   const achieved = flops / (stepMs / 1000) / 1e9;
   tf.dispose([q.inputIds, q.attentionMask, p.inputIds, p.attentionMask]);
@@ -245,6 +270,8 @@ async function benchConfig(name: PresetName, steps: number, warmUp: boolean, bac
     matmulPeakGflops: Number(peak.toFixed(2)),
     efficiency: Number((achieved / peak).toFixed(3)),
     matmulPeakBeforeAfter: [Number(peakBefore.toFixed(2)), Number(peakAfter.toFixed(2))],
+    phasesMsPerStep,
+    ...(chunkKernels !== undefined ? { passageChunkKernelsMs: { passages: Math.min(chunks![1], PASSAGES), ...chunkKernels } } : {}),
   };
 }
 
@@ -257,12 +284,19 @@ process.stderr.write(`[training] ${backend}\n`);
 // which first-call costs (operator setup, heap growth) are noise, so it runs without a warm-up.
 // "small+simd-wgrad": small with the opt-in SIMD route for the weight gradients
 // (fastKernelRouting.simdTransposedAFromK = 512; off by default, see fast-batch-mat-mul.ts).
+// "small+onnxruntime": small with the opt-in onnxruntime route of the matMuls (installOnnxMatMul,
+// 2 native threads; its matMul peak is measured with the route on). "small-pytorch": the PyTorch
+// CPU peer (bench/peers/torch_training_step.py, when python3 with torch is present), at 2 and 1
+// threads, right after the two small rows, and the ratios between the three.
 const plan: [string, number, boolean][] = [
   ["tiny", 5, true],
   ["small", 3, true],
+  ["small+onnxruntime", 3, true],
+  ["small-pytorch", 3, true],
   ["small+simd-wgrad", 3, true],
   ["base", 1, false],
 ];
+const ONNX_THREADS = 2;
 const wanted = process.env["I3_BENCH_CONFIGS"]?.split(",");
 const out = join(dirname(fileURLToPath(import.meta.url)), "out", "training.json");
 mkdirSync(dirname(out), { recursive: true });
@@ -289,17 +323,69 @@ async function save(): Promise<void> {
   const rows = [...earlier.filter((r) => !measured.has(nameOf(r))), ...results].sort((a, b) => order.indexOf(nameOf(a)) - order.indexOf(nameOf(b)));
   await writeFileAtomic(out, `${JSON.stringify(rows, null, 2)}\n`);
 }
+/** The peer's row: its 2-thread median step as `stepMs`, every thread count in `peerRows`. */
+function peerRow(peer: PeerResult): Row {
+  if ("reason" in peer) return { config: "small, PyTorch CPU peer", peer: "absent", reason: peer.reason };
+  const two = peer.rows.find((r) => r.threads === 2) ?? peer.rows[0];
+  return {
+    config: `small (4x256), ${peer.peer}, ${peer.step}`,
+    backend: peer.peer,
+    stepMethod: peer.step,
+    stepMs: two?.stepMs,
+    threads: two?.threads,
+    tokensPerSec: two === undefined ? undefined : Math.round((QUERIES * QUERY_LEN + PASSAGES * PASSAGE_LEN) / (two.stepMs / 1000)),
+    peerRows: peer.rows,
+  };
+}
+
+/**
+ * Ratios between rows measured in this run (never mixed with an earlier run's rows): each small
+ * row's step time over the PyTorch peer's at 2 threads (`stepVsPytorch`, 1 = as fast), and the
+ * onnxruntime row's speed-up over the stock small row (`speedupVsStock`).
+ */
+function addRatios(rows: Row[]): void {
+  const step = (name: string): number | undefined => {
+    const v = rows.find((r) => nameOf(r) === name)?.["stepMs"];
+    return typeof v === "number" ? v : undefined;
+  };
+  const peer = step("small-pytorch");
+  const stock = step("small");
+  for (const r of rows) {
+    const ms = r["stepMs"];
+    if (typeof ms !== "number" || !nameOf(r).startsWith("small") || nameOf(r) === "small-pytorch") continue;
+    if (peer !== undefined) r["stepVsPytorch"] = Number((ms / peer).toFixed(2));
+    if (stock !== undefined && nameOf(r) !== "small") r["speedupVsStock"] = Number((stock / ms).toFixed(2));
+  }
+}
+
 let failed = false;
 for (const [name, steps, warmUp] of plan) {
   if (wanted !== undefined && !wanted.includes(name)) continue;
   const stamp = () => ({ name, measuredAt: new Date().toISOString(), loadavg: loadavg().map((x) => Number(x.toFixed(2))) });
   try {
+    if (name === "small-pytorch") {
+      results.push({ ...peerRow(runPytorchPeer("small", [2, 1], steps)), ...stamp() });
+      process.stderr.write(`[training] ${JSON.stringify(results.at(-1))}\n`);
+      await save();
+      continue;
+    }
+    const [preset, route] = name.split("+") as [PresetName, string | undefined];
+    let routeBackend = backend;
+    if (route === "onnxruntime") {
+      const status = installOnnxMatMul({ threads: ONNX_THREADS });
+      if (!status.installed) {
+        results.push({ config: name, backend, skipped: status.reason ?? "onnxruntime route not installed", ...stamp() });
+        await save();
+        continue;
+      }
+      routeBackend = `${backend} + onnxruntime-node ${status.version} MatMul (${status.threads} threads)`;
+    }
     const peak = await matmulPeak();
     process.stderr.write(`[training] ${name}: 2-D matMul peak ${peak.toFixed(1)} GFLOP/s\n`);
-    const [preset, route] = name.split("+") as [PresetName, string | undefined];
     fastKernelRouting.simdTransposedAFromK = route === "simd-wgrad" ? 512 : Number.POSITIVE_INFINITY;
-    const row = await benchConfig(preset, steps, warmUp, backend, peak);
+    const row = await benchConfig(preset, steps, warmUp, routeBackend, peak);
     fastKernelRouting.simdTransposedAFromK = Number.POSITIVE_INFINITY;
+    uninstallOnnxMatMul();
     results.push({ ...row, ...(route ? { config: `${row.config}, ${route} (opt-in)` } : {}), ...stamp() });
   } catch (e) {
     // A wasm abort or heap exhaustion leaves the backend unusable: record it and stop.
@@ -311,5 +397,7 @@ for (const [name, steps, warmUp] of plan) {
   await save();
   if (failed) break;
 }
+addRatios(results);
+await save();
 console.log(JSON.stringify(results, null, 2));
 if (failed) process.exit(1);

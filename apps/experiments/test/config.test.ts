@@ -94,7 +94,7 @@ describe("experiment config", () => {
     expect(errorOf({ name: "x", systems: {} })).toBe("config error at systems: list at least one system");
     expect(errorOf({ name: "x", systems: { "1st": { kind: "bm25" } } })).toMatch(/^config error at systems\.1st: expected a system key/);
     expect(errorOf({ name: "x", device: "tpu", seed: -1 }).split("\n")).toEqual([
-      'config error at device: expected "auto" | "gpu" | "cpu" | "wasm" | "js", got "tpu"',
+      'config error at device: expected "auto" | "gpu" | "cpu" | "wasm" | "wasm+onnxruntime" | "js", got "tpu"',
       "config error at seed: Too small: expected number to be >=0, got -1",
     ]);
     expect(errorOf({})).toBe("config error at name: required string is missing");

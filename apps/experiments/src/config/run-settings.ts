@@ -41,7 +41,7 @@ export const splitsSchema = z
   .default({ train: "train", dev: "dev", test: "test" });
 
 /** Where tensors run: `auto` picks the fastest installed TensorFlow.js backend. */
-export const deviceSchema = z.enum(["auto", "gpu", "cpu", "wasm", "js"]).default("auto");
+export const deviceSchema = z.enum(["auto", "gpu", "cpu", "wasm", "wasm+onnxruntime", "js"]).default("auto");
 
 /** Paired significance tests against the baseline. */
 export const significanceSchema = z

@@ -28,6 +28,9 @@ export const INSTALL_HINTS: Record<ConcreteDevice, string> = {
   wasm:
     "Reinstall `@tensorflow/tfjs-backend-wasm@4.22.0` (a dependency of @i3/encoders) and check that " +
     'its dist/*.wasm files exist, or request device "js".',
+  "wasm+onnxruntime":
+    "Install onnxruntime-node (it comes with @huggingface/transformers; `npm ci` installs it), or request " +
+    'device "wasm" (the matMuls then run in wasm, in another summation order).',
   js: "Reinstall `@tensorflow/tfjs-backend-cpu@4.22.0` (a dependency of @i3/encoders).",
 };
 

@@ -7,6 +7,7 @@
  * | gpu    | "tensorflow"   | @tensorflow/tfjs-node-gpu (CUDA)  |
  * | cpu    | "tensorflow"   | @tensorflow/tfjs-node             |
  * | wasm   | "wasm"         | @tensorflow/tfjs-backend-wasm     |
+ * | wasm+onnxruntime | "wasm" | the same, matMuls on onnxruntime-node (opt-in) |
  * | js     | "cpu"          | @tensorflow/tfjs-backend-cpu      |
  *
  * `auto` tries gpu, cpu, wasm, js in that order and records why each better one was skipped.
@@ -15,9 +16,10 @@ import { tf } from "./tf.js";
 import { BackendUnavailableError, firstLine } from "./errors.js";
 import { loadDevice } from "./loaders.js";
 import { AUTO_ORDER } from "./types.js";
+import { installMatMulRoute, removeMatMulRoute } from "./mat-mul-route.js";
 import type { BackendInfo, Device, InitBackendOptions } from "./types.js";
 
-const DEVICES: readonly Device[] = ["auto", ...AUTO_ORDER];
+const DEVICES: readonly Device[] = ["auto", ...AUTO_ORDER, "wasm+onnxruntime"];
 
 /** Successful initialisations, per requested device: asking again returns the same info. */
 const done = new Map<Device, BackendInfo>();
@@ -31,6 +33,7 @@ async function select(device: Device, opts: InitBackendOptions): Promise<Backend
     if (tf.getBackend() !== cached.backend && !(await tf.setBackend(cached.backend))) {
       throw new Error(`backend "${cached.backend}" (device "${cached.device}") could not be re-selected`);
     }
+    syncMatMulRoute(cached);
     current = cached;
     return cached;
   }
@@ -50,6 +53,7 @@ async function select(device: Device, opts: InitBackendOptions): Promise<Backend
         fallbackReasons: [...fallbackReasons, ...loaded.notes],
       };
       if (loaded.simd !== undefined) info.simd = loaded.simd;
+      syncMatMulRoute(info);
       done.set(device, info);
       current = info;
       return info;
@@ -60,6 +64,19 @@ async function select(device: Device, opts: InitBackendOptions): Promise<Backend
     }
   }
   throw new Error(`no TensorFlow.js backend could be loaded: ${fallbackReasons.join("; ")}`);
+}
+
+/**
+ * The onnxruntime matMul route is on exactly while the selected device is `wasm+onnxruntime`
+ * (re-selecting a cached `wasm+onnxruntime` re-installs it; any other device removes it).
+ */
+function syncMatMulRoute(info: BackendInfo): void {
+  if (info.device !== "wasm+onnxruntime") {
+    removeMatMulRoute();
+    return;
+  }
+  const status = installMatMulRoute();
+  if (!status.installed) throw new Error(`device "wasm+onnxruntime" could not be re-selected: ${status.reason ?? "route not installed"}`);
 }
 
 /**

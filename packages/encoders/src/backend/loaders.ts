@@ -10,6 +10,7 @@ import { tf } from "./tf.js";
 import type * as tfWasm from "@tensorflow/tfjs-backend-wasm";
 import { BackendUnavailableError, INSTALL_HINTS, firstLine, isModuleNotFound } from "./errors.js";
 import type { ConcreteDevice, InitBackendOptions } from "./types.js";
+import { installMatMulRoute } from "./mat-mul-route.js";
 
 /** What a loader found; {@link initBackend} adds `requested`, `tfjsVersion` and `fallbackReasons`. */
 export interface LoadedBackend {
@@ -140,6 +141,18 @@ async function loadWasm(opts: InitBackendOptions): Promise<LoadedBackend> {
   return { backend: "wasm", device: "wasm", binding: WASM_BINDING, simd, threads: wasm.getThreadsCount(), notes };
 }
 
+/**
+ * The wasm backend with the fast kernels and the onnxruntime route of its matMuls installed;
+ * throws when onnxruntime-node does not load (never a silent fallback: the route changes the
+ * summation order, so a run must not switch paths unnoticed).
+ */
+async function loadWasmOnnxruntime(opts: InitBackendOptions): Promise<LoadedBackend> {
+  const wasm = await loadWasm(opts);
+  const status = installMatMulRoute();
+  if (!status.installed) throw new BackendUnavailableError("wasm+onnxruntime", status.reason ?? "onnxruntime route not installed", INSTALL_HINTS["wasm+onnxruntime"]);
+  return { ...wasm, device: "wasm+onnxruntime", binding: `${WASM_BINDING} + onnxruntime-node ${status.version} (matMuls, ${status.threads} threads)` };
+}
+
 async function loadJs(): Promise<LoadedBackend> {
   try {
     await import("@tensorflow/tfjs-backend-cpu");
@@ -163,6 +176,8 @@ export function loadDevice(device: ConcreteDevice, opts: InitBackendOptions): Pr
       return loadCpu();
     case "wasm":
       return loadWasm(opts);
+    case "wasm+onnxruntime":
+      return loadWasmOnnxruntime(opts);
     case "js":
       return loadJs();
   }

@@ -1,5 +1,9 @@
-/** What a run asks for. `auto` takes the best device that loads: gpu, then cpu, then wasm, then js. */
-export type Device = "auto" | "gpu" | "cpu" | "wasm" | "js";
+/**
+ * What a run asks for. `auto` takes the best device that loads: gpu, then cpu, then wasm, then js.
+ * `wasm+onnxruntime` (opt-in, never chosen by `auto`): the wasm backend with its large matMuls on
+ * onnxruntime-node's native kernels (`installOnnxMatMul`, packages/encoders/docs/kernels.md).
+ */
+export type Device = "auto" | "gpu" | "cpu" | "wasm" | "wasm+onnxruntime" | "js";
 
 /** A concrete device (what `auto` resolves to). */
 export type ConcreteDevice = Exclude<Device, "auto">;

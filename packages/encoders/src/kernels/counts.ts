@@ -2,6 +2,8 @@
 export interface FastKernelCounts {
   /** Batched products computed by the SIMD matMul kernel. */
   simd: number;
+  /** Products run by onnxruntime's native GEMM (the opt-in `installOnnxMatMul` route). */
+  onnx: number;
   /** Products run by a stock kernel after physically transposing an operand. */
   transposed: number;
   /** Products handed to a stock kernel unchanged. */
@@ -13,7 +15,7 @@ export interface FastKernelCounts {
 }
 
 /** The live counters (modules increment them). */
-export const counts: FastKernelCounts = { simd: 0, transposed: 0, stock: 0, simdTranspose: 0, simdSum: 0 };
+export const counts: FastKernelCounts = { simd: 0, onnx: 0, transposed: 0, stock: 0, simdTranspose: 0, simdSum: 0 };
 
 /** A copy of the path counters; `reset` zeroes them afterwards. */
 export function fastKernelCounts(reset = false): FastKernelCounts {

@@ -4,6 +4,8 @@
  * - Batched products (attention's [B*heads, S, D] matMuls and all their gradients, which are
  *   BatchMatMuls with transpose flags) run in the AssemblyScript SIMD kernel on the backend's
  *   own memory, every transpose combination handled by strides and B-packing.
+ * - With the opt-in onnxruntime route installed (onnx-mat-mul.ts), large 2-D products and batched
+ *   ones against a shared weight run in onnxruntime's native GEMM first.
  * - Single 2-D products keep the backend's XNNPACK path (~22 GFLOP/s); a transposed operand
  *   is first transposed physically by the SIMD transpose (fast-transpose.ts; the backend's own
  *   transposed matMul path runs at ~2 GFLOP/s).
@@ -14,6 +16,7 @@ import { batchMatMulOn } from "./batch-mat-mul-module.js";
 import { matMulGeometry, simpleBroadcast, type MatMulGeometry } from "./mat-mul-geometry.js";
 import { transposeLastTwo } from "./fast-transpose.js";
 import { counts } from "./counts.js";
+import { onnxBatchMatMul } from "./onnx-mat-mul.js";
 import { callStock, type KernelArgs } from "./stock-kernel.js";
 
 export { fastKernelCounts, type FastKernelCounts } from "./counts.js";
@@ -123,6 +126,8 @@ export function makeFastBatchMatMul(stock: StockKernels): KernelFunc {
     const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
     if (a.dtype === "float32" && b.dtype === "float32") {
       const g = matMulGeometry(a.shape, b.shape, !!attrs.transposeA, !!attrs.transposeB);
+      const native = onnxBatchMatMul(args.backend as WasmBackendLike, a, b, g, !!attrs.transposeA, !!attrs.transposeB);
+      if (native !== undefined) return native;
       if (g.K > fastKernelRouting.foldSharedRhsAboveK && g.batch > 1 && g.batchB === 1 && g.batchA === g.batch && !attrs.transposeA) {
         // e.g. x [B, S, H] . W [H, F]: one 2-D product on the backend's fast path.
         const bRows = attrs.transposeB ? g.N : g.K;

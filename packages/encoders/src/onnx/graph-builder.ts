@@ -60,6 +60,7 @@ export class OnnxGraphBuilder {
   private readonly names = new Set<string>();
   private readonly constants = new Map<string, string>();
   private counter = 0;
+  private usesContribOps = false;
 
   /** An empty graph named `graphName` (`GraphProto.name`, and the prefix of its error messages). */
   constructor(readonly graphName: string) {}
@@ -117,6 +118,17 @@ export class OnnxGraphBuilder {
     return output;
   }
 
+  /**
+   * Adds a node of onnxruntime's contrib domain `com.microsoft` (e.g. `FusedMatMul`), imported at
+   * version 1; returns the output's name. Such a graph runs in onnxruntime only.
+   */
+  contribOp(opType: string, inputs: readonly string[], attrs: Record<string, Attr> = {}, hint: string = opType): string {
+    const output = this.op(opType, inputs, attrs, hint);
+    (this.nodes.at(-1) as { domain?: string }).domain = "com.microsoft";
+    this.usesContribOps = true;
+    return output;
+  }
+
   /** Serializes the graph as an ONNX `ModelProto`. */
   toBytes(opts: ModelOptions): Uint8Array {
     const type = modelProtoType();
@@ -124,7 +136,7 @@ export class OnnxGraphBuilder {
       irVersion: ONNX_IR_VERSION,
       producerName: opts.producer,
       docString: opts.docString ?? "",
-      opsetImport: [{ domain: "", version: opts.opset }],
+      opsetImport: [{ domain: "", version: opts.opset }, ...(this.usesContribOps ? [{ domain: "com.microsoft", version: 1 }] : [])],
       graph: { name: this.graphName, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
     };
     const problem = type.verify(model);

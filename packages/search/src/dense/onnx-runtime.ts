@@ -93,6 +93,9 @@ function load(): OnnxRuntime {
           interOpNumThreads: 1,
           executionMode: "sequential",
           graphOptimizationLevel: "all",
+          // A run lasts milliseconds, so waking the pool costs nothing; spinning after it would
+          // take CPU from whatever runs next (tfjs query encoding, other processes).
+          extra: { "session.intra_op.allow_spinning": "0" },
         });
         session = {
           run: (feeds, outputs) => native.run(feeds, Object.fromEntries(outputs.map((o) => [o, null])), {}),

@@ -2,8 +2,8 @@
  * Exact maximum-inner-product top-k by blocked matrix products: passages are taken a block at
  * a time (`blockSize` rows), every query block is scored against it by one of three kernels
  * (./search-kernel.ts: onnxruntime's Gemm + TopK, one `tf.matMul`, or plain JavaScript), and
- * each query's candidates go through its bounded min-heap. Ties: document id descending (via
- * `tieRank`).
+ * each query's candidates go through its bounded min-heap (the onnx kernel merges sorted lists
+ * instead). Ties: document id descending (via `tieRank`).
  */
 import { scoreBlockJs } from "./js-kernel.js";
 import { searchOnnx } from "./onnx-kernel.js";
@@ -72,11 +72,11 @@ export function exactSearchWithKernel(store: VectorStore, queries: Float32Array,
   const [defaultBlock, defaultQueryBlock] = DEFAULT_BLOCKS[report.kernel];
   const blockSize = positive("blockSize", options.blockSize ?? defaultBlock);
   const queryBlock = positive("queryBlockSize", options.queryBlockSize ?? defaultQueryBlock);
-  const heaps = new MultiTopK(nq, Math.min(k, Math.max(store.count, 1)), tieRank);
   if (nq === 0) return { hits: [], kernel: report };
   const block = Math.min(blockSize, Math.max(store.count, 1));
-  if (ort !== undefined) searchOnnx(ort, store, queries, nq, k, heaps, { blockSize: block, queryBlockSize: queryBlock, threads: report.threads! });
-  else if (tf !== undefined) searchTf(tf, store, queries, nq, heaps, block, queryBlock);
+  if (ort !== undefined) return { hits: searchOnnx(ort, store, queries, nq, k, tieRank, { blockSize: block, queryBlockSize: queryBlock, threads: report.threads! }), kernel: report };
+  const heaps = new MultiTopK(nq, Math.min(k, Math.max(store.count, 1)), tieRank);
+  if (tf !== undefined) searchTf(tf, store, queries, nq, heaps, block, queryBlock);
   else searchJs(store, queries, nq, heaps, block, queryBlock);
   return { hits: Array.from({ length: nq }, (_, q) => heaps.result(q)), kernel: report };
 }

@@ -34,94 +34,68 @@ export class MultiTopK {
    * `block[offset .. offset+count-1]`.
    */
   offerRow(q: number, block: Float32Array, offset: number, docStart: number, count: number): void {
-    const base = q * this.k;
+    const k = this.k;
+    const base = q * k;
+    const docs = this.docs;
     const scores = this.scores;
     const tieRank = this.tieRank;
+    let size = this.sizes[q]!;
     let j = 0;
-    for (; j < count && this.sizes[q]! < this.k; j++) this.push(q, base, block[offset + j]!, docStart + j);
+    // Fill phase: sift up.
+    for (; j < count && size < k; j++) {
+      const s = block[offset + j]!;
+      const d = docStart + j;
+      const r = tieRank[d]!;
+      let i = size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        const ps = scores[base + parent]!;
+        const pd = docs[base + parent]!;
+        if (!(s < ps || (s === ps && r < tieRank[pd]!))) break;
+        scores[base + i] = ps;
+        docs[base + i] = pd;
+        i = parent;
+      }
+      scores[base + i] = s;
+      docs[base + i] = d;
+    }
+    this.sizes[q] = size;
     if (j === count) return;
+    // Full: replace the root when a better pair arrives.
     let minScore = scores[base]!;
     for (; j < count; j++) {
       const s = block[offset + j]!;
       if (s < minScore) continue;
       const d = docStart + j;
-      if (s === minScore && tieRank[d]! < tieRank[this.docs[base]!]!) continue;
-      this.replaceRoot(base, s, d);
+      const r = tieRank[d]!;
+      if (s === minScore && r < tieRank[docs[base]!]!) continue;
+      // Sift down from the root.
+      let i = 0;
+      while (true) {
+        const left = 2 * i + 1;
+        if (left >= k) break;
+        let c = left;
+        let cs = scores[base + left]!;
+        let cd = docs[base + left]!;
+        const right = left + 1;
+        if (right < k) {
+          const rs = scores[base + right]!;
+          const rd = docs[base + right]!;
+          if (rs < cs || (rs === cs && tieRank[rd]! < tieRank[cd]!)) {
+            c = right;
+            cs = rs;
+            cd = rd;
+          }
+        }
+        if (!(cs < s || (cs === s && tieRank[cd]! < r))) break;
+        scores[base + i] = cs;
+        docs[base + i] = cd;
+        i = c;
+      }
+      scores[base + i] = s;
+      docs[base + i] = d;
       minScore = scores[base]!;
     }
-  }
-
-  /**
-   * Offers `count` (score, document) pairs to query `q`: scores `values[offset + j]`, documents
-   * `docStart + indices[offset + j]` (indices as an ONNX TopK returns them, int64).
-   */
-  offerHits(q: number, values: Float32Array, indices: BigInt64Array, offset: number, docStart: number, count: number): void {
-    const base = q * this.k;
-    const tieRank = this.tieRank;
-    for (let j = 0; j < count; j++) {
-      const s = values[offset + j]!;
-      const d = docStart + Number(indices[offset + j]!);
-      if (this.sizes[q]! < this.k) {
-        this.push(q, base, s, d);
-        continue;
-      }
-      const minScore = this.scores[base]!;
-      if (s < minScore || (s === minScore && tieRank[d]! < tieRank[this.docs[base]!]!)) continue;
-      this.replaceRoot(base, s, d);
-    }
-  }
-
-  /** Adds (s, d) to query `q`'s heap, which is not full (sift up). */
-  private push(q: number, base: number, s: number, d: number): void {
-    const docs = this.docs;
-    const scores = this.scores;
-    const tieRank = this.tieRank;
-    const r = tieRank[d]!;
-    let i = this.sizes[q]!++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const ps = scores[base + parent]!;
-      const pd = docs[base + parent]!;
-      if (!(s < ps || (s === ps && r < tieRank[pd]!))) break;
-      scores[base + i] = ps;
-      docs[base + i] = pd;
-      i = parent;
-    }
-    scores[base + i] = s;
-    docs[base + i] = d;
-  }
-
-  /** Replaces the root (the worst kept pair) of a full heap by the better pair (s, d) (sift down). */
-  private replaceRoot(base: number, s: number, d: number): void {
-    const k = this.k;
-    const docs = this.docs;
-    const scores = this.scores;
-    const tieRank = this.tieRank;
-    const r = tieRank[d]!;
-    let i = 0;
-    while (true) {
-      const left = 2 * i + 1;
-      if (left >= k) break;
-      let c = left;
-      let cs = scores[base + left]!;
-      let cd = docs[base + left]!;
-      const right = left + 1;
-      if (right < k) {
-        const rs = scores[base + right]!;
-        const rd = docs[base + right]!;
-        if (rs < cs || (rs === cs && tieRank[rd]! < tieRank[cd]!)) {
-          c = right;
-          cs = rs;
-          cd = rd;
-        }
-      }
-      if (!(cs < s || (cs === s && tieRank[cd]! < r))) break;
-      scores[base + i] = cs;
-      docs[base + i] = cd;
-      i = c;
-    }
-    scores[base + i] = s;
-    docs[base + i] = d;
   }
 
   /** The collected hits of query `q`, best first. */

@@ -3,28 +3,12 @@
  * descending, i.e. document id descending), for candidates that arrive already sorted: each
  * block's list is merged into the running one in one linear pass, so no heap and no final sort.
  */
-import type { DenseHits } from "./top-k.js";
+import { TopKSlots, type DenseHits } from "./top-k.js";
 
 /** Collects the `k` best (score, doc) pairs of each of `nq` queries from sorted candidate lists. */
-export class MergedTopK {
-  private readonly docs: Uint32Array;
-  private readonly scores: Float32Array;
-  private readonly sizes: Uint32Array;
-  private readonly mergedDocs: Uint32Array;
-  private readonly mergedScores: Float32Array;
-
-  constructor(
-    readonly nq: number,
-    readonly k: number,
-    private readonly tieRank: Uint32Array,
-  ) {
-    if (!Number.isSafeInteger(k) || k < 1) throw new RangeError(`top-k: k must be a positive integer, got ${k}`);
-    this.docs = new Uint32Array(nq * k);
-    this.scores = new Float32Array(nq * k);
-    this.sizes = new Uint32Array(nq);
-    this.mergedDocs = new Uint32Array(k);
-    this.mergedScores = new Float32Array(k);
-  }
+export class MergedTopK extends TopKSlots {
+  private readonly mergedDocs = new Uint32Array(this.k);
+  private readonly mergedScores = new Float32Array(this.k);
 
   /**
    * Merges `count` candidates into query `q`'s list: scores `scores[sOffset + j]`, documents

@@ -98,19 +98,21 @@ describe("DenseIndex.search (exact inner-product top-k)", () => {
       for (const k of [1, 10, 100, count + 5]) {
         const expected = bruteForce(ids, vectors, queries, dim, k);
         for (const opts of [{}, { blockSize: 50, queryBlockSize: 5 }, { blockSize: 7, queryBlockSize: 64 }]) {
-          const got = index.search(queries, k, opts);
-          expect(got.length).toBe(nq);
-          got.forEach((r, q) => {
-            expect(r.ids).toEqual(expected[q]!.ids);
-            expect(Array.from(r.scores)).toEqual(expected[q]!.scores);
-            expect(Array.from(r.indices, (i) => ids[i])).toEqual(r.ids);
-          });
+          for (const kernel of ["js", "onnx"] as const) {
+            const got = index.search(queries, k, { ...opts, kernel });
+            expect(got.length).toBe(nq);
+            got.forEach((r, q) => {
+              expect(r.ids).toEqual(expected[q]!.ids);
+              expect(Array.from(r.scores)).toEqual(expected[q]!.scores);
+              expect(Array.from(r.indices, (i) => ids[i])).toEqual(r.ids);
+            });
+          }
         }
       }
     }
   });
 
-  it("on continuous data, returns the float32 rounding of the float64 brute-force scores", () => {
+  it("on continuous data, the js kernel returns the float32 rounding of the float64 brute-force scores", () => {
     const rand = rng(21);
     const count = 400;
     const dim = 48;
@@ -120,7 +122,7 @@ describe("DenseIndex.search (exact inner-product top-k)", () => {
     const queries = gauss(5 * dim);
     const expected = bruteForce(ids, vectors, queries, dim, 20);
     DenseIndex.fromVectors(ids, vectors, dim)
-      .search(queries, 20, { blockSize: 64 })
+      .search(queries, 20, { blockSize: 64, kernel: "js" })
       .forEach((r, q) => {
         expect(r.ids).toEqual(expected[q]!.ids);
         expect(Array.from(r.scores)).toEqual(expected[q]!.scores.map(Math.fround));
@@ -139,7 +141,9 @@ describe("DenseIndex.search (exact inner-product top-k)", () => {
     for (const k of [1, 5, 50]) {
       const expected = bruteForce(ids, vectors, queries, dim, k);
       for (const opts of [{}, { blockSize: 16, queryBlockSize: 3 }]) {
-        index.search(queries, k, opts).forEach((r, q) => expect(r.ids).toEqual(expected[q]!.ids));
+        for (const kernel of ["js", "onnx"] as const) {
+          index.search(queries, k, { ...opts, kernel }).forEach((r, q) => expect(r.ids).toEqual(expected[q]!.ids));
+        }
       }
     }
   });
@@ -164,8 +168,9 @@ describe("DenseIndex.search (exact inner-product top-k)", () => {
     const queries = dyadic(nq, dim, rand, 4);
     const index = DenseIndex.fromVectors(ids, vectors, dim);
     const tf = fakeTf();
-    const js = index.search(queries, 25);
-    const viaTf = index.search(queries, 25, { tf, blockSize: 100, queryBlockSize: 8 });
+    const js = index.search(queries, 25, { kernel: "js" });
+    const viaTf = index.search(queries, 25, { tf, kernel: "tf", blockSize: 100, queryBlockSize: 8 });
+    expect(index.lastKernel).toEqual({ kernel: "tf", description: "tfjs matMul (fake backend)" });
     expect(viaTf).toEqual(js);
     expect(viaTf.map((r) => r.ids)).toEqual(bruteForce(ids, vectors, queries, dim, 25).map((r) => r.ids));
     expect(tf.matMuls).toBe(4 * 3); // 4 passage blocks x 3 query blocks
@@ -183,7 +188,7 @@ describe("DenseIndex.search (exact inner-product top-k)", () => {
     const queries = dyadic(6, dim, rand, 8);
     const index = DenseIndex.fromVectors(ids, vectors, dim);
     const before = tf.memory().numTensors;
-    expect(index.search(queries, 12, { tf, blockSize: 64 })).toEqual(index.search(queries, 12));
+    expect(index.search(queries, 12, { tf, kernel: "tf", blockSize: 64 })).toEqual(index.search(queries, 12, { kernel: "js" }));
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -7,9 +7,10 @@ import { open, readFile, stat } from "node:fs/promises";
 import { endianness } from "node:os";
 import { join } from "node:path";
 import type { Run } from "@i3/data";
-import { exactSearch, type ExactSearchOptions } from "./exact-search.js";
+import { exactSearchWithKernel, type ExactSearchOptions } from "./exact-search.js";
 import { bytesPerElement, DenseIndexError, readManifest, type DenseManifest } from "./manifest.js";
 import { fromFloat16 } from "./float16.js";
+import type { SearchKernelReport } from "./search-kernel.js";
 import { Float16Store, Float32Store, type VectorStore } from "./vector-store.js";
 
 /** One query's result: ids, row numbers and scores, best first. */
@@ -34,6 +35,7 @@ const READ_CHUNK = 1 << 26;
 /** An exact (flat) inner-product index over passage vectors. */
 export class DenseIndex {
   private tieRankCache: Uint32Array | undefined;
+  private lastKernelReport: SearchKernelReport | undefined;
 
   private constructor(
     /** Passage ids, row order. */
@@ -137,12 +139,19 @@ export class DenseIndex {
     return this.tieRankCache;
   }
 
+  /** The kernel that ran the last {@link search} (or {@link searchToRun}); undefined before the first. */
+  get lastKernel(): SearchKernelReport | undefined {
+    return this.lastKernelReport;
+  }
+
   /**
    * Exact top-k by inner product for each query of `queries` (`[nq, dim]` row-major): at most
-   * `k` hits per query, score descending, equal scores by id descending (as trec_eval).
+   * `k` hits per query, score descending, equal scores by id descending (as trec_eval). The
+   * kernel (`options.kernel`, default `auto`: onnxruntime when it loads) is then {@link lastKernel}.
    */
   search(queries: Float32Array, k: number, options: ExactSearchOptions = {}): DenseResult[] {
-    const hits = exactSearch(this.store, queries, k, this.tieRank(), options);
+    const { hits, kernel } = exactSearchWithKernel(this.store, queries, k, this.tieRank(), options);
+    this.lastKernelReport = kernel;
     return hits.map(({ indices, scores }) => ({ ids: Array.from(indices, (i) => this.ids[i]!), indices, scores }));
   }
 

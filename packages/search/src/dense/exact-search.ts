@@ -1,23 +1,43 @@
 /**
  * Exact maximum-inner-product top-k by blocked matrix products: passages are taken a block at
- * a time (`blockSize` rows), every query block is scored against it (plain JavaScript kernel,
- * or one `tf.matMul` when a `tf` namespace is given), and each query's row of scores goes
- * through its bounded min-heap. Ties: document id descending (via `tieRank`).
+ * a time (`blockSize` rows), every query block is scored against it by one of three kernels
+ * (./search-kernel.ts: onnxruntime's Gemm + TopK, one `tf.matMul`, or plain JavaScript), and
+ * each query's candidates go through its bounded min-heap (the onnx kernel merges sorted lists
+ * instead). Ties: document id descending (via `tieRank`).
  */
 import { scoreBlockJs } from "./js-kernel.js";
+import { searchOnnx } from "./onnx-kernel.js";
+import { chooseKernel, type SearchKernel, type SearchKernelReport } from "./search-kernel.js";
 import { MultiTopK, type DenseHits } from "./top-k.js";
 import { TfBlockScorer, transposeRows, type TfLike } from "./tf-kernel.js";
 import type { VectorStore } from "./vector-store.js";
 
 /** Options of an exact search. */
 export interface ExactSearchOptions {
-  /** Passages per block. Default 1024 (JS) or 4096 (tf). */
+  /**
+   * Which kernel scores the blocks (./search-kernel.ts). Default: the `I3_SEARCH_KERNEL`
+   * environment variable when set, else `"auto"` (onnxruntime when it loads, else `tf` when a
+   * namespace is given, else plain JavaScript).
+   */
+  kernel?: SearchKernel;
+  /** Intra-op threads of the `onnx` kernel. Default: the cores Node reports (`os.availableParallelism()`). */
+  threads?: number;
+  /** Passages per block. Default 65536 (onnx), 4096 (tf) or 1024 (JS). */
   blockSize?: number;
-  /** Queries per block. Default 64 (JS) or 512 (tf). */
+  /** Queries per block. Default 256 (onnx), 512 (tf) or 64 (JS). */
   queryBlockSize?: number;
-  /** A TensorFlow.js namespace (e.g. `tf` from `@i3/encoders`, backend already set): scores with `tf.matMul`. */
+  /** A TensorFlow.js namespace (e.g. `tf` from `@i3/encoders`, backend already set): the `tf` kernel's `tf.matMul`. */
   tf?: TfLike;
 }
+
+/** The hits of an exact search and the kernel that computed them. */
+export interface ExactSearchResult {
+  hits: DenseHits[];
+  kernel: SearchKernelReport;
+}
+
+/** Default (passage block, query block) per kernel. */
+const DEFAULT_BLOCKS: Record<SearchKernelReport["kernel"], [number, number]> = { onnx: [65536, 256], tf: [4096, 512], js: [1024, 64] };
 
 /** Checks a query matrix and returns the number of queries. */
 export function checkQueries(queries: Float32Array, dim: number): number {
@@ -39,42 +59,60 @@ function positive(name: string, value: number): number {
  * product, best first. `tieRank[i]` is passage i's position in ascending id order.
  */
 export function exactSearch(store: VectorStore, queries: Float32Array, k: number, tieRank: Uint32Array, options: ExactSearchOptions = {}): DenseHits[] {
-  const { dim, count } = store;
-  const nq = checkQueries(queries, dim);
+  return exactSearchWithKernel(store, queries, k, tieRank, options).hits;
+}
+
+/** {@link exactSearch}, also saying which kernel ran (and why, when `auto` fell back). */
+export function exactSearchWithKernel(store: VectorStore, queries: Float32Array, k: number, tieRank: Uint32Array, options: ExactSearchOptions = {}): ExactSearchResult {
+  const nq = checkQueries(queries, store.dim);
   positive("k", k);
-  const tf = options.tf;
-  const blockSize = positive("blockSize", options.blockSize ?? (tf ? 4096 : 1024));
-  const queryBlock = positive("queryBlockSize", options.queryBlockSize ?? (tf ? 512 : 64));
-  const heaps = new MultiTopK(nq, Math.min(k, Math.max(count, 1)), tieRank);
-  if (nq === 0) return [];
-  const block = Math.min(blockSize, Math.max(count, 1));
+  if (options.threads !== undefined) positive("threads", options.threads);
+  const { report, ort } = chooseKernel(options);
+  const tf = report.kernel === "tf" ? options.tf : undefined;
+  const [defaultBlock, defaultQueryBlock] = DEFAULT_BLOCKS[report.kernel];
+  const blockSize = positive("blockSize", options.blockSize ?? defaultBlock);
+  const queryBlock = positive("queryBlockSize", options.queryBlockSize ?? defaultQueryBlock);
+  if (nq === 0) return { hits: [], kernel: report };
+  const block = Math.min(blockSize, Math.max(store.count, 1));
+  if (ort !== undefined) return { hits: searchOnnx(ort, store, queries, nq, k, tieRank, { blockSize: block, queryBlockSize: queryBlock, threads: report.threads! }), kernel: report };
+  const heaps = new MultiTopK(nq, Math.min(k, Math.max(store.count, 1)), tieRank);
+  if (tf !== undefined) searchTf(tf, store, queries, nq, heaps, block, queryBlock);
+  else searchJs(store, queries, nq, heaps, block, queryBlock);
+  return { hits: Array.from({ length: nq }, (_, q) => heaps.result(q)), kernel: report };
+}
+
+/** The `tf` kernel: each passage block transposed in JavaScript, one `tf.matMul` per query block. */
+function searchTf(tf: TfLike, store: VectorStore, queries: Float32Array, nq: number, heaps: MultiTopK, block: number, queryBlock: number): void {
+  const { dim, count } = store;
   const scratch = store.dtype === "float32" ? new Float32Array(0) : new Float32Array(block * dim);
-  if (tf !== undefined) {
-    const scorer = new TfBlockScorer(tf, queries, nq, dim, queryBlock);
-    const transposed = new Float32Array(block * dim);
-    try {
-      for (let pStart = 0; pStart < count; pStart += block) {
-        const pCount = Math.min(block, count - pStart);
-        const rows = store.rows(pStart, pCount, scratch);
-        transposeRows(rows, 0, pCount, dim, transposed);
-        scorer.scorePassageBlock(transposed, pCount, (qStart, qCount, scores) => {
-          for (let i = 0; i < qCount; i++) heaps.offerRow(qStart + i, scores, i * pCount, pStart, pCount);
-        });
-      }
-    } finally {
-      scorer.dispose();
-    }
-  } else {
-    const out = new Float32Array(Math.min(queryBlock, nq) * block);
+  const scorer = new TfBlockScorer(tf, queries, nq, dim, queryBlock);
+  const transposed = new Float32Array(block * dim);
+  try {
     for (let pStart = 0; pStart < count; pStart += block) {
       const pCount = Math.min(block, count - pStart);
       const rows = store.rows(pStart, pCount, scratch);
-      for (let qStart = 0; qStart < nq; qStart += queryBlock) {
-        const qCount = Math.min(queryBlock, nq - qStart);
-        scoreBlockJs(queries, qStart, qCount, rows, 0, pCount, dim, out);
-        for (let i = 0; i < qCount; i++) heaps.offerRow(qStart + i, out, i * pCount, pStart, pCount);
-      }
+      transposeRows(rows, 0, pCount, dim, transposed);
+      scorer.scorePassageBlock(transposed, pCount, (qStart, qCount, scores) => {
+        for (let i = 0; i < qCount; i++) heaps.offerRow(qStart + i, scores, i * pCount, pStart, pCount);
+      });
+    }
+  } finally {
+    scorer.dispose();
+  }
+}
+
+/** The `js` kernel: {@link scoreBlockJs} per (query block, passage block). */
+function searchJs(store: VectorStore, queries: Float32Array, nq: number, heaps: MultiTopK, block: number, queryBlock: number): void {
+  const { dim, count } = store;
+  const scratch = store.dtype === "float32" ? new Float32Array(0) : new Float32Array(block * dim);
+  const out = new Float32Array(Math.min(queryBlock, nq) * block);
+  for (let pStart = 0; pStart < count; pStart += block) {
+    const pCount = Math.min(block, count - pStart);
+    const rows = store.rows(pStart, pCount, scratch);
+    for (let qStart = 0; qStart < nq; qStart += queryBlock) {
+      const qCount = Math.min(queryBlock, nq - qStart);
+      scoreBlockJs(queries, qStart, qCount, rows, 0, pCount, dim, out);
+      for (let i = 0; i < qCount; i++) heaps.offerRow(qStart + i, out, i * pCount, pStart, pCount);
     }
   }
-  return Array.from({ length: nq }, (_, q) => heaps.result(q));
 }

@@ -1,10 +1,12 @@
 /**
  * Dense retrieval: encode a corpus to an index folder, load it, exact inner-product top-k
- * (plain JavaScript, or `tf.matMul` with a caller-provided TensorFlow.js namespace).
+ * (onnxruntime-node when it loads, `tf.matMul` with a caller-provided TensorFlow.js namespace,
+ * or plain JavaScript).
  */
 export { encodeCorpus, type EncodeCorpusOptions } from "./encode-corpus.js";
 export { DenseIndex, type DenseResult, type LoadDenseIndexOptions } from "./dense-index.js";
-export { exactSearch, type ExactSearchOptions } from "./exact-search.js";
+export { exactSearch, exactSearchWithKernel, type ExactSearchOptions, type ExactSearchResult } from "./exact-search.js";
+export { kernelSetting, type SearchKernel, type SearchKernelReport } from "./search-kernel.js";
 export { writeDenseRun, type WriteDenseRunOptions } from "./write-run.js";
 export {
   DENSE_FILES,

@@ -12,22 +12,26 @@ export interface DenseHits {
   scores: Float32Array;
 }
 
-/** Collects the `k` best (score, doc) pairs of each of `nq` queries. */
-export class MultiTopK {
-  private readonly docs: Uint32Array;
-  private readonly scores: Float32Array;
-  private readonly sizes: Uint32Array;
+/** Room for up to `k` (score, doc) pairs per query, shared by the top-k collectors. */
+export abstract class TopKSlots {
+  protected readonly docs: Uint32Array;
+  protected readonly scores: Float32Array;
+  protected readonly sizes: Uint32Array;
 
   constructor(
     readonly nq: number,
     readonly k: number,
-    private readonly tieRank: Uint32Array,
+    protected readonly tieRank: Uint32Array,
   ) {
     if (!Number.isSafeInteger(k) || k < 1) throw new RangeError(`top-k: k must be a positive integer, got ${k}`);
     this.docs = new Uint32Array(nq * k);
     this.scores = new Float32Array(nq * k);
     this.sizes = new Uint32Array(nq);
   }
+}
+
+/** Collects the `k` best (score, doc) pairs of each of `nq` queries (bounded min-heaps). */
+export class MultiTopK extends TopKSlots {
 
   /**
    * Offers documents `docStart .. docStart+count-1` to query `q`, with scores

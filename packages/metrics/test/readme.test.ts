@@ -27,4 +27,19 @@ describe("README example", () => {
     const readme = readFileSync(resolve(root, "README.md"), "utf8");
     expect(readme).toContain("prints\n\n```\n" + out.join("") + "```");
   });
+
+  it("shows examples/compare-runs.ts verbatim with what it prints", async () => {
+    const readme = readFileSync(resolve(root, "README.md"), "utf8");
+    const example = readFileSync(resolve(root, "examples/compare-runs.ts"), "utf8");
+    expect(readme).toContain("```ts\n" + example + "```");
+    const out: string[] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((s: unknown) => void out.push(`${String(s)}\n`));
+    try {
+      const { table } = await import("../examples/compare-runs.js");
+      expect(table.numRows()).toBe(8);
+    } finally {
+      log.mockRestore();
+    }
+    expect(readme).toContain("prints\n\n```\n" + out.join("") + "```");
+  });
 });

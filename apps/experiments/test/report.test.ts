@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { reportCommand } from "../src/cli/report-command.js";
 import { runExperiment } from "../src/runner/run-experiment.js";
-import { comparePairs, markersOf } from "../src/report/significance.js";
+import { baselineMarkers, comparePairs, compareWithBaseline, markersOf } from "../src/report/significance.js";
 import { fakeDenseSystem, tempDir, writeTinyCollection } from "./runner-fixtures.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -30,6 +30,28 @@ describe("significance of pairs", () => {
     // Holm with three pairs: the largest p-value is kept (at least), the same pair's is >= its raw value.
     expect(s.tests.t!.pHolm).toBeGreaterThanOrEqual(s.tests.t!.pValue);
     expect(b.tests.t!.pHolm).toBeCloseTo(Math.min(1, Math.max(...["better", "worse"].map((n) => out.find((c) => c.system === n)!.tests.t!.pValue)) * 2, 3 * b.tests.t!.pValue), 12);
+  });
+});
+
+describe("comparison with one baseline", () => {
+  it("is @i3/metrics' comparison, with the Holm family the config names", () => {
+    const queries = Array.from({ length: 12 }, (_, i) => `q${i}`);
+    const base = { queries, values: { a: queries.map((_, i) => (i % 4) / 10), b: queries.map((_, i) => (i % 3) / 10) } };
+    const shift = (d: number) => ({ queries, values: { a: base.values.a.map((v, i) => v + d + (i % 2) / 50), b: base.values.b.map((v, i) => v + d - (i % 2) / 50) } });
+    const options = { tests: ["t", "randomization"] as const, alpha: 0.05, permutations: 2000, seed: 1 };
+    const systems = new Map([["up", shift(0.1)], ["down", shift(-0.1)]]);
+    const perMeasure = compareWithBaseline({ name: "base", values: base }, systems, ["a", "b"], options);
+    const all = compareWithBaseline({ name: "base", values: base }, systems, ["a", "b"], { ...options, family: "all" });
+    expect(all.settings.family).toBe("all");
+    const row = (c: typeof all, system: string, m: string) => c.rows.find((r) => r.system === system && r.measure === m)!;
+    // 2 comparisons per measure vs 4 over both measures: the smallest raw p is multiplied by 2 and by 4.
+    const ps = ["up", "down"].flatMap((s) => ["a", "b"].map((m) => row(all, s, m).p.t!));
+    const min = Math.min(...ps);
+    const [s0, m0] = ["up", "down"].flatMap((s) => ["a", "b"].map((m) => [s, m] as const)).find(([s, m]) => row(all, s, m).p.t === min)!;
+    expect(row(all, s0, m0).pAdjusted.t).toBeCloseTo(Math.min(1, 4 * min), 12);
+    expect(row(perMeasure, s0, m0).pAdjusted.t).toBeCloseTo(Math.min(1, 2 * min), 12);
+    expect(baselineMarkers(perMeasure, "down", "a")).toBe("▼†‡");
+    expect(baselineMarkers(perMeasure, "base", "a")).toBe("");
   });
 });
 

@@ -1,9 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-/** Root test command (`npm test`): every package and app is a Vitest project, and so is `repro/`. */
+/** Root test command (`npm test`): every package and app is a Vitest project, and so are `repro/` and `bench/` (its helpers). */
 export default defineConfig({
   test: {
-    projects: ["packages/*/vitest.config.ts", "apps/*/vitest.config.ts", "repro/vitest.config.ts"],
+    projects: ["packages/*/vitest.config.ts", "apps/*/vitest.config.ts", "repro/vitest.config.ts", "bench/vitest.config.ts"],
     pool: "forks",
     maxWorkers: 2,
   },

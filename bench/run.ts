@@ -1,12 +1,16 @@
 /**
  * `npm run bench [name...]`: runs every `bench/*.bench.ts` (or the named ones) in its own
  * process, one after another. Each writes `bench/out/<name>.json`. Speed never fails the run;
- * a benchmark that crashes is reported and the others still run.
+ * a benchmark that crashes is reported and the others still run. At the end, every figure a
+ * benchmark measured beside a peer (`peerComparisons` in its JSON) is collected into
+ * `bench/out/ratios.json` and printed as one table.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
+import { writeFileAtomic } from "@i3/core";
+import { collectPeerComparisons, formatPeerComparisons } from "./peer-ratios.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);
@@ -29,3 +33,11 @@ for (const name of names) {
   if (r.status !== 0) crashed.push(name);
 }
 if (crashed.length > 0) console.error(`\nbenchmarks that crashed: ${crashed.join(", ")}`);
+
+// Every figure measured beside a peer (in this or an earlier run's JSON), in one file and table.
+const outDir = join(here, "out");
+const comparisons = existsSync(outDir) ? collectPeerComparisons(outDir) : [];
+if (comparisons.length > 0) {
+  await writeFileAtomic(join(outDir, "ratios.json"), `${JSON.stringify({ writtenAt: new Date().toISOString(), comparisons }, null, 2)}\n`);
+  console.log(`\n=== toolkit vs peers (bench/out/ratios.json)\n${formatPeerComparisons(comparisons)}`);
+}

@@ -15,7 +15,7 @@ function temperature(value: number): Record<string, unknown> {
 
 export const I3_ABLATIONS: readonly SweepVariant[] = [
   // Most telling first: a sweep cut short (and resumed with --resume) still has these.
-  { name: "no-reconstruction", patch: { "systems.i3.losses.reconstruction": undefined } },
+  { name: "no-reconstruction", patch: { "systems.i3.losses.reconstruction": false } },
   { name: "interactor=off", patch: { "systems.i3.i3.interactor.enabled": false } },
   { name: "pq=crop-then-query", patch: { "systems.i3.pseudoQueries.kind": "none" } },
   { name: "pq=training-queries", patch: { "systems.i3.pseudoQueries.kind": "training-queries" } },

@@ -61,7 +61,8 @@ describe("experiment config", () => {
     });
     const i3 = config.systems["i3"]!;
     if (i3.kind !== "i3") throw new Error("expected the i3 system");
-    expect(i3.losses).toEqual({ contrastive: { temperature: 0.05 } });
+    // L_rec on by default (`false` switches it off)
+    expect(i3.losses).toEqual({ contrastive: { temperature: 0.05 }, reconstruction: { schedule: "ten-power-minus-epoch" } });
     expect(i3.model.preset).toEqual({ layers: 2, hidden: 64, heads: 2, intermediate: 128, dropout: 0.1 });
     expect(i3.i3).toEqual({ slots: 32, reconstructor: { layers: 1, memory: "pooled" }, interactor: { enabled: true, input: "pooled" }, mlmHead: { tied: false }, warmupFreezeBackbone: false });
     expect(i3.pseudoQueries).toEqual({ kind: "none", doc2queryEpochs: 10 });
@@ -77,6 +78,10 @@ describe("experiment config", () => {
   it("rejects unknown fields (strict objects), at any depth, for the system they are written for", () => {
     expect(errorOf({ name: "x", systems: { bm25: { kind: "bm25" }, de: { kind: "dual-encoder", model: { poolng: "cls" } } } })).toBe("config error at systems.de.model.poolng: unknown field");
     expect(errorOf({ name: "x", lr: 1e-4 })).toBe("config error at lr: unknown field");
+    // inside `losses.reconstruction` (an object, or false = no L_rec) the object's own field is named
+    expect(errorOf({ name: "x", systems: { bm25: { kind: "bm25" }, i3: { kind: "i3", losses: { reconstruction: { schedule: "decay10" } } } } })).toBe(
+      'config error at systems.i3.losses.reconstruction.schedule: expected "constant" | "ten-power-minus-epoch", got "decay10"',
+    );
     // An I3 switch on a dual-encoder is an error, not silently ignored.
     expect(errorOf({ name: "x", systems: { bm25: { kind: "bm25" }, de: { kind: "dual-encoder", i3: { slots: 8 } } } })).toBe("config error at systems.de.i3: unknown field");
     expect(errorOf({ name: "x", systems: { bm25: { kind: "bm25", k: 10 } } })).toBe("config error at systems.bm25.k: unknown field");

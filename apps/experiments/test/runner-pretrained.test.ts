@@ -11,14 +11,15 @@ import { copyFile, cp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { stableHash } from "@i3/core";
-import { loadTokenizer, passageText, resolveDataset, saveTokenizer, trainWordPiece, type Collection, type I3Tokenizer } from "@i3/data";
-import { BertEncoder, encoderConfig, initBackend, loadDualEncoder, loadI3Retriever, saveBertEncoder } from "@i3/encoders";
+import { loadTokenizer, resolveDataset, type Collection, type I3Tokenizer } from "@i3/data";
+import { loadDualEncoder, loadI3Retriever } from "@i3/encoders";
 import { DenseIndex } from "@i3/search";
 import { parseExperiment } from "../src/config/define.js";
 import type { ExperimentInput } from "../src/config/schema.js";
 import { planExperiment } from "../src/runner/plan.js";
 import { stageLabel, type RunServices } from "../src/runner/stage.js";
 import { runExperiment, type RunOptions, type RunResult } from "../src/runner/run-experiment.js";
+import { failure, writeTinyBertCheckpoint } from "../../../test-support/tiny-bert-checkpoint.js";
 import { tempDir, writeTinyCollection } from "./runner-fixtures.js";
 
 const TEXT = "Lobster rolls with butter, from Maine";
@@ -35,16 +36,7 @@ beforeAll(async () => {
   const datasetsDir = await tempDir("i3-datasets-");
   opts = { runsDir: await tempDir(), datasetsDir, quiet: true };
   collection = await resolveDataset(`local:${collectionDir}`, { datasetsDir });
-  const texts: string[] = [];
-  for await (const p of collection.corpus()) texts.push(passageText(p));
-  tokenizer = await trainWordPiece(texts, { vocabSize: 120 });
-  await initBackend({ device: "wasm" });
-  const config = encoderConfig({ vocabSize: tokenizer.vocabSize, hidden: 16, layers: 1, heads: 2, intermediate: 32, maxPositions: 24, initializerRange: 0.2 });
-  const encoder = new BertEncoder(config, { seed: 99 });
-  ckpt = join(await tempDir("i3-bert-"), "bert");
-  await saveBertEncoder(ckpt, encoder);
-  await saveTokenizer(tokenizer, ckpt);
-  encoder.dispose();
+  ({ ckpt, tokenizer } = await writeTinyBertCheckpoint(await tempDir("i3-bert-"), collection, 120));
 });
 
 /** Both neural systems start from the tiny checkpoint (`preset` is ignored: its config.json, 1 x 16, sets the size). */
@@ -98,16 +90,6 @@ function cacheDir(result: RunResult, id: string): string {
   const stage = result.stages.find((s) => s.id === id);
   if (stage === undefined) throw new Error(`no stage ${id}`);
   return join(opts.runsDir!, ".cache", stage.stage, stage.hash);
-}
-
-/** Error message of a promise that must reject. */
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("expected a failure");
 }
 
 describe("neural stages from a Hugging Face BERT checkpoint (model.init, tokenizer.kind hf)", () => {

@@ -1,22 +1,15 @@
-/** The README's example is the file examples/quickstart.ts, verbatim, and it runs. */
-import { readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+/** The README's example is the file examples/quickstart.ts, verbatim, and it runs and prints what the README shows. */
 import { describe, expect, it, vi } from "vitest";
+import { expectReadmeShowsExample, expectReadmeShowsOutput } from "../../../test-support/readme-example.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const exampleDirs = () => new Set(readdirSync(tmpdir()).filter((n) => n.startsWith("i3-core-example-")));
+const here = (p: string) => new URL(p, import.meta.url);
 
 describe("README example", () => {
   it("is examples/quickstart.ts verbatim", () => {
-    const readme = readFileSync(resolve(root, "README.md"), "utf8");
-    const example = readFileSync(resolve(root, "examples/quickstart.ts"), "utf8");
-    expect(readme).toContain("```ts\n" + example + "```");
+    expectReadmeShowsExample(here("../README.md"), here("../examples/quickstart.ts"));
   });
 
   it("runs and prints what the README shows", async () => {
-    const before = exampleDirs();
     const out: string[] = [];
     const log = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void out.push(`${args.map(String).join(" ")}\n`));
     try {
@@ -24,9 +17,7 @@ describe("README example", () => {
       expect(same).toBe(true);
     } finally {
       log.mockRestore();
-      for (const d of exampleDirs()) if (!before.has(d)) rmSync(join(tmpdir(), d), { recursive: true, force: true });
     }
-    const readme = readFileSync(resolve(root, "README.md"), "utf8");
-    expect(readme).toContain("prints\n\n```\n" + out.join("") + "```");
+    expectReadmeShowsOutput(here("../README.md"), out.join(""));
   });
 });

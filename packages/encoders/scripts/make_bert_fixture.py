@@ -149,9 +149,8 @@ def write_safetensors(path, tensors, dtype="F32"):
         f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
 
 
-def main():
-    torch.manual_seed(1234)
-    model = TinyBert(CFG).eval()
+def randomize(model):
+    """Weights ~ N(0, 0.2), biases ~ N(0, 0.1), LayerNorm gains ~ 1 + N(0, 0.1), from torch's global RNG."""
     with torch.no_grad():
         for name, p in model.named_parameters():
             if "LayerNorm.weight" in name:
@@ -160,6 +159,12 @@ def main():
                 p.copy_(0.1 * torch.randn_like(p))
             else:
                 p.copy_(0.2 * torch.randn_like(p))
+
+
+def main():
+    torch.manual_seed(1234)
+    model = TinyBert(CFG).eval()
+    randomize(model)
     ids = torch.randint(1, CFG["vocab_size"], (3, 10))
     mask = torch.tensor([[1] * 10, [1] * 7 + [0] * 3, [1] * 4 + [0] * 6])
     ids = ids * mask  # pad id 0 at padded positions

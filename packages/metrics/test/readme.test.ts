@@ -1,16 +1,13 @@
-/** The README's example is the file examples/quickstart.ts, verbatim, and it runs. */
+/** The README's examples are the files examples/quickstart.ts and compare-runs.ts, verbatim, and they run and print what the README shows. */
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it, vi } from "vitest";
+import { expectReadmeShowsExample, expectReadmeShowsOutput } from "../../../test-support/readme-example.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const here = (p: string) => new URL(p, import.meta.url);
 
 describe("README example", () => {
   it("is examples/quickstart.ts verbatim", () => {
-    const readme = readFileSync(resolve(root, "README.md"), "utf8");
-    const example = readFileSync(resolve(root, "examples/quickstart.ts"), "utf8");
-    expect(readme).toContain("```ts\n" + example + "```");
+    expectReadmeShowsExample(here("../README.md"), here("../examples/quickstart.ts"));
   });
 
   it("runs and prints what the README shows", async () => {
@@ -24,14 +21,12 @@ describe("README example", () => {
       write.mockRestore();
       log.mockRestore();
     }
-    const readme = readFileSync(resolve(root, "README.md"), "utf8");
-    expect(readme).toContain("prints\n\n```\n" + out.join("") + "```");
+    expectReadmeShowsOutput(here("../README.md"), out.join(""));
   });
 
   it("shows examples/compare-runs.ts verbatim with what it prints", async () => {
-    const readme = readFileSync(resolve(root, "README.md"), "utf8");
-    const example = readFileSync(resolve(root, "examples/compare-runs.ts"), "utf8");
-    expect(readme).toContain("```ts\n" + example + "```");
+    // The second ```ts block of the README (expectReadmeShowsExample checks the first).
+    expect(readFileSync(here("../README.md"), "utf8")).toContain("```ts\n" + readFileSync(here("../examples/compare-runs.ts"), "utf8") + "```");
     const out: string[] = [];
     const log = vi.spyOn(console, "log").mockImplementation((s: unknown) => void out.push(`${String(s)}\n`));
     try {
@@ -40,6 +35,6 @@ describe("README example", () => {
     } finally {
       log.mockRestore();
     }
-    expect(readme).toContain("prints\n\n```\n" + out.join("") + "```");
+    expectReadmeShowsOutput(here("../README.md"), out.join(""));
   });
 });

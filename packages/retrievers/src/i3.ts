@@ -93,8 +93,8 @@ interface I3Phase extends Phase {
  * `i3.warmupFreezeBackbone`); then `train.epochs` on the real training queries with hard
  * negatives and L_rec at the scheduled beta on the targets `losses.reconstruction.targets` says
  * (absent: `targets`, else the real training query of each judged passage; `pseudo-queries`:
- * `targets` for every passage, "what" when missing, as the reference). Without
- * `losses.reconstruction`, beta = 0 throughout (no L_rec). With `losses.klDistillation` /
+ * `targets` for every passage, "what" when missing, as the reference). With
+ * `losses.reconstruction: false`, beta = 0 throughout (no L_rec). With `losses.klDistillation` /
  * `losses.marginMse`, the real-query phase adds the distillation loss over `teacherScores`'
  * lists, s = E_q(q) . p* (./distillation.ts). With `model.init` an I3 checkpoint,
  * the model starts from every weight saved there (its heads must match `i3`). Writes the tokenizer and one
@@ -118,7 +118,7 @@ export async function trainI3(inputs: TrainI3Inputs): Promise<TrainedI3> {
   const { cls, sep, mask, pad } = tokenizer.special as { cls: number; sep: number; mask: number; pad: number };
   const { i3, optimizer, model: modelSettings } = settings;
   const m = i3.slots;
-  const reconstruction = { ...(settings.losses.reconstruction ?? { schedule: "constant" as const, targets: undefined }), weight: reconstructionWeight(settings.losses) };
+  const reconstruction = { ...(settings.losses.reconstruction || { schedule: "constant" as const, targets: undefined }), weight: reconstructionWeight(settings.losses) };
   if (reconstruction.targets === "pseudo-queries" && inputs.targets === undefined) {
     throw new Error('trainI3: losses.reconstruction.targets "pseudo-queries" needs pseudo-query targets (inputs.targets; in the runner a pseudoQueries.kind other than "none")');
   }

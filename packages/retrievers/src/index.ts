@@ -3,7 +3,8 @@
  * and I3, and the cross-encoder re-ranker. Settings (`settings.ts`, the defaults), where training
  * starts (`start.ts`, `hf-files.ts`), phased training (`phases.ts`) and its resumable checkpoints
  * (`training-checkpoints.ts`), the trainers (`dual-encoder.ts`, `i3.ts`, `cross-encoder.ts`,
- * `ltre.ts`), batched encoding (`encode.ts`), dense indexing and retrieval (`retrieve.ts`) and
+ * `ltre.ts`), batched encoding (`encode.ts`), MICE's stored document states (`mice-states.ts`),
+ * dense indexing and retrieval (`retrieve.ts`) and
  * checkpoints with their tokenizer (`checkpoint.ts`). See README.md.
  */
 export * from "./settings.js";
@@ -55,6 +56,7 @@ export {
   type CrossEncoderTrainingGroup,
 } from "./cross-encoder.js";
 export { distillationSetup, distillationPhase, distillationTerm, type DistillationSetup, type TeacherScoredLists } from "./distillation.js";
+export { buildMiceStateStore, miceStatesFingerprint, readDocumentStates, type BuildMiceStateStoreOptions } from "./mice-states.js";
 export { toTensors, encodeTokenRows, encodeCorpusVectors, type BiEncoderModel, type DenseRetriever } from "./encode.js";
 export { retrieveDense, indexAndRetrieve, buildDenseIndex, type BuildDenseIndexOptions } from "./retrieve.js";
 export {

@@ -292,9 +292,11 @@ export const i3HeadsSettingsSchema = z
   .prefault({});
 
 /**
- * I3's losses: the contrastive loss plus, when `reconstruction` is present, beta * L_rec with
- * beta = `weight` ({@link reconstructionWeight}: absent = 1, or 2e-4 while distilling) in the crop warm-up and `weight` (`constant`) or `weight` * 10^-(e+1) at 0-based
- * fine-tuning epoch e (`ten-power-minus-epoch`, the reference's 1/10^epoch). Absent: no L_rec at all.
+ * I3's losses: the contrastive loss plus beta * L_rec (on by default, as in the paper; `false`
+ * switches it off: the "no reconstruction" ablation) with beta = `weight`
+ * ({@link reconstructionWeight}: absent = 1, or 2e-4 while distilling) in the crop warm-up and
+ * `weight` (`constant`) or `weight` * 10^-(e+1) at 0-based fine-tuning epoch e
+ * (`ten-power-minus-epoch`, the reference's 1/10^epoch).
  *
  * `reconstruction.targets`, what fine-tuning reconstructs: absent = the given pseudo-queries
  * when there are any, else the training query of each judged passage, and passages without a
@@ -307,13 +309,16 @@ export const i3LossesSchema = z
   .strictObject({
     contrastive: contrastiveSettingsSchema,
     reconstruction: z
-      .strictObject({
-        /** beta; absent = 1, or {@link DISTILLATION_RECONSTRUCTION_WEIGHT} when a distillation loss is on. */
-        weight: z.number().nonnegative().optional(),
-        schedule: z.enum(["constant", "ten-power-minus-epoch"]).default("ten-power-minus-epoch"),
-        targets: z.enum(["training-queries", "pseudo-queries"]).optional(),
-      })
-      .optional(),
+      .union([
+        z.strictObject({
+          /** beta; absent = 1, or {@link DISTILLATION_RECONSTRUCTION_WEIGHT} when a distillation loss is on. */
+          weight: z.number().nonnegative().optional(),
+          schedule: z.enum(["constant", "ten-power-minus-epoch"]).default("ten-power-minus-epoch"),
+          targets: z.enum(["training-queries", "pseudo-queries"]).optional(),
+        }),
+        z.literal(false),
+      ])
+      .prefault({}),
     ...distillationLossesShape,
   })
   .prefault({});
@@ -327,10 +332,10 @@ export const DISTILLATION_RECONSTRUCTION_WEIGHT = 2e-4;
 /**
  * beta of I3's L_rec: `losses.reconstruction.weight` when given; else 1, or the reference's
  * {@link DISTILLATION_RECONSTRUCTION_WEIGHT} when `losses.klDistillation` or `losses.marginMse`
- * is on. 0 when `losses.reconstruction` is absent (no L_rec).
+ * is on. 0 when `losses.reconstruction` is `false` (no L_rec).
  */
 export function reconstructionWeight(losses: z.output<typeof i3LossesSchema>): number {
-  if (losses.reconstruction === undefined) return 0;
+  if (losses.reconstruction === false) return 0;
   if (losses.reconstruction.weight !== undefined) return losses.reconstruction.weight;
   return losses.klDistillation !== undefined || losses.marginMse !== undefined ? DISTILLATION_RECONSTRUCTION_WEIGHT : 1;
 }
@@ -365,7 +370,8 @@ export type I3Settings = z.output<typeof i3SettingsSchema>;
 /** What a caller (or a config) writes: every field optional. */
 export type I3SettingsInput = z.input<typeof i3SettingsSchema>;
 export type I3HeadsSettings = I3Settings["i3"];
-export type ReconstructionSettings = NonNullable<I3Settings["losses"]["reconstruction"]>;
+/** L_rec's settings when it is on. */
+export type ReconstructionSettings = Exclude<I3Settings["losses"]["reconstruction"], false>;
 /** The distillation loss settings (both trainers). */
 export type DistillationLossSettings = Pick<DualEncoderSettings["losses"], "klDistillation" | "marginMse">;
 /** The distillation list settings. */

@@ -1,8 +1,8 @@
 /**
  * The I3 trainer on the first 1000 passages of the embedded default collection (tiny model; no
  * effectiveness claims): warm-up on crops with pseudo-query targets and a frozen backbone, then
- * fine-tuning; fine-tuning targets default to the first relevant training query; no
- * `losses.reconstruction` = no L_rec; the checkpoint round trip keeps the model and its p*.
+ * fine-tuning; fine-tuning targets default to the first relevant training query;
+ * `losses.reconstruction: false` = no L_rec; the checkpoint round trip keeps the model and its p*.
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -75,9 +75,9 @@ describe("trainI3", () => {
     trained.model.dispose();
   }, 300_000);
 
-  it("without targets, fine-tuning reconstructs the first relevant training query; without losses.reconstruction, no L_rec", async () => {
+  it("without targets, fine-tuning reconstructs the first relevant training query; with losses.reconstruction false, no L_rec", async () => {
     const logs: string[] = [];
-    const settings: I3SettingsInput = { ...tiny, losses: {}, train: { ...tiny.train, warmupEpochs: 0 } };
+    const settings: I3SettingsInput = { ...tiny, losses: { reconstruction: false }, train: { ...tiny.train, warmupEpochs: 0 } };
     const trained = await trainI3({ collection, trainSplit: "train", firstStageTrainRun, seed: 1, device: "wasm", workDir: join(root, "no-rec"), log: (m) => logs.push(m), settings });
     const judged = (await firstRelevantQueries(collection, "train")).size;
     expect(logs.some((l) => l.startsWith("queries") && l.includes(`${judged} passages with targets`))).toBe(true);

@@ -68,10 +68,11 @@ describe("dual-encoder settings", () => {
 });
 
 describe("I3 settings", () => {
-  it("{} parses to the dual-encoder's defaults plus I3_DEFAULTS, no L_rec, heads at 1x lr", () => {
+  it("{} parses to the dual-encoder's defaults plus I3_DEFAULTS, L_rec on, heads at 1x lr", () => {
     const s = i3SettingsSchema.parse({});
     expect(s).toStrictEqual({
       ...DE_DEFAULTS,
+      losses: { ...DE_DEFAULTS.losses, reconstruction: { schedule: "ten-power-minus-epoch" } },
       optimizer: { ...DE_DEFAULTS.optimizer, headLrMultiplier: 1 },
       i3: {
         slots: 32,
@@ -84,19 +85,25 @@ describe("I3 settings", () => {
     // the same values as the model's own defaults (interactor.layers absent = the model's 1)
     const { warmupFreezeBackbone: _, ...heads } = s.i3;
     expect({ ...heads, interactor: { ...heads.interactor, layers: 1 } }).toStrictEqual(I3_DEFAULTS);
-    expect(s.losses.reconstruction).toBeUndefined();
+    // L_rec on by default (the paper's objective), beta 1 with the reference's 10^-(epoch+1) decay
+    expect(s.losses.reconstruction).toStrictEqual({ schedule: "ten-power-minus-epoch" });
   });
 
   it("losses.reconstruction defaults its schedule, and its weight to 1, or to the reference's 2e-4 while distilling; I3 fields are strict too", () => {
     const weightOf = (losses: I3SettingsInput["losses"]) => reconstructionWeight(i3SettingsSchema.parse({ losses }).losses);
     expect(i3SettingsSchema.parse({ losses: { reconstruction: {} } }).losses.reconstruction).toStrictEqual({ schedule: "ten-power-minus-epoch" });
     expect(weightOf({ reconstruction: {} })).toBe(1);
-    expect(weightOf({})).toBe(0);
+    expect(weightOf({})).toBe(1);
+    expect(weightOf({ reconstruction: false })).toBe(0);
+    expect(weightOf({ reconstruction: false, klDistillation: {} })).toBe(0);
+    expect(weightOf({ klDistillation: {} })).toBe(2e-4);
     expect(weightOf({ reconstruction: {}, klDistillation: {} })).toBe(2e-4);
     expect(weightOf({ reconstruction: {}, marginMse: {} })).toBe(2e-4);
     expect(weightOf({ reconstruction: { weight: 0.5 }, klDistillation: {} })).toBe(0.5);
     expect(weightOf({ reconstruction: { weight: 0 }, klDistillation: {} })).toBe(0);
-    expect(issues(i3SettingsSchema, { losses: { reconstruction: { schedule: "decay10" } } })).toEqual([expect.stringMatching(/^losses\.reconstruction\.schedule: /)]);
+    // an object or false: zod reports the union (the config loader names the object's field, apps/experiments config tests)
+    expect(issues(i3SettingsSchema, { losses: { reconstruction: { schedule: "decay10" } } })).toEqual(["losses.reconstruction: Invalid input"]);
+    expect(issues(i3SettingsSchema, { losses: { reconstruction: true } })).toEqual(["losses.reconstruction: Invalid input"]);
     expect(issues(i3SettingsSchema, { i3: { reconstructor: { layers: 4 } } })).toEqual([expect.stringMatching(/^i3\.reconstructor\.layers: /)]);
     expect(issues(i3SettingsSchema, { i3: { interactor: "off" } })).toEqual([expect.stringMatching(/^i3\.interactor: /)]);
     expect(issues(i3SettingsSchema, { i3: { memory: "tokens" } })).toEqual([expect.stringMatching(/^i3: Unrecognized key: "memory"/)]);
@@ -113,7 +120,7 @@ describe("I3 settings", () => {
       losses: { reconstruction: { targets: "pseudo-queries" } },
       i3: { interactor: { layers: 2 } },
     });
-    expect([set.negatives.schedule, set.optimizer.kind, set.optimizer.schedule, set.optimizer.mlmHeadLr, set.losses.reconstruction?.targets, set.i3.interactor.layers]).toEqual([
+    expect([set.negatives.schedule, set.optimizer.kind, set.optimizer.schedule, set.optimizer.mlmHeadLr, set.losses.reconstruction !== false ? set.losses.reconstruction.targets : "off", set.i3.interactor.layers]).toEqual([
       "strided", "lamb", "constant", "backbone", "pseudo-queries", 2,
     ]);
     expect(issues(i3SettingsSchema, { optimizer: { kind: "sgd" } })).toEqual([expect.stringMatching(/^optimizer\.kind: /)]);

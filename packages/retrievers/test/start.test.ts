@@ -9,8 +9,8 @@
 import { copyFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { passageText, resolveDataset, saveTokenizer, trainWordPiece, type Collection, type I3Tokenizer } from "@i3/data";
-import { BertEncoder, I3Retriever, encoderConfig, initBackend, loadBertEncoder, presetConfig, saveBertEncoder } from "@i3/encoders";
+import { resolveDataset, saveTokenizer, trainWordPiece, type Collection, type I3Tokenizer } from "@i3/data";
+import { I3Retriever, loadBertEncoder, presetConfig } from "@i3/encoders";
 import {
   dualEncoderSettingsSchema,
   loadHfTokenizer,
@@ -20,6 +20,7 @@ import {
   trainI3,
   type DualEncoderSettingsInput,
 } from "../src/index.js";
+import { failure, writeTinyBertCheckpoint } from "../../../test-support/tiny-bert-checkpoint.js";
 import { firstPassages, tempRoot, weights } from "./helpers.js";
 
 const TEXT = "Lobster rolls with butter, from Maine";
@@ -33,16 +34,7 @@ let tokenizer: I3Tokenizer;
 
 beforeAll(async () => {
   collection = firstPassages(await resolveDataset("default"), 60);
-  const texts: string[] = [];
-  for await (const p of collection.corpus()) texts.push(passageText(p));
-  tokenizer = await trainWordPiece(texts, { vocabSize: 300 });
-  await initBackend({ device: "wasm" });
-  const config = encoderConfig({ vocabSize: tokenizer.vocabSize, hidden: 16, layers: 1, heads: 2, intermediate: 32, maxPositions: 24, initializerRange: 0.2 });
-  const encoder = new BertEncoder(config, { seed: 99 });
-  ckpt = join(root, "bert");
-  await saveBertEncoder(ckpt, encoder);
-  await saveTokenizer(tokenizer, ckpt);
-  encoder.dispose();
+  ({ ckpt, tokenizer } = await writeTinyBertCheckpoint(root, collection, 300));
 });
 
 /** Settings starting from the tiny checkpoint (`preset` is not used with model.init: its config.json sets the size). */
@@ -55,16 +47,6 @@ function pretrained(model: DualEncoderSettingsInput["model"] = {}, tokenizerSett
 }
 
 const ids = (tok: I3Tokenizer) => Array.from(tok.encode(TEXT).ids);
-
-/** Error message of a promise that must reject. */
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("from scratch", () => {
   it("presetEncoderConfig: a preset, or a custom size over the tiny preset with its dropout", () => {

@@ -115,6 +115,7 @@ export function buildProgram(): Command {
     .option("--cache-dir <dir>", "stage cache (default: <runs-dir>/.cache)")
     .option("--datasets-dir <dir>", "datasets folder (default: the workspace's datasets/, or $I3_DATASETS_DIR)")
     .option("--verify", "hash every file of each reused cache entry (default: sizes, and hashes of files changed since)")
+    .option("--dry-run", "list every stage of the plan as cached or to run, with its hash; run nothing, write nothing")
     .action(async (config: string | undefined, options) => {
       const { runCommand } = await import("./run-command.js");
       await runCommand(config, options);
@@ -131,6 +132,7 @@ export function buildProgram(): Command {
     .option("--cache-dir <dir>", "stage cache (default: <runs-dir>/.cache)")
     .option("--datasets-dir <dir>", "datasets folder (default: the workspace's datasets/, or $I3_DATASETS_DIR)")
     .option("--verify", "hash every file of each reused cache entry (default: sizes, and hashes of files changed since)")
+    .option("--dry-run", "per run, how many stages are cached and which would run; run nothing, write nothing")
     .action(async (config: string | undefined, options) => {
       const { sweepCommand } = await import("./sweep-command.js");
       await sweepCommand(config, options);

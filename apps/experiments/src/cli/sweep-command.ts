@@ -1,10 +1,12 @@
-/** `i3 sweep <config>`: runs every run of a sweep and writes the sweep report. */
+/** `i3 sweep <config>`: runs every run of a sweep and writes the sweep report, or lists what it would run (`--dry-run`). */
 import { loadSweepFile } from "../config/load.js";
+import type { ExperimentConfig } from "../config/schema.js";
+import { planRunStatus } from "../runner/dry-run.js";
 import { expandSweep } from "../sweep/define.js";
 import { runSweep } from "../sweep/run-sweep.js";
 import { comparisonLegend } from "@i3/metrics";
 import { alignRight, resultsTable } from "../report/page.js";
-import { configArgument } from "./run-command.js";
+import { configArgument, folderOptions } from "./run-command.js";
 
 /** Flags of `i3 sweep`. */
 export interface SweepCommandOptions {
@@ -15,6 +17,7 @@ export interface SweepCommandOptions {
   cacheDir?: string;
   datasetsDir?: string;
   verify?: boolean;
+  dryRun?: boolean;
 }
 
 /**
@@ -25,14 +28,18 @@ export interface SweepCommandOptions {
 export async function sweepCommand(file: string | undefined, options: SweepCommandOptions): Promise<void> {
   const path = configArgument(file, options, "sweep");
   const sweep = await loadSweepFile(path);
-  const invalid = expandSweep(sweep).filter((run) => run.error !== undefined);
+  const runs = expandSweep(sweep);
+  const invalid = runs.filter((run) => run.error !== undefined);
   if (invalid.length > 0) {
     throw new Error(`${path}: ${invalid.length} variant(s) do not validate; nothing was run:\n${invalid.map((run) => run.error!.message).join("\n")}`);
   }
+  if (options.dryRun) {
+    process.stdout.write(await sweepRunStatus(runs.map((run) => ({ name: run.name, config: run.config! })), options));
+    return;
+  }
   const result = await runSweep(sweep, {
-    ...(options.runsDir ? { runsDir: options.runsDir } : {}),
-    ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
-    ...(options.datasetsDir ? { datasetsDir: options.datasetsDir } : {}),
+    runs,
+    ...folderOptions(options),
     ...(options.verify ? { verify: true } : {}),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     resume: options.resume ?? false,
@@ -47,4 +54,22 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     process.stderr.write(`i3 sweep: ${failed.length} of ${result.runs.length} runs failed:\n${failed.map((f) => `  ${f.name}: ${f.error}`).join("\n")}\n`);
     process.exitCode = 1;
   }
+}
+
+/**
+ * `i3 sweep --dry-run`: per run of the sweep, how many of its stages the cache holds, and the
+ * stages left to run over the whole sweep (a stage shared by several runs counted once).
+ */
+async function sweepRunStatus(runs: readonly { name: string; config: ExperimentConfig }[], options: SweepCommandOptions): Promise<string> {
+  const toRun = new Set<string>();
+  const lines: string[] = [];
+  const width = Math.max(0, ...runs.map((r) => r.name.length));
+  for (const run of runs) {
+    const stages = await planRunStatus(run.config, folderOptions(options));
+    const missing = stages.filter((s) => !s.cached);
+    for (const s of missing) toRun.add(`${s.stage}/${s.hash}`);
+    lines.push(`${run.name.padEnd(width)}  ${stages.length - missing.length} of ${stages.length} stages cached${missing.length > 0 ? `; to run: ${missing.map((s) => s.id).join(", ")}` : ""}`);
+  }
+  lines.push(`${runs.length} runs; ${toRun.size} distinct stages to run`);
+  return `${lines.join("\n")}\n`;
 }

@@ -78,6 +78,8 @@ export interface CacheReadOptions {
   verify?: boolean;
   /** Told when an entry is recomputed or reused unverified. */
   warn?(warning: CacheWarning): void;
+  /** Only look: an entry that fails its check is reported absent but left in place (a dry run). */
+  readOnly?: boolean;
 }
 
 /** A folder of cached stage outputs. */
@@ -102,7 +104,7 @@ export class StageCache {
     const text = await readFile(manifestPath, "utf8").catch(() => undefined);
     if (text === undefined && !(await isDirectory(folder))) return undefined; // never committed
     const reject = async (kind: CacheWarning["kind"], problem: string): Promise<undefined> => {
-      await this.discard(folder, text);
+      if (!options.readOnly) await this.discard(folder, text);
       const what = kind === "corrupt" ? "is corrupt" : "has no file records (written by an older version)";
       options.warn?.({ kind, action: "recompute", folder, problem, message: `cached ${stage}/${hash.slice(0, 12)} ${what}: ${problem}; recomputing it` });
       return undefined;

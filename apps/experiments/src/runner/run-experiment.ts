@@ -16,7 +16,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { copyFileAtomic, stableHash, writeFileAtomic } from "@i3/core";
+import { copyFileAtomic, writeFileAtomic } from "@i3/core";
 import { defaultDatasetsDir, findWorkspaceRoot, resolveDataset, type Collection } from "@i3/data";
 import { configHash, parseExperiment } from "../config/define.js";
 import type { ExperimentConfig, ExperimentInput, SplitKey } from "../config/schema.js";
@@ -28,7 +28,7 @@ import type { SystemDefinition } from "../systems/system.js";
 import { planExperiment, type Plan } from "./plan.js";
 import { createRunDir, findResumableRun, readRunStatus, writeRunStatus, type RunStatus } from "./run-dir.js";
 import { RunLog } from "./run-log.js";
-import { stageLabel, type RunServices, type StageResult, type StageSpec } from "./stage.js";
+import { stageHash, stageLabel, type RunServices, type StageResult, type StageSpec } from "./stage.js";
 import { requireSplits, type DataOutput } from "./stages/data.js";
 import type { EvaluationFile } from "./stages/evaluate.js";
 
@@ -193,7 +193,7 @@ async function executeStage(
   const inputs = Object.fromEntries(Object.entries(spec.needs).map(([role, upstream]) => [role, resultOf(results, upstream as StageSpec)]));
   const key = await spec.key(services);
   const upstream = Object.fromEntries(Object.entries(inputs).map(([role, r]) => [role, r.hash]));
-  const hash = stableHash({ stage, version: spec.version, key, upstream });
+  const hash = stageHash(spec, key, upstream);
   const short = hash.slice(0, 12);
   const existing = await cache.read(stage, hash, {
     verify,

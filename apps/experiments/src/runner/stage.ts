@@ -9,6 +9,7 @@
  * is typed by their outputs, and a stage is identified by a {@link StageRef}, never by a string
  * split apart again.
  */
+import { stableHash } from "@i3/core";
 import type { Collection } from "@i3/data";
 import type { SplitKey } from "../config/run-settings.js";
 
@@ -86,6 +87,11 @@ export interface StageSpec<O = unknown, N extends StageNeeds = StageNeeds> {
   /** The settings this stage's output depends on (may read the collection, e.g. its fingerprint). */
   key(services: RunServices): unknown | Promise<unknown>;
   run(ctx: StageContext<N>): Promise<O>;
+}
+
+/** The cache hash of a stage instance: sha256 of `{stage, version, key, upstream hashes by role}`. */
+export function stageHash(spec: StageSpec, key: unknown, upstream: Readonly<Record<string, string>>): string {
+  return stableHash({ stage: spec.ref.stage, version: spec.version, key, upstream });
 }
 
 /** Declares a stage with its output and needs types inferred (an identity function). */

@@ -16,7 +16,7 @@ import type { RunMetrics } from "../report/run-metrics.js";
 import { buildSweepMetrics, type SweepMetrics, type SweepRunOutcome } from "../report/sweep-metrics.js";
 import { sweepTable, writeSweepReport } from "../report/sweep-report.js";
 import type { ColumnTable } from "arquero";
-import { expandSweep, type SweepDefinition } from "./define.js";
+import { expandSweep, type SweepDefinition, type SweepRunSpec } from "./define.js";
 
 /** Options of {@link runSweep}: those of each run, plus the concurrency override. */
 export interface SweepOptions extends Omit<RunOptions, "resume" | "cache"> {
@@ -24,6 +24,8 @@ export interface SweepOptions extends Omit<RunOptions, "resume" | "cache"> {
   concurrency?: number;
   /** Reuse the latest complete run of each config, and continue unfinished ones. */
   resume?: boolean;
+  /** The sweep's runs when the caller has expanded it already (`expandSweep(sweep)`); default: expanded here. */
+  runs?: readonly SweepRunSpec[];
 }
 
 /** Result of {@link runSweep}. */
@@ -73,7 +75,7 @@ async function completeRun(runsDir: string, name: string, hash: string): Promise
 export async function runSweep(sweep: SweepDefinition, options: SweepOptions = {}): Promise<SweepResult> {
   const runsDir = resolve(options.runsDir ?? defaultRunsDir());
   const cache = new StageCache(resolve(options.cacheDir ?? join(runsDir, ".cache")));
-  const specs = expandSweep(sweep);
+  const specs = options.runs ?? expandSweep(sweep);
   const concurrency = options.concurrency ?? sweep.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`sweep ${sweep.name}: concurrency must be an integer >= 1, got ${concurrency}`);
   const log = (line: string) => {

@@ -19,7 +19,7 @@ import { DualEncoder } from "../model/dual-encoder.js";
 import { BertEncoder } from "../model/encoder.js";
 import type { NamedParam } from "../model/params.js";
 import { fromHfConfig, toHfConfig } from "./hf-config.js";
-import { parseSafetensors, serializeSafetensors, type SafetensorsFile } from "./safetensors.js";
+import { parseSafetensors, SafetensorsError, serializeSafetensors, type SafetensorsFile } from "./safetensors.js";
 import { assignWeights, collectWeights, type AssignOptions, type LoadReport } from "./weights.js";
 
 /** File names of a checkpoint folder. */
@@ -72,6 +72,23 @@ export async function readCheckpoint(dir: string): Promise<CheckpointContents> {
   const buf = await readFile(weightsPath);
   const weights = parseSafetensors(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
   return { hfConfig, weights };
+}
+
+/** Prefixes an error's message with the file it is about (keeps its class and fields). */
+export function aboutFile<E extends Error>(err: E, path: string): E {
+  err.message = `${path}: ${err.message}`;
+  return err;
+}
+
+/** readCheckpoint with parse errors naming their file. */
+export async function readCheckpointNamingFiles(dir: string): Promise<CheckpointContents> {
+  try {
+    return await readCheckpoint(dir);
+  } catch (err) {
+    if (err instanceof SafetensorsError) throw aboutFile(err, join(dir, WEIGHTS_FILE));
+    if (err instanceof SyntaxError) throw aboutFile(err, join(dir, CONFIG_FILE));
+    throw err;
+  }
 }
 
 /** Writes a checkpoint folder's files into `dir` (which must exist). */

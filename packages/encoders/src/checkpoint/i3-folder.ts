@@ -20,19 +20,12 @@ import { writeDirAtomic } from "@i3/core";
 import { i3Config, I3ConfigError, type I3Config, type I3ConfigInput } from "../i3/config.js";
 import { I3Retriever } from "../i3/retriever.js";
 import type { EncoderConfig } from "../model/config.js";
-import { CONFIG_FILE, WEIGHTS_FILE, readCheckpoint, writeFolder, type CheckpointContents, type LoadOptions, type SaveOptions } from "./folder.js";
+import { CONFIG_FILE, WEIGHTS_FILE, aboutFile, readCheckpointNamingFiles, writeFolder, type LoadOptions, type SaveOptions } from "./folder.js";
 import { fromHfConfig, HfConfigError, toHfConfig } from "./hf-config.js";
-import { SafetensorsError } from "./safetensors.js";
 import { assignWeights, CheckpointMismatchError } from "./weights.js";
 
 /** `architectures` entry of an I3 checkpoint's config.json. */
 const I3_ARCHITECTURE = "I3Retriever";
-
-/** Prefixes an error's message with the file it is about (keeps its class and fields). */
-function aboutFile<E extends Error>(err: E, path: string): E {
-  err.message = `${path}: ${err.message}`;
-  return err;
-}
 
 function sameEncoderConfig(a: EncoderConfig, b: EncoderConfig): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
@@ -53,17 +46,6 @@ export async function saveI3Retriever(dir: string, model: I3Retriever, opts: Sav
   await writeDirAtomic(dir, (tmp) => writeFolder(tmp, hfConfig, model.namedParameters(), opts));
 }
 
-/** readCheckpoint with parse errors naming their file. */
-async function readI3Checkpoint(dir: string): Promise<CheckpointContents> {
-  try {
-    return await readCheckpoint(dir);
-  } catch (err) {
-    if (err instanceof SafetensorsError) throw aboutFile(err, join(dir, WEIGHTS_FILE));
-    if (err instanceof SyntaxError) throw aboutFile(err, join(dir, CONFIG_FILE));
-    throw err;
-  }
-}
-
 /**
  * Loads an `I3Retriever` saved by `saveI3Retriever`: towers and heads are built from
  * config.json (`opts.configOverrides` apply to the BERT config), then every weight is assigned
@@ -73,7 +55,7 @@ async function readI3Checkpoint(dir: string): Promise<CheckpointContents> {
 export async function loadI3Retriever(dir: string, opts: LoadOptions = {}): Promise<I3Retriever> {
   const configPath = join(dir, CONFIG_FILE);
   const weightsPath = join(dir, WEIGHTS_FILE);
-  const { hfConfig, weights } = await readI3Checkpoint(dir);
+  const { hfConfig, weights } = await readCheckpointNamingFiles(dir);
   const section = hfConfig.i3;
   if (typeof section !== "object" || section === null || Array.isArray(section)) {
     throw new Error(`${configPath}: no "i3" section, not an I3 retriever checkpoint (see saveI3Retriever)`);

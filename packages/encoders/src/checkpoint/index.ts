@@ -1,6 +1,6 @@
 /**
  * Hugging Face checkpoints: safetensors read/write, BertConfig mapping, parameter-name
- * mapping, and folder save/load for BertEncoder, DualEncoder, CrossEncoder, I3Retriever.
+ * mapping, and folder save/load for BertEncoder, DualEncoder, CrossEncoder, I3Retriever, Mice.
  * See docs/checkpoints.md.
  */
 export { parseSafetensors, serializeSafetensors, toFloat32, f16ToF32, SafetensorsError } from "./safetensors.js";
@@ -23,3 +23,4 @@ export {
 } from "./folder.js";
 export type { SaveOptions, LoadOptions, CheckpointContents, LoadedEncoder } from "./folder.js";
 export { saveI3Retriever, loadI3Retriever } from "./i3-folder.js";
+export { saveMice, loadMice } from "./mice-folder.js";

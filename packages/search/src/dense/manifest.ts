@@ -110,20 +110,26 @@ export function validateManifest(value: unknown, path: string): DenseManifest {
   };
 }
 
-/** Reads and validates `<dir>/manifest.json`. */
-export async function readManifest(dir: string): Promise<DenseManifest> {
-  const path = join(dir, DENSE_FILES.manifest);
+/**
+ * Reads and parses a JSON file; an unreadable file or invalid JSON throws `error(field, detail)`
+ * with field `(file)` or `(root)`.
+ */
+export async function readJsonFile(path: string, error: (field: string, detail: string) => Error): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
-    throw new DenseIndexError(path, "(file)", `cannot read: ${(err as Error).message}`);
+    throw error("(file)", `cannot read: ${(err as Error).message}`);
   }
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
-    throw new DenseIndexError(path, "(root)", `invalid JSON: ${(err as Error).message}`);
+    throw error("(root)", `invalid JSON: ${(err as Error).message}`);
   }
-  return validateManifest(parsed, path);
+}
+
+/** Reads and validates `<dir>/manifest.json`. */
+export async function readManifest(dir: string): Promise<DenseManifest> {
+  const path = join(dir, DENSE_FILES.manifest);
+  return validateManifest(await readJsonFile(path, (field, detail) => new DenseIndexError(path, field, detail)), path);
 }

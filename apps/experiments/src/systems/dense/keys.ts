@@ -63,3 +63,13 @@ export function i3HeadsKey<I extends { readonly reconstructor: { readonly memory
   const { memory } = i3.reconstructor;
   return { ...i3, reconstructor: { ...i3.reconstructor, memory: memory === "pooled" ? "cls" : memory } };
 }
+
+/**
+ * I3's `losses` as stage keys see them: `reconstruction: false` (no L_rec) as the absent field it
+ * was before L_rec became the default, so models trained without it keep their keys.
+ */
+export function lossesKey<L extends { readonly reconstruction?: unknown }>(losses: L): L | Omit<L, "reconstruction"> {
+  if (losses.reconstruction !== false) return losses;
+  const { reconstruction: _off, ...key } = losses;
+  return key;
+}

@@ -8,7 +8,7 @@
 import { trainingSettings } from "../dense/model-code.js";
 import { teacherReferences } from "../dense/distillation-settings.js";
 import { denseSystemStages } from "../dense/stages.js";
-import { i3HeadsKey, modelKey, tokenizerKey, trainKey } from "../dense/keys.js";
+import { i3HeadsKey, lossesKey, modelKey, tokenizerKey, trainKey } from "../dense/keys.js";
 import { defineSystem } from "../system.js";
 import { pseudoQueriesStage } from "./pseudo-queries-stage.js";
 import { i3Settings } from "./settings.js";
@@ -30,6 +30,7 @@ export const i3System = defineSystem({
       extra: { pseudoQueries },
       trainingKey: async () => ({
         ...training,
+        losses: lossesKey(training.losses),
         train: trainKey(training.train),
         tokenizer: await tokenizerKey(training),
         model: await modelKey(training),

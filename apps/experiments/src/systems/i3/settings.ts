@@ -70,7 +70,7 @@ export const i3Settings = i3SettingsSchema
   })
   .superRefine(checkTeacherGiven)
   .superRefine((s, ctx) => {
-    if (s.losses.reconstruction?.targets === "pseudo-queries" && s.pseudoQueries.kind === "none") {
+    if (s.losses.reconstruction !== false && s.losses.reconstruction.targets === "pseudo-queries" && s.pseudoQueries.kind === "none") {
       ctx.addIssue({
         code: "custom",
         path: ["losses", "reconstruction", "targets"],

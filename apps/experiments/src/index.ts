@@ -54,5 +54,5 @@ export { writeRunReport, readRunMetrics } from "./report/run-report.js";
 export { compareSystemPairs, formatComparisons, latestRunMetrics, PAIR_TEST_DEFAULTS, systemPerQuery, type SystemPair } from "./report/run-pairs.js";
 export { buildSweepMetrics, type SweepMetrics, type SweepRow, type SweepRunOutcome } from "./report/sweep-metrics.js";
 export { writeSweepReport, sweepTable } from "./report/sweep-report.js";
-export { comparePairs, compareWithBaseline, markersOf, MARKERS, type ComparedPair, type Comparison } from "./report/significance.js";
+export { baselineMarkers, comparePairs, compareWithBaseline, markersOf, type ComparedPair, type Comparison } from "./report/significance.js";
 export { barChartSvg, lossChartSvg, renderVegaLiteSvg } from "./report/charts.js";

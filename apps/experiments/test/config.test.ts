@@ -25,6 +25,8 @@ describe("experiment config", () => {
     expect(config.evaluation.measures).toEqual(["AP", "nDCG@10", "RR@10", "R@100", "R@1000", "P@10"]);
     expect(config.evaluation).toMatchObject({ splits: ["test"], allQueries: false, relevanceLevel: 1, mainMeasure: "nDCG@10" });
     expect(config.evaluation.significance).toEqual({ tests: ["t", "randomization"], alpha: 0.05, permutations: 10000 });
+    // The Holm family is optional (absent = per measure), so configs that do not set it keep their hash.
+    expect(defineExperiment({ name: "x", evaluation: { significance: { family: "all" } } }).evaluation.significance.family).toBe("all");
     expect(config.systems).toEqual({ bm25: { kind: "bm25", k1: 0.9, b: 0.4, depth: 1000 } });
     expect(config.baseline).toBe("bm25");
     expect(config.device).toBe("auto");

@@ -126,28 +126,38 @@ describe("runSweep", () => {
       ["tiny--no-such-split", "failed"],
     ]);
     // Holm across the two compared rows: each adjusted p-value is >= its raw p-value.
-    const nd = m.comparisons.filter((c) => c.measure === "nDCG@10");
+    const nd = m.comparison!.rows.filter((c) => c.measure === "nDCG@10" && c.delta !== null);
+    expect(m.comparison!.settings.baseline).toBe("tiny--temperature=0.05 / bm25");
     expect(nd.map((c) => c.system)).toEqual(["tiny--temperature=0.05 / dual-encoder", "tiny--temperature=1 / dual-encoder"]);
     for (const c of nd) {
-      expect(c.tests.t!.pHolm).toBeGreaterThanOrEqual(c.tests.t!.pValue);
+      expect(c.pAdjusted.t).toBeGreaterThanOrEqual(c.p.t!);
       expect(c.n).toBe(12);
     }
     // The temperature-0.05 fake ranks by negated overlap: far worse than BM25, significant on both tests.
     const bad = m.rows[1]!;
     expect(bad.aggregate["nDCG@10"]).toBeLessThan(m.rows[0]!.aggregate["nDCG@10"]!);
-    expect(bad.markers["nDCG@10"]).toBe("†‡");
+    expect(bad.markers["nDCG@10"]).toBe("▼†‡");
 
     const table = result.table;
     expect(table.numRows()).toBe(6);
-    expect(table.columnNames()).toEqual(["run", "system", "role", "changes", "nDCG@10", "nDCG@10 sig", "RR@10", "RR@10 sig", "AP", "AP sig", "error"]);
+    const perMeasure = (x: string) => [x, `${x} delta`, `${x} ci low`, `${x} ci high`, `${x} p t`, `${x} p t holm`, `${x} p randomization`, `${x} p randomization holm`, `${x} sig`];
+    const columns = ["run", "system", "role", "changes", ...["nDCG@10", "RR@10", "AP"].flatMap(perMeasure), "error"];
+    expect(table.columnNames()).toEqual(columns);
+    const badRow = table.objects()[1] as Record<string, number | string>;
+    expect(badRow["nDCG@10 delta"]).toBeCloseTo(nd[0]!.delta!, 15);
+    expect(badRow["nDCG@10 p t holm"]).toBe(nd[0]!.pAdjusted.t);
+    expect(badRow["nDCG@10 sig"]).toBe("▼†‡");
+    expect((table.objects()[0] as Record<string, unknown>)["nDCG@10 delta"]).toBeNull(); // the baseline row
     const sweepJson = JSON.parse(await readFile(join(result.sweepDir, "sweep.json"), "utf8"));
     expect(sweepJson.runs.filter((r: { status: string }) => r.status === "failed")).toHaveLength(2);
     const md = await readFile(join(result.sweepDir, "report.md"), "utf8");
     expect(md).toContain("## Failed runs");
     expect(md).toContain("tiny--bad-config");
-    expect(md).toMatch(/\|tiny--temperature=0\.05\|dual-encoder\|[^\n]*†‡/);
+    expect(md).toMatch(/\|tiny--temperature=0\.05\|dual-encoder\|[^\n]*▼†‡/);
+    expect(md).toContain("## Against the baseline");
+    expect(md).toMatch(/\|tiny--temperature=0\.05 \/ dual-encoder\|nDCG@10\|12\|0\.\d{4}\|-0\.\d{4}\|\[-\d\.\d{4}, -0\.\d{4}\]\|[^\n]*\|▼†‡\|/);
     const csv = await readFile(join(result.sweepDir, "results.csv"), "utf8");
-    expect(csv.split("\n")[0]).toBe("run,system,role,changes,nDCG@10,nDCG@10 sig,RR@10,RR@10 sig,AP,AP sig,error");
+    expect(csv.split("\n")[0]).toBe(columns.join(","));
 
     // --resume reuses the complete runs instead of rerunning them.
     const again = await runSweep(sweep, { runsDir, datasetsDir: await tempDir(), quiet: true, systems: [fakeDenseSystem("dual-encoder", calls)], resume: true });

@@ -98,3 +98,26 @@ describe("perQueryStats", () => {
     }
   });
 });
+
+describe("arquero through @i3/data (aq, op)", () => {
+  it("builds, filters, groups and joins tables with only @i3/data imported", async () => {
+    const data = await import("@i3/data");
+    const { aq, op: dataOp } = data;
+    expect(dataOp).toBe(op); // the same arquero the package's own tables use
+    const t = aq.from([
+      { qid: "q1", system: "bm25", ndcg: 0.5 },
+      { qid: "q2", system: "bm25", ndcg: 0.25 },
+      { qid: "q1", system: "dense", ndcg: 0.75 },
+      { qid: "q2", system: "dense", ndcg: 0.5 },
+    ]);
+    const means = t.groupby("system").rollup({ mean: dataOp.mean("ndcg"), n: dataOp.count() }).orderby("system");
+    expect(means.objects()).toEqual([
+      { system: "bm25", mean: 0.375, n: 2 },
+      { system: "dense", mean: 0.625, n: 2 },
+    ]);
+    const wide = t.groupby("qid").pivot("system", "ndcg");
+    expect(wide.derive({ diff: "d => d.dense - d.bm25" }).array("diff")).toEqual([0.25, 0.25]);
+    const judged = data.qrelsTable(qrels).join_left(aq.table({ qid: ["q1"], note: ["first"] }), "qid");
+    expect(judged.filter(aq.escape((d: { note?: string }) => d.note === "first")).numRows()).toBe(4);
+  });
+});

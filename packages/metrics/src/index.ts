@@ -1,6 +1,7 @@
 /**
  * @i3/metrics: trec_eval-exact IR evaluation on in-memory qrels and runs, the official MS MARCO
- * MRR@10, trec_eval's text layout, significance tests and reciprocal rank fusion.
+ * MRR@10, trec_eval's text layout, significance tests, run comparisons (`compareRuns`) and fusion
+ * (reciprocal rank, CombSUM, CombMNZ).
  */
 export type { Qrels, QrelsLike, Run, RunLike } from "./types.js";
 export { compareIds, compareRanked, rankDocuments, Ranker } from "./ranking.js";
@@ -14,5 +15,5 @@ export { formatFixed, formatLine, formatTrecEval } from "./format.js";
 export type { MsMarcoMrr } from "./msmarco.js";
 export { MSMARCO_MAX_RANK, msmarcoMrr10, qrelsPairs } from "./msmarco.js";
 export * from "./stats/index.js";
-export type { RrfOptions } from "./rrf.js";
-export { rrf } from "./rrf.js";
+export * from "./compare/index.js";
+export * from "./fusion/index.js";

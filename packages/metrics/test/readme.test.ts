@@ -1,4 +1,5 @@
-/** The README's example is the file examples/quickstart.ts, verbatim, and it runs and prints what the README shows. */
+/** The README's examples are the files examples/quickstart.ts and compare-runs.ts, verbatim, and they run and print what the README shows. */
+import { readFileSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import { expectReadmeShowsExample, expectReadmeShowsOutput } from "../../../test-support/readme-example.js";
 
@@ -18,6 +19,20 @@ describe("README example", () => {
       expect(summary).toBe("nDCG@10 0.5904 -> 0.9532, paired t p = 0.035");
     } finally {
       write.mockRestore();
+      log.mockRestore();
+    }
+    expectReadmeShowsOutput(here("../README.md"), out.join(""));
+  });
+
+  it("shows examples/compare-runs.ts verbatim with what it prints", async () => {
+    // The second ```ts block of the README (expectReadmeShowsExample checks the first).
+    expect(readFileSync(here("../README.md"), "utf8")).toContain("```ts\n" + readFileSync(here("../examples/compare-runs.ts"), "utf8") + "```");
+    const out: string[] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((s: unknown) => void out.push(`${String(s)}\n`));
+    try {
+      const { table } = await import("../examples/compare-runs.js");
+      expect(table.numRows()).toBe(8);
+    } finally {
       log.mockRestore();
     }
     expectReadmeShowsOutput(here("../README.md"), out.join(""));

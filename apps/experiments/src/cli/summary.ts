@@ -1,9 +1,10 @@
-/** The results table a command prints on stdout (markdown, with significance markers). */
+/** The results table a command prints on stdout (markdown, with direction-aware significance markers). */
+import { comparisonLegend } from "@i3/metrics";
 import type { RunMetrics } from "../report/run-metrics.js";
-import { alignRight, markerLegend, resultsTable } from "../report/page.js";
-import { markersOf } from "../report/significance.js";
+import { alignRight, resultsTable } from "../report/page.js";
+import { baselineMarkers } from "../report/significance.js";
 
-/** One markdown table per evaluated split, then the marker legend. */
+/** One markdown table per evaluated split, each followed by the legend of its comparison. */
 export function resultsSummary(metrics: RunMetrics): string {
   const parts: string[] = [];
   for (const split of Object.values(metrics.splits)) {
@@ -11,10 +12,10 @@ export function resultsSummary(metrics: RunMetrics): string {
       labels: { system: system === metrics.baseline ? `${system} (baseline)` : system },
       values: m.aggregate,
       ...(m.seeds ? { spreads: m.seeds.sd } : {}),
-      markers: Object.fromEntries(metrics.measures.map((x) => [x, markersOf(split.comparisons.find((c) => c.system === system && c.measure === x))])),
+      markers: Object.fromEntries(metrics.measures.map((x) => [x, baselineMarkers(split.comparison, system, x)])),
     }));
-    parts.push(`${metrics.dataset}, ${split.split} split (${Object.values(split.systems)[0]?.queries.length ?? 0} queries)\n\n${resultsTable(rows, metrics.measures).toMarkdown(alignRight(metrics.measures))}\n`);
+    const legend = split.comparison ? `\n${comparisonLegend(split.comparison)}\n` : "";
+    parts.push(`${metrics.dataset}, ${split.split} split (${Object.values(split.systems)[0]?.queries.length ?? 0} queries)\n\n${resultsTable(rows, metrics.measures).toMarkdown(alignRight(metrics.measures))}\n${legend}`);
   }
-  parts.push(`${markerLegend(metrics.baseline, metrics.significance.alpha, metrics.significance.tests)}.\n`);
   return parts.join("\n");
 }

@@ -4,7 +4,8 @@ import type { ExperimentConfig } from "../config/schema.js";
 import { planRunStatus } from "../runner/dry-run.js";
 import { expandSweep } from "../sweep/define.js";
 import { runSweep } from "../sweep/run-sweep.js";
-import { alignRight, markerLegend, resultsTable } from "../report/page.js";
+import { comparisonLegend } from "@i3/metrics";
+import { alignRight, resultsTable } from "../report/page.js";
 import { configArgument, folderOptions } from "./run-command.js";
 
 /** Flags of `i3 sweep`. */
@@ -47,10 +48,8 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   const rows = result.metrics.rows
     .filter((r) => r.role !== "failed")
     .map((r) => ({ labels: { run: r.run, system: r.role === "compared" ? r.system : `${r.system} (${r.role})` }, values: r.aggregate, ...(r.sd ? { spreads: r.sd } : {}), markers: r.markers }));
-  const legend = result.metrics.baseline
-    ? markerLegend(`${result.metrics.baseline.run} / ${result.metrics.baseline.system}`, result.metrics.significance.alpha, result.metrics.significance.tests)
-    : "no baseline run succeeded: no significance tests";
-  process.stdout.write(`${result.sweepDir}\n\n${resultsTable(rows, result.metrics.measures).toMarkdown(alignRight(result.metrics.measures))}\n\n${legend}.\n`);
+  const legend = result.metrics.comparison ? comparisonLegend(result.metrics.comparison) : "No baseline run succeeded: no significance tests.";
+  process.stdout.write(`${result.sweepDir}\n\n${resultsTable(rows, result.metrics.measures).toMarkdown(alignRight(result.metrics.measures))}\n\n${legend}\n`);
   if (failed.length > 0) {
     process.stderr.write(`i3 sweep: ${failed.length} of ${result.runs.length} runs failed:\n${failed.map((f) => `  ${f.name}: ${f.error}`).join("\n")}\n`);
     process.exitCode = 1;

@@ -49,6 +49,8 @@ export const significanceSchema = z
     tests: z.array(z.enum(["t", "randomization"])).min(1).default(["t", "randomization"]),
     alpha: z.number().gt(0).lt(1).default(0.05),
     permutations: z.number().int().positive().default(10_000),
+    /** Holm family: `measure` (when absent: the systems compared on one measure) or `all` (every system and measure). */
+    family: z.enum(["measure", "all"]).optional(),
   })
   .default({ tests: ["t", "randomization"], alpha: 0.05, permutations: 10_000 });
 

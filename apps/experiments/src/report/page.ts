@@ -1,7 +1,6 @@
 /** Report building blocks: formatted result tables (arquero), markdown and a self-contained HTML page. */
 import * as aq from "arquero";
 import { readFile } from "node:fs/promises";
-import { MARKERS } from "./significance.js";
 import type { LossPoint } from "./charts.js";
 
 /** One row of a results table: label columns, then a value (and markers) per measure. */
@@ -32,14 +31,6 @@ export function resultsTable(rows: readonly ResultRow[], measures: readonly stri
 /** arquero format options that right-align the given (numeric) columns. */
 export function alignRight(columns: readonly string[]): { align: Record<string, "r"> } {
   return { align: Object.fromEntries(columns.map((c) => [c, "r" as const])) };
-}
-
-/** The legend of the significance markers. */
-export function markerLegend(baseline: string, alpha: number, tests: readonly string[]): string {
-  const names: Record<string, string> = { t: "paired t-test", randomization: "randomization test" };
-  return tests
-    .map((t) => `${MARKERS[t as keyof typeof MARKERS]} ${names[t] ?? t} against ${baseline}, p < ${alpha} after Holm correction`)
-    .join("; ");
 }
 
 /** Escapes text for HTML. */

@@ -1,14 +1,16 @@
 /**
  * `metrics.json` of a run: per split, each system's aggregates, 95% confidence intervals and
- * per-query values, and the significance of each system against the config's baseline. With
+ * per-query values, and the comparison of every system with the config's baseline
+ * (`@i3/metrics`' `compareEvaluations`: means, deltas, their 95% CIs, raw and Holm p-values of the
+ * paired t-test and the randomization test, direction). With
  * several seeds, a system's per-query values are the means over its seeds (what the tests
  * pair), its aggregate is their mean (= the mean of the seeds' aggregates), and `seeds` holds
  * each seed's aggregate and the standard deviation over seeds.
  */
-import { meanConfidenceInterval, type MeanInterval } from "@i3/metrics";
+import { meanConfidenceInterval, type ComparisonData, type MeanInterval } from "@i3/metrics";
 import type { ExperimentConfig } from "../config/schema.js";
 import type { EvaluationFile } from "../runner/stages/evaluate.js";
-import { compareWithBaseline, type Comparison, type PerQueryValues } from "./significance.js";
+import { compareWithBaseline, type PerQueryValues } from "./significance.js";
 
 /** One system on one split. */
 export interface SystemMetrics {
@@ -66,8 +68,8 @@ export function averageOverSeeds(system: string, replicates: readonly ReplicateE
 export interface SplitMetrics {
   readonly split: string;
   readonly systems: Record<string, SystemMetrics>;
-  /** Each non-baseline system against the baseline, per measure. */
-  readonly comparisons: Comparison[];
+  /** Every system against the baseline on every measure (absent when the baseline was not evaluated on the split). */
+  readonly comparison?: ComparisonData;
 }
 
 /** The whole `metrics.json`. */
@@ -78,7 +80,7 @@ export interface RunMetrics {
   readonly baseline: string;
   readonly mainMeasure: string;
   readonly measures: string[];
-  readonly significance: { tests: string[]; alpha: number; correction: "holm"; permutations: number };
+  readonly significance: { tests: string[]; alpha: number; correction: "holm"; family: "measure" | "all"; permutations: number };
   /** Split key -> metrics. */
   readonly splits: Record<string, SplitMetrics>;
   /** System -> training log file in the run folder (JSON lines), when the system was trained. */
@@ -132,10 +134,8 @@ export function buildRunMetrics(
     const others = new Map(
       Object.keys(config.systems).filter((s) => s !== config.baseline && evaluations.get(s)?.get(key)).map((s) => [s, perQueryValues(evaluations.get(s)!.get(key)!)]),
     );
-    const comparisons = base && others.size > 0
-      ? compareWithBaseline(perQueryValues(base), others, measures, { ...significance, seed: config.seed })
-      : [];
-    splits[key] = { split, systems, comparisons };
+    const comparison = base ? compareWithBaseline({ name: config.baseline, values: perQueryValues(base) }, others, measures, { ...significance, seed: config.seed }) : undefined;
+    splits[key] = { split, systems, ...(comparison ? { comparison } : {}) };
   }
   return {
     experiment: config.name,
@@ -144,7 +144,7 @@ export function buildRunMetrics(
     baseline: config.baseline,
     mainMeasure,
     measures: [...measures],
-    significance: { tests: [...significance.tests], alpha: significance.alpha, correction: "holm", permutations: significance.permutations },
+    significance: { tests: [...significance.tests], alpha: significance.alpha, correction: "holm", family: significance.family ?? "measure", permutations: significance.permutations },
     splits,
     trainingLogs,
   };

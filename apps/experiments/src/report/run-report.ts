@@ -1,17 +1,18 @@
 /**
  * `report.md` and `report.html` of a run folder, from its `metrics.json` (and training logs):
- * the results table per evaluated split with significance markers, the bar chart of the main
- * measure with 95% confidence intervals, the p-values, and training loss curves when a system
- * was trained. `i3 report <run-dir>` re-renders them.
+ * the results table per evaluated split with direction-aware significance markers, the bar chart
+ * of the main measure with 95% confidence intervals, the comparison with the baseline
+ * (`@i3/metrics`' table: deltas, CIs, raw and Holm p-values), and training loss curves when a
+ * system was trained. `i3 report <run-dir>` re-renders them.
  */
-import { from } from "arquero";
+import { comparisonHtml, comparisonLegend, comparisonMarkdown } from "@i3/metrics";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "@i3/core";
 import { barChartSvg, lossChartSvg, type LossPoint } from "./charts.js";
-import { alignRight, escapeHtml, htmlPage, markdownPage, markerLegend, readLossPoints, resultsTable, type ReportSection, type ResultRow } from "./page.js";
+import { alignRight, escapeHtml, htmlPage, markdownPage, readLossPoints, resultsTable, type ReportSection, type ResultRow } from "./page.js";
 import type { RunMetrics } from "./run-metrics.js";
-import { markersOf } from "./significance.js";
+import { baselineMarkers } from "./significance.js";
 
 /** Reads `<runDir>/metrics.json`. */
 export async function readRunMetrics(runDir: string): Promise<RunMetrics> {
@@ -31,32 +32,34 @@ function seedNote(systems: RunMetrics["splits"][string]["systems"]): string {
   return seeds ? `Neural systems over seeds ${seeds.join(", ")}: mean ± standard deviation over seeds; tests pair per-query values averaged over seeds.\n\n` : "";
 }
 
+/** A split's heading: its collection split name, with the config's key when they differ ("Results: validation (dev)"). */
+function splitTitle(key: string, split: string): string {
+  return split === key ? `Results: ${split}` : `Results: ${split} (${key})`;
+}
+
 /** The report sections of a run. */
 export async function runReportSections(metrics: RunMetrics, runDir: string): Promise<ReportSection[]> {
   const sections: ReportSection[] = [];
-  const legend = markerLegend(metrics.baseline, metrics.significance.alpha, metrics.significance.tests);
   for (const [key, split] of Object.entries(metrics.splits)) {
+    const comparison = split.comparison;
     const rows: ResultRow[] = Object.entries(split.systems).map(([system, m]) => ({
       labels: { system: system === metrics.baseline ? `${system} (baseline)` : system, queries: String(m.queries.length) },
       values: m.aggregate,
       ...(m.seeds ? { spreads: m.seeds.sd } : {}),
-      markers: Object.fromEntries(metrics.measures.map((measure) => [measure, markersOf(split.comparisons.find((c) => c.system === system && c.measure === measure))])),
+      markers: Object.fromEntries(metrics.measures.map((measure) => [measure, baselineMarkers(comparison, system, measure)])),
     }));
     const table = resultsTable(rows, metrics.measures);
     const bars = Object.entries(split.systems).map(([system, m]) => ({ label: system, ...m.ci[metrics.mainMeasure]! }));
     const chart = await barChartSvg(bars, metrics.mainMeasure, `${metrics.mainMeasure} on ${split.split} (mean, 95% CI)`);
-    const pRows = split.comparisons.map((c) => ({
-      system: c.system,
-      measure: c.measure,
-      n: c.n,
-      "mean diff": c.meanDiff.toFixed(4),
-      ...Object.fromEntries(Object.entries(c.tests).flatMap(([t, r]) => [[`p (${t})`, r.pValue.toPrecision(3)], [`p Holm (${t})`, r.pHolm.toPrecision(3)]])),
-    }));
-    const pTable = pRows.length > 0 ? from(pRows) : undefined;
+    const legend = comparison
+      ? comparisonLegend(comparison)
+      : `No comparison with the baseline ${metrics.baseline} in metrics.json (not evaluated on ${split.split}, or a run from before comparisons were stored: run it again, its stages come from the cache).`;
+    const compared = comparison && comparison.systems.length > 1;
+    const intro = "Each system against the baseline: mean over the compared queries, Δ, its confidence interval, raw and Holm-adjusted p-values.";
     sections.push({
-      title: `Results: ${split.split} (${key})`,
-      markdown: `${table.toMarkdown(alignRight(metrics.measures))}\n\n${seedNote(split.systems)}${legend}.\n\n${pTable ? `p-values:\n\n${pTable.toMarkdown()}\n\n` : ""}Bar chart of ${metrics.mainMeasure} with 95% confidence intervals: report.html.\n`,
-      html: `${table.toHTML(alignRight(metrics.measures))}\n<p class="note">${escapeHtml(`${seedNote(split.systems)}${legend}`)}.</p>\n<div class="chart">${chart}</div>\n${pTable ? `<h3>p-values</h3>\n${pTable.toHTML()}` : ""}`,
+      title: splitTitle(key, split.split),
+      markdown: `${table.toMarkdown(alignRight(metrics.measures))}\n\n${seedNote(split.systems)}${legend}\n\n${compared ? `${intro}\n\n${comparisonMarkdown(comparison, { legend: false })}\n` : ""}Bar chart of ${metrics.mainMeasure} with 95% confidence intervals: report.html.\n`,
+      html: `${table.toHTML(alignRight(metrics.measures))}\n<p class="note">${escapeHtml(`${seedNote(split.systems)}${legend}`)}</p>\n<div class="chart">${chart}</div>\n${compared ? `<h3>Against the baseline</h3>\n<p class="note">${escapeHtml(intro)}</p>\n${comparisonHtml(comparison, { legend: false })}` : ""}`,
     });
   }
   const curves: LossPoint[] = [];

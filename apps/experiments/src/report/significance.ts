@@ -1,9 +1,12 @@
 /**
- * Paired significance of systems against a baseline, per measure: the paired t-test and the
- * randomization test of `@i3/metrics` (`compareToBaseline`), each Holm-corrected across the
- * compared systems. Per-query values are paired on the queries both systems were evaluated on.
+ * Paired significance of systems against references, per measure, for the app's reports:
+ * `@i3/metrics`' `compareEvaluations` (mean difference, its t-interval, the paired t-test and the
+ * randomization test) on each pair, Holm-corrected across the pairs per measure and test. Used
+ * where each system has its own reference (a sweep variant against the same system of the base
+ * run, or any two systems of finished runs); comparisons against one baseline use
+ * `compareEvaluations` directly.
  */
-import { compareToBaseline, holm } from "@i3/metrics";
+import { compareEvaluations, holm, rowMarkers, type ComparisonData, type ComparisonRow, type PerQueryScores } from "@i3/metrics";
 
 /** Per-query values of one system: `values[m][i]` belongs to `queries[i]`. */
 export interface PerQueryValues {
@@ -14,50 +17,41 @@ export interface PerQueryValues {
 /** A significance test's outcome. */
 export interface TestOutcome {
   readonly pValue: number;
-  /** Holm-adjusted across the compared systems. */
+  /** Holm-adjusted across the compared pairs. */
   readonly pHolm: number;
   readonly significant: boolean;
 }
 
-/** One system against the baseline on one measure. */
+/** One system against its reference on one measure. */
 export interface Comparison {
   readonly system: string;
   readonly measure: string;
   /** Paired queries. */
   readonly n: number;
-  /** mean(system - baseline) over the paired queries. */
+  /** mean(system - reference) over the paired queries. */
   readonly meanDiff: number;
+  /** 95% t-interval of the mean paired difference (absent with fewer than 2 paired queries). */
+  readonly ciLow?: number;
+  readonly ciHigh?: number;
   readonly tests: Partial<Record<SignificanceTest, TestOutcome>>;
 }
 
 /** Test names. */
 export type SignificanceTest = "t" | "randomization";
 
-/** Marker shown next to a value significantly different from the baseline (Holm, alpha). */
-export const MARKERS: Record<SignificanceTest, string> = { t: "†", randomization: "‡" };
-
-/** Options of {@link compareWithBaseline}. */
+/** Options of {@link comparePairs}. */
 export interface SignificanceOptions {
   readonly tests: readonly SignificanceTest[];
   readonly alpha: number;
   readonly permutations: number;
   readonly seed: number;
+  /** Holm family of the baseline comparisons (`measure` when absent). */
+  readonly family?: "measure" | "all";
 }
 
-function paired(baseline: PerQueryValues, system: PerQueryValues, measure: string): { a: number[]; b: number[] } {
-  const index = new Map(system.queries.map((q, i) => [q, i]));
-  const a: number[] = [];
-  const b: number[] = [];
-  const av = baseline.values[measure] ?? [];
-  const bv = system.values[measure] ?? [];
-  baseline.queries.forEach((q, i) => {
-    const j = index.get(q);
-    if (j !== undefined) {
-      a.push(av[i]!);
-      b.push(bv[j]!);
-    }
-  });
-  return { a, b };
+/** Per-query values as `@i3/metrics` takes them. */
+export function scoresOf(values: PerQueryValues): PerQueryScores {
+  return { queries: values.queries, values: new Map(Object.entries(values.values)) };
 }
 
 /** A system and the reference it is compared with. */
@@ -67,54 +61,81 @@ export interface ComparedPair {
 }
 
 /**
- * Compares each pair's system with its own reference on each measure: per measure and test, one
- * Holm family over every pair. The pairs may share a reference (a baseline) or not (each variant
- * against the same system of a base run).
+ * Each system of `systems` against `baseline` on each measure with `compareEvaluations`: one
+ * table, Holm over the systems per measure and test (or over everything with `family: "all"`).
  */
-export function comparePairs(pairs: ReadonlyMap<string, ComparedPair>, measures: readonly string[], options: SignificanceOptions): Comparison[] {
-  const out: Comparison[] = [];
-  for (const measure of measures) {
-    const aligned = new Map([...pairs].map(([name, pair]) => [name, paired(pair.reference, pair.system, measure)]));
-    const testable = [...aligned].filter(([, p]) => p.a.length >= 2);
-    const byTest = new Map<SignificanceTest, Map<string, TestOutcome>>();
-    for (const test of options.tests) {
-      const results = new Map<string, TestOutcome>();
-      // compareToBaseline needs one baseline vector: test each pair on its own alignment, then Holm jointly.
-      const raw = testable.map(([name, p]) => {
-        const [r] = compareToBaseline(p.a, new Map([[name, p.b]]), { test, alpha: options.alpha, trials: options.permutations, seed: options.seed });
-        return { name, p: r!.pValue };
-      });
-      const adjusted = holm(raw.map((r) => r.p));
-      raw.forEach((r, i) => results.set(r.name, { pValue: r.p, pHolm: adjusted[i]!, significant: adjusted[i]! <= options.alpha }));
-      byTest.set(test, results);
-    }
-    for (const [name, p] of aligned) {
-      let diff = 0;
-      for (let i = 0; i < p.a.length; i++) diff += p.b[i]! - p.a[i]!;
-      const tests: Partial<Record<SignificanceTest, TestOutcome>> = {};
-      for (const [test, results] of byTest) {
-        const r = results.get(name);
-        if (r) tests[test] = r;
-      }
-      out.push({ system: name, measure, n: p.a.length, meanDiff: p.a.length > 0 ? diff / p.a.length : NaN, tests });
-    }
-  }
-  return out;
-}
-
-/** Compares every system of `systems` with `baseline` on each measure (Holm across the systems). */
 export function compareWithBaseline(
-  baseline: PerQueryValues,
+  baseline: { name: string; values: PerQueryValues },
   systems: ReadonlyMap<string, PerQueryValues>,
   measures: readonly string[],
   options: SignificanceOptions,
-): Comparison[] {
-  return comparePairs(new Map([...systems].map(([name, system]) => [name, { reference: baseline, system }])), measures, options);
+): ComparisonData {
+  const scores = new Map([[baseline.name, scoresOf(baseline.values)], ...[...systems].map(([name, v]) => [name, scoresOf(v)] as const)]);
+  const { settings, systems: names, measures: ms, queries, excludedQueries, rows } = compareEvaluations(scores, measures, {
+    baseline: baseline.name,
+    tests: options.tests,
+    alpha: options.alpha,
+    permutations: options.permutations,
+    seed: options.seed,
+    ...(options.family ? { family: options.family } : {}),
+  });
+  return { settings, systems: names, measures: ms, queries, excludedQueries, rows };
 }
 
-/** The markers of a comparison (e.g. `†‡`), empty when nothing is significant. */
+/**
+ * Compares each pair's system with its own reference on each measure (paired on the queries both
+ * have): per measure and test, one Holm family over every pair. The pairs may share a reference
+ * or not (each variant against the same system of a base run).
+ */
+export function comparePairs(pairs: ReadonlyMap<string, ComparedPair>, measures: readonly string[], options: SignificanceOptions): Comparison[] {
+  const raw = [...pairs].flatMap(([name, { reference, system }]): { name: string; measure: string; row: ComparisonRow | undefined }[] => {
+    const shared = new Set(system.queries);
+    if (!reference.queries.some((q) => shared.has(q))) return measures.map((measure) => ({ name, measure, row: undefined }));
+    const { rows } = compareEvaluations(new Map([["reference", scoresOf(reference)], ["system", scoresOf(system)]]), measures, {
+      baseline: "reference",
+      tests: options.tests,
+      correction: "none",
+      alpha: options.alpha,
+      permutations: options.permutations,
+      seed: options.seed,
+    });
+    return rows.filter((r) => r.system === "system").map((row) => ({ name, measure: row.measure, row }));
+  });
+  const adjusted = new Map<string, number>();
+  for (const measure of measures) {
+    for (const test of options.tests) {
+      const family = raw.filter((r) => r.measure === measure && typeof r.row?.p[test] === "number");
+      holm(family.map((r) => r.row!.p[test]!)).forEach((p, i) => adjusted.set(`${family[i]!.name}\u0000${measure}\u0000${test}`, p));
+    }
+  }
+  return raw.map(({ name, measure, row }) => {
+    const tests: Partial<Record<SignificanceTest, TestOutcome>> = {};
+    for (const test of options.tests) {
+      const pHolm = adjusted.get(`${name}\u0000${measure}\u0000${test}`);
+      if (pHolm !== undefined) tests[test] = { pValue: row!.p[test]!, pHolm, significant: pHolm <= options.alpha };
+    }
+    return {
+      system: name,
+      measure,
+      n: row?.n ?? 0,
+      meanDiff: row?.delta ?? NaN,
+      ...(row && row.n >= 2 ? { ciLow: row.ciLow!, ciHigh: row.ciHigh! } : {}),
+      tests,
+    };
+  });
+}
+
+/** The markers of a pair comparison (e.g. `▲†‡`: above its reference, both tests), empty when nothing is significant. */
 export function markersOf(comparison: Comparison | undefined): string {
   if (!comparison) return "";
-  return (Object.keys(MARKERS) as SignificanceTest[]).filter((t) => comparison.tests[t]?.significant).map((t) => MARKERS[t]).join("");
+  const tests = Object.keys(comparison.tests) as SignificanceTest[];
+  const significant = Object.fromEntries(tests.map((t) => [t, comparison.tests[t]!.significant]));
+  const direction = comparison.meanDiff > 0 ? "better" : comparison.meanDiff < 0 ? "worse" : "equal";
+  return rowMarkers({ significant, direction }, (["t", "randomization"] as const).filter((t) => tests.includes(t)));
 }
 
+/** The markers of `system` on `measure` in a baseline comparison (empty for the baseline, or when absent). */
+export function baselineMarkers(comparison: ComparisonData | undefined, system: string, measure: string): string {
+  const row = comparison?.rows.find((r) => r.system === system && r.measure === measure);
+  return row && comparison ? rowMarkers(row, comparison.settings.tests) : "";
+}

@@ -1,16 +1,16 @@
 /**
  * The results of a sweep: one row per (run, system) on the base config's first evaluated split,
  * each compared with the sweep's baseline (the base config's `baseline` system in the first
- * successful run) by the paired t-test and the randomization test, Holm-corrected across all
- * compared rows. A row whose per-query values equal the baseline's (the same system reused from
+ * successful run) by `@i3/metrics`' `compareEvaluations` (delta, its 95% CI, the paired t-test
+ * and the randomization test, Holm-corrected across all compared rows per measure). A row whose per-query values equal the baseline's (the same system reused from
  * the cache) is marked as such and not tested. When the sweep includes its base run, every
  * variant's system is also tested against the same system in the base run (an ablation against
  * what it ablates), Holm-corrected across those rows as a second family: `versusBase`.
  */
-import type { MeanInterval } from "@i3/metrics";
+import type { ComparisonData, MeanInterval } from "@i3/metrics";
 import type { SweepDefinition } from "../sweep/define.js";
 import type { RunMetrics, SystemMetrics } from "./run-metrics.js";
-import { comparePairs, compareWithBaseline, markersOf, type ComparedPair, type Comparison, type PerQueryValues } from "./significance.js";
+import { baselineMarkers, comparePairs, compareWithBaseline, type ComparedPair, type Comparison, type PerQueryValues } from "./significance.js";
 
 /** How one run of a sweep ended. */
 export interface SweepRunOutcome {
@@ -48,9 +48,10 @@ export interface SweepMetrics {
   readonly baseline?: { run: string; system: string };
   readonly mainMeasure: string;
   readonly measures: string[];
-  readonly significance: { tests: string[]; alpha: number; correction: "holm" };
+  readonly significance: { tests: string[]; alpha: number; correction: "holm"; family: "measure" | "all" };
   readonly rows: SweepRow[];
-  readonly comparisons: Comparison[];
+  /** The compared rows (labels `<run> / <system>`) against the baseline, when a baseline run succeeded. */
+  readonly comparison?: ComparisonData;
   /** Each variant's system against the same system in the base run (when the sweep includes it). */
   readonly versusBase?: { readonly run: string; readonly comparisons: Comparison[] };
 }
@@ -103,15 +104,16 @@ export function buildSweepMetrics(sweep: SweepDefinition, sweepId: string, outco
       let role: SweepRow["role"] = "compared";
       if (outcome === reference && system === base.baseline) role = "baseline";
       else if (referenceValues && sameValues(values, referenceValues, measures)) role = "same-as-baseline";
-      else if (referenceValues) compared.set(label, values);
+      else if (referenceValues && values.queries.some((q) => referenceValues.queries.includes(q))) compared.set(label, values);
       draft.push({ run: outcome.name, system, label, changes, role, ...(outcome.runDir ? { runDir: outcome.runDir } : {}), aggregate: m.aggregate, ci: m.ci[mainMeasure]!, ...(m.seeds ? { sd: m.seeds.sd } : {}) });
     }
   }
-  const comparisons = referenceValues && compared.size > 0 ? compareWithBaseline(referenceValues, compared, measures, { ...significance, seed: base.seed }) : [];
+  const baselineLabel = reference ? `${reference.name} / ${base.baseline}` : "";
+  const comparison = referenceValues ? compareWithBaseline({ name: baselineLabel, values: referenceValues }, compared, measures, { ...significance, seed: base.seed }) : undefined;
   const versusBase = sweep.includeBase ? compareWithBaseRun(outcomes.find((o) => o.name === base.name), outcomes, splitKey, measures, { ...significance, seed: base.seed }) : undefined;
   const rows = draft.map((row) => ({
     ...row,
-    markers: Object.fromEntries(measures.map((m) => [m, markersOf(comparisons.find((c) => c.system === row.label && c.measure === m))])),
+    markers: Object.fromEntries(measures.map((m) => [m, row.role === "compared" ? baselineMarkers(comparison, row.label, m) : ""])),
   }));
   return {
     sweep: sweep.name,
@@ -120,9 +122,9 @@ export function buildSweepMetrics(sweep: SweepDefinition, sweepId: string, outco
     ...(reference ? { baseline: { run: reference.name, system: base.baseline } } : {}),
     mainMeasure,
     measures: [...measures],
-    significance: { tests: [...significance.tests], alpha: significance.alpha, correction: "holm" },
+    significance: { tests: [...significance.tests], alpha: significance.alpha, correction: "holm", family: significance.family ?? "measure" },
     rows,
-    comparisons,
+    ...(comparison ? { comparison } : {}),
     ...(versusBase ? { versusBase } : {}),
   };
 }

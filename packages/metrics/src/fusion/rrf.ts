@@ -5,8 +5,8 @@
  * with rank_r 1-based in trec_eval order (score descending, ties by doc id descending) and
  * k = 60. Queries are the union over runs.
  */
-import { Ranker } from "./ranking.js";
-import type { Run, RunLike } from "./types.js";
+import { Ranker } from "../ranking.js";
+import type { Run, RunLike } from "../types.js";
 
 /** Options of {@link rrf}. */
 export interface RrfOptions {

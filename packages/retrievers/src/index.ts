@@ -59,13 +59,11 @@ export { distillationSetup, distillationPhase, distillationTerm, type Distillati
 export { encodeTokenRows, encodeRows, encodeCorpusVectors, type BiEncoderModel, type DenseRetriever } from "./encode.js";
 export { toTensors, paddedRowBatches } from "./token-batches.js";
 export {
-  INFERENCE_SETTINGS,
   describeInference,
   openDenseInference,
   openCrossEncoderInference,
   DenseInference,
   CrossEncoderInference,
-  type InferenceSetting,
   type InferenceEngineInfo,
   type InferenceOptions,
   type CrossEncoderInferenceOptions,

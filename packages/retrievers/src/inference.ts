@@ -32,11 +32,7 @@ import {
 } from "@i3/encoders";
 import { paddedRowBatches, toTensors } from "./token-batches.js";
 import { defaultInferenceThreads, loadOnnxRuntime, OnnxGraphSession } from "./onnxruntime.js";
-
-/** The `inference` setting's values. */
-export const INFERENCE_SETTINGS = ["auto", "onnxruntime", "tfjs"] as const;
-/** Which engine runs inference: `auto` (onnxruntime when it loads and the backend is not a GPU, else tfjs), `onnxruntime` or `tfjs`. */
-export type InferenceSetting = (typeof INFERENCE_SETTINGS)[number];
+import { INFERENCE_SETTINGS, type InferenceSetting } from "./settings.js";
 
 /** The engine that runs, as logs and stage outputs record it. */
 export interface InferenceEngineInfo {

@@ -4,9 +4,12 @@
  * through `encodeCorpus` to disk, on each inference engine side by side in one process
  * (`@i3/retrievers`' `openDenseInference`): TensorFlow.js (the current backend with the fast
  * kernels), onnxruntime-node on one thread and on all cores; and a PyTorch peer
- * (bench/peers/torch-encode.py, a separate process run while this one waits) on the same saved
- * weights and token rows, at one thread and all cores, after checking its vectors equal the
- * toolkit's to 1e-4. The engines run in `I3_BENCH_DENSE_ENCODE_ROUNDS` (2) interleaved rounds
+ * (bench/peers/torch-encode.py, a separate process per thread count, with OMP_NUM_THREADS and
+ * OPENBLAS_NUM_THREADS set to it, run while this one waits) on the same saved weights and token
+ * rows, at one thread and all cores, after checking its vectors equal the toolkit's to 1e-4
+ * (`maxAbsDiff`), with its Linear layers on the BLAS torch links and on oneDNN (`variants.blas`,
+ * `variants.mkldnn`: Debian's torch calls the system BLAS, which may be the reference one; the
+ * JSON lists the libraries loaded); the ratios take PyTorch's faster variant. The engines run in `I3_BENCH_DENSE_ENCODE_ROUNDS` (2) interleaved rounds
  * (each round: tfjs, onnxruntime 1 thread, onnxruntime all cores), each after a warm-up batch;
  * every round is recorded and the best is reported. The peer's interpreter is
  * `I3_BENCH_PYTHON`, else the first of `python3` and Debian's `/usr/bin/python3` that imports
@@ -135,15 +138,32 @@ export async function benchEncoding(inputs: EncodeBenchInputs): Promise<Record<s
       await writeFile(join(dir, "tokens.bin"), tokens);
       await writeFile(join(dir, "expected.bin"), reference);
       const args = [PEER, "--model", join(dir, "model"), "--tokens", join(dir, "tokens.bin"), "--rows", String(rows.length), "--length", String(length), "--batch", String(batchSize)];
-      args.push("--expected", join(dir, "expected.bin"), "--check-rows", String(CHECK_ROWS), "--passages", String(passages), "--threads", [...new Set([1, cores])].join(","));
-      try {
-        const { stdout } = await run(found.python, args, { timeout: 30 * 60_000, maxBuffer: 1 << 20 });
-        peer = { status: "ran", python: found.python, ...(JSON.parse(stdout) as Record<string, unknown>) };
-      } catch (error) {
-        peer = { status: "failed", python: found.python, reason: (error as Error).message.split("\n").slice(0, 3).join(" ") };
+      args.push("--expected", join(dir, "expected.bin"), "--check-rows", String(CHECK_ROWS), "--passages", String(passages));
+      // One process per thread count and Linear kernel, its BLAS and OpenMP pools sized by the environment before torch loads.
+      peer = { status: "ran", python: found.python, variants: {} as Record<string, unknown> };
+      for (const linear of ["blas", "mkldnn"] as const) {
+        const byThreads: Record<string, unknown> = {};
+        for (const threads of [...new Set([1, cores])]) {
+          const n = String(threads);
+          try {
+            const env = { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n };
+            const { stdout } = await run(found.python, [...args, "--threads", n, "--linear", linear], { timeout: 30 * 60_000, maxBuffer: 1 << 20, env });
+            const out = JSON.parse(stdout) as { byThreads: Record<string, unknown> } & Record<string, unknown>;
+            Object.assign(byThreads, out.byThreads);
+            (peer["variants"] as Record<string, unknown>)[linear] = { ...out, byThreads };
+          } catch (error) {
+            (peer["variants"] as Record<string, unknown>)[linear] = { status: "failed", reason: (error as Error).message.split("\n").slice(0, 3).join(" ") };
+            break;
+          }
+        }
       }
     }
-    const torch = (threads: number) => (peer["byThreads"] as Record<string, { passagesPerSec: number }> | undefined)?.[String(threads)]?.passagesPerSec ?? null;
+    // PyTorch's best of its two Linear kernels at each thread count (the JSON keeps both).
+    const torch = (threads: number): number | null => {
+      const variants = Object.values((peer["variants"] ?? {}) as Record<string, { byThreads?: Record<string, { passagesPerSec: number }> }>);
+      const rates = variants.map((v) => v.byThreads?.[String(threads)]?.passagesPerSec).filter((x): x is number => x !== undefined);
+      return rates.length > 0 ? Math.max(...rates) : null;
+    };
     const ratio = (ort: number, pt: number | null) => (pt !== null && pt > 0 ? ort / pt : null);
     const ratios = {
       onnxruntimeOverPytorch1Thread: ratio(best["onnxruntime-1-thread"]!, torch(1)),
@@ -151,7 +171,7 @@ export async function benchEncoding(inputs: EncodeBenchInputs): Promise<Record<s
       onnxruntimeAllCoresOverTfjs: best[`onnxruntime-${cores}-threads`]! / best["tfjs"]!,
     };
     console.log(
-      `encode best passages/s: ${Object.entries(best).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ")}; pytorch ${peer["status"] === "ran" ? `1 thread ${torch(1)?.toFixed(1)}, ${cores} threads ${torch(cores)?.toFixed(1)} (max |torch - tfjs| ${(peer["maxAbsDiff"] as number).toExponential(2)})` : `${peer["status"]}: ${String(peer["reason"])}`}`,
+      `encode best passages/s: ${Object.entries(best).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ")}; pytorch ${peer["status"] === "ran" ? `1 thread ${torch(1)?.toFixed(1)}, ${cores} threads ${torch(cores)?.toFixed(1)} (${JSON.stringify(peer["variants"]).slice(0, 400)})` : `${peer["status"]}: ${String(peer["reason"])}`}`,
     );
     console.log(`encode ratios: ${JSON.stringify(ratios)}; max |engine - tfjs| over ${CHECK_ROWS} rows: ${JSON.stringify(parity)}`);
     return {

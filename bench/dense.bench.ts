@@ -10,11 +10,13 @@
  *   `matMul` path (all queries), each with wall and process-CPU time (the machine is shared);
  * - agreement of the two paths on the JS queries (identical top-10 id lists, max |score diff|);
  * - passages/s to encode with a real model whose vectors are 256-d: a `DualEncoder` of the
- *   `small` preset (4 x 256, random init, vocabulary 8192, fast wasm kernels), passages of 128
- *   random tokens in batches of 64, through `encodeCorpus` to disk, on
- *   `I3_BENCH_DENSE_ENCODE_PASSAGES` = 512 passages after one warm-up batch (encoding all 100k
- *   would take over an hour; the JSON gives the extrapolated time).
- * `summary` collects the headline figures (encode passages/s, search queries/s, backend).
+ *   `small` preset (4 x 256, random init, vocabulary 8192), passages of 128 random tokens in
+ *   batches of 64, through `encodeCorpus` to disk, on `I3_BENCH_DENSE_ENCODE_PASSAGES` = 512
+ *   passages after one warm-up batch, on TensorFlow.js (fast wasm kernels), onnxruntime-node on
+ *   one thread and on all cores, and a PyTorch peer on the same weights (./dense-encode.ts; the
+ *   JSON gives the extrapolated time for the whole index).
+ * `summary` collects the headline figures (encode passages/s per engine and the onnxruntime /
+ * PyTorch ratios, search queries/s, backend).
  * Writes `bench/out/dense.json` atomically. Speed never fails the run.
  */
 import { mkdtemp, rm, stat } from "node:fs/promises";
@@ -22,8 +24,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SeededRandom } from "@i3/core";
 import type { Passage } from "@i3/data";
-import { DualEncoder, describeBackend, initBackend, installFastKernels, presetConfig, tf } from "@i3/encoders";
+import { describeBackend, initBackend, tf } from "@i3/encoders";
 import { DenseIndex, encodeCorpus, type DenseResult, type ExactSearchOptions } from "@i3/search";
+import { benchEncoding } from "./dense-encode.js";
 import { machineInfo, writeBenchJson } from "./output.js";
 import { timed, timedAsync } from "./timing.js";
 
@@ -155,69 +158,10 @@ for (let q = 0; q < JS_QUERIES; q++) {
 }
 console.log(`agreement: ${sameTop10}/${JS_QUERIES} identical top-10 lists; max |score diff| at equal ranks ${maxScoreDiff.toExponential(2)}`);
 
-// Encoding with a real 256-d model (after the searches, which ran on the stock kernels).
-let encodeResult: Record<string, unknown> | null = null;
-if (ENCODE_PASSAGES > 0) {
-  const fast = installFastKernels({ log: () => {} });
-  const cfg = presetConfig("small", { vocabSize: 8192, maxPositions: 512 });
-  const model = new DualEncoder(cfg, { shared: true, seed: 1 });
-  const tokens = new Int32Array((ENCODE_PASSAGES + ENCODE_BATCH) * PASSAGE_LEN);
-  for (let i = 0; i < tokens.length; i++) tokens[i] = i % PASSAGE_LEN === 0 ? 2 : 5 + random.int(cfg.vocabSize - 5);
-  const encodeRows = (start: number, n: number): Float32Array => {
-    const out = tf.tidy(() =>
-      model.encodePassages({
-        inputIds: tf.tensor2d(tokens.subarray(start * PASSAGE_LEN, (start + n) * PASSAGE_LEN), [n, PASSAGE_LEN], "int32"),
-        attentionMask: tf.ones([n, PASSAGE_LEN], "int32"),
-      }),
-    );
-    const rows = out.dataSync() as Float32Array;
-    out.dispose();
-    return rows;
-  };
-  encodeRows(ENCODE_PASSAGES, ENCODE_BATCH); // warm-up: kernels, wasm memory
-  const dir = await mkdtemp(join(tmpdir(), "i3-dense-encode-"));
-  try {
-    let next = 0;
-    const passages = function* (): Generator<Passage> {
-      for (let i = 0; i < ENCODE_PASSAGES; i++) yield { id: ids[i]!, title: "", text: "" };
-    };
-    const t = await timedAsync(() =>
-      encodeCorpus(
-        passages(),
-        async (batch) => {
-          const rows = encodeRows(next, batch.length);
-          next += batch.length;
-          return rows;
-        },
-        { out: join(dir, "index"), dim: cfg.hidden, batchSize: ENCODE_BATCH, encoder: { description: "small random init", fingerprint: String(SEED) }, backend: "wasm" },
-      ),
-    );
-    const h = cfg.hidden;
-    const flopsPerPassage = PASSAGE_LEN * cfg.layers * (8 * h * h + 4 * h * cfg.intermediate + 4 * PASSAGE_LEN * h);
-    const passagesPerSec = ENCODE_PASSAGES / t.wall;
-    encodeResult = {
-      model: `DualEncoder small (${cfg.layers}x${cfg.hidden}, ${cfg.heads} heads, ff ${cfg.intermediate}), random init, vocab ${cfg.vocabSize}, ${cfg.pooling} pooling`,
-      backend: `${describeBackend(backend)} fastKernels=${fast.installed}`,
-      dim: cfg.hidden,
-      passages: ENCODE_PASSAGES,
-      passageLength: PASSAGE_LEN,
-      batchSize: ENCODE_BATCH,
-      wallSeconds: t.wall,
-      cpuSeconds: t.cpu,
-      passagesPerSec,
-      passagesPerCpuSec: ENCODE_PASSAGES / t.cpu,
-      modelGflopPerPassage: flopsPerPassage / 1e9,
-      achievedGflops: (flopsPerPassage * passagesPerSec) / 1e9,
-      minutesFor100kPassages: COUNT / passagesPerSec / 60,
-    };
-    console.log(
-      `encode (small 4x256, 128 tokens, batch ${ENCODE_BATCH}): ${ENCODE_PASSAGES} passages in ${t.wall.toFixed(1)} s = ${passagesPerSec.toFixed(1)} passages/s (${(ENCODE_PASSAGES / t.cpu).toFixed(1)} per CPU-s), ${((flopsPerPassage * passagesPerSec) / 1e9).toFixed(1)} GFLOP/s; 100k passages ~ ${(COUNT / passagesPerSec / 60).toFixed(0)} min`,
-    );
-  } finally {
-    model.dispose();
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+// Encoding with a real 256-d model on each inference engine and the PyTorch peer (./dense-encode.ts),
+// after the searches, which ran on the stock kernels.
+const encodeResult =
+  ENCODE_PASSAGES > 0 ? await benchEncoding({ passages: ENCODE_PASSAGES, batchSize: ENCODE_BATCH, length: PASSAGE_LEN, random, backend, corpusSize: COUNT }) : null;
 
 const out = await writeBenchJson("dense", {
       benchmark: "dense",
@@ -228,6 +172,8 @@ const out = await writeBenchJson("dense", {
         backend: describeBackend(backend),
         index: `${COUNT} x ${DIM}-d float32`,
         encodePassagesPerSec: encodeResult?.["passagesPerSec"] ?? null,
+        encodePassagesPerSecByEngine: encodeResult?.["passagesPerSecByEngine"] ?? null,
+        encodeRatios: encodeResult?.["ratios"] ?? null,
         encodeModel: encodeResult?.["model"] ?? null,
         writePassagesPerSec: (writes["float32"] as { writePassagesPerSec: number }).writePassagesPerSec,
         searchQueriesPerSec: Object.fromEntries(searches.map((r) => [`${r.path} k=${r.k}`, r.queriesPerSec])),

@@ -14,8 +14,9 @@
  *    onnxruntime-node and, same weights, on TensorFlow.js. One query is scored first (warm-up).
  * 2. Re-ranking latency at k = 100: the top `I3_BENCH_DISTILL_DEPTH` of BM25's test-split run for
  *    the first `I3_BENCH_DISTILL_RERANK_QUERIES` (100) test queries, each scored by
- *    `loadCrossEncoderTeacher(checkpoint, { maxLength, batchSize })`'s `score`: the call the
- *    cross-encoder system's re-rank stage (`rerankWithCrossEncoder`) makes per query. Batch sizes
+ *    `loadCrossEncoderTeacher(checkpoint, { maxLength, batchSize })`'s `score`: the per-query call
+ *    of the cross-encoder system's re-rank stage (`rerankWithCrossEncoder`) with
+ *    `inference: "tfjs"` (its default engine is now onnxruntime-node: same pairs, same batches). Batch sizes
  *    `I3_BENCH_DISTILL_BATCHES` (32,64,128: the teacher's default, scifact-distill's
  *    `score.batchSize`, the whole top 100 in one pass), interleaved query by query (the order
  *    alternating) so a concurrent load hits them alike: median / p95 / mean ms per query (wall,

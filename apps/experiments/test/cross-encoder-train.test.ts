@@ -51,7 +51,7 @@ async function trainAndRerank(settings: object, opts: { workDir?: string; log?: 
   const outDir = await tempDir("i3-ce-out-");
   const workDir = opts.workDir ?? (await tempDir("i3-ce-work-"));
   await trainCrossEncoderSystem({ settings: crossEncoderSettings.parse({ ...system, ...settings }), run, collection, ...train, outDir, workDir, log: opts.log ?? (() => {}) });
-  const reranked = await rerankWithCrossEncoder({ checkpointDir: join(outDir, "checkpoint"), device: "js", collection, ...test, depth: 5, maxLength: 24, batchSize: 4, log: () => {} });
+  const reranked = await rerankWithCrossEncoder({ checkpointDir: join(outDir, "checkpoint"), device: "js", inference: "tfjs", collection, ...test, depth: 5, maxLength: 24, batchSize: 4, log: () => {} });
   return {
     weights: sha(await readFile(join(outDir, "checkpoint", "model.safetensors"))),
     log: sha(await readFile(join(outDir, "training-log.jsonl"))),

@@ -98,7 +98,8 @@ describe("runner: the ltre system", () => {
       const replicate = plan.systems.get("de-ltre")!.replicates.find((r) => r.seed === seed)!;
       const train = replicate.trained as StageSpec;
       expect(stageLabel((train.needs["start"] as StageSpec).ref)).toBe(`dual-encoder@${seed}/train`);
-      expect(stageLabel((train.needs["index"] as StageSpec).ref)).toBe(`dual-encoder@${seed}/index`);
+      // The index trained against is the one built on tfjs (a training input; the default inference is auto).
+      expect(stageLabel((train.needs["index"] as StageSpec).ref)).toBe(`dual-encoder@${seed}[tfjs]/index`);
     }
   });
 

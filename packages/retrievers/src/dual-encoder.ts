@@ -10,7 +10,7 @@ import { padTrainingBatch, type Collection, type I3Tokenizer } from "@i3/data";
 import { DualEncoder, tf, type BackendInfo, type Device } from "@i3/encoders";
 import { contrastiveLoss } from "@i3/losses";
 import { distillationPhase, distillationSetup, distillationTerm, type TeacherScoredLists } from "./distillation.js";
-import { toTensors } from "./encode.js";
+import { toTensors } from "./token-batches.js";
 import { cropPhase, queryPhase, runPhases, type NegativesSource, type Phase, type PhaseStep } from "./phases.js";
 import { prepareTraining } from "./prepare.js";
 import { dualEncoderSettingsSchema, parseSettings, type DualEncoderSettings, type DualEncoderSettingsInput } from "./settings.js";

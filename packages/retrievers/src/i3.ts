@@ -31,7 +31,7 @@ import { initFolderKind } from "./hf-files.js";
 import { firstRelevantQueries } from "@i3/pseudoquery";
 import type { TrainDualEncoderInputs } from "./dual-encoder.js";
 import { distillationPhase, distillationSetup, distillationTerm } from "./distillation.js";
-import { toTensors } from "./encode.js";
+import { toTensors } from "./token-batches.js";
 import { cropPhase, queryPhase, runPhases, type Phase, type PhaseStep } from "./phases.js";
 import { prepareTraining } from "./prepare.js";
 import { i3SettingsSchema, parseSettings, reconstructionWeight, type I3Settings, type I3SettingsInput } from "./settings.js";

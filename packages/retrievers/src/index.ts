@@ -3,9 +3,10 @@
  * and I3, and the cross-encoder re-ranker. Settings (`settings.ts`, the defaults), where training
  * starts (`start.ts`, `hf-files.ts`), phased training (`phases.ts`) and its resumable checkpoints
  * (`training-checkpoints.ts`), the trainers (`dual-encoder.ts`, `i3.ts`, `cross-encoder.ts`,
- * `ltre.ts`), batched encoding (`encode.ts`), MICE's stored document states (`mice-states.ts`),
- * dense indexing and retrieval (`retrieve.ts`) and
- * checkpoints with their tokenizer (`checkpoint.ts`). See README.md.
+ * `ltre.ts`), batched encoding (`encode.ts`, `token-batches.ts`), inference through
+ * onnxruntime-node with a tfjs fallback (`inference.ts`, `onnxruntime.ts`), MICE's stored document
+ * states (`mice-states.ts`), dense indexing and retrieval (`retrieve.ts`) and checkpoints with
+ * their tokenizer (`checkpoint.ts`). See README.md.
  */
 export * from "./settings.js";
 export { startBackend } from "./backend.js";
@@ -57,7 +58,20 @@ export {
 } from "./cross-encoder.js";
 export { distillationSetup, distillationPhase, distillationTerm, type DistillationSetup, type TeacherScoredLists } from "./distillation.js";
 export { buildMiceStateStore, miceStatesFingerprint, readDocumentStates, type BuildMiceStateStoreOptions } from "./mice-states.js";
-export { toTensors, encodeTokenRows, encodeCorpusVectors, type BiEncoderModel, type DenseRetriever } from "./encode.js";
+export { encodeTokenRows, encodeRows, encodeCorpusVectors, type BiEncoderModel, type DenseRetriever } from "./encode.js";
+export { toTensors, paddedRowBatches } from "./token-batches.js";
+export {
+  describeInference,
+  openDenseInference,
+  openCrossEncoderInference,
+  DenseInference,
+  CrossEncoderInference,
+  type InferenceEngineInfo,
+  type InferenceOptions,
+  type CrossEncoderInferenceOptions,
+  type DenseInferenceModel,
+} from "./inference.js";
+export { loadOnnxRuntime, defaultInferenceThreads, type OnnxRuntimeLoad } from "./onnxruntime.js";
 export { retrieveDense, indexAndRetrieve, buildDenseIndex, type BuildDenseIndexOptions } from "./retrieve.js";
 export {
   saveDualEncoderCheckpoint,

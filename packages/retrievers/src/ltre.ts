@@ -33,7 +33,9 @@ import { ltrePairwiseLoss } from "@i3/losses";
 import { compressIndex, type DenseIndex } from "@i3/search";
 import { startBackend } from "./backend.js";
 import { copyEncoder } from "./start.js";
-import { encodeTokenRows, toTensors, type DenseRetriever } from "./encode.js";
+import { encodeRows, type DenseRetriever } from "./encode.js";
+import type { DenseInference } from "./inference.js";
+import { toTensors } from "./token-batches.js";
 import { trainPhaseLoop, type PhaseStep } from "./phases.js";
 import {
   DEFAULT_CHECKPOINT_EVERY_STEPS,
@@ -318,18 +320,19 @@ function reciprocalRankAt10(list: LtreList): number {
 
 /**
  * The run of `queries` with a trained query tower against `index` (float32, held at
- * `precision` as in training, PQ seeded by `seed`): exact inner product, top `k` per query.
+ * `precision` as in training, PQ seeded by `seed`): exact inner product, top `k` per query;
+ * queries encoded by `inference` when given (`openDenseInference` on the query tower), else tfjs.
  */
-export function retrieveLtre(
+export async function retrieveLtre(
   trained: { queryEncoder: BertEncoder; tokenizer: I3Tokenizer },
   index: DenseIndex,
   queries: readonly Query[],
-  opts: { queryMaxLength: number; k: number; precision: IndexPrecisionSettings; seed: number },
+  opts: { queryMaxLength: number; k: number; precision: IndexPrecisionSettings; seed: number; inference?: DenseInference },
 ) {
   const held = indexAtPrecision(index, opts.precision, opts.seed);
   const retriever = queryTowerRetriever(trained.queryEncoder, trained.tokenizer);
   const rows = queries.map((q) => trained.tokenizer.encode(q.text, opts.queryMaxLength).ids);
-  const vectors = encodeTokenRows(retriever, rows, opts.queryMaxLength, "queries");
+  const vectors = await encodeRows(retriever, rows, opts.queryMaxLength, "queries", opts.inference);
   return held.searchToRun(
     queries.map((q) => q.id),
     vectors,

@@ -7,7 +7,7 @@
 import { padBatch, passageText, type Collection, type I3Tokenizer } from "@i3/data";
 import { batchDocumentStates, tf, unbatchDocumentStates, type DocumentStates, type Mice } from "@i3/encoders";
 import { buildTokenStateStore, type DenseDtype, type TokenStateManifest, type TokenStateStore } from "@i3/search";
-import { toTensors } from "./encode.js";
+import { toTensors } from "./token-batches.js";
 import { parametersDigest } from "./training-checkpoints.js";
 
 /** Options of {@link buildMiceStateStore}. */

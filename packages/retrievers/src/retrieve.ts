@@ -6,12 +6,21 @@
 import { passageText, type Collection, type Query, type Run } from "@i3/data";
 import { tf } from "@i3/encoders";
 import { DenseIndex, encodeCorpus, type DenseManifest } from "@i3/search";
-import { encodeCorpusVectors, encodeTokenRows, type DenseRetriever } from "./encode.js";
+import { encodeCorpusVectors, encodeRows, type DenseRetriever } from "./encode.js";
+import type { DenseInference } from "./inference.js";
 
-/** The run of `queries` (`queryMaxLength` tokens each) against `index`: exact inner product, top `k` per query. */
-export function retrieveDense(retriever: DenseRetriever, index: DenseIndex, queries: readonly Query[], opts: { queryMaxLength: number; k: number }): Run {
+/**
+ * The run of `queries` (`queryMaxLength` tokens each) against `index`: exact inner product, top
+ * `k` per query; queries encoded by `inference` when given (else tfjs, `encodeTokenRows`).
+ */
+export async function retrieveDense(
+  retriever: DenseRetriever,
+  index: DenseIndex,
+  queries: readonly Query[],
+  opts: { queryMaxLength: number; k: number; inference?: DenseInference },
+): Promise<Run> {
   const rows = queries.map((q) => retriever.tokenizer.encode(q.text, opts.queryMaxLength).ids);
-  const vectors = encodeTokenRows(retriever, rows, opts.queryMaxLength, "queries");
+  const vectors = await encodeRows(retriever, rows, opts.queryMaxLength, "queries", opts.inference);
   return index.searchToRun(
     queries.map((q) => q.id),
     vectors,
@@ -23,20 +32,22 @@ export function retrieveDense(retriever: DenseRetriever, index: DenseIndex, quer
 /**
  * Encodes `collection` with a trained retriever into an in-memory index and retrieves the top
  * `k` (default 1000) for every query of each of `splits`; lengths are the retriever's training
- * settings' (`settings.model.queryMaxLength` / `passageMaxLength`). Returns split -> run. The
- * model stays alive (dispose it when done).
+ * settings' (`settings.model.queryMaxLength` / `passageMaxLength`); `inference` (opened on the
+ * retriever's model) encodes instead of tfjs. Returns split -> run. The model stays alive (dispose
+ * it when done).
  */
 export async function indexAndRetrieve(
   retriever: DenseRetriever & { settings: { model: { queryMaxLength: number; passageMaxLength: number } } },
-  inputs: { collection: Collection; splits: readonly string[]; k?: number },
+  inputs: { collection: Collection; splits: readonly string[]; k?: number; inference?: DenseInference },
 ): Promise<Map<string, Run>> {
   const { queryMaxLength, passageMaxLength } = retriever.settings.model;
-  const { ids, vectors, dim } = await encodeCorpusVectors(retriever, inputs.collection, passageMaxLength);
+  const { inference } = inputs;
+  const { ids, vectors, dim } = await encodeCorpusVectors(retriever, inputs.collection, passageMaxLength, inference);
   const index = DenseIndex.fromVectors(ids, vectors, dim);
   const runs = new Map<string, Run>();
   for (const split of inputs.splits) {
     const queries = await inputs.collection.queries(split);
-    runs.set(split, retrieveDense(retriever, index, queries, { queryMaxLength, k: inputs.k ?? 1000 }));
+    runs.set(split, await retrieveDense(retriever, index, queries, { queryMaxLength, k: inputs.k ?? 1000, ...(inference !== undefined ? { inference } : {}) }));
   }
   return runs;
 }
@@ -50,20 +61,23 @@ export interface BuildDenseIndexOptions {
   batchSize?: number;
   /** Copied to the manifest: what encoded the corpus (e.g. the checkpoint folder). */
   description: string;
-  /** Copied to the manifest: the backend that ran (`describeBackend`). */
+  /** Copied to the manifest: the backend that ran (`describeBackend`; with `inference`, its `describeInference`). */
   backend: string;
+  /** Encodes instead of `retriever.model` on tfjs (`openDenseInference` on the same model). */
+  inference?: DenseInference;
 }
 
 /**
  * Encodes the corpus (title and text, `passageMaxLength` tokens; I3: p*) into an `@i3/search`
- * DenseIndex folder through `encodeCorpus`, the collection's fingerprint in its manifest.
+ * DenseIndex folder through `encodeCorpus`, the collection's fingerprint in its manifest; on
+ * `options.inference` when given, else tfjs.
  */
 export async function buildDenseIndex(retriever: DenseRetriever, collection: Collection, options: BuildDenseIndexOptions): Promise<DenseManifest> {
   const maxLength = options.passageMaxLength;
   const { tokenizer } = retriever;
   return encodeCorpus(
     collection.corpus(),
-    async (batch) => encodeTokenRows(retriever, batch.map((p) => tokenizer.encode(passageText(p), maxLength).ids), maxLength, "passages"),
+    async (batch) => encodeRows(retriever, batch.map((p) => tokenizer.encode(passageText(p), maxLength).ids), maxLength, "passages", options.inference),
     {
       out: options.out,
       dim: retriever.model.passageEncoder.config.hidden,

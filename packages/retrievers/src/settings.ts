@@ -15,6 +15,11 @@ import { z } from "zod";
 import { I3_DEFAULTS } from "@i3/encoders/i3-config";
 
 const positiveInt = z.number().int().positive();
+
+/** The `inference` setting's values: which engine runs inference with a trained model (`./inference.ts`). */
+export const INFERENCE_SETTINGS = ["auto", "onnxruntime", "tfjs"] as const;
+/** `auto` (onnxruntime when it loads and the tfjs backend is not a GPU, else tfjs), `onnxruntime` or `tfjs`. */
+export type InferenceSetting = (typeof INFERENCE_SETTINGS)[number];
 const epochs = z.number().int().nonnegative();
 
 /**

@@ -102,7 +102,7 @@ describe("trainDualEncoder on 300 passages (tiny model)", () => {
     const manifest = await buildDenseIndex(loaded, collection, { out: join(root, "index"), passageMaxLength: 24, batchSize: 50, description: "test", backend: describeBackend(trained.backend) });
     expect(manifest.count).toBe(300);
     expect(existsSync(join(root, "index", "vectors.bin"))).toBe(true);
-    const fromFolder = retrieveDense(loaded, await DenseIndex.load(join(root, "index")), queries, { queryMaxLength: 12, k: 20 });
+    const fromFolder = await retrieveDense(loaded, await DenseIndex.load(join(root, "index")), queries, { queryMaxLength: 12, k: 20 });
     expect(plainRun(fromFolder)).toEqual(plainRun(inMemory));
     trained.model.dispose();
     loaded.model.dispose();

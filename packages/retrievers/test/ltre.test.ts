@@ -244,8 +244,8 @@ describe("trainLtre on 300 passages (tiny dual-encoder, shared towers)", () => {
     [a, b].forEach((t) => t.queryEncoder.dispose());
     const untrained = await run(4, {}, { ...settings, train: { epochs: 0 } });
     const queries = await collection.queries("dev");
-    const ltreRun = retrieveLtre(untrained, index, queries, { queryMaxLength, k: 10, precision: parseSettings(ltreSettingsSchema, {}).index, seed: 4 });
-    expect(plainRun(ltreRun)).toEqual(plainRun(retrieveDense(start, index, queries, { queryMaxLength, k: 10 })));
+    const ltreRun = await retrieveLtre(untrained, index, queries, { queryMaxLength, k: 10, precision: parseSettings(ltreSettingsSchema, {}).index, seed: 4 });
+    expect(plainRun(ltreRun)).toEqual(plainRun(await retrieveDense(start, index, queries, { queryMaxLength, k: 10 })));
     untrained.queryEncoder.dispose();
   });
 });

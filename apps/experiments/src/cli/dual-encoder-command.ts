@@ -24,6 +24,7 @@ export interface DualEncoderCommandOptions {
   passageMaxLength?: number;
   seed?: number;
   device?: string;
+  inference?: string;
 }
 
 /** The config `i3 dual-encoder` runs (exported for tests and for `--print-config`-style reuse). */
@@ -45,7 +46,7 @@ export function dualEncoderCommandConfig(options: DualEncoderCommandOptions): Ex
         },
       },
       baseline: "bm25",
-      ...defined({ seed: options.seed, device: options.device }),
+      ...defined({ seed: options.seed, device: options.device, inference: options.inference }),
       evaluation: { splits: ["test"] },
     },
     "i3 dual-encoder",

@@ -161,6 +161,7 @@ export function buildProgram(): Command {
     .option("--passage-max-length <n>", "passage tokens (model.passageMaxLength)", parsePositive)
     .option("--seed <n>", "seed", parseCount)
     .option("--device <device>", "auto | gpu | cpu | wasm | js")
+    .option("--inference <engine>", "index and retrieval engine: auto | onnxruntime | tfjs (default auto)")
     .option("--runs-dir <dir>", "runs folder (default: the workspace's runs/)")
     .option("--cache-dir <dir>", "stage cache (default: <runs-dir>/.cache)")
     .option("--datasets-dir <dir>", "datasets folder (default: the workspace's datasets/, or $I3_DATASETS_DIR)")

@@ -1,9 +1,10 @@
 /**
- * Run-level settings, shared by every system of an experiment: the split names, the device,
- * the seed and how runs are evaluated. Systems read these (never the whole experiment config),
+ * Run-level settings, shared by every system of an experiment: the split names, the device, the
+ * inference engine, the seed and how runs are evaluated. Systems read these (never the whole experiment config),
  * so this module imports no system and the registry can import it without a cycle.
  */
 import { parseMeasure } from "@i3/metrics";
+import { INFERENCE_SETTINGS, type InferenceSetting } from "@i3/retrievers/settings";
 import { z } from "zod";
 
 /** Measures reported when a config names none (the same as `i3 eval`). */
@@ -42,6 +43,14 @@ export const splitsSchema = z
 
 /** Where tensors run: `auto` picks the fastest installed TensorFlow.js backend. */
 export const deviceSchema = z.enum(["auto", "gpu", "cpu", "wasm", "wasm+onnxruntime", "js"]).default("auto");
+
+/**
+ * Which engine runs inference with trained models in the index, retrieve and re-rank stages:
+ * `auto` (absent: onnxruntime-node when it loads, TensorFlow.js when it does not or when
+ * `device` is a GPU), `onnxruntime` or `tfjs` (the model's forward pass on `device`, as before
+ * the setting existed). Training and teacher scoring always run on TensorFlow.js.
+ */
+export const inferenceSchema = z.enum(INFERENCE_SETTINGS).optional();
 
 /** Paired significance tests against the baseline. */
 export const significanceSchema = z
@@ -96,5 +105,7 @@ export interface RunSettings {
   readonly splits: Splits;
   readonly seed: number;
   readonly device: Device;
+  /** The config's `inference`, `auto` when absent. */
+  readonly inference: InferenceSetting;
   readonly evaluation: EvaluationSettings;
 }

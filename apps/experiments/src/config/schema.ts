@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { systemDefinition, systemSettingsSchema } from "../systems/registry.js";
-import { deviceSchema, evaluationSchema, slugSchema, splitsSchema } from "./run-settings.js";
+import { deviceSchema, evaluationSchema, inferenceSchema, slugSchema, splitsSchema } from "./run-settings.js";
 
 export { DEFAULT_MEASURES, SPLIT_KEYS, type SplitKey, type RunSettings } from "./run-settings.js";
 
@@ -32,6 +32,8 @@ export const experimentSchema = z
     /** The system every other is compared with (default: the first). */
     baseline: z.string().optional(),
     device: deviceSchema,
+    /** Absent (`auto`), so configs written before it existed keep their config hash. */
+    inference: inferenceSchema,
     seed: z.number().int().nonnegative().default(42),
     /**
      * Replicates: every system is run once per seed (training, pseudo-queries, sampling), and

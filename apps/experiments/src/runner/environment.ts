@@ -20,7 +20,7 @@ export interface RunEnvironment {
 }
 
 /** Third-party packages whose versions matter for reproducing numbers. */
-const TRACKED = ["@tensorflow/tfjs", "@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-wasm", "@tensorflow/tfjs-node", "zod", "arquero", "vega", "vega-lite"];
+const TRACKED = ["@tensorflow/tfjs", "@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-wasm", "@tensorflow/tfjs-node", "onnxruntime-node", "zod", "arquero", "vega", "vega-lite"];
 
 async function version(packageJson: string): Promise<string | undefined> {
   try {

@@ -42,7 +42,7 @@ export interface Plan {
 
 /** The run-level settings of a config for one replicate seed (default: `config.seed`). */
 export function runSettingsOf(config: ExperimentConfig, seed = config.seed): RunSettings {
-  return { dataset: config.dataset, splits: config.splits, seed, device: config.device, evaluation: config.evaluation };
+  return { dataset: config.dataset, splits: config.splits, seed, device: config.device, inference: config.inference ?? "auto", evaluation: config.evaluation };
 }
 
 /**
@@ -72,7 +72,7 @@ export function planExperiment(config: ExperimentConfig, systems: readonly Syste
       if (settings === undefined) throw new Error(`no system "${key}" in this config (systems: ${Object.keys(config.systems).join(", ")})`);
       if (planning.has(key)) throw new Error(`systems ${[...planning, key].join(" -> ")} name each other in a circle`);
       planning.add(key);
-      const stages = definitionOf(settings.kind).plan({ key: labelOf(key, seed), settings, run, data, runOf, indexOf, trainedOf, settingsOf });
+      const stages = definitionOf(settings.kind).plan({ key: labelOf(key, seed), settings, run, data, runOf, indexOf, trainingIndexOf, trainedOf, settingsOf });
       planning.delete(key);
       planned.set(key, stages);
       return stages;
@@ -88,6 +88,11 @@ export function planExperiment(config: ExperimentConfig, systems: readonly Syste
     }
     function indexOf(key: string): StageSpec<DenseIndexOutput> {
       const index = stagesOf(key).index;
+      if (index === undefined) throw new Error(`system "${key}" has no dense index to search`);
+      return index;
+    }
+    function trainingIndexOf(key: string): StageSpec<DenseIndexOutput> {
+      const index = stagesOf(key).trainingIndex;
       if (index === undefined) throw new Error(`system "${key}" has no dense index to search`);
       return index;
     }

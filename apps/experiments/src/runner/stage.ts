@@ -103,6 +103,8 @@ export function defineStage<O, N extends StageNeeds>(spec: StageSpec<O, N>): Sta
 export interface RunFileOutput {
   readonly run: string;
   readonly queries: number;
+  /** Stages that ran a trained model: the inference engine (`describeInference`). */
+  readonly inference?: string;
 }
 
 /** A stage output that describes a trained model: where it is, which backend trained it, its log. */

@@ -36,6 +36,8 @@ export interface DenseIndexOutput {
   /** Index folder, relative to the stage folder. */
   readonly index: string;
   readonly backend: string;
+  /** The inference engine that encoded it (`describeInference`; absent in indexes cached before the setting existed). */
+  readonly inference?: string;
 }
 
 /** What a system's planner gets. */
@@ -50,6 +52,11 @@ export interface PlanContext<S> {
   runOf(system: string, split: SplitKey): StageSpec<RunFileOutput>;
   /** Another system's dense index stage (throws when that system has none). */
   indexOf(system: string): StageSpec<DenseIndexOutput>;
+  /**
+   * Another system's dense index built on TensorFlow.js whatever `inference` says: the fixed
+   * index a query-encoder system trains against (a training input), and searches.
+   */
+  trainingIndexOf(system: string): StageSpec<DenseIndexOutput>;
   /**
    * Another system's trained-model stage (throws when that system trains none): a query-encoder
    * system starts from its checkpoint. With several seeds, the replicate of the same seed.
@@ -67,6 +74,8 @@ export interface SystemStages {
   readonly trained?: StageSpec<TrainedModelOutput>;
   /** The dense index, for systems other systems may search (query-encoder training). */
   readonly index?: StageSpec<DenseIndexOutput>;
+  /** The dense index built on TensorFlow.js (`index` itself when the run's `inference` is `tfjs`), for query-encoder training. */
+  readonly trainingIndex?: StageSpec<DenseIndexOutput>;
 }
 
 /** A system: settings schema, role, references and stages. */

@@ -13,7 +13,7 @@ import { loadQrels, loadTrecRun, writeTrecRun } from "@i3/data";
 import type { SplitKey } from "../../config/run-settings.js";
 import { defineStage, type RunFileOutput, type TrainedModelOutput } from "../../runner/stage.js";
 import { dataSplit } from "../../runner/stages/data.js";
-import { modelKey, tokenizerKey, trainKey } from "../dense/keys.js";
+import { inferenceKey, modelKey, tokenizerKey, trainKey } from "../dense/keys.js";
 import { defineSystem } from "../system.js";
 import { crossEncoderSettings } from "./settings.js";
 
@@ -57,7 +57,7 @@ export const crossEncoderSystem = defineSystem({
           ref: { stage: "rerank", system, split },
           version: 1,
           needs: { data, trained, firstStage: runOf(rerank.from, split) },
-          key: () => ({ kind: "cross-encoder", split: run.splits[split], depth: rerank.depth, maxLength: model.maxLength, device: run.device }),
+          key: () => ({ kind: "cross-encoder", split: run.splits[split], depth: rerank.depth, maxLength: model.maxLength, device: run.device, ...inferenceKey(run) }),
           async run(ctx): Promise<RunFileOutput> {
             const { rerankWithCrossEncoder } = await import("./model.js");
             const collection = await ctx.services.collection();
@@ -65,6 +65,7 @@ export const crossEncoderSystem = defineSystem({
             const result = await rerankWithCrossEncoder({
               checkpointDir: join(t.dir, t.output.checkpoint),
               device: run.device,
+              inference: run.inference,
               collection,
               queries: await collection.queries(dataSplit(ctx.inputs.data, split).split),
               firstStage: await loadTrecRun(join(firstStage.dir, firstStage.output.run)),
@@ -74,7 +75,7 @@ export const crossEncoderSystem = defineSystem({
               log: ctx.log,
             });
             await writeTrecRun(join(ctx.dir, "run.trec"), result.run, { tag: system });
-            return { run: "run.trec", queries: result.run.size };
+            return { run: "run.trec", queries: result.run.size, inference: result.inference };
           },
         }),
     };

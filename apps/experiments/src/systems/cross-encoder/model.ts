@@ -1,14 +1,24 @@
 /**
  * The cross-encoder system's TensorFlow.js side (imported only when its stages run): training
  * with `@i3/retrievers` trainCrossEncoder (LCE over 1 positive + n hard negatives; Gao et al.
- * 2021) and re-ranking a first-stage run with the trained checkpoint through `@i3/distill`'s
- * cross-encoder teacher (batched monoBERT scoring, Nogueira & Cho 2019).
+ * 2021) and re-ranking a first-stage run with the trained checkpoint through `@i3/retrievers`'
+ * cross-encoder inference (batched monoBERT scoring, Nogueira & Cho 2019, on onnxruntime-node or
+ * TensorFlow.js as the run's `inference` says).
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { passageText, rankDocuments, saveTokenizer, type Collection, type Passage, type Qrels, type Query, type Run } from "@i3/data";
-import { CrossEncoder, describeBackend, saveCrossEncoder } from "@i3/encoders";
-import { loadStartTowers, startBackend, startEncoderConfig, startTokenizer, trainCrossEncoder, type CrossEncoderTrainingGroup } from "@i3/retrievers";
+import { loadTokenizer, passageText, rankDocuments, saveTokenizer, type Collection, type Passage, type Qrels, type Query, type Run } from "@i3/data";
+import { CrossEncoder, describeBackend, loadCrossEncoder, saveCrossEncoder } from "@i3/encoders";
+import {
+  describeInference,
+  loadStartTowers,
+  openCrossEncoderInference,
+  startBackend,
+  startEncoderConfig,
+  startTokenizer,
+  trainCrossEncoder,
+  type CrossEncoderTrainingGroup,
+} from "@i3/retrievers";
 import type { RunSettings } from "../../config/run-settings.js";
 import type { TrainedModelOutput } from "../../runner/stage.js";
 import { recordTraining } from "../dense/train-output.js";
@@ -106,12 +116,15 @@ export async function trainCrossEncoderSystem(args: {
 
 /**
  * Re-ranks the top `depth` of `firstStage` for each of `queries` with the checkpoint in
- * `checkpointDir` (`batchSize` pairs per forward pass); the run holds those documents only, by
- * the cross-encoder's score. Logs progress every tenth of the queries.
+ * `checkpointDir` (`batchSize` pairs per forward pass, on the engine `inference` selects:
+ * `openCrossEncoderInference`, the pairs `@i3/distill`'s cross-encoder teacher builds); the run
+ * holds those documents only, by the cross-encoder's score. Logs the engine and progress every
+ * tenth of the queries.
  */
 export async function rerankWithCrossEncoder(args: {
   checkpointDir: string;
   device: RunSettings["device"];
+  inference: RunSettings["inference"];
   collection: Collection;
   queries: readonly Query[];
   firstStage: Run;
@@ -119,36 +132,42 @@ export async function rerankWithCrossEncoder(args: {
   maxLength: number;
   batchSize: number;
   log: (message: string) => void;
-}): Promise<{ run: Run; backend: string }> {
-  const backend = describeBackend(await startBackend(args.device));
-  const { loadCrossEncoderTeacher } = await import("@i3/distill");
+}): Promise<{ run: Run; backend: string; inference: string }> {
+  const backendInfo = await startBackend(args.device);
   const candidates = new Map<string, string[]>();
   for (const q of args.queries) {
     const ranking = args.firstStage.get(q.id);
     if (ranking !== undefined) candidates.set(q.id, rankDocuments(ranking).slice(0, args.depth).map(([id]) => id));
   }
   const passages = await readPassages(args.collection, new Set([...candidates.values()].flat()));
-  const model = await loadCrossEncoderTeacher(args.checkpointDir, { maxLength: args.maxLength, batchSize: args.batchSize });
+  // Loaded as the cross-encoder teacher loads it (eval mode, dropout off).
+  const model = await loadCrossEncoder(args.checkpointDir, { configOverrides: { hiddenDropout: 0, attentionDropout: 0 } });
   const run: Run = new Map();
   const total = candidates.size;
   let done = 0;
   let next = 0;
   const started = Date.now();
   try {
-    for (const q of args.queries) {
-      const ids = candidates.get(q.id);
-      if (ids === undefined || ids.length === 0) continue;
-      const scores = await model.score(q, ids.map((id) => passages.get(id)!));
-      run.set(q.id, new Map(ids.map((id, i) => [id, scores[i]!])));
-      done++;
-      if (done >= next || done === total) {
-        const seconds = (Date.now() - started) / 1000;
-        args.log(`re-ranked ${done}/${total} queries (${(done / Math.max(seconds, 1e-9)).toFixed(1)} queries/s)`);
-        next = done + Math.max(1, Math.ceil(total / 10));
+    const tokenizer = await loadTokenizer(args.checkpointDir);
+    const engine = await openCrossEncoderInference(model, tokenizer, { inference: args.inference, backend: backendInfo, maxLength: args.maxLength, batchSize: args.batchSize, log: args.log });
+    try {
+      for (const q of args.queries) {
+        const ids = candidates.get(q.id);
+        if (ids === undefined || ids.length === 0) continue;
+        const scores = await engine.score(q, ids.map((id) => passages.get(id)!));
+        run.set(q.id, new Map(ids.map((id, i) => [id, scores[i]!])));
+        done++;
+        if (done >= next || done === total) {
+          const seconds = (Date.now() - started) / 1000;
+          args.log(`re-ranked ${done}/${total} queries (${(done / Math.max(seconds, 1e-9)).toFixed(1)} queries/s)`);
+          next = done + Math.max(1, Math.ceil(total / 10));
+        }
       }
+      return { run, backend: describeBackend(backendInfo), inference: describeInference(engine.info) };
+    } finally {
+      await engine.dispose();
     }
   } finally {
-    await model.dispose();
+    model.dispose();
   }
-  return { run, backend };
 }

@@ -1,45 +1,69 @@
 /**
- * The TensorFlow.js side of the dense stages, imported only when an index or retrieve stage runs:
- * `@i3/retrievers`' `buildDenseIndex` and `retrieveDense` around a loaded checkpoint, which they
- * free when done.
+ * The model side of the dense stages, imported only when an index or retrieve stage runs:
+ * `@i3/retrievers`' `buildDenseIndex` and `retrieveDense` around a loaded checkpoint, encoding on
+ * the engine the run's `inference` selects (`openDenseInference`: onnxruntime-node, or
+ * TensorFlow.js), which they log and record; the checkpoint and the engine are freed when done.
  */
 import { join } from "node:path";
 import type { Collection, Query, Run } from "@i3/data";
-import { buildDenseIndex, retrieveDense } from "@i3/retrievers";
+import { buildDenseIndex, describeInference, openDenseInference, retrieveDense, type DenseInference, type InferenceSetting } from "@i3/retrievers";
 import { DenseIndex } from "@i3/search";
 import type { DenseIndexOutput } from "../system.js";
 import type { LoadedBiEncoder } from "./model-code.js";
 
+/** Runs `use` with an inference engine opened on the loaded checkpoint; frees both after. */
+async function withInference<T>(loaded: LoadedBiEncoder, inference: InferenceSetting, log: (message: string) => void, use: (engine: DenseInference) => Promise<T>): Promise<T> {
+  try {
+    const engine = await openDenseInference(loaded.model, loaded.tokenizer, { inference, backend: loaded.backendInfo, log });
+    try {
+      return await use(engine);
+    } finally {
+      await engine.dispose();
+    }
+  } finally {
+    loaded.model.dispose();
+  }
+}
+
 /** Encodes every passage of `collection` (`batchSize` at a time) into the index folder `index/` under `outDir`. */
 export async function encodeIndex(args: {
   model: LoadedBiEncoder;
+  inference: InferenceSetting;
   collection: Collection;
   passageMaxLength: number;
   batchSize: number;
   description: string;
   outDir: string;
+  log: (message: string) => void;
 }): Promise<DenseIndexOutput> {
   const { backend } = args.model;
-  try {
+  return withInference(args.model, args.inference, args.log, async (engine) => {
+    const inference = describeInference(engine.info);
     await buildDenseIndex(args.model, args.collection, {
       out: join(args.outDir, "index"),
       passageMaxLength: args.passageMaxLength,
       batchSize: args.batchSize,
       description: args.description,
-      backend,
+      backend: engine.info.engine === "onnxruntime" ? inference : backend,
+      inference: engine,
     });
-  } finally {
-    args.model.model.dispose();
-  }
-  return { index: "index", backend };
+    return { index: "index", backend, inference };
+  });
 }
 
-/** The run of `queries` against the index at `indexPath` (exact inner product, `depth` per query). */
-export async function searchIndex(args: { model: LoadedBiEncoder; queries: readonly Query[]; indexPath: string; queryMaxLength: number; depth: number }): Promise<Run> {
-  try {
+/** The run of `queries` against the index at `indexPath` (exact inner product, `depth` per query), and the engine that encoded them. */
+export async function searchIndex(args: {
+  model: LoadedBiEncoder;
+  inference: InferenceSetting;
+  queries: readonly Query[];
+  indexPath: string;
+  queryMaxLength: number;
+  depth: number;
+  log: (message: string) => void;
+}): Promise<{ run: Run; inference: string }> {
+  return withInference(args.model, args.inference, args.log, async (engine) => {
     const index = await DenseIndex.load(args.indexPath);
-    return retrieveDense(args.model, index, args.queries, { queryMaxLength: args.queryMaxLength, k: args.depth });
-  } finally {
-    args.model.model.dispose();
-  }
+    const run = await retrieveDense(args.model, index, args.queries, { queryMaxLength: args.queryMaxLength, k: args.depth, inference: engine });
+    return { run, inference: describeInference(engine.info) };
+  });
 }

@@ -2,7 +2,8 @@
  * Pretrained starting points of the dense systems as stage keys, without TensorFlow.js: content
  * fingerprints (streamed sha256) of the `model.init` (a Hugging Face BERT folder) and
  * `tokenizer.kind: "hf"` files (located by `@i3/retrievers/hf-files`), so that a cached
- * checkpoint is never reused after those files change, and moving them keeps the cache.
+ * checkpoint is never reused after those files change, and moving them keeps the cache; and the
+ * other settings whose key form keeps older caches valid (`trainKey`, `i3HeadsKey`, `inferenceKey`).
  */
 import { sha256File } from "@i3/core";
 import { hfTokenizerFiles, initFolderFiles, tokenizerSourceOf } from "@i3/retrievers/hf-files";
@@ -72,4 +73,14 @@ export function lossesKey<L extends { readonly reconstruction?: unknown }>(losse
   if (losses.reconstruction !== false) return losses;
   const { reconstruction: _off, ...key } = losses;
   return key;
+}
+
+/**
+ * The run's `inference` as the keys of the stages that run a trained model (index, retrieve,
+ * re-rank) see it: absent for `tfjs`, so the stages cached before the setting existed (computed
+ * on TensorFlow.js) keep their keys as tfjs results; `{ inference }` otherwise (`auto`, the
+ * default, or `onnxruntime`), so a cached tfjs index is never reused as an onnxruntime one.
+ */
+export function inferenceKey(run: { readonly inference: string }): { inference?: string } {
+  return run.inference === "tfjs" ? {} : { inference: run.inference };
 }

@@ -8,7 +8,7 @@ import { readNegativesTsv, type Collection, type I3Tokenizer } from "@i3/data";
 import type { DistillationRunnerSettings } from "./distillation-settings.js";
 import type { TeacherScoresOutput } from "./teacher-scores-stage.js";
 import type { RunSettings } from "../../config/run-settings.js";
-import type { BiEncoderModel } from "@i3/retrievers";
+import type { BackendInfo, DualEncoder, I3Retriever } from "@i3/encoders";
 import type { StageResult, TrainedModelOutput } from "../../runner/stage.js";
 
 /** The settings fields every dense system has (the dense stages read only these). */
@@ -23,10 +23,12 @@ export interface DenseSettings {
 
 /** A loaded checkpoint: a model with a query tower and one index vector per passage, its tokenizer, the backend it runs on. */
 export interface LoadedBiEncoder {
-  readonly model: BiEncoderModel & { dispose(): void };
+  readonly model: DualEncoder | I3Retriever;
   readonly tokenizer: I3Tokenizer;
   /** The TensorFlow.js backend description. */
   readonly backend: string;
+  /** The TensorFlow.js backend (an inference engine keeps a GPU one). */
+  readonly backendInfo: BackendInfo;
 }
 
 /** Inputs of {@link DenseModelCode.train}. */

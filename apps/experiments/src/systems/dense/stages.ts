@@ -12,6 +12,7 @@ import type { RunSettings, SplitKey } from "../../config/run-settings.js";
 import { defineStage, type RunFileOutput, type StageNeeds, type StageContext, type StageSpec, type TrainedModelOutput } from "../../runner/stage.js";
 import { dataSplit, type DataOutput } from "../../runner/stages/data.js";
 import type { DenseIndexOutput } from "../system.js";
+import { inferenceKey } from "./keys.js";
 import type { DenseModelCode, DenseSettings } from "./model-code.js";
 import { teacherScoresStage } from "./teacher-scores-stage.js";
 
@@ -103,7 +104,11 @@ export function trainStage<S extends DenseSettings, N extends StageNeeds>(args: 
   });
 }
 
-/** Stage `index`: every passage encoded by the trained checkpoint into an `@i3/search` dense index. */
+/**
+ * Stage `index`: every passage encoded by the trained checkpoint into an `@i3/search` dense
+ * index, on the engine `inference` asks for (default the run's; `label` names the stage in logs
+ * when a plan holds two indexes of one system).
+ */
 export function indexStage<S extends DenseSettings>(args: {
   system: string;
   kind: string;
@@ -111,24 +116,29 @@ export function indexStage<S extends DenseSettings>(args: {
   run: RunSettings;
   trained: StageSpec<TrainedModelOutput>;
   code: () => Promise<DenseModelCode<S>>;
+  inference?: RunSettings["inference"];
+  label?: string;
 }) {
-  const { settings, run } = args;
+  const { settings } = args;
+  const run = { ...args.run, inference: args.inference ?? args.run.inference };
   return defineStage({
-    ref: { stage: "index", system: args.system },
+    ref: { stage: "index", system: args.label ?? args.system },
     version: 1,
     needs: { trained: args.trained },
-    key: () => ({ kind: args.kind, index: settings.index, passageMaxLength: settings.model.passageMaxLength, device: run.device }),
+    key: () => ({ kind: args.kind, index: settings.index, passageMaxLength: settings.model.passageMaxLength, device: run.device, ...inferenceKey(run) }),
     async run(ctx): Promise<DenseIndexOutput> {
       const code = await args.code();
       const { encodeIndex } = await import("./encode.js");
       const trained = ctx.inputs.trained;
       return encodeIndex({
         model: await code.load(join(trained.dir, trained.output.checkpoint), settings, run.device),
+        inference: run.inference,
         collection: await ctx.services.collection(),
         passageMaxLength: settings.model.passageMaxLength,
         batchSize: settings.index.batchSize,
         description: `${args.kind} checkpoint ${trained.hash.slice(0, 12)}`,
         outDir: ctx.dir,
+        log: ctx.log,
       });
     },
   });
@@ -151,7 +161,7 @@ export function retrieveStage<S extends DenseSettings>(args: {
     ref: { stage: "retrieve", system: args.system, split },
     version: 1,
     needs: { data: args.data, trained: args.trained, index: args.index },
-    key: () => ({ kind: args.kind, split: run.splits[split], retrieve: settings.retrieve, queryMaxLength: settings.model.queryMaxLength, device: run.device }),
+    key: () => ({ kind: args.kind, split: run.splits[split], retrieve: settings.retrieve, queryMaxLength: settings.model.queryMaxLength, device: run.device, ...inferenceKey(run) }),
     async run(ctx): Promise<RunFileOutput> {
       const code = await args.code();
       const { searchIndex } = await import("./encode.js");
@@ -159,13 +169,15 @@ export function retrieveStage<S extends DenseSettings>(args: {
       const collection = await ctx.services.collection();
       const result = await searchIndex({
         model: await code.load(join(trained.dir, trained.output.checkpoint), settings, run.device),
+        inference: run.inference,
         queries: await collection.queries(dataSplit(ctx.inputs.data, split).split),
         indexPath: join(index.dir, index.output.index),
         queryMaxLength: settings.model.queryMaxLength,
         depth: settings.retrieve.depth,
+        log: ctx.log,
       });
-      await writeTrecRun(join(ctx.dir, "run.trec"), result, { tag: args.system });
-      return { run: "run.trec", queries: result.size };
+      await writeTrecRun(join(ctx.dir, "run.trec"), result.run, { tag: args.system });
+      return { run: "run.trec", queries: result.run.size, inference: result.inference };
     },
   });
 }
@@ -183,7 +195,10 @@ export interface DenseSystemParts<S extends DenseSettings, N extends StageNeeds>
   code(): Promise<DenseModelCode<S>>;
 }
 
-/** The stages of a dense first-stage system: negatives -> train -> index -> retrieve per split. */
+/**
+ * The stages of a dense first-stage system: negatives -> train -> index -> retrieve per split;
+ * and the index on tfjs a query-encoder system trains against (`trainingIndex`).
+ */
 export function denseSystemStages<S extends DenseSettings, N extends StageNeeds>(
   ctx: {
     key: string;
@@ -225,9 +240,14 @@ export function denseSystemStages<S extends DenseSettings, N extends StageNeeds>
         };
   const trained = trainStage({ ...common, data, negatives, extra, version: parts.trainVersion, key: () => parts.trainingKey() });
   const index = indexStage({ ...common, trained });
+  // The index a query-encoder system trains against is a training input: built on tfjs whatever
+  // `inference` says (the same stage as `index` when it says tfjs), so its trained models stay
+  // those computed before the setting existed.
+  const trainingIndex = run.inference === "tfjs" ? index : indexStage({ ...common, trained, inference: "tfjs", label: `${system}[tfjs]` });
   return {
     trained,
     index,
+    trainingIndex,
     run: (split: SplitKey) => retrieveStage({ ...common, split, data, trained, index }),
   };
 }

@@ -20,6 +20,6 @@ export const dualEncoderCode: DenseModelCode<DualEncoderSystemSettings> = {
   async load(dir, settings, device) {
     const backend = await startBackend(device);
     const { model, tokenizer } = await loadDualEncoderCheckpoint(dir, { pooling: settings.model.pooling });
-    return { model, tokenizer, backend: describeBackend(backend) };
+    return { model, tokenizer, backend: describeBackend(backend), backendInfo: backend };
   },
 };

@@ -26,6 +26,6 @@ export const i3Code: DenseModelCode<I3SystemSettings> = {
   async load(dir, _settings, device) {
     const backend = await startBackend(device);
     const { model, tokenizer } = await loadI3Checkpoint(dir);
-    return { model, tokenizer, backend: describeBackend(backend) };
+    return { model, tokenizer, backend: describeBackend(backend), backendInfo: backend };
   },
 };

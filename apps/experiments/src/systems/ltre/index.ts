@@ -9,14 +9,15 @@
  *
  * Stages: `train` (needs the data, `from`'s train stage and `from`'s index stage) and `retrieve`
  * per split (needs this train stage and `from`'s index). The index is never rebuilt: it is
- * `from`'s cached index stage. Training keeps its checkpoints in the train stage's work folder,
+ * `from`'s cached index stage, the one built on TensorFlow.js (`trainingIndexOf`: a training
+ * input, like teacher scores); the retrieve stage encodes its queries on the run's `inference`. Training keeps its checkpoints in the train stage's work folder,
  * so a killed run continues where it stopped.
  */
 import { join } from "node:path";
 import { writeTrecRun } from "@i3/data";
 import { defineStage, type RunFileOutput, type TrainedModelOutput } from "../../runner/stage.js";
 import { dataSplit } from "../../runner/stages/data.js";
-import { trainKey } from "../dense/keys.js";
+import { inferenceKey, trainKey } from "../dense/keys.js";
 import { defineSystem } from "../system.js";
 import { LTRE_FROM_KINDS, ltreSystemSettings, ltreTrainingSettings } from "./settings.js";
 
@@ -33,7 +34,7 @@ export const ltreSystem = defineSystem({
   description: "LTRe/ADORE: the query tower of a trained dense system retrained against its fixed index, full retrieval per step, ΔMRR pairwise loss",
   settings: ltreSystemSettings,
   references: (settings) => [{ field: "from", system: settings.from, roles: ["first-stage"], kinds: LTRE_FROM_KINDS }],
-  plan({ key: system, settings, run, data, trainedOf, indexOf, settingsOf }) {
+  plan({ key: system, settings, run, data, trainedOf, trainingIndexOf, settingsOf }) {
     const from = settingsOf(settings.from) as FromSettings;
     const fromKind = from.kind;
     const queryMaxLength = from.model?.queryMaxLength;
@@ -41,7 +42,8 @@ export const ltreSystem = defineSystem({
     const training = ltreTrainingSettings(settings);
     const code = async () => await import("./model.js");
     const startStage = trainedOf(settings.from);
-    const index = indexOf(settings.from);
+    // `from`'s index on TensorFlow.js (a training input, whatever `inference` says): trained against and searched.
+    const index = trainingIndexOf(settings.from);
     const trained = defineStage({
       ref: { stage: "train", system },
       version: 1,
@@ -82,6 +84,7 @@ export const ltreSystem = defineSystem({
             ...(settings.index.precision === "pq" ? { seed: run.seed } : {}),
             queryMaxLength,
             device: run.device,
+            ...inferenceKey(run),
           }),
           async run(ctx): Promise<RunFileOutput> {
             const { trained: model, index: fixed } = ctx.inputs;
@@ -95,9 +98,11 @@ export const ltreSystem = defineSystem({
               precision: settings.index,
               seed: run.seed,
               device: run.device,
+              inference: run.inference,
+              log: ctx.log,
             });
-            await writeTrecRun(join(ctx.dir, "run.trec"), result, { tag: system });
-            return { run: "run.trec", queries: result.size };
+            await writeTrecRun(join(ctx.dir, "run.trec"), result.run, { tag: system });
+            return { run: "run.trec", queries: result.run.size, inference: result.inference };
           },
         }),
     };

@@ -8,9 +8,11 @@ import { join } from "node:path";
 import type { BertEncoder } from "@i3/encoders";
 import type { Collection, I3Tokenizer, Query, Run } from "@i3/data";
 import {
+  describeInference,
   loadDualEncoderCheckpoint,
   loadI3Checkpoint,
   loadQueryTowerCheckpoint,
+  openDenseInference,
   retrieveLtre,
   saveQueryTowerCheckpoint,
   startBackend,
@@ -108,7 +110,10 @@ export async function trainLtreStage(args: {
   }
 }
 
-/** The retrieve stage: `queries` encoded by the trained query tower, searched in the index held at `precision`. */
+/**
+ * The retrieve stage: `queries` encoded by the trained query tower on the engine `inference`
+ * selects (logged), searched in the index held at `precision`; the run and that engine.
+ */
 export async function retrieveLtreStage(args: {
   checkpoint: string;
   indexPath: string;
@@ -118,12 +123,20 @@ export async function retrieveLtreStage(args: {
   precision: IndexPrecisionSettings;
   seed: number;
   device: RunSettings["device"];
-}): Promise<Run> {
-  await startBackend(args.device);
+  inference: RunSettings["inference"];
+  log(message: string): void;
+}): Promise<{ run: Run; inference: string }> {
+  const backend = await startBackend(args.device);
   const trained = await loadQueryTowerCheckpoint(args.checkpoint);
   try {
-    const index = await DenseIndex.load(args.indexPath);
-    return retrieveLtre(trained, index, args.queries, { queryMaxLength: args.queryMaxLength, k: args.depth, precision: args.precision, seed: args.seed });
+    const engine = await openDenseInference(trained.queryEncoder, trained.tokenizer, { inference: args.inference, backend, log: args.log });
+    try {
+      const index = await DenseIndex.load(args.indexPath);
+      const run = await retrieveLtre(trained, index, args.queries, { queryMaxLength: args.queryMaxLength, k: args.depth, precision: args.precision, seed: args.seed, inference: engine });
+      return { run, inference: describeInference(engine.info) };
+    } finally {
+      await engine.dispose();
+    }
   } finally {
     trained.queryEncoder.dispose();
   }

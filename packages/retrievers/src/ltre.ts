@@ -34,6 +34,7 @@ import { compressIndex, type DenseIndex } from "@i3/search";
 import { startBackend } from "./backend.js";
 import { copyEncoder } from "./start.js";
 import { encodeRows, type DenseRetriever } from "./encode.js";
+import { searchKernelFor } from "./retrieve.js";
 import type { DenseInference } from "./inference.js";
 import { toTensors } from "./token-batches.js";
 import { trainPhaseLoop, type PhaseStep } from "./phases.js";
@@ -258,7 +259,9 @@ export async function trainLtre(inputs: TrainLtreInputs): Promise<TrainedLtre> {
         const q = queryEncoder.encode(toTensors(encoded), { training: true, seed: ctx.seed, step: ctx.step });
         const queryVectors = Float32Array.from(q.dataSync() as Float32Array);
         const t0 = performance.now();
-        const hits = index.search(queryVectors, depth);
+        // Plain JS, the kernel the published LTRe models trained with: another kernel's summation
+        // order could swap near-tied passages and so change the training pairs.
+        const hits = index.search(queryVectors, depth, { kernel: "js" });
         const seconds = (performance.now() - t0) / 1000;
         retrievalSeconds += seconds;
         const lists = hits.map((h, b) => ltreList(h.indices, relevant.get(qids[b]!)!, appendRelevant));
@@ -337,6 +340,6 @@ export async function retrieveLtre(
     queries.map((q) => q.id),
     vectors,
     opts.k,
-    { tf },
+    searchKernelFor(opts.inference),
   );
 }

@@ -11,7 +11,8 @@ import type { DenseInference } from "./inference.js";
 
 /**
  * The run of `queries` (`queryMaxLength` tokens each) against `index`: exact inner product, top
- * `k` per query; queries encoded by `inference` when given (else tfjs, `encodeTokenRows`).
+ * `k` per query; queries encoded by `inference` when given (else tfjs, `encodeTokenRows`) and
+ * searched by the kernel of the same engine ({@link searchKernelFor}).
  */
 export async function retrieveDense(
   retriever: DenseRetriever,
@@ -25,8 +26,17 @@ export async function retrieveDense(
     queries.map((q) => q.id),
     vectors,
     opts.k,
-    { tf },
+    searchKernelFor(opts.inference),
   );
+}
+
+/**
+ * The exact-search kernel that goes with an inference engine, so that one setting decides both:
+ * onnxruntime encodes and searches (`onnx`); tfjs (or no engine given) encodes and searches on
+ * TensorFlow.js (`tf`, the kernel every published run used).
+ */
+export function searchKernelFor(inference: DenseInference | undefined): { kernel: "onnx" } | { kernel: "tf"; tf: typeof tf } {
+  return inference?.info.engine === "onnxruntime" ? { kernel: "onnx" } : { kernel: "tf", tf };
 }
 
 /**

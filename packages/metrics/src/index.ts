@@ -2,8 +2,9 @@
  * @i3/metrics: trec_eval-exact IR evaluation on in-memory qrels and runs, the official MS MARCO
  * MRR@10, trec_eval's text layout, significance tests and reciprocal rank fusion.
  */
-export type { Qrels, QrelsLike, Run, RunLike } from "./types.js";
-export { compareIds, compareRanked, rankDocuments, Ranker } from "./ranking.js";
+export type { PackedRun, Qrels, QrelsLike, Run, RunLike } from "./types.js";
+export { compareIds, compareRanked, rankDocuments, Ranker, type TieOrder } from "./ranking.js";
+export { isPackedRun, packRun, PackedQueries } from "./packed-run.js";
 export { NONPOOL, RankedQuery, UNJUDGED } from "./judgments.js";
 export * from "./measures/index.js";
 export { canonicalName, parseMeasure, parseMeasures } from "./parse.js";

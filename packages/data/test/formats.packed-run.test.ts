@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { InputError, loadRun, loadRunForEvaluation, loadTrecRunPacked, type PackedRun } from "@i3/data";
-import { fixtures, tempFiles } from "./formats-helpers.js";
+import { fixtures, generatedTrecRunLines, tempFiles } from "./formats-helpers.js";
 
 const file = tempFiles("i3-formats-packed-", (n) => `p${n}.trec`);
 
@@ -74,15 +74,7 @@ describe("loadTrecRunPacked", () => {
   });
 
   it("agrees with loadRun on a generated run with many number spellings and ids, 140k lines, plain and gzip (arrays grow twice)", async () => {
-    const spellings = ["1", "-0", "0.1", "1e-7", "-2.5E+3", "3.", ".25", "123456789.123456789", "1e300", "+4", "+.5e1", "1e-400", "00012"];
-    const lines: string[] = [];
-    for (let q = 0; q < 140; q++) {
-      for (let d = 0; d < 1000; d++) {
-        const score = d % 3 === 0 ? spellings[(q + d) % spellings.length]! : (Math.sin(q * 7 + d) * 10 ** ((d % 9) - 4)).toString();
-        lines.push(`${q}${d % 2 ? "\t" : " "}Q0 doc${(d * 7919) % 100003} ${d + 1} ${score} tag`);
-      }
-    }
-    const text = lines.join("\n");
+    const text = generatedTrecRunLines(140, 1000, 100003).join("\n");
     expect(((await agree(file(text))) as Map<string, unknown>).size).toBe(140);
     // gzip: no size to plan from, so the arrays start small and grow (65,536 rows, then 131,072).
     expect(((await agree(file(gzipSync(text), "big.trec.gz"))) as Map<string, unknown>).size).toBe(140);

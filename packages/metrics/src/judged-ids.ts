@@ -17,8 +17,15 @@ export function sameBytes(a: Uint8Array, as: number, ae: number, b: Uint8Array, 
   return true;
 }
 
+/** Prefilter key of an id: its length (mod 32) and last byte; equal ids have equal keys. */
+function shapeKey(bytes: Uint8Array, s: number, e: number): number {
+  return e > s ? ((e - s) & 31) * 256 + bytes[e - 1]! : 0;
+}
+
 /** The judged ids of one query, looked up by byte range. */
 export class JudgedIds {
+  /** shapes[shapeKey(id)] = 1 for the judged ids: most unjudged ids are turned away without hashing. */
+  private readonly shapes = new Uint8Array(32 * 256);
   private bytes = new Uint8Array(4096);
   /** Id `i` is `bytes[starts[i], starts[i + 1])`. */
   private starts = new Uint32Array(65);
@@ -30,6 +37,7 @@ export class JudgedIds {
 
   /** Loads one query's judgments (undefined: none). */
   reset(judged: ReadonlyMap<string, number> | undefined): void {
+    for (let i = 0; i < this.count; i++) this.shapes[shapeKey(this.bytes, this.starts[i]!, this.starts[i + 1]!)] = 0;
     this.count = 0;
     if (judged === undefined || judged.size === 0) return;
     const size = judged.size;
@@ -52,6 +60,7 @@ export class JudgedIds {
       let slot = hashBytes(this.bytes, pos, end) & mask;
       while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
       this.slots[slot] = i + 1;
+      this.shapes[shapeKey(this.bytes, pos, end)] = 1;
       pos = end;
     });
     this.starts[this.count] = pos;
@@ -59,7 +68,7 @@ export class JudgedIds {
 
   /** The grade of the document whose id is `bytes[s, e)`, or NaN when it is not judged. */
   gradeOf(bytes: Uint8Array, s: number, e: number): number {
-    if (this.count === 0) return Number.NaN;
+    if (this.count === 0 || this.shapes[shapeKey(bytes, s, e)] === 0) return Number.NaN;
     const mask = this.slots.length - 1;
     for (let slot = hashBytes(bytes, s, e) & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot]!;

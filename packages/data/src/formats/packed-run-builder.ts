@@ -14,6 +14,18 @@ const decoder = new TextDecoder();
 /** Largest id byte offset a packed run can address (`idStart` is a Uint32Array). */
 const MAX_ID_BYTES = 0xffffffff;
 
+/** The last index i of the non-decreasing `starts` (whose first element is <= r) with starts[i] <= r. */
+function lastAtOrBelow(starts: readonly number[], r: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (starts[mid]! <= r) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** Accumulates the rows of one run file; {@link finish} returns the packed run. */
 export class PackedRunBuilder {
   private scores: Float64Array;
@@ -119,25 +131,11 @@ export class PackedRunBuilder {
   }
 
   private queryOfRow(r: number): number {
-    let lo = 0;
-    let hi = this.segmentQuery.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (this.segmentStart[mid]! <= r) lo = mid;
-      else hi = mid - 1;
-    }
-    return this.segmentQuery[lo]!;
+    return this.segmentQuery[lastAtOrBelow(this.segmentStart, r)]!;
   }
 
   private lineOf(r: number): number {
-    let lo = 0;
-    let hi = this.lineShiftRow.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (this.lineShiftRow[mid]! <= r) lo = mid;
-      else hi = mid - 1;
-    }
-    return r + 1 + this.lineShift[lo]!;
+    return r + 1 + this.lineShift[lastAtOrBelow(this.lineShiftRow, r)]!;
   }
 
   /** Packs queries listed in several places: rows of each query together, in file order; duplicates across the places throw. */

@@ -81,8 +81,8 @@ const EMPTY_RUN: ReadonlyMap<string, number> = new Map();
 
 /**
  * Evaluates `run` (a Map run or a {@link PackedRun}) against `qrels` for `measures` (names such
- * as `nDCG@10`, or parsed {@link Measure}s). Throws when no query is in both the run and the qrels (outside `allQueries`),
- * which usually means mismatched query ids.
+ * as `nDCG@10`, or parsed {@link Measure}s). Throws when no query is in both the run and the
+ * qrels (outside `allQueries`), which usually means mismatched query ids.
  */
 export function evaluate(
   qrels: QrelsLike,

@@ -13,8 +13,10 @@ const repo = resolve(import.meta.dirname, "../../..");
 const golden = resolve(repo, "packages/metrics/test/golden");
 const bin = join(repo, "apps/experiments/bin/i3.js");
 
-function i3(args: string[]): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
+/** Runs the `i3` bin (compiled when `dist/` is current, else the sources; `fromSource` forces the sources). */
+function i3(args: string[], fromSource = false): { stdout: string; stderr: string; status: number | null } {
+  const env = fromSource ? { ...process.env, I3_FROM_SOURCE: "1" } : process.env;
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", env });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
@@ -96,6 +98,25 @@ describe("i3 eval input handling", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("bad.trec:2");
     expect(r.stderr).toContain("score");
+  });
+
+  it("names the line and query of a duplicate document, also across a query's two places (TREC runs load packed)", () => {
+    const run = join(dir, "dup.trec");
+    writeFileSync(run, "q1 Q0 d1 1 3 t\nq2 Q0 d1 1 3 t\n\nq1 Q0 d2 2 2 t\nq1 Q0 d1 3 1 t\n");
+    const r = i3(["eval", qrels, run]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`i3: ${run}:5: field "docid": duplicate document "d1" for query "q1"\n`);
+  });
+
+  it("prints the same from the sources (tsx) as by default (compiled dist/ when current)", () => {
+    const run = join(dir, "split.trec");
+    writeFileSync(run, "q1 Q0 d2 1 3 t\nq2 Q0 d3 1 1 t\nq1 Q0 d1 2 3 t\nq3 Q0 d1 1 1 t\n");
+    const args = ["eval", qrels, run, "-q", "-c", "-m", "AP", "-m", "nDCG@10", "-m", "NumRet"];
+    const byDefault = i3(args);
+    expect(byDefault.stderr).toBe("");
+    expect(i3(args, true)).toEqual(byDefault);
+    // q1: d2 (grade 0) and d1 (grade 1) tie at 3: d2 ranks first (id descending), so AP = 1/2.
+    expect(byDefault.stdout).toContain(`${"AP".padEnd(22)}\tq1\t0.5000\n`);
   });
 
   it("rejects an unknown measure with the family list", () => {

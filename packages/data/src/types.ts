@@ -10,6 +10,26 @@ export type Qrels = Map<string, Map<string, number>>;
 /** A ranked run: query id -> document id -> score (higher is better). */
 export type Run = Map<string, Map<string, number>>;
 
+/**
+ * A run in typed arrays, for files too large for a Map per query (`loadTrecRunPacked`): query
+ * `qids[q]` owns rows `queryStart[q]` .. `queryStart[q + 1] - 1`; row `r` has score `scores[r]`
+ * and the document id whose UTF-8 bytes are `idBytes[idStart[r] .. idStart[r + 1])`. Query ids
+ * are distinct, and so are the document ids of one query. `@i3/metrics`' `evaluate` takes it as
+ * it takes a {@link Run}.
+ */
+export interface PackedRun {
+  /** Query ids, each once, in the order the file first lists them. */
+  readonly qids: readonly string[];
+  /** Row offsets per query: length `qids.length + 1`, non-decreasing, from 0 to the row count. */
+  readonly queryStart: Uint32Array;
+  /** One score per row. */
+  readonly scores: Float64Array;
+  /** The document ids' UTF-8 bytes, concatenated in row order. */
+  readonly idBytes: Uint8Array;
+  /** Byte offsets of the document ids: length row count + 1. */
+  readonly idStart: Uint32Array;
+}
+
 /** One passage of a corpus. BEIR `title` is "" when absent. */
 export interface Passage {
   id: string;

@@ -36,3 +36,20 @@ export async function failure(promise: Promise<unknown>): Promise<InputError> {
   expect(err).toBeInstanceOf(InputError);
   return err as InputError;
 }
+
+/**
+ * A generated TREC run's lines: `queries` x `docs` lines, scores in many spellings (every third
+ * one from a list: signs, exponents, `3.`, `.25`, underflow...), tabs and spaces as separators,
+ * doc ids `doc<(d * 7919) % idRange>`.
+ */
+export function generatedTrecRunLines(queries: number, docs: number, idRange: number): string[] {
+  const spellings = ["1", "-0", "0.1", "1e-7", "-2.5E+3", "3.", ".25", "123456789.123456789", "1e300", "+4", "+.5e1", "1e-400", "00012"];
+  const lines: string[] = [];
+  for (let q = 0; q < queries; q++) {
+    for (let d = 0; d < docs; d++) {
+      const score = d % 3 === 0 ? spellings[(q + d) % spellings.length]! : (Math.sin(q * 7 + d) * 10 ** ((d % 9) - 4)).toString();
+      lines.push(`${q}${d % 2 ? "\t" : " "}Q0 doc${(d * 7919) % idRange} ${d + 1} ${score} tag`);
+    }
+  }
+  return lines;
+}

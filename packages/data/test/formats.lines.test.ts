@@ -75,6 +75,19 @@ describe("readLines", () => {
     expect(gz.every((l, i) => l.line === expected[i] && l.lineNo === i + 1)).toBe(true);
   });
 
+  it("reads lines cut at, before and after a chunk boundary, empty lines included", async () => {
+    const chunk = 1 << 20; // the read size of plain files (INPUT_CHUNK_BYTES)
+    // Chunk 1 ends inside "ab"; chunk 2 starts with the newline closing it, then an empty line.
+    let text = `${"x".repeat(chunk - 3)}\nab\n\nc\n`;
+    // Chunk 2 ends exactly on a newline; chunk 3 starts with an empty line, then a line cut again.
+    text += `${"y".repeat(2 * chunk - text.length - 1)}\n\nd${"z".repeat(chunk)}\n\nlast`;
+    expect(text.slice(chunk - 2, chunk + 2)).toBe("ab\n\n");
+    expect(text.slice(2 * chunk - 1, 2 * chunk + 2)).toBe("\n\nd");
+    const lines = await collect(file(text));
+    expect(lines.map((l) => l.line)).toEqual(text.split("\n"));
+    expect(lines.map((l) => l.lineNo)).toEqual(text.split("\n").map((_, i) => i + 1));
+  });
+
   it("reads a single line longer than several read chunks", async () => {
     const long = "x".repeat(3 << 20) + "é";
     const lines = await collect(file(`a\n${long}\nb`));

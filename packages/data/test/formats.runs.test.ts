@@ -11,7 +11,7 @@ import {
   readTrecRun,
   type RunRecord,
 } from "@i3/data";
-import { collect, fixtures, tempFiles } from "./formats-helpers.js";
+import { collect, fixtures, generatedTrecRunLines, tempFiles } from "./formats-helpers.js";
 
 const file = tempFiles("i3-formats-runs-", (n) => `r${n}.trec`);
 /** An InputError's file, line and field, for compact assertions. */
@@ -54,15 +54,7 @@ describe("TREC runs", () => {
   });
 
   it("loadRun and readTrecRun agree on a generated run with many number spellings", async () => {
-    const spellings = ["1", "-0", "0.1", "1e-7", "-2.5E+3", "3.", ".25", "123456789.123456789", "1e300", "+4", "+.5e1", "1e-400", "00012"];
-    const lines: string[] = [];
-    for (let q = 0; q < 40; q++) {
-      for (let d = 0; d < 200; d++) {
-        const score = d % 3 === 0 ? spellings[(q + d) % spellings.length]! : (Math.sin(q * 7 + d) * 10 ** ((d % 9) - 4)).toString();
-        lines.push(`${q}${d % 2 ? "\t" : " "}Q0 doc${(d * 7919) % 1000} ${d + 1} ${score} tag`);
-      }
-    }
-    const path = file(lines.join("\n"));
+    const path = file(generatedTrecRunLines(40, 200, 1000).join("\n"));
     const fromRecords = new Map<string, Map<string, number>>();
     for await (const r of readTrecRun(path)) {
       if (!fromRecords.has(r.qid)) fromRecords.set(r.qid, new Map());

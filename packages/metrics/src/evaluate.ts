@@ -10,12 +10,16 @@
  * - `relevanceLevel` (`-l`, default 1) is the minimum relevant grade for binary measures whose
  *   name gives no `rel=`; nDCG always uses the raw grades.
  * - `removeSelfHits` (BEIR): drop a retrieved document whose id equals the query id.
+ *
+ * The run is a Map run or a {@link PackedRun} (large files, as `@i3/data` loads them); both give
+ * the same values.
  */
 import { RankedQuery } from "./judgments.js";
 import type { Measure } from "./measures/index.js";
 import { parseMeasure } from "./parse.js";
+import { isPackedRun, PackedQueries } from "./packed-run.js";
 import { compareIds, Ranker } from "./ranking.js";
-import type { QrelsLike, RunLike } from "./types.js";
+import type { PackedRun, QrelsLike, RunLike } from "./types.js";
 
 /** Evaluation switches; the trec_eval flag each one mirrors is in brackets. */
 export interface EvaluateOptions {
@@ -68,21 +72,21 @@ function checkQrels(qrels: QrelsLike): void {
 }
 
 /** The query ids to average over, sorted in trec_eval order. */
-function querySet(qrels: QrelsLike, run: RunLike, allQueries: boolean): string[] {
-  const ids = allQueries ? [...qrels.keys()] : [...run.keys()].filter((q) => qrels.has(q));
+function querySet(qrels: QrelsLike, runQids: readonly string[], allQueries: boolean): string[] {
+  const ids = allQueries ? [...qrels.keys()] : runQids.filter((q) => qrels.has(q));
   return ids.sort(compareIds);
 }
 
 const EMPTY_RUN: ReadonlyMap<string, number> = new Map();
 
 /**
- * Evaluates `run` against `qrels` for `measures` (names such as `nDCG@10`, or parsed
- * {@link Measure}s). Throws when no query is in both the run and the qrels (outside `allQueries`),
- * which usually means mismatched query ids.
+ * Evaluates `run` (a Map run or a {@link PackedRun}) against `qrels` for `measures` (names such
+ * as `nDCG@10`, or parsed {@link Measure}s). Throws when no query is in both the run and the
+ * qrels (outside `allQueries`), which usually means mismatched query ids.
  */
 export function evaluate(
   qrels: QrelsLike,
-  run: RunLike,
+  run: RunLike | PackedRun,
   measures: readonly (string | Measure)[],
   options: EvaluateOptions = {},
 ): Evaluation {
@@ -95,10 +99,13 @@ export function evaluate(
   }
   checkQrels(qrels);
   const allQueries = options.allQueries ?? false;
-  const queries = querySet(qrels, run, allQueries);
-  if (queries.length === 0 && !allQueries && run.size > 0) {
+  const packed = isPackedRun(run) ? new PackedQueries(run) : undefined;
+  const mapRun = isPackedRun(run) ? undefined : run;
+  const runQids = mapRun === undefined ? packed!.run.qids : [...mapRun.keys()];
+  const queries = querySet(qrels, runQids, allQueries);
+  if (queries.length === 0 && !allQueries && runQids.length > 0) {
     throw new Error(
-      `evaluate: no query is in both the run (${run.size} queries, e.g. "${[...run.keys()][0]}") ` +
+      `evaluate: no query is in both the run (${runQids.length} queries, e.g. "${runQids[0]}") ` +
         `and the qrels (${qrels.size} queries, e.g. "${[...qrels.keys()][0] ?? ""}")`,
     );
   }
@@ -110,13 +117,17 @@ export function evaluate(
   const ranked = new RankedQuery();
   for (let qi = 0; qi < queries.length; qi++) {
     const qid = queries[qi]!;
-    let docs = run.get(qid);
-    if (docs === undefined) {
-      missing.add(qid);
-      docs = EMPTY_RUN;
+    if (packed !== undefined && packed.has(qid)) {
+      packed.rankInto(qid, options.removeSelfHits ?? false, depth, qrels.get(qid), ranked);
+    } else {
+      let docs = mapRun?.get(qid);
+      if (docs === undefined) {
+        missing.add(qid);
+        docs = EMPTY_RUN;
+      }
+      const n = ranker.rank(docs, options.removeSelfHits ? qid : undefined, depth, qid);
+      ranked.fill(n, ranker, docs, qrels.get(qid));
     }
-    const n = ranker.rank(docs, options.removeSelfHits ? qid : undefined, depth, qid);
-    ranked.fill(n, ranker, docs, qrels.get(qid));
     for (let mi = 0; mi < parsed.length; mi++) {
       const m = parsed[mi]!;
       columns[mi]![qi] = m.family.compute(ranked, m.cutoff, levels[mi]!);

@@ -3,8 +3,9 @@
  * MRR@10, trec_eval's text layout, significance tests, run comparisons (`compareRuns`) and fusion
  * (reciprocal rank, CombSUM, CombMNZ).
  */
-export type { Qrels, QrelsLike, Run, RunLike } from "./types.js";
-export { compareIds, compareRanked, rankDocuments, Ranker } from "./ranking.js";
+export type { PackedRun, Qrels, QrelsLike, Run, RunLike } from "./types.js";
+export { compareIds, compareRanked, rankDocuments, Ranker, type TieOrder } from "./ranking.js";
+export { isPackedRun, packRun, PackedQueries } from "./packed-run.js";
 export { NONPOOL, RankedQuery, UNJUDGED } from "./judgments.js";
 export * from "./measures/index.js";
 export { canonicalName, parseMeasure, parseMeasures } from "./parse.js";

@@ -55,23 +55,37 @@ export class RankedQuery {
     docs: ReadonlyMap<string, number>,
     judged: ReadonlyMap<string, number> | undefined,
   ): void {
+    this.begin(numRet, judged);
+    judged?.forEach((g, id) => {
+      const score = docs.get(id);
+      if (score === undefined) return;
+      const pos = ranking.positionOf(id, score);
+      if (pos >= 0 && pos < numRet) this.setJudged(pos, g);
+    });
+  }
+
+  /**
+   * Starts one query: `numRet` ranked documents, all non-pool until {@link setJudged} says
+   * otherwise, and the grade counts of `judged` (the query's qrels; undefined = none).
+   */
+  begin(numRet: number, judged: ReadonlyMap<string, number> | undefined): void {
     if (numRet > this.rels.length) this.rels = new Float64Array(Math.max(numRet, this.rels.length * 2));
-    const rels = this.rels;
-    rels.fill(NONPOOL, 0, numRet);
+    this.rels.fill(NONPOOL, 0, numRet);
     this.numRet = numRet;
     this.numGrades = 0;
     if (judged === undefined) return;
     if (judged.size > this.judgedScratch.length) this.judgedScratch = new Float64Array(Math.max(judged.size, this.judgedScratch.length * 2));
     const scratch = this.judgedScratch;
     let numJudged = 0;
-    judged.forEach((g, id) => {
+    judged.forEach((g) => {
       if (g >= 0) scratch[numJudged++] = g;
-      const score = docs.get(id);
-      if (score === undefined) return;
-      const pos = ranking.positionOf(id, score);
-      if (pos >= 0 && pos < numRet) rels[pos] = g < 0 ? UNJUDGED : g;
     });
     this.countGrades(scratch, numJudged);
+  }
+
+  /** The document at 0-based rank `pos` (< numRet) is judged with grade `grade` (negative = unjudged). */
+  setJudged(pos: number, grade: number): void {
+    this.rels[pos] = grade < 0 ? UNJUDGED : grade;
   }
 
   /** Sets `grades`, `gradeCounts` and `numGrades` from `values[0..n)` (judged grades >= 0; reordered). */

@@ -49,11 +49,20 @@ export function rankDocuments(
 }
 
 /**
+ * Orders two documents of one query with equal scores, by input index: negative when `a` ranks
+ * first. trec_eval's rule is doc id descending (`strcmp`); each run layout supplies it.
+ */
+export type TieOrder = (a: number, b: number) => number;
+
+/**
  * Reusable ranking workspace for the evaluation hot path: one instance ranks query after query
  * without allocating per document (buffers grow to the largest query seen). Already-ordered
  * input (the usual case: run files are written best first) is detected in one pass; otherwise
  * scores are sorted with the native numeric sort, documents are placed by binary search, and
  * only groups of tied scores are sorted by id.
+ *
+ * Two ways in: {@link rank} takes one query of a Map run; {@link scoresFor} + {@link sortScores}
+ * take scores written straight into the workspace (a packed run), with the id order of ties.
  */
 export class Ranker {
   private ids: string[] = [];
@@ -65,6 +74,7 @@ export class Ranker {
   private ranked = new Float64Array(1024);
   private cursor = new Uint32Array(1024);
   private count = 0;
+  private readonly idsDescending: TieOrder = (a, b) => compareIds(this.ids[b]!, this.ids[a]!);
 
   /**
    * Ranks `docs` (skipping the id `exclude`), keeps the first `depth`, and returns how many are
@@ -72,7 +82,27 @@ export class Ranker {
    * Throws on a NaN score (trec_eval's order is undefined for it).
    */
   rank(docs: ReadonlyMap<string, number>, exclude: string | undefined, depth: number, qid: string): number {
-    const size = docs.size;
+    const scores = this.scoresFor(docs.size);
+    const ids = this.ids;
+    let n = 0;
+    let bad: string | undefined;
+    docs.forEach((score, id) => {
+      if (id === exclude) return;
+      if (score !== score) bad ??= id;
+      ids[n] = id;
+      scores[n] = score;
+      n++;
+    });
+    if (bad !== undefined) throw new Error(`run: query ${qid}, document ${bad}: score is NaN`);
+    this.sortScores(n, this.idsDescending);
+    return n < depth ? n : depth;
+  }
+
+  /**
+   * The input buffer for up to `size` scores (valid until the next call): write the scores of
+   * input documents 0..n-1 into it, then call {@link sortScores}.
+   */
+  scoresFor(size: number): Float64Array {
     if (size > this.scores.length) {
       const cap = Math.max(size, this.scores.length * 2);
       this.scores = new Float64Array(cap);
@@ -80,18 +110,17 @@ export class Ranker {
       this.ranked = new Float64Array(cap);
       this.cursor = new Uint32Array(cap);
     }
-    const ids = this.ids;
+    return this.scores;
+  }
+
+  /**
+   * Ranks the `n` scores written into {@link scoresFor}'s buffer: score descending, ties by
+   * `tieOrder` (the caller's doc id descending). Scores must not be NaN. Read the result with
+   * {@link inputAt}.
+   */
+  sortScores(n: number, tieOrder: TieOrder): void {
     const scores = this.scores;
-    let n = 0;
-    let bad: string | undefined;
-    docs.forEach((score, id) => {
-      if (id === exclude) return;
-      if (score !== score) bad ??= id;
-      ids[n] = id;
-      scores[n] = score + 0; // -0 -> +0: C compares them equal, the native sort would not
-      n++;
-    });
-    if (bad !== undefined) throw new Error(`run: query ${qid}, document ${bad}: score is NaN`);
+    for (let i = 0; i < n; i++) scores[i] = scores[i]! + 0; // -0 -> +0: C compares them equal, the native sort would not
     this.count = n;
     if (isNonIncreasing(scores, n)) {
       for (let i = 0; i < n; i++) this.order[i] = i;
@@ -99,8 +128,12 @@ export class Ranker {
     } else {
       this.placeByScore(n);
     }
-    this.orderTies(n);
-    return n < depth ? n : depth;
+    this.orderTies(n, tieOrder);
+  }
+
+  /** Input index of the document at 0-based rank `i` of the last ranking. */
+  inputAt(i: number): number {
+    return this.order[i]!;
   }
 
   /** Id of the document at 0-based rank `i` of the last {@link rank} call. */
@@ -135,11 +168,10 @@ export class Ranker {
     }
   }
 
-  /** Within each group of equal scores, orders documents by id descending (strcmp). */
-  private orderTies(n: number): void {
+  /** Within each group of equal scores, orders documents by `tieOrder`. */
+  private orderTies(n: number, tieOrder: TieOrder): void {
     const ranked = this.ranked;
     const order = this.order;
-    const ids = this.ids;
     let start = 0;
     for (let k = 1; k <= n; k++) {
       if (k < n && ranked[k] === ranked[start]) continue;
@@ -147,16 +179,16 @@ export class Ranker {
       if (size === 2) {
         const a = order[start]!;
         const b = order[start + 1]!;
-        if (compareIds(ids[a]!, ids[b]!) < 0) {
+        if (tieOrder(a, b) > 0) {
           order[start] = b;
           order[start + 1] = a;
         }
       } else if (size > 2) {
         let sorted = true;
-        for (let i = start + 1; i < k && sorted; i++) sorted = compareIds(ids[order[i - 1]!]!, ids[order[i]!]!) > 0;
+        for (let i = start + 1; i < k && sorted; i++) sorted = tieOrder(order[i - 1]!, order[i]!) < 0;
         if (!sorted) {
           const segment = Array.from(order.subarray(start, k));
-          segment.sort((x, y) => compareIds(ids[y]!, ids[x]!));
+          segment.sort(tieOrder);
           order.set(segment, start);
         }
       }

@@ -14,3 +14,23 @@ export type Run = Map<string, Map<string, number>>;
 export type QrelsLike = ReadonlyMap<string, ReadonlyMap<string, number>>;
 /** Read-only view of a run. */
 export type RunLike = ReadonlyMap<string, ReadonlyMap<string, number>>;
+
+/**
+ * A run in typed arrays, the shape `@i3/data`'s `loadTrecRunPacked` returns for large files:
+ * no string or Map per document. Query `qids[q]` owns rows `queryStart[q]` .. `queryStart[q + 1] - 1`;
+ * row `r` has score `scores[r]` and the document id whose UTF-8 bytes are
+ * `idBytes[idStart[r] .. idStart[r + 1])`. Query ids are distinct, and so are the document ids of
+ * one query (the loader checks; {@link packRun} cannot produce a duplicate).
+ */
+export interface PackedRun {
+  /** Query ids, each once. */
+  readonly qids: readonly string[];
+  /** Row offsets per query: length `qids.length + 1`, non-decreasing, from 0 to the row count. */
+  readonly queryStart: Uint32Array;
+  /** One score per row. */
+  readonly scores: Float64Array;
+  /** The document ids' UTF-8 bytes, concatenated in row order. */
+  readonly idBytes: Uint8Array;
+  /** Byte offsets of the document ids: length row count + 1. */
+  readonly idStart: Uint32Array;
+}

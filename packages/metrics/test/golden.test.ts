@@ -10,8 +10,8 @@ import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import type { EvaluateOptions } from "../src/index.js";
 import { evaluate, formatFixed, formatTrecEval } from "../src/index.js";
-import { loadQrels, loadRun } from "@i3/data";
-import type { Qrels, Run } from "../src/index.js";
+import { loadQrels, loadRun, loadTrecRunPacked } from "@i3/data";
+import type { PackedRun, Qrels, Run } from "../src/index.js";
 
 const GOLDEN = resolve(dirname(fileURLToPath(import.meta.url)), "golden");
 
@@ -59,12 +59,13 @@ function readGolden(path: string): Map<string, Map<string, string>> {
   return out;
 }
 
-const inputs = new Map<string, { qrels: Qrels; run: Run }>();
-/** Loads a case's files once, through @i3/data's loaders. */
-async function load(name: keyof typeof CASES): Promise<{ qrels: Qrels; run: Run }> {
+const inputs = new Map<string, { qrels: Qrels; run: Run; packed: PackedRun }>();
+/** Loads a case's files once, through @i3/data's loaders: the run both as Maps and packed. */
+async function load(name: keyof typeof CASES): Promise<{ qrels: Qrels; run: Run; packed: PackedRun }> {
   let v = inputs.get(name);
   if (v === undefined) {
-    v = { qrels: await loadQrels(CASES[name].qrels), run: await loadRun(CASES[name].run) };
+    const path = CASES[name].run;
+    v = { qrels: await loadQrels(CASES[name].qrels), run: await loadRun(path), packed: await loadTrecRunPacked(path) };
     inputs.set(name, v);
   }
   return v;
@@ -72,9 +73,9 @@ async function load(name: keyof typeof CASES): Promise<{ qrels: Qrels; run: Run 
 
 describe("trec_eval 9.0.8 golden outputs", () => {
   for (const caseName of Object.keys(CASES) as (keyof typeof CASES)[]) {
-    for (const [flag, options] of Object.entries(FLAGS)) {
-      it(`${caseName} ${flag}: every measure, every query and the aggregate`, async () => {
-        const { qrels, run } = await load(caseName);
+    for (const [flag, options] of Object.entries(FLAGS)) for (const layout of ["run", "packed"] as const) {
+      it(`${caseName} ${flag}, ${layout === "run" ? "Map run" : "packed run"}: every measure, every query and the aggregate`, async () => {
+        const { qrels, [layout]: run } = await load(caseName);
         const golden = readGolden(resolve(GOLDEN, `${caseName}.${flag}.out${CASES[caseName].ext}`));
         const ev = evaluate(qrels, run, MEASURES.map(([ir]) => ir), options);
         const mismatches: string[] = [];

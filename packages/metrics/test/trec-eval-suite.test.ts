@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadQrels, loadRun } from "@i3/data";
+import { loadQrels, loadRun, loadTrecRunPacked } from "@i3/data";
 import { evaluate, formatFixed, type EvaluateOptions } from "../src/index.js";
 import { readTrecEvalOutput } from "./trec-eval-output.js";
 
@@ -59,15 +59,15 @@ const CASES: Record<string, SuiteCase> = {
 };
 
 describe("trec_eval 9.0.8 test suite", () => {
-  for (const [name, c] of Object.entries(CASES)) {
-    it(`${name}: every value of every measure we name, per query and aggregate`, async () => {
+  for (const [name, c] of Object.entries(CASES)) for (const [layout, loader] of [["Map run", loadRun], ["packed run", loadTrecRunPacked]] as const) {
+    it(`${name}, ${layout}: every value of every measure we name, per query and aggregate`, async () => {
       const golden = readTrecEvalOutput(join(SUITE, c.output));
       const pairs = [...golden.keys()].flatMap((trec) => {
         const ours = irMeasuresName(trec);
         return ours === undefined ? [] : [[trec, ours] as const];
       });
       expect(pairs.map(([, ours]) => ours)).toEqual(expect.arrayContaining(c.mustCompare));
-      const [qrels, run] = await Promise.all([loadQrels(join(SUITE, c.qrels)), loadRun(join(SUITE, c.run))]);
+      const [qrels, run] = await Promise.all([loadQrels(join(SUITE, c.qrels)), loader(join(SUITE, c.run))]);
       const ev = evaluate(qrels, run, pairs.map(([, ours]) => ours), c.options);
       const mismatches: string[] = [];
       let compared = 0;

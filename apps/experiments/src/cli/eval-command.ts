@@ -2,8 +2,8 @@
  * `i3 eval QRELS RUN`: trec_eval-compatible evaluation from the command line. Reading files is
  * `@i3/data`'s job, measuring is `@i3/metrics`'; this module only maps flags and prints.
  */
-import { loadQrels, loadRunAndFormat, STDIN_PATH, type QrelsFormat, type Run, type RunFormat } from "@i3/data";
-import { evaluate, formatTrecEval, msmarcoMrr10, parseMeasures, qrelsPairs, type Evaluation } from "@i3/metrics";
+import { loadQrels, loadRunForEvaluation, STDIN_PATH, type QrelsFormat, type Run, type RunFormat } from "@i3/data/formats";
+import { evaluate, formatTrecEval, isPackedRun, msmarcoMrr10, parseMeasures, qrelsPairs, type Evaluation } from "@i3/metrics";
 
 /** Measures reported when no `-m` is given. */
 export const DEFAULT_EVAL_MEASURES = ["AP", "nDCG@10", "RR@10", "R@100", "R@1000", "P@10"] as const;
@@ -56,11 +56,12 @@ export async function evalCommand(qrelsPath: string, runPath: string, options: E
   const measures = parseMeasures(options.measure.length > 0 ? options.measure : [...DEFAULT_EVAL_MEASURES]);
   const [qrels, { run, format }] = await Promise.all([
     loadQrels(qrelsPath, { format: qrelsFormat }),
-    loadRunAndFormat(runPath, { format: runFormat }),
+    loadRunForEvaluation(runPath, { format: runFormat }),
   ]);
-  if (!options.complete && ![...run.keys()].some((qid) => qrels.has(qid))) {
+  const runQids = isPackedRun(run) ? run.qids : [...run.keys()];
+  if (!options.complete && !runQids.some((qid) => qrels.has(qid))) {
     throw new Error(
-      `no query of the run ${runPath} (${run.size} queries, e.g. "${[...run.keys()][0]}") is in the qrels ${qrelsPath} ` +
+      `no query of the run ${runPath} (${runQids.length} queries, e.g. "${runQids[0]}") is in the qrels ${qrelsPath} ` +
         `(${qrels.size} queries, e.g. "${[...qrels.keys()][0]}"): mismatched files?`,
     );
   }
@@ -73,7 +74,7 @@ export async function evalCommand(qrelsPath: string, runPath: string, options: E
 
   let official: number | undefined;
   if (options.msmarcoOfficial) {
-    if (format !== "msmarco") throw new Error(`--msmarco-official needs an MS MARCO run (qid<TAB>pid<TAB>rank): ${runPath}`);
+    if (format !== "msmarco" || isPackedRun(run)) throw new Error(`--msmarco-official needs an MS MARCO run (qid<TAB>pid<TAB>rank): ${runPath}`);
     official = msmarcoMrr10(qrelsPairs(qrels), submittedRanks(run)).mrr10;
   }
 

@@ -5,6 +5,7 @@
  * are skipped; a line with the wrong number of columns is an {@link InputError}.
  */
 import { InputError, quote } from "./input-error.js";
+import { isUtf8 } from "node:buffer";
 import { decodeBlock, LineBlocks } from "./lines.js";
 
 /**
@@ -15,6 +16,17 @@ import { decodeBlock, LineBlocks } from "./lines.js";
 export interface ScannedRow {
   text: string;
   codes: Uint8Array | Uint16Array;
+  start: Int32Array;
+  end: Int32Array;
+  lineNo: number;
+}
+
+/**
+ * One row as raw bytes (the file's UTF-8, never decoded): column `i` is
+ * `bytes[start[i], end[i])`. The object is reused between rows; copy what you keep.
+ */
+export interface ByteRow {
+  bytes: Buffer;
   start: Int32Array;
   end: Int32Array;
   lineNo: number;
@@ -70,6 +82,32 @@ export async function* scanColumnBatches<T>(
   }
 }
 
+/** Column `i` of a byte row, decoded (for messages and the rare slow path). */
+export function byteColumn(row: ByteRow, i: number): string {
+  return row.bytes.toString("utf8", row.start[i], row.end[i]);
+}
+
+/**
+ * Like {@link scanColumns}, without decoding: `onRow` sees each row's bytes ({@link ByteRow}),
+ * so a parser can keep ids as bytes and make no string per line. Input must still be valid
+ * UTF-8 (an {@link InputError} names the line otherwise).
+ */
+export async function scanByteColumns(
+  input: string | LineBlocks,
+  names: readonly string[],
+  onRow: (row: ByteRow) => void,
+  options: ScanOptions = {},
+): Promise<void> {
+  const blocks = typeof input === "string" ? new LineBlocks(input) : input;
+  const row: ByteRow = { bytes: Buffer.alloc(0), start: new Int32Array(names.length), end: new Int32Array(names.length), lineNo: 1 };
+  const ignoreExtra = options.ignoreExtraColumns ?? false;
+  for await (const bytes of blocks) {
+    if (!isUtf8(bytes)) decodeBlock(bytes, blocks.path, row.lineNo); // throws, naming the line
+    row.bytes = bytes;
+    scanBlock(row, bytes, names, blocks.path, ignoreExtra, onRow, (s, e) => bytes.toString("utf8", s, e));
+  }
+}
+
 function emptyRow(numCols: number): ScannedRow {
   return { text: "", codes: new Uint8Array(0), start: new Int32Array(numCols), end: new Int32Array(numCols), lineNo: 1 };
 }
@@ -85,12 +123,24 @@ function scanBytes(
   const text = decodeBlock(bytes, path, row.lineNo);
   row.text = text;
   row.codes = text.length === bytes.length ? bytes : codeUnits(text);
-  scanBlock(row, names, path, options.ignoreExtraColumns ?? false, onRow);
+  scanBlock(row, row.codes, names, path, options.ignoreExtraColumns ?? false, onRow, (s, e) => text.slice(s, e));
 }
 
-/** Scans the lines of `row.text` starting at line `row.lineNo`; leaves `row.lineNo` at the next block's first line. */
-function scanBlock(row: ScannedRow, names: readonly string[], path: string, ignoreExtra: boolean, onRow: (row: ScannedRow) => void): void {
-  const { codes, start, end } = row;
+/**
+ * Scans the lines of `codes` starting at line `row.lineNo`, setting `row`'s column offsets for
+ * each; leaves `row.lineNo` at the next block's first line. `lineText(s, e)` gives a line's text
+ * for error messages.
+ */
+function scanBlock<R extends { start: Int32Array; end: Int32Array; lineNo: number }>(
+  row: R,
+  codes: Uint8Array | Uint16Array,
+  names: readonly string[],
+  path: string,
+  ignoreExtra: boolean,
+  onRow: (row: R) => void,
+  lineText: (s: number, e: number) => string,
+): void {
+  const { start, end } = row;
   const numCols = names.length;
   const n = codes.length;
   let lineNo = row.lineNo;
@@ -121,7 +171,7 @@ function scanBlock(row: ScannedRow, names: readonly string[], path: string, igno
       row.lineNo = lineNo;
       onRow(row);
     } else if (col !== 0) {
-      const line = row.text.slice(lineStart, pos).replace(/\r$/, "");
+      const line = lineText(lineStart, pos).replace(/\r$/, "");
       const expected = ignoreExtra
         ? `at least ${numCols} whitespace-separated columns (${names.join(" ")}; later fields are ignored)`
         : `${numCols} whitespace-separated columns (${names.join(" ")})`;

@@ -5,7 +5,7 @@
  * and standard input (`-`) work too.
  */
 import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { createGunzip, type Gunzip } from "node:zlib";
 import { InputError } from "./input-error.js";
@@ -24,6 +24,20 @@ export async function hasGzipMagic(path: string): Promise<boolean> {
     return bytesRead === 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1;
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * The size in bytes of `path` when it is a regular file that is not gzip (the number of bytes a
+ * reader will see); undefined for standard input, pipes, gzip files and paths that cannot be read.
+ */
+export async function plainFileSize(path: string): Promise<number | undefined> {
+  if (STDIN_NAMES.has(path)) return undefined;
+  try {
+    const info = await stat(path);
+    return info.isFile() && !(await hasGzipMagic(path)) ? info.size : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -38,7 +38,14 @@ export async function* readByteBlocks(path: string): AsyncGenerator<Buffer> {
       carry.push(bytes);
       continue;
     }
-    yield carry.length === 0 ? bytes.subarray(0, end) : Buffer.concat([...carry, bytes.subarray(0, end)]);
+    if (carry.length > 0) {
+      // Only the line cut by the chunk boundary is copied; the chunk's other lines are yielded in place.
+      const cut = bytes.indexOf(NEWLINE);
+      yield Buffer.concat([...carry, bytes.subarray(0, cut)]);
+      if (end > cut) yield bytes.subarray(cut + 1, end);
+    } else {
+      yield bytes.subarray(0, end);
+    }
     carry = end + 1 < bytes.length ? [bytes.subarray(end + 1)] : [];
   }
   const rest = Buffer.concat(carry);

@@ -5,8 +5,8 @@
 import { InputError, quote } from "./input-error.js";
 import { LineBlocks, type NumberedLine } from "./lines.js";
 import { loadMsMarcoRunBlocks } from "./msmarco-run.js";
-import { loadTrecRunBlocks } from "./trec-run.js";
-import type { Run } from "../types.js";
+import { loadTrecRunBlocks, loadTrecRunPackedBlocks } from "./trec-run.js";
+import type { PackedRun, Run } from "../types.js";
 
 /** The run file formats. */
 export type RunFormat = "trec" | "msmarco";
@@ -56,6 +56,24 @@ export async function loadRun(path: string, options: LoadRunOptions = {}): Promi
 
 /** Like {@link loadRun}, and says which format the file had (detected or as given). */
 export async function loadRunAndFormat(path: string, options: LoadRunOptions = {}): Promise<{ run: Run; format: RunFormat }> {
+  const { blocks, format } = await openRun(path, options);
+  const run = format === "trec" ? await loadTrecRunBlocks(blocks) : await loadMsMarcoRunBlocks(blocks, (rank) => -rank);
+  return { run, format };
+}
+
+/**
+ * Like {@link loadRunAndFormat}, in the fastest form for evaluation: a TREC run comes back packed
+ * in typed arrays ({@link loadTrecRunPacked}; `@i3/metrics`' `evaluate` takes it as it takes a
+ * Map), an MS MARCO run as a {@link Run}. Same checks and errors.
+ */
+export async function loadRunForEvaluation(path: string, options: LoadRunOptions = {}): Promise<{ run: Run | PackedRun; format: RunFormat }> {
+  const { blocks, format } = await openRun(path, options);
+  const run = format === "trec" ? await loadTrecRunPackedBlocks(blocks) : await loadMsMarcoRunBlocks(blocks, (rank) => -rank);
+  return { run, format };
+}
+
+/** Opens a run and settles its format (an empty file is an error whatever the format). */
+async function openRun(path: string, options: LoadRunOptions): Promise<{ blocks: LineBlocks; format: RunFormat }> {
   const requested = options.format ?? "auto";
   const blocks = new LineBlocks(path);
   const first = await blocks.firstNonBlankLine();
@@ -63,7 +81,5 @@ export async function loadRunAndFormat(path: string, options: LoadRunOptions = {
     await blocks.close();
     throw new InputError(path, undefined, undefined, "empty run file: it has no line to evaluate");
   }
-  const format = requested === "auto" ? formatOf(path, first) : requested;
-  const run = format === "trec" ? await loadTrecRunBlocks(blocks) : await loadMsMarcoRunBlocks(blocks, (rank) => -rank);
-  return { run, format };
+  return { blocks, format: requested === "auto" ? formatOf(path, first) : requested };
 }

@@ -1,0 +1,47 @@
+/**
+ * The `i3` bin runs the compiled CLI only when every workspace package's `dist/index.js` is at
+ * least as new as each file of its `src/` (bin/compiled.js); otherwise it runs the sources. Checked
+ * on a throwaway workspace layout with controlled modification times.
+ */
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { currentCompiledCli } from "../bin/compiled.js";
+
+const root = mkdtempSync(join(tmpdir(), "i3-compiled-route-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Writes `path` (under the temp workspace) with modification time `seconds`. */
+function put(path: string, seconds: number): void {
+  const full = join(root, path);
+  mkdirSync(dirname(full), { recursive: true });
+  writeFileSync(full, "");
+  utimesSync(full, seconds, seconds);
+}
+
+describe("currentCompiledCli", () => {
+  const app = join(root, "apps", "experiments");
+
+  it("gives dist/cli/main.js when every package's build is as new as its sources, undefined otherwise", () => {
+    put("apps/experiments/src/cli/main.ts", 100);
+    put("apps/experiments/dist/index.js", 200);
+    put("apps/experiments/dist/cli/main.js", 200);
+    put("packages/metrics/src/deep/evaluate.ts", 150);
+    put("packages/metrics/dist/index.js", 200);
+    mkdirSync(join(root, "packages", "no-sources"), { recursive: true }); // not a package with sources: ignored
+    expect(currentCompiledCli(app)).toBe(join(app, "dist", "cli", "main.js"));
+
+    put("packages/metrics/src/deep/evaluate.ts", 300); // edited after the build
+    expect(currentCompiledCli(app)).toBeUndefined();
+    put("packages/metrics/dist/index.js", 300); // rebuilt
+    expect(currentCompiledCli(app)).toBe(join(app, "dist", "cli", "main.js"));
+
+    put("packages/data/src/index.ts", 100); // a package never built
+    expect(currentCompiledCli(app)).toBeUndefined();
+    put("packages/data/dist/index.js", 300);
+    expect(currentCompiledCli(app)).toBeDefined();
+    rmSync(join(app, "dist", "cli", "main.js"));
+    expect(currentCompiledCli(app)).toBeUndefined();
+  });
+});

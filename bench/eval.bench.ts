@@ -32,6 +32,7 @@ import { evaluate, Xoshiro128 } from "@i3/metrics";
 import { currentCompiledCli } from "../apps/experiments/bin/compiled.js";
 import { DEFAULT_EVAL_MEASURES } from "../apps/experiments/src/cli/eval-command.js";
 import { machineInfo, writeBenchJson } from "./output.js";
+import { peerComparison } from "./peer-ratios.js";
 import { median, timedAsync, type Timing } from "./timing.js";
 
 const QUERIES = Number(process.env["I3_BENCH_EVAL_QUERIES"] ?? 7000);
@@ -236,6 +237,19 @@ try {
     aggregate: Object.fromEntries([...aggregate].map(([k, v]) => [k, Number(v.toFixed(4))])),
     i3Aggregate: Object.fromEntries(aggregates(i3Output)),
     machine: machineInfo(),
+    // i3 eval's time against trec_eval's (issue 14's target: at most half, i.e. a speed ratio >= 2).
+    peerComparisons: [
+      peerComparison({
+        work: `evaluate a ${lines}-line TREC run (${QUERIES} queries), ${MEASURES.length} measures, whole command`,
+        ours: `i3 eval (${route()})`,
+        oursValue: i3.wall,
+        peer: trecEval === undefined ? "trec_eval" : `trec_eval (${peerVersion(peer!)})`,
+        peerValue: trecEval === undefined ? null : trecEval.wall,
+        unit: "s",
+        higherIsFaster: false,
+        target: 2,
+      }),
+    ],
   };
   const out = await writeBenchJson("eval", result);
   const peerText = trecEval === undefined ? "trec_eval absent (set I3_TREC_EVAL)" : `trec_eval ${trecEval.wall}s (cpu ${trecEval.cpu}s); ratio ${ratio(i3.wall, trecEval.wall)} wall, ${ratio(i3.cpu, trecEval.cpu)} cpu; values agree: ${peerAgrees}`;

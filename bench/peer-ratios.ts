@@ -36,12 +36,14 @@ export function peerComparison(args: Omit<PeerComparison, "speedRatio" | "target
   return { ...args, speedRatio, targetMet: speedRatio === null || target === undefined ? null : speedRatio >= target };
 }
 
-/** Every `peerComparisons` entry of the JSON files in `outDir`, with the benchmark that wrote it. */
+/** Every `peerComparisons` entry of the JSON files in `outDir` (top level, or in a list's rows), with the benchmark that wrote it. */
 export function collectPeerComparisons(outDir: string): Array<PeerComparison & { bench: string }> {
   const rows: Array<PeerComparison & { bench: string }> = [];
   for (const file of readdirSync(outDir).filter((f) => f.endsWith(".json") && f !== "ratios.json").sort()) {
-    const data = JSON.parse(readFileSync(join(outDir, file), "utf8")) as { peerComparisons?: PeerComparison[] };
-    for (const c of data.peerComparisons ?? []) rows.push({ bench: file.slice(0, -".json".length), ...c });
+    // An object with `peerComparisons`, or a list of rows each of which may have them (training).
+    const data = JSON.parse(readFileSync(join(outDir, file), "utf8")) as unknown;
+    const holders = (Array.isArray(data) ? data : [data]) as Array<{ peerComparisons?: PeerComparison[] } | null>;
+    for (const holder of holders) for (const c of holder?.peerComparisons ?? []) rows.push({ bench: file.slice(0, -".json".length), ...c });
   }
   return rows;
 }

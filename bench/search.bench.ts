@@ -30,6 +30,7 @@ import { describeBackend, initBackend, tf } from "@i3/encoders";
 import { DenseIndex, Float16Store, toFloat16, type DenseResult, type ExactSearchOptions, type VectorStore } from "@i3/search";
 import { gaussianValues } from "./gaussian.js";
 import { machineInfo, writeBenchJson } from "./output.js";
+import { peerComparison, type PeerComparison } from "./peer-ratios.js";
 import { timed } from "./timing.js";
 
 const COUNT = Number(process.env.I3_BENCH_SEARCH_DOCS ?? 100_000);
@@ -214,6 +215,24 @@ else {
   }
 }
 
+/** Our all-cores onnx kernel against the numpy peer, per index dtype and k (issue 14's target: >= 1x). */
+function searchPeerComparisons(): PeerComparison[] {
+  if (typeof peer === "string") return [];
+  return (peer.runs as { dtype: string; k: number; queriesPerSec: number }[]).map((p) => {
+    const ours = best.get(`${p.dtype}|onnx (${CORES} threads)|${p.k}`)!;
+    return peerComparison({
+      work: `exact top-${p.k}, ${QUERIES} queries x ${COUNT} x ${DIM}-d ${p.dtype}`,
+      ours: ours.kernel,
+      oursValue: ours.queriesPerSec,
+      peer: `numpy ${String(peer.numpy)} (${(peer.blas as string[]).join(", ") || "BLAS unknown"})`,
+      peerValue: p.queriesPerSec,
+      unit: "queries/s",
+      higherIsFaster: true,
+      target: 1,
+    });
+  });
+}
+
 const path = await writeBenchJson("search", {
   bench: "search",
   date: new Date().toISOString(),
@@ -224,5 +243,6 @@ const path = await writeBenchJson("search", {
   runs,
   peer,
   summary: Object.fromEntries(runs.map((m) => [`${m.dtype} k=${m.k} ${m.kernel}`, Math.round(m.queriesPerSec)])),
+  peerComparisons: searchPeerComparisons(),
 });
 console.log(`wrote ${path}`);

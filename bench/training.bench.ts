@@ -51,6 +51,7 @@ import { encoderForwardFlops } from "./flops.js";
 import { kernelBreakdown, type KernelBreakdown } from "./kernel-breakdown.js";
 import { runPytorchPeer, type PeerResult } from "./pytorch-peer.js";
 import { median } from "./timing.js";
+import { peerComparison } from "./peer-ratios.js";
 
 const QUERIES = 32;
 const QUERY_LEN = 32;
@@ -354,6 +355,19 @@ function addRatios(rows: Row[]): void {
     const ms = r["stepMs"];
     if (typeof ms !== "number" || !nameOf(r).startsWith("small") || nameOf(r) === "small-pytorch") continue;
     if (peer !== undefined) r["stepVsPytorch"] = Number((ms / peer).toFixed(2));
+    // Issue 14's target: a step at least as fast as PyTorch CPU's on the same machine.
+    r["peerComparisons"] = [
+      peerComparison({
+        work: "one training step, small (4x256), 32 x 32 + 64 x 128 tokens",
+        ours: String(r["config"] ?? nameOf(r)),
+        oursValue: ms,
+        peer: "PyTorch CPU, 2 threads",
+        peerValue: peer ?? null,
+        unit: "ms",
+        higherIsFaster: false,
+        target: 1,
+      }),
+    ];
     if (stock !== undefined && nameOf(r) !== "small") r["speedupVsStock"] = Number((stock / ms).toFixed(2));
   }
 }

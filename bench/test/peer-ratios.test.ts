@@ -23,8 +23,9 @@ describe("peer comparisons", () => {
     writeFileSync(join(dir, "search.json"), JSON.stringify({ peerComparisons: [row] }));
     writeFileSync(join(dir, "bm25.json"), JSON.stringify({ summary: {} }));
     writeFileSync(join(dir, "ratios.json"), JSON.stringify({ peerComparisons: [row] }));
+    writeFileSync(join(dir, "training.json"), JSON.stringify([{ config: "tiny" }, { config: "small", peerComparisons: [row] }]));
     const rows = collectPeerComparisons(dir);
-    expect(rows).toEqual([{ bench: "search", ...row }]);
+    expect(rows).toEqual([{ bench: "search", ...row }, { bench: "training", ...row }]);
     expect(formatPeerComparisons(rows).split("\n")[2]).toBe("| search | search | ort: 900 q/s | numpy: 850 q/s | 1.06 |  |");
   });
 });

@@ -11,9 +11,10 @@
  * `variants.mkldnn`: Debian's torch calls the system BLAS, which may be the reference one; the
  * JSON lists the libraries loaded); the ratios take PyTorch's faster variant. The engines run in `I3_BENCH_DENSE_ENCODE_ROUNDS` (2) interleaved rounds
  * (each round: tfjs, onnxruntime 1 thread, onnxruntime all cores), each after a warm-up batch;
- * every round is recorded and the best is reported. The peer's interpreter is
- * `I3_BENCH_PYTHON`, else the first of `python3` and Debian's `/usr/bin/python3` that imports
- * torch and numpy; without one the result says `peer: absent` and why. Speed never fails the run.
+ * every round is recorded and the best is reported. The peer's interpreter is the one
+ * `pythonWith(["torch", "numpy"])` finds (./pytorch-peer.ts: `I3_BENCH_PYTHON`, else the first
+ * `python3` on the PATH, then Debian's `/usr/bin/python3`, that imports both); without one the
+ * result says `peer: absent` and why. Speed never fails the run.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -27,6 +28,7 @@ import { DualEncoder, describeBackend, installFastKernels, presetConfig, saveDua
 import { describeInference, openDenseInference, type DenseInference, type InferenceOptions } from "@i3/retrievers";
 import { encodeCorpus } from "@i3/search";
 import { encoderForwardFlops } from "./flops.js";
+import { pythonWith } from "./pytorch-peer.js";
 import { timedAsync } from "./timing.js";
 
 const run = promisify(execFile);
@@ -48,21 +50,6 @@ export interface EncodeBenchInputs {
   backend: BackendInfo;
   /** The search index's size, for the extrapolated time to encode it. */
   corpusSize: number;
-}
-
-/** The first interpreter of `I3_BENCH_PYTHON`, `python3`, Debian's `/usr/bin/python3` that imports torch and numpy; or why none does. */
-async function findPython(): Promise<{ python: string } | { absent: string }> {
-  const candidates = process.env.I3_BENCH_PYTHON !== undefined ? [process.env.I3_BENCH_PYTHON] : ["python3", "/usr/bin/python3"];
-  const reasons: string[] = [];
-  for (const python of candidates) {
-    try {
-      await run(python, ["-c", "import torch, numpy"], { timeout: 60_000 });
-      return { python };
-    } catch (error) {
-      reasons.push(`${python}: ${(error as Error).message.split("\n").filter((l) => l.trim() !== "").at(-1) ?? "failed"}`);
-    }
-  }
-  return { absent: reasons.join("; ") };
 }
 
 /** Max |a - b| over equal-length arrays. */
@@ -130,7 +117,7 @@ export async function benchEncoding(inputs: EncodeBenchInputs): Promise<Record<s
 
     // The PyTorch peer on the same weights and rows (this process idles while it runs).
     let peer: Record<string, unknown>;
-    const found = await findPython();
+    const found = pythonWith(["torch", "numpy"]);
     if ("absent" in found) {
       peer = { status: "absent", reason: found.absent };
     } else {

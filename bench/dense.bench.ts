@@ -25,6 +25,7 @@ import type { Passage } from "@i3/data";
 import { describeBackend, initBackend } from "@i3/encoders";
 import { DenseIndex, encodeCorpus } from "@i3/search";
 import { benchEncoding } from "./dense-encode.js";
+import { gaussianValues } from "./gaussian.js";
 import { machineInfo, writeBenchJson } from "./output.js";
 import { peerComparison, type PeerComparison } from "./peer-ratios.js";
 import { timedAsync } from "./timing.js";
@@ -38,17 +39,9 @@ const ENCODE_BATCH = 64;
 const PASSAGE_LEN = 128;
 
 
-/** `n * dim` standard normal float32 values (Box-Muller). */
-function gaussian(n: number, rand: () => number): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-  return out;
-}
-
-
 const random = new SeededRandom(SEED); // mulberry32
 const rand = () => random.float();
-const vectors = gaussian(COUNT * DIM, rand);
+const vectors = gaussianValues(COUNT * DIM, rand);
 const ids = Array.from({ length: COUNT }, (_, i) => `doc${i}`);
 const root = await mkdtemp(join(tmpdir(), "i3-dense-bench-"));
 

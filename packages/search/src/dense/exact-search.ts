@@ -37,7 +37,7 @@ export interface ExactSearchResult {
 }
 
 /** Default (passage block, query block) per kernel. */
-const DEFAULT_BLOCKS: Record<SearchKernelReport["kernel"], [number, number]> = { onnx: [65536, 256], tf: [4096, 512], js: [1024, 64] };
+export const DEFAULT_BLOCKS: Record<SearchKernelReport["kernel"], [number, number]> = { onnx: [65536, 256], tf: [4096, 512], js: [1024, 64] };
 
 /** Checks a query matrix and returns the number of queries. */
 export function checkQueries(queries: Float32Array, dim: number): number {

@@ -1,7 +1,7 @@
 /**
  * Dense retrieval: encode a corpus to an index folder, load it, exact inner-product top-k
  * (onnxruntime-node when it loads, `tf.matMul` with a caller-provided TensorFlow.js namespace,
- * or plain JavaScript).
+ * or plain JavaScript); sharded indexes on disk searched shard by shard within a memory bound.
  */
 export { encodeCorpus, type EncodeCorpusOptions } from "./encode-corpus.js";
 export { DenseIndex, type DenseResult, type LoadDenseIndexOptions } from "./dense-index.js";
@@ -26,3 +26,20 @@ export type { TfLike, TfTensorLike } from "./tf-kernel.js";
 export { Float32Store, Float16Store, type VectorStore } from "./vector-store.js";
 export { ProductQuantizer, PqStore, type ProductQuantizerOptions } from "./product-quantizer.js";
 export { compressIndex, type CompressIndexOptions, type IndexPrecision } from "./compress.js";
+export {
+  SHARDED_FORMAT,
+  SHARDED_FORMAT_VERSION,
+  readShardedManifest,
+  validateShardedManifest,
+  type ShardEntry,
+  type ShardedManifest,
+} from "./sharded-manifest.js";
+export { ShardedIndexWriter, defaultShardSize, type ShardedWriterOptions } from "./sharded-writer.js";
+export {
+  ShardedDenseIndex,
+  DEFAULT_MAX_MEMORY_BYTES,
+  type OpenShardedIndexOptions,
+  type ShardedSearchOptions,
+  type ShardedSearchPlan,
+} from "./sharded-index.js";
+export { encodeCorpusSharded, type EncodeShardedOptions } from "./encode-sharded.js";

@@ -72,7 +72,14 @@ export {
   type DenseInferenceModel,
 } from "./inference.js";
 export { loadOnnxRuntime, defaultInferenceThreads, type OnnxRuntimeLoad } from "./onnxruntime.js";
-export { retrieveDense, indexAndRetrieve, buildDenseIndex, type BuildDenseIndexOptions } from "./retrieve.js";
+export {
+  retrieveDense,
+  indexAndRetrieve,
+  buildDenseIndex,
+  buildShardedDenseIndex,
+  type BuildDenseIndexOptions,
+  type BuildShardedDenseIndexOptions,
+} from "./retrieve.js";
 export {
   saveDualEncoderCheckpoint,
   saveI3Checkpoint,

@@ -5,7 +5,7 @@
  */
 import { passageText, type Collection, type Query, type Run } from "@i3/data";
 import { tf } from "@i3/encoders";
-import { DenseIndex, encodeCorpus, type DenseManifest } from "@i3/search";
+import { DenseIndex, encodeCorpus, encodeCorpusSharded, type DenseDtype, type DenseManifest, type ShardedManifest } from "@i3/search";
 import { encodeCorpusVectors, encodeRows, type DenseRetriever } from "./encode.js";
 import type { DenseInference } from "./inference.js";
 
@@ -92,6 +92,37 @@ export async function buildDenseIndex(retriever: DenseRetriever, collection: Col
       out: options.out,
       dim: retriever.model.passageEncoder.config.hidden,
       ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+      encoder: { description: options.description, fingerprint: await collection.fingerprint() },
+      backend: options.backend,
+    },
+  );
+}
+
+/** Options of {@link buildShardedDenseIndex}: {@link BuildDenseIndexOptions} plus the shard layout. */
+export interface BuildShardedDenseIndexOptions extends BuildDenseIndexOptions {
+  /** Rows per shard (default: the most below 2^31 bytes per shard file, `defaultShardSize`). */
+  shardSize?: number;
+  /** Stored element type. Default `"float32"`. */
+  dtype?: DenseDtype;
+}
+
+/**
+ * {@link buildDenseIndex} into an `@i3/search` sharded index folder (`encodeCorpusSharded`), for
+ * collections past one array: resumable per shard (run it again on the same `out` after an
+ * interruption: completed shards are kept and their passages not encoded again).
+ */
+export async function buildShardedDenseIndex(retriever: DenseRetriever, collection: Collection, options: BuildShardedDenseIndexOptions): Promise<ShardedManifest> {
+  const maxLength = options.passageMaxLength;
+  const { tokenizer } = retriever;
+  return encodeCorpusSharded(
+    collection.corpus(),
+    async (batch) => encodeRows(retriever, batch.map((p) => tokenizer.encode(passageText(p), maxLength).ids), maxLength, "passages", options.inference),
+    {
+      out: options.out,
+      dim: retriever.model.passageEncoder.config.hidden,
+      ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+      ...(options.shardSize !== undefined ? { shardSize: options.shardSize } : {}),
+      ...(options.dtype !== undefined ? { dtype: options.dtype } : {}),
       encoder: { description: options.description, fingerprint: await collection.fingerprint() },
       backend: options.backend,
     },

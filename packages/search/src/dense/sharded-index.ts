@@ -51,7 +51,7 @@ export interface ShardedSearchPlan {
   /** Passage rows and queries per kernel block. */
   blockSize: number;
   queryBlockSize: number;
-  bytes: { buffer: number; kernel: number; shardIds: number; lists: number; total: number };
+  bytes: { buffer: number; kernel: number; shardIds: number; lists: number; reserve: number; total: number };
 }
 
 /** Options of {@link ShardedDenseIndex.open}. */
@@ -59,6 +59,9 @@ export interface OpenShardedIndexOptions {
   /** Re-hash every shard file against the manifest (reads the whole index). Default false; sizes are always checked. */
   verify?: boolean;
 }
+
+/** Held back from `maxMemoryBytes` for what the plan does not itemise (JavaScript temporaries, decoded ids, code paged in): 16 MiB. */
+export const SEARCH_RESERVE_BYTES = 16 * 2 ** 20;
 
 /** Bytes per query per k of the top-k lists (chunk hits: row + score; running list: score, row, id reference). */
 const LIST_BYTES = 28;
@@ -122,15 +125,16 @@ export class ShardedDenseIndex {
     let block = Math.min(options.blockSize ?? defaultBlock, largest);
     for (;;) {
       const kernel = kernelBytes(report.kernel, dtype, block, q, dim, k);
-      const rows = Math.floor((max - shardIds - lists - kernel) / rowBytes);
+      const reserve = Math.min(SEARCH_RESERVE_BYTES, Math.floor(max / 8));
+      const rows = Math.floor((max - reserve - shardIds - lists - kernel) / rowBytes);
       if (rows >= block) {
         const chunkRows = Math.min(rows, largest);
         const buffer = chunkRows * rowBytes;
-        return { kernel: report, maxMemoryBytes: max, chunkRows, blockSize: block, queryBlockSize, bytes: { buffer, kernel, shardIds, lists, total: buffer + kernel + shardIds + lists } };
+        return { kernel: report, maxMemoryBytes: max, chunkRows, blockSize: block, queryBlockSize, bytes: { buffer, kernel, shardIds, lists, reserve, total: buffer + kernel + shardIds + lists + reserve } };
       }
       if (options.blockSize !== undefined || block === 1) {
-        const need = shardIds + lists + kernel + block * rowBytes;
-        throw new RangeError(`sharded search: maxMemoryBytes ${max} is below the ${need} bytes one block of ${block} rows needs (shard ids ${shardIds}, top-k lists ${lists}, kernel ${kernel}, rows ${block * rowBytes})`);
+        const need = reserve + shardIds + lists + kernel + block * rowBytes;
+        throw new RangeError(`sharded search: maxMemoryBytes ${max} is below the ${need} bytes one block of ${block} rows needs (reserve ${reserve}, shard ids ${shardIds}, top-k lists ${lists}, kernel ${kernel}, rows ${block * rowBytes})`);
       }
       block = Math.max(1, Math.floor(block / 2));
     }
@@ -196,14 +200,23 @@ export class ShardedDenseIndex {
   }
 }
 
-/** Working bytes of one (query block, passage block) of each kernel, beyond the read buffer. */
+/**
+ * Working bytes of one (query block, passage block) of each kernel, beyond the read buffer.
+ * onnx: the in-graph Cast of a float16 block, the Gemm scores and TopK's values and int64
+ * indices, doubled because onnxruntime's CPU arena grows by powers of two and keeps what it took
+ * (measured: a 201 MB Cast output held 408 MB), plus the outputs' JavaScript copies.
+ */
 function kernelBytes(kernel: SearchKernelReport["kernel"], dtype: ShardedManifest["dtype"], block: number, q: number, dim: number, k: number): number {
   const decoded = dtype === "float16" ? block * dim * 4 : 0; // onnx: the in-graph Cast; js, tf: the scratch block
   const scores = q * block * 4;
-  if (kernel === "onnx") return decoded + 2 * scores + q * (k + 1) * 12; // Gemm output (+ the full-scores rerun), TopK values and int64 indices
+  const topK = q * (k + 1) * 12;
+  if (kernel === "onnx") return ARENA_FACTOR * (decoded + scores + topK) + scores + topK; // native (arena) + copies in JavaScript (full-scores rerun, TopK)
   if (kernel === "tf") return decoded + 2 * block * dim * 4 + 2 * scores; // transposed block and its tensor, product and its data
   return decoded + scores;
 }
+
+/** How much more than its requests onnxruntime's CPU arena may hold (it extends by powers of two). */
+const ARENA_FACTOR = 2;
 
 /** Fills `target` from `position` of the open file. */
 async function readExactly(handle: Awaited<ReturnType<typeof open>>, path: string, target: Uint8Array, position: number): Promise<void> {

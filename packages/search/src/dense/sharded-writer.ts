@@ -145,14 +145,17 @@ export class ShardedIndexWriter {
   }
 
   /**
-   * Appends `ids.length` rows (`rows` is `[ids.length, dim]` row-major). Ids must be non-empty,
-   * without line breaks and unique (within a shard here, across shards in {@link finish}).
-   * Values must be finite (and within float16's range for float16 indexes).
+   * Appends `ids.length` rows (`rows` is `[ids.length, dim]` row-major): float32 values, or for
+   * a float16 index also float16 bit patterns as a Uint16Array (stored as they are). Ids must be
+   * non-empty, without line breaks and unique (within a shard here, across shards in
+   * {@link finish}). Values must be finite (and within float16's range for float16 indexes).
    */
-  async append(ids: readonly string[], rows: Float32Array): Promise<void> {
+  async append(ids: readonly string[], rows: Float32Array | Uint16Array): Promise<void> {
     this.usable("append");
     const { dim, dtype } = this.manifest;
-    if (!(rows instanceof Float32Array)) throw new TypeError(`ShardedIndexWriter.append: rows must be a Float32Array, got ${Object.prototype.toString.call(rows)}`);
+    const halves = rows instanceof Uint16Array;
+    if (!(rows instanceof Float32Array) && !halves) throw new TypeError(`ShardedIndexWriter.append: rows must be a Float32Array (or a Uint16Array of float16 bits), got ${Object.prototype.toString.call(rows)}`);
+    if (halves && dtype !== "float16") throw new TypeError(`ShardedIndexWriter.append: float16 bits (a Uint16Array) given to a ${dtype} index`);
     if (rows.length !== ids.length * dim) throw new RangeError(`ShardedIndexWriter.append: ${rows.length} values for ${ids.length} ids x dim ${dim} (expected ${ids.length * dim})`);
     const base = this.count;
     const at = (i: number): string => `row ${base + i} (id ${JSON.stringify(ids[i])})`;
@@ -160,12 +163,19 @@ export class ShardedIndexWriter {
       if (typeof id !== "string" || id === "") throw new Error(`ShardedIndexWriter.append: ${at(i)}: field "id" must be a non-empty string`);
       if (/[\n\r]/.test(id)) throw new Error(`ShardedIndexWriter.append: ${at(i)}: field "id" contains a line break`);
     });
-    for (let i = 0; i < rows.length; i++) {
-      if (!Number.isFinite(rows[i]!)) throw new Error(`ShardedIndexWriter.append: ${at(Math.floor(i / dim))}: component ${i % dim} is ${rows[i]}`);
-    }
     let half: Uint16Array | undefined;
-    if (dtype === "float16") {
-      half = toFloat16(rows);
+    if (halves) {
+      half = rows;
+      for (let i = 0; i < half.length; i++) {
+        if ((half[i]! & 0x7c00) === 0x7c00) throw new Error(`ShardedIndexWriter.append: ${at(Math.floor(i / dim))}: component ${i % dim} is float16 bits 0x${half[i]!.toString(16)}, an infinity or NaN`);
+      }
+    } else {
+      for (let i = 0; i < rows.length; i++) {
+        if (!Number.isFinite(rows[i]!)) throw new Error(`ShardedIndexWriter.append: ${at(Math.floor(i / dim))}: component ${i % dim} is ${rows[i]}`);
+      }
+    }
+    if (dtype === "float16" && half === undefined) {
+      half = toFloat16(rows as Float32Array);
       for (let i = 0; i < half.length; i++) {
         if ((half[i]! & 0x7c00) === 0x7c00) {
           throw new Error(`ShardedIndexWriter.append: ${at(Math.floor(i / dim))}: component ${i % dim} = ${rows[i]} overflows float16 (max 65504); use dtype "float32"`);
@@ -181,7 +191,7 @@ export class ShardedIndexWriter {
           shard.seen.add(ids[i]!);
           shard.ids.push(ids[i]!);
         }
-        const values = half !== undefined ? half.subarray(done * dim, (done + take) * dim) : rows.subarray(done * dim, (done + take) * dim);
+        const values = half !== undefined ? half.subarray(done * dim, (done + take) * dim) : (rows as Float32Array).subarray(done * dim, (done + take) * dim);
         const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
         shard.hash.update(bytes);
         await writeAll(shard.handle, bytes);

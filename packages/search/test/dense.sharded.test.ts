@@ -149,8 +149,8 @@ describe("the memory bound", () => {
     const index = await ShardedDenseIndex.open(dir);
     const plan = index.plan(NQ, 10, { kernel: "js", maxMemoryBytes: 50_000 });
     const m = await readShardedManifest(dir);
-    // Hand-computed: largest shard's ids file + offsets (4 x 701) + ranks (4 x 700); lists 9 x 10 x 28.
-    expect(plan.bytes.shardIds).toBe(Math.max(...m.shards.map((s) => s.bytes.ids + 4 * (s.count + 1) + 4 * s.count)));
+    // Hand-computed: largest ids file + offsets (4 x 701) + ranks (4 x 700) + permutation flags (700); lists 9 x 10 x 28.
+    expect(plan.bytes.shardIds).toBe(Math.max(...m.shards.map((s) => s.bytes.ids)) + 4 * 701 + 4 * 700 + 700);
     expect(plan.bytes.lists).toBe(NQ * 10 * 28);
     expect(plan.bytes.buffer).toBe(plan.chunkRows * DIM * 2);
     // js kernel, float16: decoded block (B x 16 x 4) + scores (min(64, 9) x B x 4).

@@ -15,9 +15,10 @@
  *
  * Memory. `maxMemoryBytes` bounds the read buffer (chunk rows x row bytes), the kernel's working
  * set for one block (estimated per kernel: scores of a query block x passage block, float32
- * copies of a float16 block), the current shard's ids and ranks, and the top-k lists
- * (28 bytes per query per k, the ids' characters not counted); {@link ShardedDenseIndex.plan}
- * says how it is split. The queries themselves are the caller's and not counted.
+ * copies of a float16 block, onnxruntime's arena), buffers for the largest shard's ids and ranks
+ * (reused for every shard), the top-k lists (28 bytes per query per k, the ids' characters not
+ * counted) and a reserve; {@link ShardedDenseIndex.plan} says how it is split. The queries
+ * themselves are the caller's and not counted.
  */
 import { open } from "node:fs/promises";
 import { endianness } from "node:os";
@@ -27,7 +28,7 @@ import type { DenseResult } from "./dense-index.js";
 import { checkQueries, DEFAULT_BLOCKS, exactSearchWithKernel, type ExactSearchOptions } from "./exact-search.js";
 import { bytesPerElement, DenseIndexError } from "./manifest.js";
 import { chooseKernel, type SearchKernelReport } from "./search-kernel.js";
-import { loadShardIds, shardIdsBytes, type ShardIds } from "./shard-ids.js";
+import { loadShardIds, ShardIdsBuffers, shardIdsBytes, type ShardIds } from "./shard-ids.js";
 import { readShardedManifest, type ShardedManifest } from "./sharded-manifest.js";
 import { checkShards } from "./sharded-writer.js";
 import type { DenseHits } from "./top-k.js";
@@ -120,7 +121,7 @@ export class ShardedDenseIndex {
     const largest = Math.max(1, ...shards.map((s) => s.count));
     const queryBlockSize = options.queryBlockSize ?? defaultQueryBlock;
     const q = Math.max(1, Math.min(queryBlockSize, nq));
-    const shardIds = Math.max(0, ...shards.map(shardIdsBytes));
+    const shardIds = shards.length === 0 ? 0 : shardIdsBytes({ count: largest, bytes: { ids: Math.max(...shards.map((s) => s.bytes.ids)), vectors: 0, ranks: 0 } });
     const lists = nq * Math.min(k, Math.max(this.count, 1)) * LIST_BYTES;
     let block = Math.min(options.blockSize ?? defaultBlock, largest);
     for (;;) {
@@ -163,9 +164,10 @@ export class ShardedDenseIndex {
       queryBlockSize: plan.queryBlockSize,
       ...(plan.kernel.threads !== undefined ? { threads: plan.kernel.threads } : {}),
     };
+    const idBuffers = ShardIdsBuffers.forShards(this.manifest.shards);
     let shardStart = 0;
     for (const shard of this.manifest.shards) {
-      const ids = await loadShardIds(this.dir, shard);
+      const ids = await loadShardIds(this.dir, shard, idBuffers);
       const path = join(this.dir, shard.vectors);
       const handle = await open(path, "r");
       try {

@@ -108,6 +108,11 @@ describe("training curves", () => {
     expect(svg).toContain("queries →");
     expect(svg).toContain("warmup →");
     expect(svg.match(/stroke-dasharray="4,3"/g)).toHaveLength(2);
+    // The run folder's log counts on across phases already: kept as it is.
+    await writeFile(log, `${[...lines.slice(0, 4), { step: 4, phase: "queries", loss: 2 }].map((l) => JSON.stringify(l)).join("\n")}\n`);
+    const continued = await readLossPoints(log, "de");
+    expect(continued.points.map((p) => p.step)).toEqual([1, 2, 3, 4]);
+    expect(continued.phases.map((p) => p.step)).toEqual([1, 4]);
     await writeFile(log, "{\"step\": 1, \"loss\": 2}\nnot json\n");
     await expect(readLossPoints(log, "de")).rejects.toThrow(`${log}:2: not JSON`);
   });

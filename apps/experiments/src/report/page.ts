@@ -79,9 +79,10 @@ export function markdownPage(title: string, sections: readonly ReportSection[]):
 
 /**
  * Reads a training log (JSON lines with `step`, `loss` and, from phased trainers, `phase`) into
- * chart points of `series` and the start of each phase. Each phase counts its steps from 1 (see
- * `@i3/retrievers`' phases), so the chart's step counts on: a phase's steps are offset by the
- * steps of the phases before it. Lines without a numeric step and finite loss are not steps
+ * chart points of `series` and the start of each phase. The run folder's log counts on across
+ * phases; a phase's own log (`train-<phase>.jsonl`, see `@i3/retrievers`' phases) counts from 1:
+ * a phase whose steps would go back is offset by the steps before it, so the chart's step
+ * always counts on. Lines without a numeric step and finite loss are not steps
  * (other events) and are skipped.
  */
 export async function readLossPoints(path: string, series: string): Promise<{ points: LossPoint[]; phases: PhaseStart[] }> {
@@ -101,7 +102,7 @@ export async function readLossPoints(path: string, series: string): Promise<{ po
     }
     if (typeof record.step !== "number" || typeof record.loss !== "number" || !Number.isFinite(record.loss)) return;
     if (typeof record.phase === "string" && record.phase !== phase) {
-      offset = last;
+      if (offset + record.step <= last) offset = last; // this phase counts from 1 again
       phase = record.phase;
       phases.push({ series, phase, step: offset + record.step });
     }

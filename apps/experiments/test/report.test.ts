@@ -8,8 +8,8 @@ import { describe, expect, it } from "vitest";
 import { reportCommand } from "../src/cli/report-command.js";
 import { defineExperiment } from "../src/config/define.js";
 import type { RunMetrics } from "../src/report/run-metrics.js";
-import { buildSweepMetrics } from "../src/report/sweep-metrics.js";
-import { writeSweepReport } from "../src/report/sweep-report.js";
+import { buildSweepMetrics, type SweepMetrics, type SweepRow } from "../src/report/sweep-metrics.js";
+import { heatmapAxes, heatmapCells, writeSweepReport } from "../src/report/sweep-report.js";
 import { runExperiment } from "../src/runner/run-experiment.js";
 import { defineSweep, expandSweep } from "../src/sweep/define.js";
 import { baselineMarkers, comparePairs, compareWithBaseline, markersOf } from "../src/report/significance.js";
@@ -232,6 +232,29 @@ describe("sweep report in headless Chromium", () => {
     for (const colour of [[68, 1, 84], [253, 231, 37]] as const) expect(colourBands(image, colour).length).toBeGreaterThan(0);
     const md = await readFile(join(dir, "report.md"), "utf8");
     expect(md).toContain("## Heatmap of bm25");
+    // BM25 alone, base run included: the tests against the base run are those against the baseline, shown once.
+    expect(metrics.versusBase!.comparisons).toHaveLength(8);
+    expect(md).not.toContain("## Against the base run");
+    expect(md).toContain("so these are also the tests against the base run");
     expect(md).toMatch(/\|systems\.bm25\.b ↓ systems\.bm25\.k1 →\|0\.6\|0\.9\|1\.2\|\n\|:-\|-:\|-:\|-:\|\n\|0\.75\|0\.\d{4}\|–\|0\.\d{4}\|\n\|0\.4\|0\.\d{4}\|0\.6773\|0\.\d{4}\|/);
   }, 120_000);
+});
+
+describe("heatmap axes", () => {
+  const row = (settings: Record<string, unknown>, role: SweepRow["role"] = "compared"): SweepRow => ({ run: "r", system: "s", label: "r / s", changes: "", role, aggregate: { m: 0.5 }, markers: {}, settings });
+  const metrics = (axes: string[], rows: SweepRow[]): SweepMetrics =>
+    ({ sweep: "w", sweepId: "i", splitKey: "test", mainMeasure: "m", measures: ["m"], significance: { tests: ["t"], alpha: 0.05, correction: "holm", family: "measure" }, axes, rows }) as SweepMetrics;
+
+  it("are the grid's two paths when both are numeric in every successful run and take two values", () => {
+    const grid = [row({ a: 1, b: 1 }), row({ a: 2, b: 1 }), row({ a: 1, b: 2 }), { ...row({}, "failed"), settings: undefined } as SweepRow];
+    expect(heatmapAxes(metrics(["a", "b"], grid))).toEqual(["a", "b"]);
+    // One value on a path, a non-numeric value, three paths, or old metrics without settings: no heatmap.
+    expect(heatmapAxes(metrics(["a", "b"], [row({ a: 1, b: 1 }), row({ a: 2, b: 1 })]))).toBeUndefined();
+    expect(heatmapAxes(metrics(["a", "b"], [row({ a: 1, b: 1 }), row({ a: 2, b: "x" }), row({ a: 1, b: 2 })]))).toBeUndefined();
+    expect(heatmapAxes(metrics(["a", "b", "c"], [row({ a: 1, b: 1, c: 1 }), row({ a: 2, b: 2, c: 2 })]))).toBeUndefined();
+    expect(heatmapAxes({ ...metrics([], [row({})]), axes: undefined } as SweepMetrics)).toBeUndefined();
+    // Cells per system; a second run at the same point (the base run's own grid point) is not drawn twice.
+    const cells = heatmapCells(metrics(["a", "b"], [...grid, row({ a: 1, b: 1 })]), ["a", "b"]);
+    expect(cells.get("s")).toEqual([{ x: 1, y: 1, value: 0.5 }, { x: 2, y: 1, value: 0.5 }, { x: 1, y: 2, value: 0.5 }]);
+  });
 });

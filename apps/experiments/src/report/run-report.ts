@@ -66,7 +66,7 @@ export async function runReportSections(metrics: RunMetrics, runDir: string): Pr
     const intro = "Each system against the baseline: mean over the compared queries, Δ, its confidence interval, raw and Holm-adjusted p-values.";
     sections.push({
       title: splitTitle(key, split.split),
-      markdown: `${table.toMarkdown(alignRight(metrics.measures))}\n\n${seedNote(split.systems)}${legend}\n\n${compared ? `${intro}\n\n${comparisonMarkdown(comparison, { legend: false })}\n` : ""}Bar chart of ${metrics.mainMeasure} with 95% confidence intervals: report.html.\n`,
+      markdown: `${table.toMarkdown(alignRight(metrics.measures))}\n\n${seedNote(split.systems)}${legend}\n\n${compared ? `${intro}\n\n${comparisonMarkdown(comparison, { legend: false })}\n` : ""}Bar chart of ${main} with 95% confidence intervals${deltaSvg ? ", and Δ against the baseline with its paired 95% CI" : ""}: report.html.\n`,
       html: `${table.toHTML(alignRight(metrics.measures))}\n<p class="note">${escapeHtml(`${seedNote(split.systems)}${legend}`)}</p>\n<div class="chart">${chart}</div>\n${deltaSvg ? `<div class="chart">${deltaSvg}</div>\n` : ""}${compared ? `<h3>Against the baseline</h3>\n<p class="note">${escapeHtml(intro)}</p>\n${comparisonHtml(comparison, { legend: false })}` : ""}`,
     });
   }

@@ -1,8 +1,9 @@
 /**
  * `report.md` and `report.html` of a run folder, from its `metrics.json` (and training logs):
  * the results table per evaluated split with direction-aware significance markers, the bar chart
- * of the main measure with 95% confidence intervals, the comparison with the baseline
- * (`@i3/metrics`' table: deltas, CIs, raw and Holm p-values), and training loss curves when a
+ * of the main measure with 95% confidence intervals (axis fitted to the data), the Δ chart of each
+ * system against the baseline, the comparison with the baseline (`@i3/metrics`' table: deltas,
+ * CIs, raw and Holm p-values), and training loss curves with their phase boundaries when a
  * system was trained. `i3 report <run-dir>` re-renders them.
  */
 import { comparisonHtml, comparisonLegend, comparisonMarkdown } from "@i3/metrics";

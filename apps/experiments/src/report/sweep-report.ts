@@ -2,8 +2,10 @@
  * `report.md`, `report.html` and `results.csv` of a sweep folder: the table of every run's
  * measures per system with direction-aware significance markers against the baseline, the
  * comparison table (`@i3/metrics`: deltas, CIs, raw and Holm p-values), the comparison with the
- * base run when included, failed runs with their errors, and a bar chart of the main measure
- * with 95% confidence intervals.
+ * base run when included (left out when it would repeat the comparison with the baseline),
+ * failed runs with their errors; charts: the main measure per run with 95% confidence intervals
+ * on an axis fitted to the data, each run's Δ from the baseline with its paired CI, and a heatmap
+ * per system when the grid has two numeric paths.
  */
 import { from, type ColumnTable } from "arquero";
 import { comparisonHtml, comparisonLegend, comparisonMarkdown, rowMarkers } from "@i3/metrics";
@@ -84,11 +86,12 @@ export async function sweepReportSections(metrics: SweepMetrics): Promise<Report
 /**
  * True when the comparison with the base run repeats the one with the baseline: the baseline is
  * the base run's system and every variant was compared with that same system (a sweep of the
- * baseline system alone, e.g. BM25's k1 and b), so both tables would hold the same tests.
+ * baseline system alone, e.g. BM25's k1 and b) and both are Holm-corrected per measure, so both
+ * tables would hold the same tests.
  */
 function sameAsBaselineComparison(m: SweepMetrics): boolean {
   const base = m.versusBase;
-  if (!base || !m.baseline || m.baseline.run !== base.run) return false;
+  if (!base || !m.baseline || m.baseline.run !== base.run || m.significance.family !== "measure") return false;
   return base.comparisons.every((c) => c.system.endsWith(` / ${m.baseline!.system}`));
 }
 
@@ -124,7 +127,7 @@ async function heatmapSections(m: SweepMetrics): Promise<ReportSection[]> {
   if (!axes) return [];
   const sections: ReportSection[] = [];
   for (const [system, cells] of heatmapCells(m, axes)) {
-    if (cells.length < 2) continue;
+    if (cells.length < 2 || cells.every((c) => c.value === cells[0]!.value)) continue; // a system the grid does not change (e.g. BM25 in a dense sweep)
     const xs = [...new Set(cells.map((c) => c.x))].sort((a, b) => a - b);
     const ys = [...new Set(cells.map((c) => c.y))].sort((a, b) => b - a);
     const grid = from(

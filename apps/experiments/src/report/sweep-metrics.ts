@@ -38,6 +38,8 @@ export interface SweepRow {
   /** Standard deviation over seeds per measure, when the run had several seeds. */
   readonly sd?: Record<string, number>;
   readonly markers: Record<string, string>;
+  /** The run's value at each grid path (its grid point, else the base config's value): the axes of the sweep's heatmap. */
+  readonly settings?: Record<string, unknown>;
 }
 
 /** The sweep's `metrics.json`. */
@@ -49,6 +51,8 @@ export interface SweepMetrics {
   readonly mainMeasure: string;
   readonly measures: string[];
   readonly significance: { tests: string[]; alpha: number; correction: "holm"; family: "measure" | "all" };
+  /** The grid's dotted paths, in grid order (each row's `settings` has a value for each). */
+  readonly axes?: string[];
   readonly rows: SweepRow[];
   /** The compared rows (labels `<run> / <system>`) against the baseline, when a baseline run succeeded. */
   readonly comparison?: ComparisonData;
@@ -74,6 +78,17 @@ function flattenChanges(changes: Record<string, unknown>, prefix = ""): [string,
   });
 }
 
+/** The value at a dotted path of a config (undefined when a segment is missing). */
+function valueAt(config: unknown, path: string): unknown {
+  return path.split(".").reduce<unknown>((node, key) => (typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined), config);
+}
+
+/** A run's value at each grid path: what its patch sets there, else the base config's value. */
+export function gridSettings(base: unknown, paths: readonly string[], changes: Record<string, unknown>): Record<string, unknown> {
+  const set = new Map(flattenChanges(changes));
+  return Object.fromEntries(paths.map((path) => [path, set.has(path) ? set.get(path) : valueAt(base, path)]));
+}
+
 /** `path=value; ...` of a variant; a patch that deletes a field (value undefined) shows `(removed)`. */
 export function describeChanges(changes: Record<string, unknown>): string {
   return flattenChanges(changes)
@@ -89,6 +104,7 @@ export function buildSweepMetrics(sweep: SweepDefinition, sweepId: string, outco
   const reference = outcomes.find((o) => o.status === "ok" && o.metrics?.splits[splitKey]?.systems[base.baseline]);
   const referenceValues = reference ? valuesOf(reference.metrics!.splits[splitKey]!.systems[base.baseline]!, measures) : undefined;
 
+  const axes = Object.keys(sweep.grid);
   const compared = new Map<string, PerQueryValues>();
   const draft: Omit<SweepRow, "markers">[] = [];
   for (const outcome of outcomes) {
@@ -105,7 +121,8 @@ export function buildSweepMetrics(sweep: SweepDefinition, sweepId: string, outco
       if (outcome === reference && system === base.baseline) role = "baseline";
       else if (referenceValues && sameValues(values, referenceValues, measures)) role = "same-as-baseline";
       else if (referenceValues && values.queries.some((q) => referenceValues.queries.includes(q))) compared.set(label, values);
-      draft.push({ run: outcome.name, system, label, changes, role, ...(outcome.runDir ? { runDir: outcome.runDir } : {}), aggregate: m.aggregate, ci: m.ci[mainMeasure]!, ...(m.seeds ? { sd: m.seeds.sd } : {}) });
+      const settings = axes.length > 0 ? { settings: gridSettings(base, axes, outcome.changes) } : {};
+      draft.push({ run: outcome.name, system, label, changes, role, ...(outcome.runDir ? { runDir: outcome.runDir } : {}), aggregate: m.aggregate, ci: m.ci[mainMeasure]!, ...(m.seeds ? { sd: m.seeds.sd } : {}), ...settings });
     }
   }
   const baselineLabel = reference ? `${reference.name} / ${base.baseline}` : "";
@@ -123,6 +140,7 @@ export function buildSweepMetrics(sweep: SweepDefinition, sweepId: string, outco
     mainMeasure,
     measures: [...measures],
     significance: { tests: [...significance.tests], alpha: significance.alpha, correction: "holm", family: significance.family ?? "measure" },
+    ...(axes.length > 0 ? { axes } : {}),
     rows,
     ...(comparison ? { comparison } : {}),
     ...(versusBase ? { versusBase } : {}),

@@ -2,15 +2,17 @@
  * `report.md`, `report.html` and `results.csv` of a sweep folder: the table of every run's
  * measures per system with direction-aware significance markers against the baseline, the
  * comparison table (`@i3/metrics`: deltas, CIs, raw and Holm p-values), the comparison with the
- * base run when included, failed runs with their errors, and a bar chart of the main measure
- * with 95% confidence intervals.
+ * base run when included (left out when it would repeat the comparison with the baseline),
+ * failed runs with their errors; charts: the main measure per run with 95% confidence intervals
+ * on an axis fitted to the data, each run's Δ from the baseline with its paired CI, and a heatmap
+ * per system when the grid has two numeric paths.
  */
 import { from, type ColumnTable } from "arquero";
 import { comparisonHtml, comparisonLegend, comparisonMarkdown, rowMarkers } from "@i3/metrics";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "@i3/core";
-import { barChartSvg } from "./charts.js";
+import { barChartSvg, comparisonDeltaChart, heatmapSvg, type HeatmapCell } from "./charts.js";
 import { alignRight, escapeHtml, htmlPage, markdownPage, resultsTable, type ReportSection } from "./page.js";
 import { markersOf, type SignificanceTest } from "./significance.js";
 import type { SweepMetrics } from "./sweep-metrics.js";
@@ -37,21 +39,29 @@ export async function sweepReportSections(metrics: SweepMetrics): Promise<Report
   const legend = comparison ? comparisonLegend(comparison) : "No baseline run succeeded: no significance tests.";
   const sections: ReportSection[] = [];
   const chartRows = ok.filter((r) => r.role !== "same-as-baseline" && r.ci);
-  const chart = chartRows.length > 0 ? await barChartSvg(chartRows.map((r) => ({ label: r.label, ...r.ci! })), metrics.mainMeasure) : "";
+  const main = metrics.mainMeasure;
+  const baselineRow = ok.find((r) => r.role === "baseline");
+  const reference = baselineRow?.ci ? { label: `baseline ${baselineRow.label}`, value: baselineRow.ci.mean } : undefined;
+  const chart = chartRows.length > 0 ? await barChartSvg(chartRows.map((r) => ({ label: r.label, ...r.ci!, markers: r.markers[main] ?? "" })), main, undefined, reference) : "";
+  const deltaSvg = await comparisonDeltaChart(comparison, main);
+  const deltas = deltaSvg ? `\n<div class="chart">${deltaSvg}</div>` : "";
   sections.push({
     title: `Results (${metrics.splitKey} split)`,
-    markdown: `${ok.length > 0 ? table.toMarkdown(alignRight(metrics.measures)) : "No run succeeded."}\n\n${legend}\n`,
-    html: `${ok.length > 0 ? table.toHTML(alignRight(metrics.measures)) : "<p>No run succeeded.</p>"}\n<p class="note">${escapeHtml(legend)}</p>\n<div class="chart">${chart}</div>`,
+    markdown: `${ok.length > 0 ? table.toMarkdown(alignRight(metrics.measures)) : "No run succeeded."}\n\n${legend}\n${chart ? `\nCharts in report.html: ${main} per run with 95% confidence intervals${deltaSvg ? ", and Δ against the baseline with its paired 95% CI" : ""}.\n` : ""}`,
+    html: `${ok.length > 0 ? table.toHTML(alignRight(metrics.measures)) : "<p>No run succeeded.</p>"}\n<p class="note">${escapeHtml(legend)}</p>\n<div class="chart">${chart}</div>${deltas}`,
   });
+  sections.push(...(await heatmapSections(metrics)));
   if (comparison && comparison.systems.length > 1) {
-    const note = "Each compared run / system against the baseline: mean over the compared queries, Δ, its confidence interval, raw and Holm-adjusted p-values (rows equal to the baseline are not tested).";
+    const note = `Each compared run / system against the baseline: mean over the compared queries, Δ, its confidence interval, raw and Holm-adjusted p-values (rows equal to the baseline are not tested).${
+      sameAsBaselineComparison(metrics) ? " The baseline is the base run's system and the only one compared, so these are also the tests against the base run." : ""
+    }`;
     sections.push({
       title: "Against the baseline",
       markdown: `${note}\n\n${comparisonMarkdown(comparison, { legend: false })}`,
       html: `<p class="note">${escapeHtml(note)}</p>\n${comparisonHtml(comparison, { legend: false })}`,
     });
   }
-  if (metrics.versusBase && metrics.versusBase.comparisons.length > 0) {
+  if (metrics.versusBase && metrics.versusBase.comparisons.length > 0 && !sameAsBaselineComparison(metrics)) {
     const t = from(
       metrics.versusBase.comparisons.map((c) => ({
         "run / system": c.system,
@@ -69,6 +79,70 @@ export async function sweepReportSections(metrics: SweepMetrics): Promise<Report
   if (failed.length > 0) {
     const t = from(failed.map((r) => ({ run: r.run, changes: r.changes, error: r.error ?? "" })));
     sections.push({ title: "Failed runs", markdown: t.toMarkdown(), html: t.toHTML() });
+  }
+  return sections;
+}
+
+/**
+ * True when the comparison with the base run repeats the one with the baseline: the baseline is
+ * the base run's system and every variant was compared with that same system (a sweep of the
+ * baseline system alone, e.g. BM25's k1 and b) and both are Holm-corrected per measure, so both
+ * tables would hold the same tests.
+ */
+function sameAsBaselineComparison(m: SweepMetrics): boolean {
+  const base = m.versusBase;
+  if (!base || !m.baseline || m.baseline.run !== base.run || m.significance.family !== "measure") return false;
+  return base.comparisons.every((c) => c.system.endsWith(` / ${m.baseline!.system}`));
+}
+
+/**
+ * The two grid paths a heatmap is drawn over: when the sweep's grid has exactly two paths whose
+ * value is a number in every successful run, each taking at least two values; otherwise none.
+ */
+export function heatmapAxes(m: SweepMetrics): readonly [string, string] | undefined {
+  const ok = m.rows.filter((r) => r.role !== "failed");
+  const numeric = (m.axes ?? []).filter((path) => ok.length > 0 && ok.every((r) => typeof r.settings?.[path] === "number" && Number.isFinite(r.settings[path])));
+  if (numeric.length !== 2 || numeric.length !== (m.axes ?? []).length) return undefined;
+  if (numeric.some((path) => new Set(ok.map((r) => r.settings![path])).size < 2)) return undefined;
+  return [numeric[0]!, numeric[1]!];
+}
+
+/** Per system, the main measure of each (x, y) grid cell (the first run at a cell when two share it, e.g. the base run and its grid point). */
+export function heatmapCells(m: SweepMetrics, axes: readonly [string, string]): Map<string, HeatmapCell[]> {
+  const out = new Map<string, HeatmapCell[]>();
+  for (const r of m.rows) {
+    const value = r.aggregate[m.mainMeasure];
+    if (r.role === "failed" || value === undefined) continue;
+    const cell = { x: r.settings![axes[0]] as number, y: r.settings![axes[1]] as number, value };
+    const cells = out.get(r.system) ?? [];
+    if (!cells.some((c) => c.x === cell.x && c.y === cell.y)) cells.push(cell);
+    out.set(r.system, cells);
+  }
+  return out;
+}
+
+/** A heatmap section per system over the sweep's two numeric grid paths (none without them): an SVG heatmap and, in Markdown, the same grid as a table. */
+async function heatmapSections(m: SweepMetrics): Promise<ReportSection[]> {
+  const axes = heatmapAxes(m);
+  if (!axes) return [];
+  const sections: ReportSection[] = [];
+  for (const [system, cells] of heatmapCells(m, axes)) {
+    if (cells.length < 2 || cells.every((c) => c.value === cells[0]!.value)) continue; // a system the grid does not change (e.g. BM25 in a dense sweep)
+    const xs = [...new Set(cells.map((c) => c.x))].sort((a, b) => a - b);
+    const ys = [...new Set(cells.map((c) => c.y))].sort((a, b) => b - a);
+    const grid = from(
+      ys.map((y) => ({
+        [`${axes[1]} ↓ ${axes[0]} →`]: String(y),
+        ...Object.fromEntries(xs.map((x) => [String(x), cells.find((c) => c.x === x && c.y === y)?.value.toFixed(4) ?? "–"])),
+      })),
+    );
+    const svg = await heatmapSvg(cells, { x: axes[0], y: axes[1] }, m.mainMeasure, `${system}: ${m.mainMeasure} over ${axes[0]} × ${axes[1]}`);
+    const note = `${m.mainMeasure} of ${system} on the ${m.splitKey} split per grid point (rows ${axes[1]}, columns ${axes[0]}); – no run.`;
+    sections.push({
+      title: `Heatmap of ${system}`,
+      markdown: `${note}\n\n${grid.toMarkdown(alignRight(xs.map(String)))}\n`,
+      html: `<p class="note">${escapeHtml(note)}</p>\n<div class="chart heatmap">${svg}</div>`,
+    });
   }
   return sections;
 }

@@ -3,8 +3,10 @@
  * `{ "losses.contrastive.temperature": [0.05, 1], "optimizer.lr": [1e-4, 3e-5] }` expands to the
  * cartesian product; `variants: [{ name, patch }]` lists runs by hand (a patch is a nested partial
  * config or dotted paths). Each run is named `<base>--<short path>=<value>` (grid) or
- * `<base>--<variant name>`, and its config is validated on its own: an invalid variant becomes a
- * failed run of the sweep, not a crash of the whole sweep.
+ * `<base>--<variant name>`. Each grid value is validated on its own when the sweep is declared (a
+ * mistyped path or a wrong type throws then, naming the grid key); each expanded run's config is
+ * validated again: an invalid variant becomes a failed run of `runSweep`, which `i3 sweep` refuses
+ * before running anything.
  */
 import { stableHash } from "@i3/core";
 import { parseExperiment } from "../config/define.js";
@@ -58,6 +60,7 @@ export function defineSweep(base: ExperimentConfig | ExperimentInput, spec: Swee
   const variants = spec.variants ?? [];
   for (const [path, values] of Object.entries(grid)) {
     if (!Array.isArray(values) || values.length === 0) throw new Error(`sweep grid "${path}": expected a non-empty array of values`);
+    checkGridPath(resolved, path, values);
   }
   if (Object.keys(grid).length === 0 && variants.length === 0 && !spec.includeBase) {
     throw new Error("sweep: give a grid, variants, or includeBase: true");
@@ -82,6 +85,23 @@ export function defineSweep(base: ExperimentConfig | ExperimentInput, spec: Swee
     includeBase: spec.includeBase ?? false,
     concurrency,
   };
+}
+
+/**
+ * Validates each value of a grid path on its own against the base config, so a mistyped path
+ * (`systems.bm25.k`) or a value of the wrong type fails when the sweep is declared, that is when
+ * its file loads, naming the grid key, the value and the config field; not as a failed run per
+ * grid point. A value valid only together with another path's value is written as `variants`.
+ */
+function checkGridPath(base: ExperimentConfig, path: string, values: readonly unknown[]): void {
+  for (const value of values) {
+    try {
+      parseExperiment(setPath(base, path, value));
+    } catch (error) {
+      const shown = typeof value === "string" || (typeof value === "object" && value !== null) ? JSON.stringify(value) : String(value);
+      throw new Error(`sweep grid "${path}", value ${shown}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
 }
 
 /** True for a value made by {@link defineSweep}. */

@@ -14,7 +14,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { datasetFolder } from "@i3/data";
@@ -75,13 +75,14 @@ async function startRedis(dir: string): Promise<{ url: string; stop: () => void 
 }
 
 /** One timed sweep with `n` workers; returns seconds and the results.csv text. */
-async function measure(n: number, root: string, configFile: string): Promise<{ seconds: number; csv: string; perWorker: Record<string, number> }> {
+async function measure(n: number, root: string, configFile: string): Promise<{ seconds: number; csv: string; perWorker: Record<string, number>; loadAtStart: number[] }> {
   const dir = await mkdtemp(join(root, `w${n}-`));
   const redis = await startRedis(dir);
   const workers: Proc[] = [];
   try {
     for (let i = 1; i <= n; i++) workers.push(start(["worker", "--queue", redis.url, "--name", `w${i}`, "--runs-dir", join(dir, `runs-w${i}`), "--cache-dir", join(dir, "cache")]));
     await Promise.all(workers.map((w) => until(w, "waiting for jobs")));
+    const loadAtStart = loadavg();
     const began = performance.now();
     const sweep = start(["sweep", configFile, "--queue", redis.url, "--runs-dir", join(dir, "sweep")]);
     const code = await sweep.exited;
@@ -91,7 +92,7 @@ async function measure(n: number, root: string, configFile: string): Promise<{ s
     const runs = (JSON.parse(await readFile(join(sweepDir, "sweep.json"), "utf8")) as { runs: { worker?: string }[] }).runs;
     const perWorker: Record<string, number> = {};
     for (const r of runs) if (r.worker) perWorker[r.worker] = (perWorker[r.worker] ?? 0) + 1;
-    return { seconds, csv: await readFile(join(sweepDir, "results.csv"), "utf8"), perWorker };
+    return { seconds, csv: await readFile(join(sweepDir, "results.csv"), "utf8"), perWorker, loadAtStart };
   } finally {
     for (const w of workers) w.child.kill("SIGTERM");
     await Promise.all(workers.map((w) => w.exited));
@@ -129,8 +130,8 @@ try {
     writtenAt: new Date().toISOString(),
     machine: machineInfo(),
     sweep: { dataset: "beir/scifact", system: "bm25", grid: GRID, runs: 8 },
-    oneWorker: { seconds: one.seconds, runsPerWorker: one.perWorker },
-    twoWorkers: { seconds: two.seconds, runsPerWorker: two.perWorker },
+    oneWorker: { seconds: one.seconds, runsPerWorker: one.perWorker, loadAtStart: one.loadAtStart },
+    twoWorkers: { seconds: two.seconds, runsPerWorker: two.perWorker, loadAtStart: two.loadAtStart },
     wallTimeRatio: ratio,
     resultsIdentical: true,
   });

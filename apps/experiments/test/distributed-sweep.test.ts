@@ -150,6 +150,11 @@ export default defineSweep(base, {
     expect(status.stdout).toMatch(new RegExp(`${killedRun.replace(/[.+]/g, "\\$&")}\\s+completed by ${survivorName} \\(taken back from a stalled worker 1x\\)`));
     expect(status.stdout).toContain(`${survivorName}: 3 completed`);
 
+    // --collect writes the same sweep folder again from the results kept in Redis, running nothing.
+    const collected = await run(["sweep", configFile, "--queue", redis.url, "--collect", "--runs-dir", join(root, "collected")]);
+    expect(collected.code, collected.stderr).toBe(1);
+    expect(await readFile(join(sweepDirOf(collected.stdout), "results.csv"), "utf8")).toBe(await readFile(join(singleDir, "results.csv"), "utf8"));
+
     // The killed worker's child process stopped with it: it completed no run of its own.
     const killedName = survivorName === "w1" ? "w2" : "w1";
     const killedRunDirs = join(root, `runs-${killedName}`, killedRun);

@@ -148,7 +148,7 @@ export function buildProgram(): Command {
     .description("run sweep jobs from a Redis queue (i3 sweep --queue) with this checkout's code, until stopped")
     .requiredOption("--queue <url>", "redis://[:password@]host[:port][/db], or rediss:// for TLS")
     .option("--name <name>", "worker name shown by i3 sweep --status (default: <host>-<pid>)")
-    .option("--concurrency <n>", "jobs at once (default 1)", parsePositive)
+    .option("--concurrency <n>", "jobs at once in this worker's one run process (default 1; start more workers to use more cores)", parsePositive)
     .option("--stall-timeout <seconds>", "a job whose worker has not renewed its lock for this long goes back to the queue (default 30)", decimalIn(0.5, 86_400, "seconds from 0.5 to 86400"))
     .option("--runs-dir <dir>", "runs folder (default: the workspace's runs/)")
     .option("--cache-dir <dir>", "stage cache, e.g. on a shared folder (default: <runs-dir>/.cache)")

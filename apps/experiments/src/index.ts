@@ -28,7 +28,7 @@ export { loadConfigFile, loadExperimentFile, loadSweepFile, type LoadedConfig } 
 
 export { runExperiment, defaultRunsDir, type RunOptions, type RunHooks, type RunResult, type StageSummary } from "./runner/run-experiment.js";
 export { planExperiment, runSettingsOf, type Plan, type PlannedSystem } from "./runner/plan.js";
-export { StageCache, MANIFEST, type StageManifest, type StageRecord, type CachedFile, type CacheReadOptions, type CacheWarning } from "./runner/cache.js";
+export { StageCache, MANIFEST, hostTag, type StageManifest, type StageRecord, type CachedFile, type CacheReadOptions, type CacheWarning } from "./runner/cache.js";
 export {
   defineStage,
   stageLabel,

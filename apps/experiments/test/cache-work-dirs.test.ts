@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { StageCache, type StageRecord } from "../src/runner/cache.js";
+import { hostTag, StageCache, type StageRecord } from "../src/runner/cache.js";
 import { tempDir } from "./runner-fixtures.js";
 
 const HASH = "ab".repeat(32);
@@ -50,7 +50,7 @@ describe("stage work folders", () => {
         throw new Error("crash");
       }),
     ).rejects.toThrow("crash");
-    expect(await workDirs(cache)).toEqual([`.${HASH}.${process.pid}.work`]);
+    expect(await workDirs(cache)).toEqual([`.${HASH}.${process.pid}@${hostTag()}.work`]);
     await cache.commit("train", HASH, async (_temp, workDir) => {
       seen.push(workDir);
       expect(await readFile(join(workDir, "state.txt"), "utf8")).toBe("step 3");
@@ -70,7 +70,7 @@ describe("stage work folders", () => {
       await writeFile(join(dir, "owner.txt"), dir === dead ? "dead" : "live");
     }
     await cache.commit("train", HASH, async (_temp, workDir) => {
-      expect(workDir).toBe(join(parent, `.${HASH}.${process.pid}.work`));
+      expect(workDir).toBe(join(parent, `.${HASH}.${process.pid}@${hostTag()}.work`));
       expect(await readFile(join(workDir, "owner.txt"), "utf8")).toBe("dead");
       return record(HASH);
     });
@@ -80,7 +80,7 @@ describe("stage work folders", () => {
 
     // With only a live owner's folder, a stage gets a fresh folder of its own.
     await cache.commit("train", OTHER, async (_temp, workDir) => {
-      expect(workDir).toBe(join(parent, `.${OTHER}.${process.pid}.work`));
+      expect(workDir).toBe(join(parent, `.${OTHER}.${process.pid}@${hostTag()}.work`));
       expect(existsSync(workDir)).toBe(false);
       return record(OTHER);
     });
@@ -95,5 +95,27 @@ describe("stage work folders", () => {
     for (const name of [committedHash, pending]) await mkdir(join(parent, name));
     await cache.commit("train", "ef".repeat(32), async () => record("ef".repeat(32)));
     expect(await workDirs(cache)).toEqual([pending]);
+  });
+
+  it("of another host (a shared cache) are never removed or taken over, whatever its pid means here", async () => {
+    const cache = new StageCache(await tempDir());
+    const parent = join(cache.dir, "train");
+    await mkdir(parent, { recursive: true });
+    const other = hostTag() === "other-host" ? "another-host" : "other-host";
+    const pid = deadPid(); // gone on this host, which says nothing about the other one
+    const foreignWork = `.${HASH}.${pid}@${other}.work`;
+    const foreignTemp = `.${HASH}.${pid}@${other}.abcd1234.tmp`;
+    const localWork = `.${OTHER}.${pid}@${hostTag()}.work`;
+    for (const name of [foreignWork, foreignTemp, localWork]) await mkdir(join(parent, name));
+    await cache.commit("train", HASH, async (_temp, workDir) => {
+      expect(workDir).toBe(join(parent, `.${HASH}.${process.pid}@${hostTag()}.work`)); // not the foreign one
+      return record(HASH);
+    });
+    await cache.commit("train", OTHER, async (_temp, workDir) => {
+      expect(workDir).toBe(join(parent, `.${OTHER}.${process.pid}@${hostTag()}.work`)); // this host's gone process: taken over
+      expect(existsSync(join(parent, localWork))).toBe(false);
+      return record(OTHER);
+    });
+    expect((await readdir(parent)).filter((n) => n.startsWith(".")).sort()).toEqual([foreignTemp, foreignWork].sort());
   });
 });

@@ -151,7 +151,7 @@ await runExperiment(${JSON.stringify(input)}, { runsDir: ${JSON.stringify(runsDi
     expect(JSON.parse(await readFile(join(runDir, "run.json"), "utf8")).status).toBe("running");
     const trainEntries = await readdir(join(cacheDir, "train"));
     expect(trainEntries.filter((n) => !n.startsWith("."))).toHaveLength(Object.keys(c.before ?? {}).length);
-    expect(trainEntries.filter((n) => n.endsWith(".work"))).toEqual([expect.stringMatching(new RegExp(`\\.${child.pid}\\.work$`))]);
+    expect(trainEntries.filter((n) => n.endsWith(".work"))).toEqual([expect.stringMatching(new RegExp(`\\.${child.pid}@[A-Za-z0-9-]+\\.work$`))]);
 
     const resumed = await runExperiment(input, { runsDir, datasetsDir, quiet: true, resume: true });
     expect(resumed.runDir).toBe(runDir);

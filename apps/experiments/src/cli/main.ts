@@ -133,9 +133,30 @@ export function buildProgram(): Command {
     .option("--datasets-dir <dir>", "datasets folder (default: the workspace's datasets/, or $I3_DATASETS_DIR)")
     .option("--verify", "hash every file of each reused cache entry (default: sizes, and hashes of files changed since)")
     .option("--dry-run", "per run, how many stages are cached and which would run; run nothing, write nothing")
+    .option("--queue <url>", "enqueue the runs on Redis (redis://[:password@]host[:port], rediss:// for TLS) for i3 worker processes, wait, write the report")
+    .option("--status", "with --queue: print every run's state and each worker's progress, then exit")
+    .option("--collect", "with --queue: write the sweep folder from the finished jobs, run nothing")
+    .option("--detach", "with --queue: enqueue and exit without waiting")
+    .option("--rerun", "with --queue: drop this sweep's earlier jobs and results and run every run again")
     .action(async (config: string | undefined, options) => {
       const { sweepCommand } = await import("./sweep-command.js");
       await sweepCommand(config, options);
+    });
+
+  program
+    .command("worker")
+    .description("run sweep jobs from a Redis queue (i3 sweep --queue) with this checkout's code, until stopped")
+    .requiredOption("--queue <url>", "redis://[:password@]host[:port][/db], or rediss:// for TLS")
+    .option("--name <name>", "worker name shown by i3 sweep --status (default: <host>-<pid>)")
+    .option("--concurrency <n>", "jobs at once in this worker's one run process (default 1; start more workers to use more cores)", parsePositive)
+    .option("--stall-timeout <seconds>", "a job whose worker has not renewed its lock for this long goes back to the queue (default 30)", decimalIn(0.5, 86_400, "seconds from 0.5 to 86400"))
+    .option("--runs-dir <dir>", "runs folder (default: the workspace's runs/)")
+    .option("--cache-dir <dir>", "stage cache, e.g. on a shared folder (default: <runs-dir>/.cache)")
+    .option("--datasets-dir <dir>", "datasets folder (default: the workspace's datasets/, or $I3_DATASETS_DIR)")
+    .option("--verify", "hash every file of each reused cache entry")
+    .action(async (options) => {
+      const { workerCommand } = await import("./worker-command.js");
+      await workerCommand(options);
     });
 
   program

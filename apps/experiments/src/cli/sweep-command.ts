@@ -3,7 +3,7 @@ import { loadSweepFile } from "../config/load.js";
 import type { ExperimentConfig } from "../config/schema.js";
 import { planRunStatus } from "../runner/dry-run.js";
 import { expandSweep } from "../sweep/define.js";
-import { runSweep } from "../sweep/run-sweep.js";
+import { runSweep, type SweepResult } from "../sweep/run-sweep.js";
 import { comparisonLegend } from "@i3/metrics";
 import { alignRight, resultsTable } from "../report/page.js";
 import { configArgument, folderOptions } from "./run-command.js";
@@ -18,6 +18,16 @@ export interface SweepCommandOptions {
   datasetsDir?: string;
   verify?: boolean;
   dryRun?: boolean;
+  /** Redis URL: enqueue the runs for `i3 worker` processes instead of running them here. */
+  queue?: string;
+  /** With `queue`: print the state of every run and worker, then exit. */
+  status?: boolean;
+  /** With `queue`: write the sweep folder from the finished jobs (all must be finished), run nothing. */
+  collect?: boolean;
+  /** With `queue`: enqueue and exit without waiting. */
+  detach?: boolean;
+  /** With `queue`: remove this sweep's jobs (results included) and run every run again. */
+  rerun?: boolean;
 }
 
 /**
@@ -37,6 +47,17 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     process.stdout.write(await sweepRunStatus(runs.map((run) => ({ name: run.name, config: run.config! })), options));
     return;
   }
+  const queueOnly = (["status", "collect", "detach", "rerun"] as const).filter((flag) => options[flag]);
+  if (options.queue === undefined && queueOnly.length > 0) throw new Error(`sweep: --${queueOnly[0]} needs --queue redis://...`);
+  if (options.queue !== undefined) {
+    if (options.resume || options.concurrency !== undefined || options.verify || options.cacheDir || options.datasetsDir) {
+      throw new Error("sweep --queue: --resume, --concurrency, --verify, --cache-dir and --datasets-dir are set on each i3 worker, not here");
+    }
+    const { distributedSweep } = await import("./distributed-sweep.js");
+    const result = await distributedSweep(sweep, runs, { ...options, queue: options.queue });
+    if (result) printSweepResult(result);
+    return;
+  }
   const result = await runSweep(sweep, {
     runs,
     ...folderOptions(options),
@@ -44,6 +65,11 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     resume: options.resume ?? false,
   });
+  printSweepResult(result);
+}
+
+/** Prints the sweep folder and its results table on stdout, the failed runs on stderr (exit code 1 when there are any). */
+function printSweepResult(result: SweepResult): void {
   const failed = result.runs.filter((r) => r.status === "failed");
   const rows = result.metrics.rows
     .filter((r) => r.role !== "failed")

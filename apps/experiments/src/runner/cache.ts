@@ -19,14 +19,47 @@
  * running one stage at once each work in their own folder and the first commit wins as above. A
  * stage that throws keeps its folder (for the next run, or a retry in this process); a committed
  * stage's folder is removed, and so are folders of gone processes whose hash is committed.
+ *
+ * Several machines on one cache (a shared folder): temp and work folder names carry the owner as
+ * `<pid>@<host>` ({@link hostTag}), because a pid means nothing on another machine. A folder of
+ * another host is never removed or taken over (its process may be alive there); a name without
+ * `@<host>` (written before this rule) counts as this host's. Commits stay first-rename-wins: a
+ * committed folder is only ever created by renaming a complete one into place, `rename` onto a
+ * non-empty folder fails on every POSIX file system (NFS included) instead of replacing it, and the
+ * loser discards its copy and uses the winner's, so two workers racing on a stage leave one entry
+ * (test/cache-race.test.ts). The cost is the duplicated work of the loser.
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { processAlive, sha256FileUncached } from "@i3/core";
 
-/** A stage's work folder: `.<hash>.<pid>.work` (see the module comment). */
-const WORK_DIR = /^\.([0-9a-f]+)\.(\d+)\.work$/;
+/** A stage's work folder: `.<hash>.<pid>[@<host>].work` (see the module comment). */
+const WORK_DIR = /^\.([0-9a-f]+)\.(\d+)(?:@([A-Za-z0-9-]+))?\.work$/;
+/** A stage's temp folder: `.<hash>.<pid>[@<host>].<random>.tmp`. */
+const TEMP_DIR = /^\..+\.(\d+)(?:@([A-Za-z0-9-]+))?\.[0-9a-f]+\.tmp$/;
+
+/**
+ * This machine's tag in the names of temp and work folders: `$I3_HOST_ID` when set (machines whose
+ * hostnames clash, e.g. containers), else the hostname; characters other than letters, digits
+ * and `-` become `-`.
+ */
+export function hostTag(): string {
+  const raw = process.env["I3_HOST_ID"] || hostname() || "localhost";
+  return raw.replace(/[^A-Za-z0-9-]/g, "-");
+}
+
+/** The owner part of this process's temp and work folder names: `<pid>@<host>`. */
+function ownerTag(): string {
+  return `${process.pid}@${hostTag()}`;
+}
+
+/** True when the folder's owner is known to be gone: a process of this host (or an untagged name) that no longer exists. */
+function ownerGone(pid: number, host: string | undefined): boolean {
+  if (host !== undefined && host !== hostTag()) return false; // another machine's: cannot tell, never touched
+  return pid !== process.pid && !processAlive(pid);
+}
 
 /** The manifest file of a committed stage folder. */
 export const MANIFEST = "manifest.json";
@@ -141,7 +174,7 @@ export class StageCache {
   private async discard(folder: string, judgedManifest: string | undefined): Promise<void> {
     const now = await readFile(join(folder, MANIFEST), "utf8").catch(() => undefined);
     if (now !== judgedManifest) return;
-    const trash = join(dirname(folder), `.${basename(folder)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+    const trash = join(dirname(folder), `.${basename(folder)}.${ownerTag()}.${randomBytes(4).toString("hex")}.tmp`);
     try {
       await rename(folder, trash);
     } catch (error) {
@@ -174,7 +207,7 @@ export class StageCache {
     const parent = join(this.dir, stage);
     await mkdir(parent, { recursive: true });
     await this.removeStaleTemps(parent);
-    const temp = join(parent, `.${hash}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+    const temp = join(parent, `.${hash}.${ownerTag()}.${randomBytes(4).toString("hex")}.tmp`);
     await mkdir(temp);
     const workDir = await this.claimWorkDir(parent, hash);
     const manifest = await this.produceAndCommit(stage, hash, temp, () => produce(temp, workDir));
@@ -205,15 +238,15 @@ export class StageCache {
   }
 
   /**
-   * Removes temp folders left by processes that no longer exist (crashed runs), and their work
-   * folders once the hash is committed.
+   * Removes temp folders left by processes of this host that no longer exist (crashed runs), and
+   * their work folders once the hash is committed.
    */
   private async removeStaleTemps(parent: string): Promise<void> {
     for (const name of await readdir(parent)) {
-      const temp = /^\..+\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
+      const temp = TEMP_DIR.exec(name);
       const work = WORK_DIR.exec(name);
-      const owner = temp ? Number(temp[1]) : work ? Number(work[2]) : undefined;
-      if (owner === undefined || owner === process.pid || processAlive(owner)) continue;
+      const owner = temp ? { pid: Number(temp[1]), host: temp[2] } : work ? { pid: Number(work[2]), host: work[3] } : undefined;
+      if (owner === undefined || !ownerGone(owner.pid, owner.host)) continue;
       // A crashed run's work folder stays until its hash is committed: the next run continues from it.
       if (work && !(await isDirectory(join(parent, work[1]!)))) continue;
       await rm(join(parent, name), { recursive: true, force: true });
@@ -222,15 +255,15 @@ export class StageCache {
 
   /**
    * The work folder of (stage folder `parent`, `hash`) for this process: its own when a failed
-   * attempt in this process left one; else one left by a process that is gone, renamed to this
-   * process's pid; else a fresh path (not created).
+   * attempt in this process left one; else one left by a process of this host that is gone,
+   * renamed to this process's owner tag; else a fresh path (not created).
    */
   private async claimWorkDir(parent: string, hash: string): Promise<string> {
-    const own = join(parent, `.${hash}.${process.pid}.work`);
+    const own = join(parent, `.${hash}.${ownerTag()}.work`);
     if (await isDirectory(own)) return own;
     for (const name of (await readdir(parent)).sort()) {
       const match = WORK_DIR.exec(name);
-      if (!match || match[1] !== hash || processAlive(Number(match[2]))) continue;
+      if (!match || match[1] !== hash || !ownerGone(Number(match[2]), match[3])) continue;
       try {
         await rename(join(parent, name), own);
         return own;

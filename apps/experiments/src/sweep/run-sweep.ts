@@ -113,12 +113,34 @@ export async function runSweep(sweep: SweepDefinition, options: SweepOptions = {
     }
   });
 
-  const hash = stableHash(specs.map((s) => ({ name: s.name, config: s.config ?? null })));
-  const { runId: sweepId, dir } = await createRunDir(join(runsDir, sweep.name), hash);
+  return writeSweepFolder(sweep, specs, outcomes, runsDir, log);
+}
+
+/** The content key of a sweep's expanded runs (names and resolved configs): the sweep folder's hash, and the distributed queue's job key. */
+export function sweepKey(specs: readonly SweepRunSpec[]): string {
+  return stableHash(specs.map((s) => ({ name: s.name, config: s.config ?? null })));
+}
+
+/**
+ * Writes the sweep folder `<runsDir>/<sweep>/<sweep-id>/` from the outcomes of its runs (in the
+ * order of `specs`): sweep.json, metrics.json and the reports. Used by {@link runSweep} and by the
+ * distributed sweep once every job is done. `extra` adds fields to each run of sweep.json (e.g.
+ * the worker that ran it).
+ */
+export async function writeSweepFolder(
+  sweep: SweepDefinition,
+  specs: readonly SweepRunSpec[],
+  outcomes: SweepRunOutcome[],
+  runsDir: string,
+  log: (line: string) => void,
+  extra: readonly Record<string, unknown>[] = [],
+): Promise<SweepResult> {
+  const { runId: sweepId, dir } = await createRunDir(join(runsDir, sweep.name), sweepKey(specs));
   const metrics = buildSweepMetrics(sweep, sweepId, outcomes);
+  const runs = outcomes.map(({ metrics: _m, ...rest }, i) => ({ ...rest, ...extra[i] }));
   await writeFileAtomic(
     join(dir, "sweep.json"),
-    `${JSON.stringify({ sweep: sweep.name, sweepId, base: sweep.base, grid: sweep.grid, variants: sweep.variants, runs: outcomes.map(({ metrics: _m, ...rest }) => rest) }, null, 2)}\n`,
+    `${JSON.stringify({ sweep: sweep.name, sweepId, base: sweep.base, grid: sweep.grid, variants: sweep.variants, runs }, null, 2)}\n`,
   );
   await writeFileAtomic(join(dir, "metrics.json"), `${JSON.stringify(metrics)}\n`);
   await writeSweepReport(dir, metrics);

@@ -1,13 +1,13 @@
 /**
  * `i3 export --onnx`: a tiny trained run's dual-encoder exported from the run folder (default
  * and given `--out`, replaced atomically), equal to the checkpoint's own vectors through
- * onnxruntime; I3 and cross-encoder checkpoint folders exported by kind; bad paths and an
+ * onnxruntime; I3, cross-encoder and MICE checkpoint folders exported by kind; bad paths and an
  * ambiguous run exit 2 with a message naming them, leaving an existing export untouched.
  */
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { encodeBatch, encodePairs, loadTokenizer, saveTokenizer, trainWordPiece, type EncodedBatch } from "@i3/data";
-import { CrossEncoder, I3Retriever, initBackend, loadDualEncoder, presetConfig, saveCrossEncoder, saveI3Retriever, tf } from "@i3/encoders";
+import { CrossEncoder, I3Retriever, initBackend, loadDualEncoder, Mice, presetConfig, saveCrossEncoder, saveI3Retriever, saveMice, tf } from "@i3/encoders";
 import * as ort from "onnxruntime-node";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildProgram, main } from "../src/cli/main.js";
@@ -123,7 +123,7 @@ describe("i3 export --onnx", () => {
     model.dispose();
   });
 
-  it("exports I3 and cross-encoder checkpoint folders by their kind", async () => {
+  it("exports I3, cross-encoder and MICE checkpoint folders by their kind", async () => {
     capture();
     await initBackend({ device: "wasm" });
     const tok = await trainWordPiece(texts, { vocabSize: 120, minFrequency: 1 });
@@ -148,7 +148,17 @@ describe("i3 export --onnx", () => {
     const pairs = [encodePairs(tok, texts.slice(0, 4), texts.slice(4, 8), { maxLength: 16 })];
     const scores = (b: EncodedBatch) => tfOutput(b, (x) => ce.forward(x));
     expect(await maxDiff(join(root, "ce-onnx", "onnx", "model.onnx"), "logits", pairs, scores)).toBeLessThan(1e-4);
+
+    const ce2 = new CrossEncoder({ ...cfg, layers: 2 }, { seed: 5 });
+    const mice = Mice.fromCrossEncoder(ce2, { split: 1 });
+    ce2.dispose();
+    await saveMice(join(root, "mice-ckpt"), mice, { extraFiles });
+    await buildProgram().parseAsync(["node", "i3", "export", "--onnx", join(root, "mice-ckpt")]);
+    expect((await readdir(join(root, "mice-ckpt-onnx", "onnx"))).sort()).toEqual(["passage.onnx", "query.onnx"]);
+    const docStates = (b: EncodedBatch) => tfOutput(b, (x) => tf.tidy(() => mice.encodeDocuments({ inputIds: x.inputIds, attentionMask: x.attentionMask }).states));
+    expect(await maxDiff(join(root, "mice-ckpt-onnx", "onnx", "passage.onnx"), "document_states", batches, docStates)).toBeLessThan(1e-4);
     ce.dispose();
+    mice.dispose();
   });
 
   it("exits 2 naming a missing path, a file, an unknown system, a run of several systems and a checkpoint without tokenizer, leaving an earlier export as it was", async () => {

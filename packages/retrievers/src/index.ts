@@ -71,7 +71,8 @@ export {
   type CrossEncoderInferenceOptions,
   type DenseInferenceModel,
 } from "./inference.js";
-export { loadOnnxRuntime, defaultInferenceThreads, type OnnxRuntimeLoad } from "./onnxruntime.js";
+export { openMiceInference, scoreMiceCandidates, MiceInference, type MiceInferenceOptions } from "./mice-inference.js";
+export { loadOnnxRuntime, defaultInferenceThreads, type OnnxRuntimeLoad, type FloatFeed } from "./onnxruntime.js";
 export {
   retrieveDense,
   indexAndRetrieve,

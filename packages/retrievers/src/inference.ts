@@ -75,8 +75,8 @@ type Graph = "queries" | "passages" | "pairs";
 /** A model the dense stages encode with: a dual-encoder, an I3 retriever (passages: p*), or a query tower alone (LTRe). */
 export type DenseInferenceModel = DualEncoder | I3Retriever | BertEncoder;
 
-/** The engine `options` ask for (see the module comment); throws when `onnxruntime` is asked for and does not load. */
-async function selectEngine(options: InferenceOptions): Promise<{ info: InferenceEngineInfo; ort?: Awaited<ReturnType<typeof loadOnnxRuntime>> & { ok: true } }> {
+/** The engine `options` ask for (see the module comment); throws when `onnxruntime` is asked for and does not load. Package-internal (mice-inference.ts). */
+export async function selectEngine(options: InferenceOptions): Promise<{ info: InferenceEngineInfo; ort?: Awaited<ReturnType<typeof loadOnnxRuntime>> & { ok: true } }> {
   const requested = options.inference ?? "auto";
   if (!INFERENCE_SETTINGS.includes(requested)) throw new Error(`unknown inference "${String(requested)}"; expected one of ${INFERENCE_SETTINGS.join(", ")}`);
   const tfjs = options.backend !== undefined ? describeBackend(options.backend) : `backend=${tf.getBackend()}`;

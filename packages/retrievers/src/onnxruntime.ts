@@ -40,7 +40,13 @@ export function defaultInferenceThreads(): number {
   return availableParallelism();
 }
 
-/** An onnxruntime session over one graph, run on padded token batches. */
+/** A float32 graph input: values (row-major) and dims. */
+export interface FloatFeed {
+  readonly data: Float32Array;
+  readonly dims: readonly number[];
+}
+
+/** An onnxruntime session over one graph, run on padded token batches (and float32 inputs). */
 export class OnnxGraphSession {
   private constructor(
     private readonly ort: typeof Ort,
@@ -69,8 +75,11 @@ export class OnnxGraphSession {
     return new OnnxGraphSession(ort, session, output);
   }
 
-  /** The graph's output for `batch` (`input_ids`, `attention_mask`, `token_type_ids` as int64, those the graph takes), row-major. */
-  async run(batch: EncodedBatch): Promise<Float32Array> {
+  /**
+   * The graph's output for `batch` (`input_ids`, `attention_mask`, `token_type_ids` as int64, those
+   * the graph takes) and the float32 inputs `floats` by name (e.g. MICE's stored document states), row-major.
+   */
+  async run(batch: EncodedBatch, floats: Readonly<Record<string, FloatFeed>> = {}): Promise<Float32Array> {
     const session = this.session;
     if (session === undefined) throw new Error("this onnxruntime session was released");
     const dims = [batch.batchSize, batch.seqLength];
@@ -78,6 +87,11 @@ export class OnnxGraphSession {
     const all: Record<string, Int32Array> = { input_ids: batch.inputIds, attention_mask: batch.attentionMask, token_type_ids: batch.tokenTypeIds };
     const feeds: Record<string, Ort.Tensor> = {};
     for (const name of session.inputNames) {
+      const float = floats[name];
+      if (float !== undefined) {
+        feeds[name] = new this.ort.Tensor("float32", float.data, float.dims);
+        continue;
+      }
       const values = all[name];
       if (values === undefined) throw new Error(`the ONNX graph takes an input "${name}" that a token batch does not have`);
       feeds[name] = int64(values);

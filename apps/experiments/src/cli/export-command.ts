@@ -1,6 +1,6 @@
 /**
  * `i3 export --onnx RUN_OR_CHECKPOINT [--out DIR] [--system KEY] [--cache-dir DIR]`: a trained
- * dual-encoder, I3 retriever or cross-encoder as an ONNX folder (`@i3/encoders`' exporters and
+ * dual-encoder, I3 retriever, cross-encoder or MICE (checkpoint folder) as an ONNX folder (`@i3/encoders`' exporters and
  * `saveOnnxExport`: config.json, onnx/*.onnx, the checkpoint's tokenizer files), written
  * atomically. Prints the folder on stdout.
  */
@@ -14,6 +14,8 @@ import {
   loadCrossEncoder,
   loadDualEncoder,
   loadI3Retriever,
+  loadMice,
+  miceToOnnx,
   saveOnnxExport,
   type OnnxExport,
 } from "@i3/encoders";
@@ -55,6 +57,7 @@ async function exportWith<M extends { dispose(): void }>(load: () => Promise<M>,
 async function exportModel(kind: CheckpointKind, checkpoint: string): Promise<OnnxExport> {
   if (kind === "i3") return exportWith(() => loadI3Retriever(checkpoint), i3RetrieverToOnnx);
   if (kind === "cross-encoder") return exportWith(() => loadCrossEncoder(checkpoint), crossEncoderToOnnx);
+  if (kind === "mice") return exportWith(() => loadMice(checkpoint), miceToOnnx);
   return exportWith(() => loadDualEncoder(checkpoint), dualEncoderToOnnx);
 }
 

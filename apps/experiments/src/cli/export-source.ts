@@ -9,7 +9,7 @@ import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 
 /** The model kinds a checkpoint can hold. */
-export type CheckpointKind = "dual-encoder" | "cross-encoder" | "i3";
+export type CheckpointKind = "dual-encoder" | "cross-encoder" | "i3" | "mice";
 
 /** A checkpoint to export. */
 export interface ExportSource {
@@ -82,7 +82,7 @@ export async function resolveExportSource(path: string, opts: { system?: string;
   return { checkpoint, system, runDir: path };
 }
 
-/** The model kind of a checkpoint folder, from config.json `architectures` (I3Retriever, BertForSequenceClassification, else a dual-encoder). */
+/** The model kind of a checkpoint folder, from config.json `architectures` (I3Retriever, BertForSequenceClassification, MiceCrossEncoder, else a dual-encoder). */
 export async function checkpointKind(dir: string): Promise<CheckpointKind> {
   const configPath = join(dir, "config.json");
   let config: { architectures?: unknown };
@@ -94,6 +94,7 @@ export async function checkpointKind(dir: string): Promise<CheckpointKind> {
   const architectures = Array.isArray(config.architectures) ? config.architectures : [];
   if (architectures.includes("I3Retriever")) return "i3";
   if (architectures.includes("BertForSequenceClassification")) return "cross-encoder";
+  if (architectures.includes("MiceCrossEncoder")) return "mice";
   return "dual-encoder";
 }
 

@@ -23,11 +23,22 @@ export function disposeDocumentStates(docs: LayerStates): void {
   docs.mask.dispose();
 }
 
+/** Per-document states padded into one batch, as plain arrays (what `batchDocumentStates` and an ONNX feed take). */
+export interface PaddedDocumentStates {
+  /** Row-major [batch, length, hidden], zero rows for padding. */
+  states: Float32Array;
+  /** 1 for a real token, 0 for padding, [batch, length]. */
+  mask: Float32Array;
+  batch: number;
+  /** The longest document's token count. */
+  length: number;
+}
+
 /**
  * Pads per-document states (each row-major [len_i, hidden], len_i >= 1) into one batch:
- * states [B, max len, hidden] with zero padding and its mask.
+ * states [B, max len, hidden] with zero padding and its mask, as plain arrays.
  */
-export function batchDocumentStates(rows: readonly Float32Array[], hidden: number): DocumentStates {
+export function padDocumentStates(rows: readonly Float32Array[], hidden: number): PaddedDocumentStates {
   if (rows.length === 0) throw new Error("batchDocumentStates: no documents");
   const lengths = rows.map((r, i) => {
     if (r.length === 0 || r.length % hidden !== 0) throw new Error(`batchDocumentStates: document #${i} has ${r.length} values, not a positive multiple of hidden ${hidden}`);
@@ -40,7 +51,16 @@ export function batchDocumentStates(rows: readonly Float32Array[], hidden: numbe
     states.set(r, b * S * hidden);
     mask.fill(1, b * S, b * S + lengths[b]!);
   });
-  return { states: tf.tensor3d(states, [rows.length, S, hidden]), mask: tf.tensor2d(mask, [rows.length, S]) };
+  return { states, mask, batch: rows.length, length: S };
+}
+
+/**
+ * Pads per-document states (each row-major [len_i, hidden], len_i >= 1) into one batch:
+ * states [B, max len, hidden] with zero padding and its mask (`padDocumentStates` as tensors).
+ */
+export function batchDocumentStates(rows: readonly Float32Array[], hidden: number): DocumentStates {
+  const { states, mask, batch, length } = padDocumentStates(rows, hidden);
+  return { states: tf.tensor3d(states, [batch, length, hidden]), mask: tf.tensor2d(mask, [batch, length]) };
 }
 
 /** The inverse of {@link batchDocumentStates}: each document's real-token states [len_i, H], row-major. */

@@ -6,5 +6,5 @@ export { miceConfig, MiceConfigError } from "./config.js";
 export type { MiceConfig, MiceConfigInput, MiceHeadInput } from "./config.js";
 export { Mice } from "./model.js";
 export type { MiceOptions, FromCrossEncoderOptions } from "./model.js";
-export { batchDocumentStates, unbatchDocumentStates, disposeDocumentStates } from "./document-states.js";
-export type { DocumentStates, LayerStates } from "./document-states.js";
+export { batchDocumentStates, padDocumentStates, unbatchDocumentStates, disposeDocumentStates } from "./document-states.js";
+export type { DocumentStates, LayerStates, PaddedDocumentStates } from "./document-states.js";

@@ -150,11 +150,11 @@ export class BertGraph {
     return this.g.op("Gather", [hidden, this.g.int64s([0], [])], { axis: { int: 1 } }, "cls");
   }
 
-  /** pooling.ts pool: cls or attention-masked mean [B, H]. */
-  pool(mode: Pooling, hidden: string, mask: string): string {
+  /** pooling.ts pool: cls or attention-masked mean [B, H] (`mask` int64, or float32 when `maskIsFloat`). */
+  pool(mode: Pooling, hidden: string, mask: string, maskIsFloat = false): string {
     if (mode === "cls") return this.clsPool(hidden);
     const g = this.g;
-    const m = g.op("Unsqueeze", [g.op("Cast", [mask], { to: TO_FLOAT }), g.int64s([-1])]);
+    const m = g.op("Unsqueeze", [maskIsFloat ? mask : g.op("Cast", [mask], { to: TO_FLOAT }), g.int64s([-1])]);
     const axis1 = g.int64s([1]);
     const summed = g.op("ReduceSum", [g.op("Mul", [hidden, m]), axis1], { keepdims: { int: 0 } });
     const count = g.op("Max", [g.op("ReduceSum", [m, axis1], { keepdims: { int: 0 } }), g.scalar(1e-9)]);

@@ -14,4 +14,5 @@ export type { OnnxExport, OnnxModelKind } from "./onnx-export.js";
 export { encoderTowerToOnnx, dualEncoderToOnnx } from "./export-dual-encoder.js";
 export { crossEncoderToOnnx } from "./export-cross-encoder.js";
 export { i3PassageToOnnx, i3RetrieverToOnnx } from "./export-i3.js";
+export { micePassageToOnnx, miceQueryToOnnx, miceToOnnx, DOCUMENT_STATES_OUTPUT, MICE_DOCUMENT_INPUTS } from "./export-mice.js";
 export { saveOnnxExport, ONNX_SUBFOLDER } from "./onnx-folder.js";

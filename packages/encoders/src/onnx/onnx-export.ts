@@ -15,11 +15,11 @@ export const ONNX_OPSET = 17;
 export const ONNX_PRODUCER = "i3-toolkit @i3/encoders";
 /** Output name of a bi-encoder tower (query vector, passage vector, I3's p*). */
 export const EMBEDDING_OUTPUT = "sentence_embedding";
-/** Output name of the cross-encoder. */
+/** Output name of the cross-encoder (and of MICE's query graph). */
 export const LOGITS_OUTPUT = "logits";
 
 /** The model kinds the exporter knows. */
-export type OnnxModelKind = "dual-encoder" | "cross-encoder" | "i3";
+export type OnnxModelKind = "dual-encoder" | "cross-encoder" | "i3" | "mice";
 
 /** An exported model: ONNX files and the config.json that describes them. */
 export interface OnnxExport {

@@ -19,10 +19,11 @@
  * Timing: each query's 100 candidates are a seeded sample of the corpus; per query, every
  * re-ranker of the size runs once, in rotating order (a concurrent load then hits all alike);
  * `I3_BENCH_MICE_WARMUP` (3) untimed queries first; `I3_BENCH_MICE_QUERIES` (50) timed queries on
- * onnxruntime, the first `I3_BENCH_MICE_TFJS_QUERIES` (20) of them also on tfjs. Wall ms per
+ * onnxruntime, the first `I3_BENCH_MICE_TFJS_QUERIES` (10; 0 = onnxruntime only) of them also on tfjs. Wall ms per
  * query from the call to the scores in hand (tokenisation, state reads and dot products
  * included): median, p95 (nearest rank), mean. Batches: cross-encoder
- * `I3_BENCH_MICE_CE_BATCH` (32) pairs per pass, MICE all 100 candidates in one pass.
+ * `I3_BENCH_MICE_CE_BATCH` (16) pairs per pass (32 pairs of 211 tokens at 6 x 384 run the 4 GiB
+ * wasm heap out in one tfjs forward), MICE all 100 candidates in one pass.
  * Each size also records: model GFLOP per query (matrix products, real tokens, ./flops.ts), the
  * cross-encoder / MICE and cross-encoder / dual-encoder latency ratios per engine, the largest
  * |onnxruntime - tfjs| score difference per system, bytes per passage of each store.
@@ -47,9 +48,11 @@ import { quantile } from "./timing.js";
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const PASSAGES = env("I3_BENCH_MICE_PASSAGES", 300);
 const QUERIES = env("I3_BENCH_MICE_QUERIES", 50);
-const TFJS_QUERIES = Math.min(QUERIES, env("I3_BENCH_MICE_TFJS_QUERIES", 20));
+const TFJS_QUERIES = Math.min(QUERIES, env("I3_BENCH_MICE_TFJS_QUERIES", 10));
+/** The engines timed: tfjs only when it times at least one query. */
+const ENGINES = TFJS_QUERIES > 0 ? (["onnxruntime", "tfjs"] as const) : (["onnxruntime"] as const);
 const WARMUP = env("I3_BENCH_MICE_WARMUP", 3);
-const CE_BATCH = env("I3_BENCH_MICE_CE_BATCH", 32);
+const CE_BATCH = env("I3_BENCH_MICE_CE_BATCH", 16);
 const CANDIDATES = 100;
 const QUERY_MAX = 32;
 const PASSAGE_MAX = 180;
@@ -193,7 +196,7 @@ async function benchSize(size: Size, root: string) {
     const index = await DenseIndex.load(join(root, `${size.name}-dense-float32`));
 
     // Re-rankers: every system on both engines.
-    for (const inference of ["onnxruntime", "tfjs"] as const) {
+    for (const inference of ENGINES) {
       const o: RerankerOptions = { inference, queryMaxLength: QUERY_MAX, pairMaxLength: PAIR_MAX, batchSize: CE_BATCH };
       const queriesOn = inference === "tfjs" ? TFJS_QUERIES : QUERIES;
       const add = (reranker: Reranker, variant: string, gflop: number) => {
@@ -227,15 +230,16 @@ async function benchSize(size: Size, root: string) {
     const entries = timed.map((t) => ({ system: t.system, variant: t.variant, engine: t.engine, queries: t.ms.length, modelGflopPerQuery: r3(t.gflop), ...stats(t) }));
     for (const e of entries) log(`${size.name} ${e.variant} ${e.engine}: median ${e.medianMs} ms, p95 ${e.p95Ms} ms over ${e.queries} queries (${e.modelGflopPerQuery} GFLOP/query)`);
     const find = (variant: string, engine: string) => entries.find((e) => e.variant === variant && e.engine === engine)!;
-    /** The largest |onnxruntime - tfjs| score over the queries both engines ran. */
+    /** The largest |onnxruntime - tfjs| score over the queries both engines ran (null without tfjs). */
     const agreement = (variant: string) => {
-      const [a, b] = [timed.find((t) => t.variant === variant && t.engine === "onnxruntime")!, timed.find((t) => t.variant === variant && t.engine === "tfjs")!];
+      const [a, b] = [timed.find((t) => t.variant === variant && t.engine === "onnxruntime")!, timed.find((t) => t.variant === variant && t.engine === "tfjs")];
+      if (b === undefined) return null;
       let worst = 0;
       b.scores.forEach((row, q) => row.forEach((s, i) => (worst = Math.max(worst, Math.abs(s - a.scores[q]![i]!)))));
       return worst;
     };
     const ratios = Object.fromEntries(
-      (["onnxruntime", "tfjs"] as const).map((engine) => {
+      ENGINES.map((engine) => {
         const ceMedian = find("cross-encoder", engine).medianMs;
         return [
           engine,

@@ -129,11 +129,19 @@ const meanQ = tokens.query.mean;
 const meanP = tokens.passage.mean;
 /** Cross-encoder: 100 pairs of q + p - 1 tokens through L layers, plus the head. */
 const ceFlops = (cfg: EncoderConfig) => CANDIDATES * (cfg.layers * layerFlops(cfg, meanQ + meanP - 1) + 2 * cfg.hidden);
-/** MICE: the query's l layers once; per candidate and interaction layer, self-attention + FFN over the query, cross-attention (Q, O on the query; K, V on the document) and its scores. */
+/**
+ * MICE: the query's l layers and the first interaction layer's self-attention once (they depend
+ * on the query only; the ONNX query graph computes them once, tfjs' `scoreEncoded` per
+ * candidate); per candidate and interaction layer, cross-attention (Q, O on the query; K, V on
+ * the document; scores and weighted sum) and the FFN over the query, and the later layers'
+ * self-attention.
+ */
 function miceFlops(cfg: EncoderConfig, split: number, k: number): number {
   const h = cfg.hidden;
-  const perCandidateLayer = layerFlops(cfg, meanQ) + meanQ * 4 * h * h + meanP * 4 * h * h + 4 * meanQ * meanP * h;
-  return split * layerFlops(cfg, meanQ) + CANDIDATES * (k * perCandidateLayer + 2 * h);
+  const selfAttention = meanQ * (8 * h * h + 4 * meanQ * h);
+  const ffn = meanQ * 4 * h * cfg.intermediate;
+  const cross = meanQ * 4 * h * h + meanP * 4 * h * h + 4 * meanQ * meanP * h;
+  return split * layerFlops(cfg, meanQ) + selfAttention + CANDIDATES * (k * (cross + ffn) + (k - 1) * selfAttention + 2 * h);
 }
 /** Dual-encoder: the query through L layers, 100 dot products. */
 const deFlops = (cfg: EncoderConfig) => cfg.layers * layerFlops(cfg, meanQ) + CANDIDATES * 2 * cfg.hidden;

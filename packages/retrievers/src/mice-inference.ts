@@ -11,8 +11,9 @@
  * of its batch (MICE's masks), so chunking changes nothing but the float summation order.
  *
  * - onnxruntime: MICE's query graph (`miceQueryToOnnx`, exported in memory) fed the query once
- *   (batch 1, broadcast inside the graph) and the padded states: the query's l layers run once
- *   per chunk, the k interaction layers and the head per candidate.
+ *   (batch 1, broadcast inside the graph) and the padded states: the query's l layers and the
+ *   first interaction layer's self-attention run once per chunk, the rest of the k interaction
+ *   layers and the head per candidate.
  * - tfjs: `Mice.encodeQueries` once per query, then `scoreEncoded` per chunk.
  * The engine follows `options.inference` as the other stages' inference does (./inference.ts).
  */

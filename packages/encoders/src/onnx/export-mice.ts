@@ -16,8 +16,9 @@
  *                Q   = LN(C + FFN(C))
  *              logits = w . h + b, h = Q[CLS] (or tanh(W Q[CLS] + b') with the pooler)
  *
- * One query against B candidates feeds the query once (q_batch 1): its l layers run once and
- * are broadcast (`Expand`) to the B stored documents, as `scoreEncoded` tiles them. The query
+ * One query against B candidates feeds the query once (q_batch 1): its l layers and the first
+ * interaction layer's self-attention (A of layer 1 depends on the query only) run once and are
+ * broadcast (`Expand`) to the B stored documents, as `scoreEncoded` tiles the query. The query
  * needs at least two tokens ([CLS] q [SEP]); the mean of D is the attention-masked mean
  * sum_t m_t D_t / max(sum_t m_t, 1e-9) (pooling.ts `meanPool`).
  */
@@ -66,20 +67,21 @@ export function miceQueryToOnnx(model: Mice): Uint8Array {
   const docs = g.input(MICE_DOCUMENT_INPUTS.states, "float", ["batch", "document_sequence", H]);
   const docMask = g.input(MICE_DOCUMENT_INPUTS.mask, "float", ["batch", "document_sequence"]);
 
-  // Q_0: the query's l layers once, broadcast to the document batch.
-  const q0 = graph.encoder(model.bottom, inputs);
-  const batch = g.op("Shape", [docs], { start: { int: 0 }, end: { int: 1 } }, "batch"); // [1]
-  let h = g.op("Expand", [q0, g.op("Concat", [batch, g.int64s([1, 1])], { axis: { int: 0 } })], {}, "query_states");
-
   let selfBias = graph.maskBias(inputs.attentionMask); // [q_batch, 1, 1, Sq]
   if (model.config.maskQueryToCls) selfBias = g.op("Add", [selfBias, clsColumnBias(graph, inputs.inputIds)], {}, "self_bias");
+  // Q_0 and the first interaction layer's self-attention depend on the query only: computed on
+  // the q_batch rows, then broadcast to the document batch.
+  const q0 = graph.encoder(model.bottom, inputs);
+  const batch = g.op("Shape", [docs], { start: { int: 0 }, end: { int: 1 } }, "batch"); // [1]
+  const firstSelf = graph.attention(model.interaction[0]!.attention, q0, q0, selfBias);
+  let h = g.op("Expand", [firstSelf, g.op("Concat", [batch, g.int64s([1, 1])], { axis: { int: 0 } })], {}, "query_states");
   const docBias = graph.maskBias(docMask, true);
   const docMean = model.config.maskClsToDocument ? g.op("Unsqueeze", [graph.pool("mean", docs, docMask, true), g.int64s([1])], {}, "document_mean") : undefined; // [B, 1, H]
 
   const first = [g.int64s([0]), g.int64s([1]), g.int64s([1])] as const;
   const rest = [g.int64s([1]), g.int64s([TO_END]), g.int64s([1])] as const;
-  for (const layer of model.interaction) {
-    const a = graph.attention(layer.attention, h, h, selfBias);
+  for (const [j, layer] of model.interaction.entries()) {
+    const a = j === 0 ? h : graph.attention(layer.attention, h, h, selfBias);
     let c: string;
     if (docMean === undefined) c = graph.attention(layer.crossAttention, a, docs, docBias);
     else {

@@ -1,13 +1,14 @@
 /**
  * The `i3` bin runs the compiled CLI only when every workspace package's `dist/index.js` is at
- * least as new as each file of its `src/` (bin/compiled.js); otherwise it runs the sources. Checked
- * on a throwaway workspace layout with controlled modification times.
+ * least as new as each file of its `src/` (bin/compiled.js); otherwise it runs the sources. An
+ * installed copy (inside `node_modules`) always runs its `dist/`. Checked on throwaway layouts
+ * with controlled modification times.
  */
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { currentCompiledCli } from "../bin/compiled.js";
+import { currentCompiledCli, isInstalled } from "../bin/compiled.js";
 
 const root = mkdtempSync(join(tmpdir(), "i3-compiled-route-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -43,5 +44,15 @@ describe("currentCompiledCli", () => {
     expect(currentCompiledCli(app)).toBeDefined();
     rmSync(join(app, "dist", "cli", "main.js"));
     expect(currentCompiledCli(app)).toBeUndefined();
+  });
+
+  it("takes an installed copy's dist/cli/main.js (inside node_modules) without looking for workspace sources", () => {
+    const installed = join(root, "user", "node_modules", "@i3", "experiments");
+    expect(isInstalled(installed)).toBe(true);
+    expect(isInstalled(app)).toBe(false);
+    put("user/node_modules/@i3/experiments/src/cli/main.ts", 300); // shipped sources, newer than dist: irrelevant once installed
+    expect(currentCompiledCli(installed)).toBeUndefined(); // packed without a build
+    put("user/node_modules/@i3/experiments/dist/cli/main.js", 100);
+    expect(currentCompiledCli(installed)).toBe(join(installed, "dist", "cli", "main.js"));
   });
 });

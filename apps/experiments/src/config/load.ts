@@ -1,6 +1,7 @@
 /**
- * Loading `experiments/*.ts` at run time: the CLI runs under tsx, so a dynamic `import()` of the
- * file works. The default export (or an export named `experiment` / `sweep`) is an experiment from
+ * Loading `experiments/*.ts` at run time: from sources the CLI runs under tsx, so a dynamic
+ * `import()` of the file works; the compiled CLI (`dist/`, e.g. installed from a tarball) imports
+ * `.mjs`/`.js` configs, and `.ts` ones only when a loader is registered. The default export (or an export named `experiment` / `sweep`) is an experiment from
  * `defineExperiment` or a sweep from `defineSweep`.
  */
 import { stat } from "node:fs/promises";
@@ -26,7 +27,12 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
     module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`${file}: ${message}`, { cause: error });
+    // The compiled CLI (an install from tarballs) runs in plain Node, which imports no `.ts` file.
+    const hint =
+      (error as NodeJS.ErrnoException).code === "ERR_UNKNOWN_FILE_EXTENSION"
+        ? " (plain Node runs this CLI: write the config as .mjs, or load TypeScript with NODE_OPTIONS=--import=tsx)"
+        : "";
+    throw new Error(`${file}: ${message}${hint}`, { cause: error });
   }
   const value = module["default"] ?? module["sweep"] ?? module["experiment"];
   if (value === undefined) throw new Error(`${file}: no default export (export default defineExperiment({...}) or defineSweep(...))`);

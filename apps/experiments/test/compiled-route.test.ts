@@ -4,6 +4,7 @@
  * installed copy (inside `node_modules`) always runs its `dist/`. Checked on throwaway layouts
  * with controlled modification times.
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -56,3 +57,19 @@ describe("currentCompiledCli", () => {
     expect(currentCompiledCli(installed)).toBe(join(installed, "dist", "cli", "main.js"));
   });
 });
+
+const compiled = currentCompiledCli();
+describe.skipIf(compiled === undefined)("the compiled CLI in the workspace", () => {
+  it("loads a TypeScript config through tsx (plain Node cannot import .ts)", () => {
+    const config = join(root, "typed.ts");
+    // Type annotations: plain Node fails on this file; loaded, its export fails the schema instead.
+    writeFileSync(config, "const name: string = 'typed';\nexport default { name, dataset: 42 as number };\n");
+    const bin = join(import.meta.dirname, "..", "bin", "i3.js");
+    const r = spawnSync(process.execPath, [bin, "run", "--dry-run", config], { encoding: "utf8", env: { ...process.env, I3_FROM_SOURCE: "" } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).not.toContain("Unknown file extension");
+    expect(r.stderr).toContain(config);
+    expect(r.stderr).toContain("config error at dataset: expected string, got number 42");
+  }, 120_000);
+});
+if (compiled === undefined) console.warn("[compiled-route.test] compiled-CLI config test skipped: run `npx nx run-many -t build` first (.ci/run does)");

@@ -6,3 +6,4 @@ export * from "./random/index.js";
 export * from "./hash/index.js";
 export * from "./io/index.js";
 export * from "./json/index.js";
+export * from "./cache/index.js";

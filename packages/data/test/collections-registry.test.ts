@@ -9,12 +9,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   BeirCollection,
   DownloadError,
   datasetCandidates,
   datasetFolder,
+  defaultDatasetsDir,
   downloadVerified,
   extractTarGz,
   extractZip,
@@ -34,7 +35,7 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 afterEach(() => {
-  for (const k of ["I3_DATASETS_PATH", "I3_OFFLINE", "I3_DATASETS_DIR"]) {
+  for (const k of ["I3_DATASETS_PATH", "I3_OFFLINE", "I3_DATASETS_DIR", "I3_CACHE_DIR", "HOME"]) {
     if (savedEnv[k] === undefined) delete process.env[k];
     else process.env[k] = savedEnv[k];
   }
@@ -143,17 +144,44 @@ describe("lookup roots", () => {
     expect(datasetFolder("beir/mini", { cwd: workspace })).toBe(path.join(datasetsDir, "beir", "mini"));
   });
 
+  it("takes the datasets folder from I3_DATASETS_DIR, else I3_CACHE_DIR/datasets, else the workspace's datasets/, else ~/.cache/i3/datasets", async () => {
+    const workspace = path.join(tmp, "precedence", "ws");
+    const outside = path.join(tmp, "precedence", "outside");
+    await mkdir(path.join(workspace, "sub"), { recursive: true });
+    await mkdir(outside, { recursive: true });
+    await writeFile(path.join(workspace, "nx.json"), "{}");
+    delete process.env.I3_DATASETS_DIR;
+    delete process.env.I3_CACHE_DIR;
+    process.env.HOME = path.join(tmp, "precedence", "home");
+    expect(defaultDatasetsDir(outside)).toBe(path.join(tmp, "precedence", "home", ".cache", "i3", "datasets"));
+    expect(defaultDatasetsDir(path.join(workspace, "sub"))).toBe(path.join(workspace, "datasets"));
+    process.env.I3_CACHE_DIR = path.join(tmp, "precedence", "cache");
+    expect(defaultDatasetsDir(outside)).toBe(path.join(tmp, "precedence", "cache", "datasets"));
+    expect(defaultDatasetsDir(path.join(workspace, "sub"))).toBe(path.join(tmp, "precedence", "cache", "datasets"));
+    process.env.I3_CACHE_DIR = "  "; // blank: unset
+    expect(defaultDatasetsDir(outside)).toBe(path.join(tmp, "precedence", "home", ".cache", "i3", "datasets"));
+    process.env.I3_CACHE_DIR = path.join(tmp, "precedence", "cache");
+    process.env.I3_DATASETS_DIR = path.join(tmp, "precedence", "mine");
+    expect(defaultDatasetsDir(workspace)).toBe(path.join(tmp, "precedence", "mine"));
+  });
+
   it("says what to place where, and names the variables and local:<dir>, when a BEIR dataset is missing and downloads are impossible", async () => {
     process.env.I3_OFFLINE = "1";
     delete process.env.I3_DATASETS_PATH;
     const datasetsDir = path.join(tmp, "offline");
+    const stderr = vi.spyOn(process.stderr, "write");
     const err = await resolveDataset("beir/nfcorpus", { datasetsDir, cwd: tmp }).catch((e: Error) => e);
+    // Nothing is written, so no "i3: writing datasets to ..." notice either.
+    expect(stderr.mock.calls.map(([chunk]) => String(chunk)).filter((line) => line.includes("writing datasets"))).toEqual([]);
+    stderr.mockRestore();
     expect(err).toBeInstanceOf(Error);
     const msg = (err as Error).message;
     expect(msg).toContain(`beir/nfcorpus was not found in: ${path.join(datasetsDir, "beir", "nfcorpus")}.`);
     expect(msg).toContain(`place the unzipped BEIR folder at ${path.join(datasetsDir, "beir", "nfcorpus")} (corpus.jsonl, queries.jsonl, qrels/<split>.tsv)`);
     expect(msg).toContain("https://public.ukp.informatik.tu-darmstadt.de/thakur/BEIR/datasets/nfcorpus.zip");
-    expect(msg).toContain(`The datasets folder is ${datasetsDir} (option --datasets-dir, else env I3_DATASETS_DIR`);
+    expect(msg).toContain(
+      `The datasets folder is ${datasetsDir} (chosen by --datasets-dir, else env I3_DATASETS_DIR, else $I3_CACHE_DIR/datasets, else the workspace's datasets/, else ~/.cache/i3/datasets)`,
+    );
     expect(msg).toContain("env I3_DATASETS_PATH adds read-only folders to search (unset)");
     expect(msg).toContain("local:<dir>");
     const off = (await resolveDataset("beir/nfcorpus", { datasetsDir, cwd: tmp, download: false }).catch((e: Error) => e)) as Error;

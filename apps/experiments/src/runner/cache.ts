@@ -33,7 +33,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { processAlive, sha256FileUncached } from "@i3/core";
+import { announceCacheWrite, processAlive, sha256FileUncached } from "@i3/core";
 
 /** A stage's work folder: `.<hash>.<pid>[@<host>].work` (see the module comment). */
 const WORK_DIR = /^\.([0-9a-f]+)\.(\d+)(?:@([A-Za-z0-9-]+))?\.work$/;
@@ -205,6 +205,7 @@ export class StageCache {
 
   private async commitOnce<O>(stage: string, hash: string, produce: (tempDir: string, workDir: string) => Promise<StageRecord<O>>): Promise<StageManifest<O>> {
     const parent = join(this.dir, stage);
+    announceCacheWrite("the stage cache", this.dir, "set --cache-dir or --runs-dir to change");
     await mkdir(parent, { recursive: true });
     await this.removeStaleTemps(parent);
     const temp = join(parent, `.${hash}.${ownerTag()}.${randomBytes(4).toString("hex")}.tmp`);

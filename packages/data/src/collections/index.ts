@@ -15,7 +15,7 @@ export {
 export { FilesCollection, type CollectionFiles, type SplitFiles } from "./files-collection.js";
 export { BeirCollection, missingBeirFiles, sortSplits } from "./beir-collection.js";
 export { openMsMarcoPassage, MSMARCO_OFFICIAL_SPLITS } from "./msmarco-collection.js";
-export { findWorkspaceRoot, defaultDatasetsDir, extraDatasetRoots, DATASETS_DIR_ENV, DATASETS_PATH_ENV } from "./paths.js";
+export { findWorkspaceRoot, defaultDatasetsDir, extraDatasetRoots, DATASETS_DIR_ENV, DATASETS_DIR_HINT, DATASETS_DIR_SETTINGS, DATASETS_PATH_ENV } from "./paths.js";
 export {
   BEIR_BASE_URL,
   BEIR_ZIP_MD5,

@@ -15,9 +15,10 @@ import path from "node:path";
 import type { Collection } from "../types.js";
 import { BeirCollection } from "./beir-collection.js";
 import { ensureDefaultCollection } from "./default/ensure-default.js";
-import { BEIR_ZIP_MD5, DownloadError, beirDownload, downloadBeirDataset, downloadMsMarcoPassage } from "./downloads.js";
+import { BEIR_ZIP_MD5, DownloadError, beirDownload, downloadBeirDataset, downloadMsMarcoPassage, downloadsAllowed } from "./downloads.js";
 import { msmarcoCorpusHelp, openMsMarcoPassage } from "./msmarco-collection.js";
-import { DATASETS_DIR_ENV, DATASETS_PATH_ENV, defaultDatasetsDir, extraDatasetRoots } from "./paths.js";
+import { announceCacheWrite } from "@i3/core";
+import { DATASETS_DIR_HINT, DATASETS_DIR_SETTINGS, DATASETS_PATH_ENV, defaultDatasetsDir, extraDatasetRoots } from "./paths.js";
 
 /** Options of `resolveDataset`. */
 export interface ResolveDatasetOptions {
@@ -92,7 +93,7 @@ export function datasetFolder(name: string, options: ResolveDatasetOptions = {})
 export function datasetLookupHelp(datasetsDir: string): string {
   const roots = extraDatasetRoots();
   return (
-    `The datasets folder is ${datasetsDir} (option --datasets-dir, else env ${DATASETS_DIR_ENV}, else the workspace's datasets/); ` +
+    `The datasets folder is ${datasetsDir} (chosen by ${DATASETS_DIR_SETTINGS}); ` +
     `env ${DATASETS_PATH_ENV} adds read-only folders to search (${roots.length === 0 ? "unset" : `now ${roots.join(path.delimiter)}`}); ` +
     `a BEIR-layout folder anywhere else can be named as local:<dir>.`
   );
@@ -144,6 +145,7 @@ export async function resolveDataset(name: string, options: ResolveDatasetOption
 
   if (options.download === false) throw new Error(`${where} Downloads are off; ${placement} ${lookup}`);
   try {
+    if (downloadsAllowed() && (parsed.kind !== "beir" || beirSpec !== undefined)) announceCacheWrite("datasets", datasetsDir, DATASETS_DIR_HINT);
     if (parsed.kind === "beir") {
       const [top, ...sub] = parsed.name.split("/");
       if (beirSpec === undefined) throw new DownloadError(`no public download for beir/${top}`);

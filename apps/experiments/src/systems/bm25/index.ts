@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { writeTrecRun } from "@i3/data";
 import { runBm25OnCollection, type Bm25Progress } from "@i3/search";
 import { z } from "zod";
-import { bm25IndexDir } from "../../cli/bm25-command.js";
+import { announceBm25Index, bm25IndexDir } from "../../cli/bm25-command.js";
 import type { SplitKey } from "../../config/run-settings.js";
 import { defineStage, type RunFileOutput } from "../../runner/stage.js";
 import { dataSplit } from "../../runner/stages/data.js";
@@ -42,14 +42,16 @@ export const bm25System = defineSystem({
             const collection = await ctx.services.collection();
             const name = dataSplit(ctx.inputs.data, split).split;
             let phase: Bm25Progress["stage"] | undefined;
+            const indexDir = bm25IndexDir(ctx.services.datasetsDir, collection.name);
             const run = await runBm25OnCollection(collection, name, {
               k: depth,
               k1,
               b,
-              indexDir: bm25IndexDir(ctx.services.datasetsDir, collection.name),
+              indexDir,
               onProgress: (p) => {
                 if (p.stage !== phase) {
                   phase = p.stage;
+                  announceBm25Index(p.stage, indexDir);
                   ctx.log(`bm25 ${p.stage}`);
                 }
               },

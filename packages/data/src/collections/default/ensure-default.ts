@@ -6,7 +6,8 @@
 import { randomBytes } from "node:crypto";
 import { readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import { writeDirAtomic } from "@i3/core";
+import { announceCacheWrite, writeDirAtomic } from "@i3/core";
+import { DATASETS_DIR_HINT } from "../paths.js";
 import { buildDefaultCollection } from "./build-default.js";
 import { locateSource, readHamMessages, type SourceInfo } from "./source.js";
 import { DEFAULT_BUILDER_VERSION, writeDefaultCollection, type DefaultStatsFile } from "./write-default.js";
@@ -38,8 +39,8 @@ export async function buildDefaultCollectionInto(outDir: string): Promise<Defaul
 
 /**
  * Returns the folder of an up-to-date default collection under `datasetsDir`, building it
- * first when needed. Safe against a concurrent build: whoever renames first wins, the other
- * copy is discarded.
+ * first when needed (the first build of a process prints where it writes: `announceCacheWrite`).
+ * Safe against a concurrent build: whoever renames first wins, the other copy is discarded.
  */
 export async function ensureDefaultCollection(datasetsDir: string): Promise<string> {
   const dir = path.join(path.resolve(datasetsDir), "default");
@@ -55,6 +56,7 @@ export async function ensureDefaultCollection(datasetsDir: string): Promise<stri
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
     }
   }
+  announceCacheWrite("datasets", path.dirname(dir), DATASETS_DIR_HINT);
   try {
     await buildDefaultCollectionInto(dir);
   } catch (err) {

@@ -4,14 +4,26 @@
  * return: passage vectors equal the indexing path's (`encodeCorpusVectors`) bit for bit; the
  * scores of `indexAndRetrieve`'s run are the inner products of the two sides' vectors; I3's
  * passage side is p* (the forward pass's index vectors, not p0); other batch sizes give the same
- * vectors to float rounding; progress is reported per batch; bad input names what is wrong.
+ * vectors to float rounding; progress is reported per batch; a saved and loaded checkpoint
+ * encodes the same through `textEncoder`; bad input names what is wrong.
  */
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { passageText, resolveDataset, type Collection, type Passage, type Query } from "@i3/data";
 import { tf } from "@i3/encoders";
 import { bm25Run, buildIndex } from "@i3/search";
-import { encodeCorpusVectors, encodeTexts, indexAndRetrieve, trainDualEncoder, trainI3, type TrainedDualEncoder, type TrainedI3 } from "../src/index.js";
+import {
+  encodeCorpusVectors,
+  encodeTexts,
+  indexAndRetrieve,
+  loadI3Checkpoint,
+  saveI3Checkpoint,
+  textEncoder,
+  trainDualEncoder,
+  trainI3,
+  type TrainedDualEncoder,
+  type TrainedI3,
+} from "../src/index.js";
 import { firstPassages, tempRoot } from "./helpers.js";
 
 const root = tempRoot("i3-encode-texts-");
@@ -117,6 +129,19 @@ describe("I3's sides", () => {
     expect(maxAbsDiff(mine.vectors, p0)).toBeGreaterThan(1e-3);
     const q = await i3.encodeQueries(texts);
     expect(maxAbsDiff(q.vectors, mine.vectors)).toBeGreaterThan(1e-3);
+  });
+});
+
+describe("textEncoder on a loaded checkpoint", () => {
+  it("gives the trained model's vectors bit for bit", async () => {
+    const dir = join(root, "i3-checkpoint");
+    await saveI3Checkpoint(dir, i3);
+    const loaded = await loadI3Checkpoint(dir);
+    const texts = passages.slice(0, 20).map(passageText);
+    const again = textEncoder(loaded, i3.settings.model);
+    expect(Array.from((await again.encodePassages(texts)).vectors)).toEqual(Array.from((await i3.encodePassages(texts)).vectors));
+    expect(Array.from((await again.encodeQueries(texts)).vectors)).toEqual(Array.from((await i3.encodeQueries(texts)).vectors));
+    loaded.model.dispose();
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The notebooks run in a real Jupyter kernel (Deno's, the root devDependency `deno`), executed
- * headlessly by `jupyter nbconvert --to notebook --execute` into a temp folder with a kernelspec
- * of its own (../kernel.ts). Each executed notebook must have no error output, an HTML table and
+ * headlessly by `jupyter nbconvert --to notebook` with an executing preprocessor (nbconvert's,
+ * keeping late outputs: ../draining_execute.py) into a temp folder with a kernelspec of its own
+ * (../kernel.ts). Each executed notebook must have no error output, an HTML table and
  * an SVG chart among its outputs, and the numbers it prints must be real ones. The notebooks
  * import the built packages (dist/), so they need a current build: `.ci/run` builds before the
  * tests. In CI a missing tool or a stale build fails; elsewhere these tests skip with the reason.
@@ -48,14 +49,20 @@ interface Cell {
   outputs?: Output[];
 }
 
+/**
+ * `--execute` with ./draining_execute.py's preprocessor in place of nbconvert's: it also keeps the
+ * outputs Deno's kernel sends after reporting a cell idle, which plain `--execute` drops at random.
+ */
+const DRAINING_EXECUTE = ["--NotebookExporter.preprocessors=[\"draining_execute.DrainingExecutePreprocessor\"]", "--DrainingExecutePreprocessor.enabled=True"];
+
 /** Executes `name` in Deno's kernel into the temp folder and returns its cells, outputs included. */
 function execute(name: string): Cell[] {
   const env = denoKernelEnv(join(work, "jupyter"), deno!);
   const out = join(work, "out");
   const r = spawnSync(
     "jupyter",
-    ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=1500", "--output-dir", out, join(notebooksDir, name)],
-    { cwd: notebooksDir, env, encoding: "utf8" },
+    ["nbconvert", "--to", "notebook", ...DRAINING_EXECUTE, "--DrainingExecutePreprocessor.timeout=1500", "--output-dir", out, join(notebooksDir, name)],
+    { cwd: notebooksDir, env: { ...env, PYTHONPATH: notebooksDir }, encoding: "utf8" },
   );
   expect(r.status, `${name}: nbconvert failed\n${r.stderr}`).toBe(0);
   return (JSON.parse(readFileSync(join(out, name), "utf8")) as { cells: Cell[] }).cells;
@@ -70,7 +77,7 @@ describe.skipIf(missing.length > 0 && !inCi)("notebooks executed in Deno's Jupyt
   it.each(notebooks)("%s runs without errors and shows an HTML table and an SVG chart", (name) => {
     const cells = execute(name);
     const outputs = cells.flatMap((c) => c.outputs ?? []);
-    // Every Deno.jupyter.display call shows its output (a result left as a cell's last expression can be lost: README).
+    // Every Deno.jupyter.display call shows its output.
     for (const cell of cells.filter((c) => c.cell_type === "code")) {
       const calls = joined(cell.source).split("Deno.jupyter.display(").length - 1;
       const shown = (cell.outputs ?? []).filter((o) => o.output_type === "display_data").length;

@@ -11,6 +11,7 @@ import { DualEncoder, tf, type BackendInfo, type Device } from "@i3/encoders";
 import { contrastiveLoss } from "@i3/losses";
 import { distillationPhase, distillationSetup, distillationTerm, type TeacherScoredLists } from "./distillation.js";
 import { toTensors } from "./token-batches.js";
+import { textEncoder, type TextEncoder } from "./encode-texts.js";
 import { cropPhase, queryPhase, runPhases, type NegativesSource, type Phase, type PhaseStep } from "./phases.js";
 import { prepareTraining } from "./prepare.js";
 import { dualEncoderSettingsSchema, parseSettings, type DualEncoderSettings, type DualEncoderSettingsInput } from "./settings.js";
@@ -49,8 +50,11 @@ export interface TrainDualEncoderInputs extends NegativesSource {
   teacherScores?: TeacherScoredLists;
 }
 
-/** What {@link trainDualEncoder} produced. */
-export interface TrainedDualEncoder {
+/**
+ * What {@link trainDualEncoder} produced: the trained model, ready to use (`encodeQueries` /
+ * `encodePassages` / `encode` turn texts into vectors at the settings' lengths, ./encode-texts.ts).
+ */
+export interface TrainedDualEncoder extends TextEncoder {
   model: DualEncoder;
   tokenizer: I3Tokenizer;
   /** The settings it was trained with, defaults filled in. */
@@ -137,5 +141,5 @@ export async function trainDualEncoder(inputs: TrainDualEncoderInputs): Promise<
       return tf.tidy(() => tf.add(contrastive, distill) as tf.Scalar);
     },
   });
-  return { model, tokenizer, settings, backend, ...run };
+  return { model, tokenizer, settings, backend, ...run, ...textEncoder({ model, tokenizer }, settings.model) };
 }

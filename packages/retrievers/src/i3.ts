@@ -32,6 +32,7 @@ import { firstRelevantQueries } from "@i3/pseudoquery";
 import type { TrainDualEncoderInputs } from "./dual-encoder.js";
 import { distillationPhase, distillationSetup, distillationTerm } from "./distillation.js";
 import { toTensors } from "./token-batches.js";
+import { textEncoder, type TextEncoder } from "./encode-texts.js";
 import { cropPhase, queryPhase, runPhases, type Phase, type PhaseStep } from "./phases.js";
 import { prepareTraining } from "./prepare.js";
 import { i3SettingsSchema, parseSettings, reconstructionWeight, type I3Settings, type I3SettingsInput } from "./settings.js";
@@ -50,8 +51,11 @@ export interface TrainI3Inputs extends Omit<TrainDualEncoderInputs, "settings"> 
   targets?: ReadonlyMap<string, string>;
 }
 
-/** What {@link trainI3} produced. */
-export interface TrainedI3 {
+/**
+ * What {@link trainI3} produced: the trained model, ready to use (`encodeQueries` gives E_q(q),
+ * `encodePassages` the index vectors p*, ./encode-texts.ts).
+ */
+export interface TrainedI3 extends TextEncoder {
   model: I3Retriever;
   tokenizer: I3Tokenizer;
   /** The settings it was trained with, defaults filled in. */
@@ -225,7 +229,7 @@ export async function trainI3(inputs: TrainI3Inputs): Promise<TrainedI3> {
       return tf.tidy(() => tf.add(terms.total, distill) as tf.Scalar);
     },
   });
-  return { model, tokenizer, settings, backend, ...run };
+  return { model, tokenizer, settings, backend, ...run, ...textEncoder({ model, tokenizer }, settings.model) };
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * `report.md` and `report.html` of a run folder, from its `metrics.json` (and training logs):
- * the results table per evaluated split with direction-aware significance markers, the bar chart
+ * the results table per evaluated split (out-of-domain datasets' after the experiment's) with direction-aware significance markers, the bar chart
  * of the main measure with 95% confidence intervals, the comparison with the baseline
  * (`@i3/metrics`' table: deltas, CIs, raw and Holm p-values), and training loss curves when a
  * system was trained. `i3 report <run-dir>` re-renders them.
@@ -32,9 +32,18 @@ function seedNote(systems: RunMetrics["splits"][string]["systems"]): string {
   return seeds ? `Neural systems over seeds ${seeds.join(", ")}: mean ± standard deviation over seeds; tests pair per-query values averaged over seeds.\n\n` : "";
 }
 
-/** A split's heading: its collection split name, with the config's key when they differ ("Results: validation (dev)"). */
-function splitTitle(key: string, split: string): string {
-  return split === key ? `Results: ${split}` : `Results: ${split} (${key})`;
+/**
+ * A split's heading: its collection split name, with the config's key when they differ
+ * ("Results: validation (dev)"); out of domain: "Out of domain: beir/cranfield, test".
+ */
+function splitTitle(key: string, split: RunMetrics["splits"][string]): string {
+  if (split.outOfDomain) return `Out of domain: ${split.dataset ?? key}, ${split.split}`;
+  return split.split === key ? `Results: ${split.split}` : `Results: ${split.split} (${key})`;
+}
+
+/** A line saying where an out-of-domain split's models were trained, or nothing. */
+function outOfDomainNote(metrics: RunMetrics, split: RunMetrics["splits"][string]): string {
+  return split.outOfDomain ? `Zero-shot: every model was trained on ${metrics.dataset}; nothing was trained on ${split.dataset}.\n\n` : "";
 }
 
 /** The report sections of a run. */
@@ -56,10 +65,11 @@ export async function runReportSections(metrics: RunMetrics, runDir: string): Pr
       : `No comparison with the baseline ${metrics.baseline} in metrics.json (not evaluated on ${split.split}, or a run from before comparisons were stored: run it again, its stages come from the cache).`;
     const compared = comparison && comparison.systems.length > 1;
     const intro = "Each system against the baseline: mean over the compared queries, Δ, its confidence interval, raw and Holm-adjusted p-values.";
+    const note = outOfDomainNote(metrics, split);
     sections.push({
-      title: splitTitle(key, split.split),
-      markdown: `${table.toMarkdown(alignRight(metrics.measures))}\n\n${seedNote(split.systems)}${legend}\n\n${compared ? `${intro}\n\n${comparisonMarkdown(comparison, { legend: false })}\n` : ""}Bar chart of ${metrics.mainMeasure} with 95% confidence intervals: report.html.\n`,
-      html: `${table.toHTML(alignRight(metrics.measures))}\n<p class="note">${escapeHtml(`${seedNote(split.systems)}${legend}`)}</p>\n<div class="chart">${chart}</div>\n${compared ? `<h3>Against the baseline</h3>\n<p class="note">${escapeHtml(intro)}</p>\n${comparisonHtml(comparison, { legend: false })}` : ""}`,
+      title: splitTitle(key, split),
+      markdown: `${note}${table.toMarkdown(alignRight(metrics.measures))}\n\n${seedNote(split.systems)}${legend}\n\n${compared ? `${intro}\n\n${comparisonMarkdown(comparison, { legend: false })}\n` : ""}Bar chart of ${metrics.mainMeasure} with 95% confidence intervals: report.html.\n`,
+      html: `${note ? `<p class="note">${escapeHtml(note.trim())}</p>\n` : ""}${table.toHTML(alignRight(metrics.measures))}\n<p class="note">${escapeHtml(`${seedNote(split.systems)}${legend}`)}</p>\n<div class="chart">${chart}</div>\n${compared ? `<h3>Against the baseline</h3>\n<p class="note">${escapeHtml(intro)}</p>\n${comparisonHtml(comparison, { legend: false })}` : ""}`,
     });
   }
   const curves: LossPoint[] = [];

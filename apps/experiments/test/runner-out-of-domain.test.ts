@@ -130,6 +130,22 @@ describe("out-of-domain evaluation", () => {
     expect(second.metrics.splits).toEqual(result.metrics.splits);
   });
 
+  it("evaluates every seed's models on the out-of-domain dataset (mean over seeds, one run file per seed)", async () => {
+    const calls: FakeNeuralCalls = { train: 0, index: 0, retrieve: 0 };
+    const opts = await options(calls);
+    const b = `local:${dirB}`;
+    const result = await runExperiment(config({ outOfDomain: [b], seeds: [1, 2], evaluation: { measures: MEASURES, allQueries: true } }), opts);
+    expect(calls).toEqual({ train: 2, index: 4, retrieve: 4 });
+    const files = await readdir(join(result.runDir, "runs"));
+    const slug = `local-${dirB.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "")}`;
+    expect(files.filter((f) => f.startsWith(`dual-encoder-${slug}`)).sort()).toEqual([`dual-encoder-${slug}-test-seed1.trec`, `dual-encoder-${slug}-test-seed2.trec`]);
+    const qrelsB = await loadQrels(join(dirB, "qrels", "test.tsv"));
+    const perSeed = await Promise.all([1, 2].map(async (seed) => evaluate(qrelsB, await loadTrecRun(join(result.runDir, "runs", `dual-encoder-${slug}-test-seed${seed}.trec`)), ["AP"], { allQueries: true }).aggregate.get("AP")!));
+    const de = result.metrics.splits[`${b}:test`]!.systems["dual-encoder"]!;
+    expect(de.seeds!.seeds).toEqual([1, 2]);
+    expect(de.aggregate["AP"]).toBeCloseTo((perSeed[0]! + perSeed[1]!) / 2, 12);
+  });
+
   it("leaves the stage keys of the experiment's own dataset unchanged", async () => {
     const calls: FakeNeuralCalls = { train: 0, index: 0, retrieve: 0 };
     const opts = await options(calls);

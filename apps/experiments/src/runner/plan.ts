@@ -97,7 +97,8 @@ export function planExperiment(config: ExperimentConfig, systems: readonly Syste
     const targets = new Map<string, EvaluationTarget>(outOfDomain.map((d) => [d.dataset, { dataset: d.dataset, data: d.data, run: outOfDomainRunSettings(run, d) }]));
     const planned = new Map<string, SystemStages>();
     const planning = new Set<string>();
-    const runs = new Map<string, Map<SplitKey, StageSpec<RunFileOutput>>>();
+    // Target -> system key -> split -> its run stage.
+    const runs = new Map<EvaluationTarget, Map<string, Map<SplitKey, StageSpec<RunFileOutput>>>>();
     const stagesOf = (key: string): SystemStages => {
       const done = planned.get(key);
       if (done) return done;
@@ -122,9 +123,10 @@ export function planExperiment(config: ExperimentConfig, systems: readonly Syste
       return stage;
     };
     function runOf(key: string, split: SplitKey, target = home): StageSpec<RunFileOutput> {
-      const id = `${target.dataset ?? ""}\n${key}`;
-      const bySplit = runs.get(id) ?? new Map<SplitKey, StageSpec<RunFileOutput>>();
-      runs.set(id, bySplit);
+      const bySystem = runs.get(target) ?? new Map<string, Map<SplitKey, StageSpec<RunFileOutput>>>();
+      runs.set(target, bySystem);
+      const bySplit = bySystem.get(key) ?? new Map<SplitKey, StageSpec<RunFileOutput>>();
+      bySystem.set(key, bySplit);
       const existing = bySplit.get(split);
       if (existing) return existing;
       const stage = onTarget(key, target, stagesOf(key).run(split, target));
@@ -163,7 +165,7 @@ export function planExperiment(config: ExperimentConfig, systems: readonly Syste
         ood.set(target.dataset!, { run: runStage, evaluation: evaluateStage({ system: label, key: "test", evaluation: config.evaluation, data: target.data, run: runStage, dataset: target.dataset! }) as StageSpec<EvaluateOutput> });
       }
       const stages = stagesOf(key);
-      system.replicates.push({ seed, label, runs: runs.get(`\n${key}`)!, evaluations, outOfDomain: ood, ...(stages.trained ? { trained: stages.trained } : {}) });
+      system.replicates.push({ seed, label, runs: runs.get(home)!.get(key)!, evaluations, outOfDomain: ood, ...(stages.trained ? { trained: stages.trained } : {}) });
     }
   }
   // Every data stage first: a dataset that does not resolve or lacks a split fails before any training.

@@ -59,7 +59,7 @@ export async function runReportSections(metrics: RunMetrics, runDir: string): Pr
     }));
     const table = resultsTable(rows, metrics.measures);
     const bars = Object.entries(split.systems).map(([system, m]) => ({ label: system, ...m.ci[metrics.mainMeasure]! }));
-    const chart = await barChartSvg(bars, metrics.mainMeasure, `${metrics.mainMeasure} on ${split.split} (mean, 95% CI)`);
+    const chart = await barChartSvg(bars, metrics.mainMeasure, `${metrics.mainMeasure} on ${split.outOfDomain ? `${split.dataset}, ` : ""}${split.split} (mean, 95% CI)`);
     const legend = comparison
       ? comparisonLegend(comparison)
       : `No comparison with the baseline ${metrics.baseline} in metrics.json (not evaluated on ${split.split}, or a run from before comparisons were stored: run it again, its stages come from the cache).`;

@@ -19,6 +19,7 @@ export {
   type SystemReference,
   type SystemStages,
   type PlanContext,
+  type EvaluationTarget,
   type DenseIndexOutput,
 } from "./systems/system.js";
 export { defineExperiment, parseExperiment, configHash } from "./config/define.js";
@@ -27,7 +28,7 @@ export { setPath, mergePatch } from "./config/patch.js";
 export { loadConfigFile, loadExperimentFile, loadSweepFile, type LoadedConfig } from "./config/load.js";
 
 export { runExperiment, defaultRunsDir, type RunOptions, type RunHooks, type RunResult, type StageSummary } from "./runner/run-experiment.js";
-export { planExperiment, runSettingsOf, type Plan, type PlannedSystem } from "./runner/plan.js";
+export { planExperiment, runSettingsOf, outOfDomainRunSettings, type Plan, type PlannedSystem, type PlannedDataset } from "./runner/plan.js";
 export { StageCache, MANIFEST, hostTag, type StageManifest, type StageRecord, type CachedFile, type CacheReadOptions, type CacheWarning } from "./runner/cache.js";
 export {
   defineStage,
@@ -49,7 +50,7 @@ export { readRunStatus, type RunStatus } from "./runner/run-dir.js";
 export { defineSweep, expandSweep, isSweepDefinition, type SweepDefinition, type SweepSpec, type SweepVariant, type SweepRunSpec } from "./sweep/define.js";
 export { runSweep, mapWithConcurrency, type SweepOptions, type SweepResult } from "./sweep/run-sweep.js";
 
-export { buildRunMetrics, type RunMetrics, type SplitMetrics, type SystemMetrics } from "./report/run-metrics.js";
+export { buildRunMetrics, outOfDomainKey, type RunMetrics, type SplitMetrics, type SystemMetrics } from "./report/run-metrics.js";
 export { writeRunReport, readRunMetrics } from "./report/run-report.js";
 export { compareSystemPairs, formatComparisons, latestRunMetrics, PAIR_TEST_DEFAULTS, systemPerQuery, type SystemPair } from "./report/run-pairs.js";
 export { buildSweepMetrics, type SweepMetrics, type SweepRow, type SweepRunOutcome } from "./report/sweep-metrics.js";

@@ -7,11 +7,11 @@ import { mkdtemp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeTrecRun, type Run } from "@i3/data";
-import { defineStage, type RunFileOutput, type TrainedModelOutput } from "../src/runner/stage.js";
+import { defineStage, type RunFileOutput, type StageSpec, type TrainedModelOutput } from "../src/runner/stage.js";
 import { dataSplit } from "../src/runner/stages/data.js";
 import { negativesStage } from "../src/systems/dense/stages.js";
 import { systemDefinition } from "../src/systems/registry.js";
-import { defineSystem, type SystemDefinition } from "../src/systems/system.js";
+import { defineSystem, type EvaluationTarget, type SystemDefinition } from "../src/systems/system.js";
 
 const TOPICS = [
   ["lobster", "roll", "maine", "butter"],
@@ -118,25 +118,35 @@ export function fakeDenseSystem(
           return { checkpoint: "checkpoint.json", trainingLog: "training-log.jsonl", backend: "fake-js" };
         },
       });
-      const index = defineStage({
-        ref: { stage: "index", system },
-        version: 1,
-        needs: { trained },
-        key: () => ({ fake: kind }),
-        async run(ctx) {
-          calls.index++;
-          await writeFile(join(ctx.dir, "index.json"), "{}");
-          return { index: "index.json", backend: "fake-js" };
-        },
-      });
+      // One index per evaluated corpus (the real dense systems' rule: an out-of-domain one reads that dataset's data stage).
+      const indexes = new Map<string, StageSpec<{ index: string; backend: string }>>();
+      const indexOn = (target: EvaluationTarget) => {
+        const name = target.dataset ?? "";
+        const found = indexes.get(name);
+        if (found) return found;
+        const where = target.dataset !== undefined ? { dataset: target.dataset } : {};
+        const index = defineStage({
+          ref: { stage: "index", system, ...where },
+          version: 1,
+          needs: { trained, ...(target.dataset !== undefined ? { data: target.data } : {}) },
+          key: () => ({ fake: kind }),
+          async run(ctx) {
+            calls.index++;
+            await writeFile(join(ctx.dir, "index.json"), "{}");
+            return { index: "index.json", backend: "fake-js" };
+          },
+        });
+        indexes.set(name, index);
+        return index;
+      };
       return {
         trained,
-        index,
-        run: (split) =>
+        index: indexOn,
+        run: (split, target) =>
           defineStage({
-            ref: { stage: "retrieve", system, split },
+            ref: { stage: "retrieve", system, split, ...(target.dataset !== undefined ? { dataset: target.dataset } : {}) },
             version: 1,
-            needs: { data, index },
+            needs: { data: target.data, index: indexOn(target) },
             key: () => ({ fake: kind, split, seed }),
             async run(ctx): Promise<RunFileOutput> {
               calls.retrieve++;

@@ -15,7 +15,7 @@ export function resultsSummary(metrics: RunMetrics): string {
       markers: Object.fromEntries(metrics.measures.map((x) => [x, baselineMarkers(split.comparison, system, x)])),
     }));
     const legend = split.comparison ? `\n${comparisonLegend(split.comparison)}\n` : "";
-    parts.push(`${metrics.dataset}, ${split.split} split (${Object.values(split.systems)[0]?.queries.length ?? 0} queries)\n\n${resultsTable(rows, metrics.measures).toMarkdown(alignRight(metrics.measures))}\n${legend}`);
+    parts.push(`${split.dataset ?? metrics.dataset}${split.outOfDomain ? " (out of domain)" : ""}, ${split.split} split (${Object.values(split.systems)[0]?.queries.length ?? 0} queries)\n\n${resultsTable(rows, metrics.measures).toMarkdown(alignRight(metrics.measures))}\n${legend}`);
   }
   return parts.join("\n");
 }

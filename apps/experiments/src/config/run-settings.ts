@@ -3,6 +3,7 @@
  * inference engine, the seed and how runs are evaluated. Systems read these (never the whole experiment config),
  * so this module imports no system and the registry can import it without a cycle.
  */
+import { parseDatasetName } from "@i3/data";
 import { parseMeasure } from "@i3/metrics";
 import { INFERENCE_SETTINGS, type InferenceSetting } from "@i3/retrievers/settings";
 import { z } from "zod";
@@ -40,6 +41,33 @@ export const splitsSchema = z
     test: z.string().default("test"),
   })
   .default({ train: "train", dev: "dev", test: "test" });
+
+/** A dataset registry name (`default`, `msmarco-passage`, `beir/<name>`, `local:<dir>`), checked by `@i3/data`'s parser when the config loads. */
+export const datasetNameSchema = z
+  .string()
+  .min(1)
+  .superRefine((name, ctx) => {
+    try {
+      parseDatasetName(name);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+    }
+  });
+
+/**
+ * One dataset evaluated out of domain (zero-shot): `"beir/cranfield"` or
+ * `{ dataset: "beir/cranfield", split: "test" }`. Every system is evaluated on its `split`
+ * (default `test`) with the models trained on the experiment's `dataset`.
+ */
+export const outOfDomainEntrySchema = z
+  .union([datasetNameSchema, z.strictObject({ dataset: datasetNameSchema, split: z.string().min(1).default("test") })])
+  .transform((entry) => (typeof entry === "string" ? { dataset: entry, split: "test" } : entry));
+
+/** The resolved `outOfDomain` entry: a dataset and the split of it evaluated. */
+export interface OutOfDomainDataset {
+  readonly dataset: string;
+  readonly split: string;
+}
 
 /** Where tensors run: `auto` picks the fastest installed TensorFlow.js backend. */
 export const deviceSchema = z.enum(["auto", "gpu", "cpu", "wasm", "wasm+onnxruntime", "js"]).default("auto");

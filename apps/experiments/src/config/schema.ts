@@ -7,9 +7,9 @@
  */
 import { z } from "zod";
 import { systemDefinition, systemSettingsSchema } from "../systems/registry.js";
-import { deviceSchema, evaluationSchema, inferenceSchema, slugSchema, splitsSchema } from "./run-settings.js";
+import { datasetNameSchema, deviceSchema, evaluationSchema, inferenceSchema, outOfDomainEntrySchema, slugSchema, splitsSchema } from "./run-settings.js";
 
-export { DEFAULT_MEASURES, SPLIT_KEYS, type SplitKey, type RunSettings } from "./run-settings.js";
+export { DEFAULT_MEASURES, SPLIT_KEYS, type OutOfDomainDataset, type SplitKey, type RunSettings } from "./run-settings.js";
 
 /** A system's key in `systems`: starts with a letter (so object key order is the order written). */
 export const systemKeySchema = z
@@ -22,8 +22,15 @@ export const experimentSchema = z
     name: slugSchema,
     description: z.string().optional(),
     /** Registry name: `default`, `msmarco-passage`, `beir/<name>`, `local:<dir>`. */
-    dataset: z.string().min(1).default("default"),
+    dataset: datasetNameSchema.default("default"),
     splits: splitsSchema,
+    /**
+     * Out-of-domain (zero-shot) evaluation: datasets every system is also evaluated on, with the
+     * models trained on `dataset` (nothing is trained on them): `["beir/cranfield", { dataset:
+     * "default", split: "dev" }]` (split default `test`). Absent, so configs without it keep
+     * their config hash and stage keys.
+     */
+    outOfDomain: z.array(outOfDomainEntrySchema).min(1).optional(),
     /** The systems compared, by key, in report order: `{ bm25: { kind: "bm25" }, de: { kind: "dual-encoder", ... } }`. */
     systems: z
       .record(systemKeySchema, systemSettingsSchema)
@@ -48,6 +55,13 @@ export const experimentSchema = z
     if (config.seeds !== undefined && new Set(config.seeds).size !== config.seeds.length) {
       ctx.addIssue({ code: "custom", path: ["seeds"], message: `seeds repeat a value: [${config.seeds.join(", ")}]` });
     }
+    config.outOfDomain?.forEach(({ dataset }, i) => {
+      if (dataset === config.dataset) {
+        ctx.addIssue({ code: "custom", path: ["outOfDomain", i], message: `"${dataset}" is the training dataset (dataset); evaluate its splits with evaluation.splits` });
+      } else if (config.outOfDomain!.findIndex((other) => other.dataset === dataset) !== i) {
+        ctx.addIssue({ code: "custom", path: ["outOfDomain", i], message: `"${dataset}" is listed twice` });
+      }
+    });
     if (config.baseline !== undefined && !keys.includes(config.baseline)) {
       ctx.addIssue({ code: "custom", path: ["baseline"], message: `baseline "${config.baseline}" is not one of systems [${keys.join(", ")}]` });
     }

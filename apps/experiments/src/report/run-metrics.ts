@@ -66,6 +66,10 @@ export function averageOverSeeds(system: string, replicates: readonly ReplicateE
 
 /** One split. */
 export interface SplitMetrics {
+  /** The dataset evaluated: the experiment's, or an out-of-domain one (absent in metrics.json written before `outOfDomain` existed). */
+  readonly dataset?: string;
+  /** True for a dataset of `outOfDomain` (evaluated with the models trained on the experiment's dataset). */
+  readonly outOfDomain?: boolean;
   readonly split: string;
   readonly systems: Record<string, SystemMetrics>;
   /** Every system against the baseline on every measure (absent when the baseline was not evaluated on the split). */
@@ -81,7 +85,7 @@ export interface RunMetrics {
   readonly mainMeasure: string;
   readonly measures: string[];
   readonly significance: { tests: string[]; alpha: number; correction: "holm"; family: "measure" | "all"; permutations: number };
-  /** Split key -> metrics. */
+  /** Split key (`test`, ...; out of domain: `<dataset>:<split>`, {@link outOfDomainKey}) -> metrics, the experiment's splits first. */
   readonly splits: Record<string, SplitMetrics>;
   /** System -> training log file in the run folder (JSON lines), when the system was trained. */
   readonly trainingLogs: Record<string, string>;
@@ -92,7 +96,17 @@ export function perQueryValues(file: EvaluationFile): PerQueryValues {
   return { queries: file.queries, values: file.values };
 }
 
-/** Builds the metrics of a run from its evaluations (`system -> split key -> one evaluation per seed`). */
+/** The key of out-of-domain dataset `dataset`'s evaluated split `split` in `metrics.json`'s `splits` (and in the evaluations given to {@link buildRunMetrics}). */
+export function outOfDomainKey(dataset: string, split: string): string {
+  return `${dataset}:${split}`;
+}
+
+/**
+ * Builds the metrics of a run from its evaluations (`system -> split key -> one evaluation per
+ * seed`; out-of-domain evaluations under {@link outOfDomainKey}): per evaluated split, of the
+ * experiment's dataset and then of each out-of-domain dataset, the systems and their comparison
+ * with the baseline on that split.
+ */
 export function buildRunMetrics(
   config: ExperimentConfig,
   runId: string,
@@ -102,9 +116,13 @@ export function buildRunMetrics(
   const evaluations = new Map([...replicated].map(([system, bySplit]) => [system, new Map([...bySplit].map(([key, reps]) => [key, averageOverSeeds(system, reps)]))]));
   const { measures, mainMeasure, significance } = config.evaluation;
   const splits: Record<string, SplitMetrics> = {};
-  for (const key of config.evaluation.splits) {
+  const evaluated = [
+    ...config.evaluation.splits.map((key) => ({ key, dataset: config.dataset, split: config.splits[key] as string, outOfDomain: false })),
+    ...(config.outOfDomain ?? []).map((d) => ({ key: outOfDomainKey(d.dataset, d.split), dataset: d.dataset, split: d.split, outOfDomain: true })),
+  ];
+  for (const { key, dataset, split: named, outOfDomain } of evaluated) {
     const systems: Record<string, SystemMetrics> = {};
-    let split = config.splits[key];
+    let split = named;
     for (const system of Object.keys(config.systems)) {
       const file = evaluations.get(system)?.get(key);
       if (!file) continue;
@@ -135,7 +153,7 @@ export function buildRunMetrics(
       Object.keys(config.systems).filter((s) => s !== config.baseline && evaluations.get(s)?.get(key)).map((s) => [s, perQueryValues(evaluations.get(s)!.get(key)!)]),
     );
     const comparison = base ? compareWithBaseline({ name: config.baseline, values: perQueryValues(base) }, others, measures, { ...significance, seed: config.seed }) : undefined;
-    splits[key] = { split, systems, ...(comparison ? { comparison } : {}) };
+    splits[key] = { dataset, ...(outOfDomain ? { outOfDomain } : {}), split, systems, ...(comparison ? { comparison } : {}) };
   }
   return {
     experiment: config.name,

@@ -1,9 +1,10 @@
 /**
  * `report.md` and `report.html` of a run folder, from its `metrics.json` (and training logs):
- * the results table per evaluated split with direction-aware significance markers, the bar chart
- * of the main measure with 95% confidence intervals (axis fitted to the data), the Δ chart of each
- * system against the baseline, the comparison with the baseline (`@i3/metrics`' table: deltas,
- * CIs, raw and Holm p-values), and training loss curves with their phase boundaries when a
+ * the results table per evaluated split (out-of-domain datasets' after the experiment's) with
+ * direction-aware significance markers, the bar chart of the main measure with 95% confidence
+ * intervals (axis fitted to the data), the Δ chart of each system against the baseline, the
+ * comparison with the baseline (`@i3/metrics`' table: deltas, CIs, raw and Holm p-values), and
+ * training loss curves with their phase boundaries when a
  * system was trained. `i3 report <run-dir>` re-renders them.
  */
 import { comparisonHtml, comparisonLegend, comparisonMarkdown } from "@i3/metrics";
@@ -33,9 +34,18 @@ function seedNote(systems: RunMetrics["splits"][string]["systems"]): string {
   return seeds ? `Neural systems over seeds ${seeds.join(", ")}: mean ± standard deviation over seeds; tests pair per-query values averaged over seeds.\n\n` : "";
 }
 
-/** A split's heading: its collection split name, with the config's key when they differ ("Results: validation (config key dev)"). */
-export function splitTitle(key: string, split: string): string {
-  return split === key ? `Results: ${split}` : `Results: ${split} (config key ${key})`;
+/**
+ * A split's heading: its collection split name, with the config's key when they differ
+ * ("Results: validation (config key dev)"); out of domain: "Out of domain: beir/cranfield, test".
+ */
+export function splitTitle(key: string, split: Pick<RunMetrics["splits"][string], "split" | "dataset" | "outOfDomain">): string {
+  if (split.outOfDomain) return `Out of domain: ${split.dataset ?? key}, ${split.split}`;
+  return split.split === key ? `Results: ${split.split}` : `Results: ${split.split} (config key ${key})`;
+}
+
+/** A line saying where an out-of-domain split's models were trained, or nothing. */
+function outOfDomainNote(metrics: RunMetrics, split: RunMetrics["splits"][string]): string {
+  return split.outOfDomain ? `Zero-shot: every model was trained on ${metrics.dataset}; nothing was trained on ${split.dataset}.\n\n` : "";
 }
 
 /** The page title: `<experiment> — run <id>, dataset <dataset>` (the dataset said as such, so `default — run …, dataset default` does not read as a repeat). */
@@ -58,17 +68,19 @@ export async function runReportSections(metrics: RunMetrics, runDir: string): Pr
     const main = metrics.mainMeasure;
     const bars = Object.entries(split.systems).map(([system, m]) => ({ label: system, ...m.ci[main]!, markers: baselineMarkers(comparison, system, main) }));
     const baseline = split.systems[metrics.baseline]?.ci[main];
-    const chart = await barChartSvg(bars, main, `${main} on ${split.split} (mean, 95% CI)`, baseline ? { label: `baseline ${metrics.baseline}`, value: baseline.mean } : undefined);
+    const where = `${split.outOfDomain ? `${split.dataset}, ` : ""}${split.split}`;
+    const chart = await barChartSvg(bars, main, `${main} on ${where} (mean, 95% CI)`, baseline ? { label: `baseline ${metrics.baseline}`, value: baseline.mean } : undefined);
     const deltaSvg = await comparisonDeltaChart(comparison, main);
     const legend = comparison
       ? comparisonLegend(comparison)
       : `No comparison with the baseline ${metrics.baseline} in metrics.json (not evaluated on ${split.split}, or a run from before comparisons were stored: run it again, its stages come from the cache).`;
     const compared = comparison && comparison.systems.length > 1;
     const intro = "Each system against the baseline: mean over the compared queries, Δ, its confidence interval, raw and Holm-adjusted p-values.";
+    const note = outOfDomainNote(metrics, split);
     sections.push({
-      title: splitTitle(key, split.split),
-      markdown: `${table.toMarkdown(alignRight(metrics.measures))}\n\n${seedNote(split.systems)}${legend}\n\n${compared ? `${intro}\n\n${comparisonMarkdown(comparison, { legend: false })}\n` : ""}Bar chart of ${main} with 95% confidence intervals${deltaSvg ? ", and Δ against the baseline with its paired 95% CI" : ""}: report.html.\n`,
-      html: `${table.toHTML(alignRight(metrics.measures))}\n<p class="note">${escapeHtml(`${seedNote(split.systems)}${legend}`)}</p>\n<div class="chart">${chart}</div>\n${deltaSvg ? `<div class="chart">${deltaSvg}</div>\n` : ""}${compared ? `<h3>Against the baseline</h3>\n<p class="note">${escapeHtml(intro)}</p>\n${comparisonHtml(comparison, { legend: false })}` : ""}`,
+      title: splitTitle(key, split),
+      markdown: `${note}${table.toMarkdown(alignRight(metrics.measures))}\n\n${seedNote(split.systems)}${legend}\n\n${compared ? `${intro}\n\n${comparisonMarkdown(comparison, { legend: false })}\n` : ""}Bar chart of ${main} with 95% confidence intervals${deltaSvg ? ", and Δ against the baseline with its paired 95% CI" : ""}: report.html.\n`,
+      html: `${note ? `<p class="note">${escapeHtml(note.trim())}</p>\n` : ""}${table.toHTML(alignRight(metrics.measures))}\n<p class="note">${escapeHtml(`${seedNote(split.systems)}${legend}`)}</p>\n<div class="chart">${chart}</div>\n${deltaSvg ? `<div class="chart">${deltaSvg}</div>\n` : ""}${compared ? `<h3>Against the baseline</h3>\n<p class="note">${escapeHtml(intro)}</p>\n${comparisonHtml(comparison, { legend: false })}` : ""}`,
     });
   }
   const curves: LossPoint[] = [];

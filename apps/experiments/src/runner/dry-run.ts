@@ -6,14 +6,14 @@
  * is written: no run folder, no cache entry.
  */
 import { join, resolve } from "node:path";
-import { defaultDatasetsDir, resolveDataset, type Collection } from "@i3/data";
+import { defaultDatasetsDir, resolveDataset } from "@i3/data";
 import { parseExperiment } from "../config/define.js";
 import type { ExperimentConfig, ExperimentInput } from "../config/schema.js";
 import type { SystemDefinition } from "../systems/system.js";
 import { StageCache } from "./cache.js";
 import { planExperiment } from "./plan.js";
 import { defaultRunsDir } from "./run-experiment.js";
-import { stageHash, stageLabel, type RunServices, type StageSpec } from "./stage.js";
+import { stageHash, stageLabel, stageServices, type StageSpec } from "./stage.js";
 
 /** One planned stage and whether the cache holds it. */
 export interface PlannedStage {
@@ -39,13 +39,12 @@ export async function planRunStatus(input: ExperimentConfig | ExperimentInput, o
   const runsDir = resolve(options.runsDir ?? defaultRunsDir());
   const cache = new StageCache(resolve(options.cacheDir ?? join(runsDir, ".cache")));
   const datasetsDir = resolve(options.datasetsDir ?? defaultDatasetsDir());
-  let collection: Promise<Collection> | undefined;
-  const services: RunServices = { datasetsDir, collection: () => (collection ??= resolveDataset(config.dataset, { datasetsDir })) };
+  const services = stageServices(datasetsDir, config.dataset, (name) => resolveDataset(name, { datasetsDir }));
   const hashes = new Map<StageSpec, string>();
   const planned: PlannedStage[] = [];
   for (const spec of planExperiment(config, options.systems).stages) {
     const upstream = Object.fromEntries(Object.entries(spec.needs).map(([role, up]) => [role, hashes.get(up as StageSpec)!]));
-    const hash = stageHash(spec, await spec.key(services), upstream);
+    const hash = stageHash(spec, await spec.key(services(spec.ref)), upstream);
     hashes.set(spec, hash);
     const cached = (await cache.read(spec.ref.stage, hash, { readOnly: true })) !== undefined;
     planned.push({ id: stageLabel(spec.ref), stage: spec.ref.stage, hash, cached });

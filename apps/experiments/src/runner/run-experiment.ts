@@ -8,7 +8,7 @@
  *   environment.json   node, packages, git commit, OS/CPU, tfjs backend (`none` without neural stages)
  *   log.jsonl          stage events with hashes and timings
  *   run.json           status (running | failed | complete), for --resume
- *   runs/<system>-<split>.trec
+ *   runs/<system>-<split>.trec      (out of domain: runs/<system>-<dataset>-<split>.trec)
  *   metrics.json       aggregates, CIs, per-query values per system, significance vs the baseline
  *   report.md, report.html
  * runs/.cache/<stage>/<hash>/   stage outputs shared by every run and sweep
@@ -17,10 +17,10 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { copyFileAtomic, writeFileAtomic } from "@i3/core";
-import { defaultDatasetsDir, findWorkspaceRoot, resolveDataset, type Collection } from "@i3/data";
+import { defaultDatasetsDir, findWorkspaceRoot, resolveDataset } from "@i3/data";
 import { configHash, parseExperiment } from "../config/define.js";
 import type { ExperimentConfig, ExperimentInput, SplitKey } from "../config/schema.js";
-import { buildRunMetrics, type ReplicateEvaluation, type RunMetrics } from "../report/run-metrics.js";
+import { buildRunMetrics, outOfDomainKey, type ReplicateEvaluation, type RunMetrics } from "../report/run-metrics.js";
 import { writeRunReport } from "../report/run-report.js";
 import { StageCache } from "./cache.js";
 import { collectEnvironment } from "./environment.js";
@@ -28,8 +28,8 @@ import type { SystemDefinition } from "../systems/system.js";
 import { planExperiment, type Plan } from "./plan.js";
 import { createRunDir, findResumableRun, readRunStatus, writeRunStatus, type RunStatus } from "./run-dir.js";
 import { RunLog } from "./run-log.js";
-import { stageHash, stageLabel, type RunServices, type StageResult, type StageSpec } from "./stage.js";
-import { requireSplits, type DataOutput } from "./stages/data.js";
+import { stageHash, stageLabel, stageServices, type RunServices, type StageRef, type StageResult, type StageSpec } from "./stage.js";
+import { requireOutOfDomainSplit, requireSplits, type DataOutput } from "./stages/data.js";
 import type { EvaluationFile } from "./stages/evaluate.js";
 
 /** Test and tooling hooks (e.g. simulating a crash). */
@@ -114,11 +114,7 @@ export async function runExperiment(input: ExperimentConfig | ExperimentInput, o
   log.event(previous ? "resume" : "start", { runId, configHash: hash, runDir: dir }, `${previous ? "resuming" : "run"} ${dir}`);
 
   const root = findWorkspaceRoot() ?? process.cwd();
-  let collection: Promise<Collection> | undefined;
-  const services: RunServices = {
-    datasetsDir,
-    collection: () => (collection ??= resolveDataset(config.dataset, { datasetsDir })),
-  };
+  const services = stageServices(datasetsDir, config.dataset, (name) => resolveDataset(name, { datasetsDir }));
 
   const results = new Map<StageSpec, StageResult>();
   const summaries: StageSummary[] = [];
@@ -128,8 +124,10 @@ export async function runExperiment(input: ExperimentConfig | ExperimentInput, o
     for (const spec of plan.stages) {
       const result = await executeStage(spec, services, cache, results, log, options.hooks, options.verify ?? false);
       results.set(spec, result);
-      // A missing split fails right after the data stage, before any training.
+      // A missing split fails right after the data stages (planned first), before any training.
       if (spec === plan.data) requireSplits(result.output as DataOutput, neededSplits(config, plan));
+      const ood = plan.outOfDomain.findIndex((d) => d.data === spec);
+      if (ood >= 0) requireOutOfDomainSplit(result.output as DataOutput, ood);
       summaries.push({ id: stageLabel(spec.ref), stage: spec.ref.stage, hash: result.hash, cached: result.cached, seconds: result.seconds });
     }
     const backends = [...plan.systems.values()].flatMap((s) => s.replicates.flatMap((r) => (r.trained ? [resultOf(results, r.trained).output.backend] : [])));
@@ -181,7 +179,7 @@ function resultOf<O>(results: ReadonlyMap<StageSpec, StageResult>, spec: StageSp
 
 async function executeStage(
   spec: StageSpec,
-  services: RunServices,
+  servicesOf: (ref: StageRef) => RunServices,
   cache: StageCache,
   results: ReadonlyMap<StageSpec, StageResult>,
   log: RunLog,
@@ -190,6 +188,7 @@ async function executeStage(
 ): Promise<StageResult> {
   const id = stageLabel(spec.ref);
   const stage = spec.ref.stage;
+  const services = servicesOf(spec.ref);
   const inputs = Object.fromEntries(Object.entries(spec.needs).map(([role, upstream]) => [role, resultOf(results, upstream as StageSpec)]));
   const key = await spec.key(services);
   const upstream = Object.fromEntries(Object.entries(inputs).map(([role, r]) => [role, r.hash]));
@@ -230,8 +229,14 @@ async function executeStage(
   }
 }
 
+/** A dataset registry name as a file-name part: `beir/cranfield` -> `beir-cranfield` (characters other than letters, digits, `.`, `_` and `-` become `-`). */
+export function datasetSlug(dataset: string): string {
+  return dataset.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "");
+}
+
 /**
- * Copies each system's evaluated run files and training logs into the run folder (one per seed,
+ * Copies each system's evaluated run files (`runs/<system>-<split>.trec`; out of domain:
+ * `runs/<system>-<dataset slug>-<split>.trec`) and training logs into the run folder (one per seed,
  * `-seed<s>` in the name, when the config has several), builds and writes metrics.json.
  */
 async function finishRun(config: ExperimentConfig, runId: string, dir: string, plan: Plan, results: ReadonlyMap<StageSpec, StageResult>): Promise<RunMetrics> {
@@ -254,6 +259,17 @@ async function finishRun(config: ExperimentConfig, runId: string, dir: string, p
         const target = `training-log-${system}${suffix}.jsonl`;
         await copyFileAtomic(join(trained.dir, trained.output.trainingLog), join(dir, target));
         if (trainingLogs[system] === undefined) trainingLogs[system] = target;
+      }
+    }
+    for (const replicate of planned.replicates) {
+      const suffix = several ? `-seed${replicate.seed}` : "";
+      for (const [dataset, { run: runStage, evaluation }] of replicate.outOfDomain) {
+        const run = resultOf(results, runStage);
+        const result = resultOf(results, evaluation);
+        const file = JSON.parse(await readFile(join(result.dir, result.output.evaluation), "utf8")) as EvaluationFile;
+        await copyFileAtomic(join(run.dir, run.output.run), join(dir, "runs", `${system}-${datasetSlug(dataset)}-${file.split}${suffix}.trec`));
+        const key = outOfDomainKey(dataset, file.split);
+        files.set(key, [...(files.get(key) ?? []), { seed: replicate.seed, file }]);
       }
     }
     evaluations.set(system, files);

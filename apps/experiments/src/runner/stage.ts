@@ -21,11 +21,20 @@ export interface StageRef {
   readonly system?: string;
   /** The split key it works on, when it works on one. */
   readonly split?: SplitKey;
+  /**
+   * The out-of-domain dataset (registry name) it works on; absent for the experiment's own
+   * dataset. The runner hands the stage that dataset's collection (`services.collection()`).
+   */
+  readonly dataset?: string;
 }
 
-/** `system/stage:split` (e.g. `i3/train`, `bm25/run:test`, `data`): how logs and errors name a stage. */
+/**
+ * `system/stage:split` (e.g. `i3/train`, `bm25/run:test`, `data`), with `[dataset]` for an
+ * out-of-domain stage (`bm25/retrieve:test[beir/cranfield]`): how logs and errors name a stage.
+ */
 export function stageLabel(ref: StageRef): string {
-  return `${ref.system !== undefined ? `${ref.system}/` : ""}${ref.stage}${ref.split !== undefined ? `:${ref.split}` : ""}`;
+  const base = `${ref.system !== undefined ? `${ref.system}/` : ""}${ref.stage}${ref.split !== undefined ? `:${ref.split}` : ""}`;
+  return ref.dataset !== undefined ? `${base}[${ref.dataset}]` : base;
 }
 
 /** A finished (or cached) stage. */
@@ -45,7 +54,7 @@ export interface StageResult<O = unknown> {
 /** Shared services of one run. */
 export interface RunServices {
   readonly datasetsDir: string;
-  /** The run's collection (resolved once). */
+  /** The stage's collection (resolved once per run): the experiment's dataset, or the out-of-domain dataset its `ref.dataset` names. */
   collection(): Promise<Collection>;
 }
 
@@ -89,9 +98,27 @@ export interface StageSpec<O = unknown, N extends StageNeeds = StageNeeds> {
   run(ctx: StageContext<N>): Promise<O>;
 }
 
-/** The cache hash of a stage instance: sha256 of `{stage, version, key, upstream hashes by role}`. */
+/** The cache hash of a stage instance: sha256 of `{stage, version, key, upstream hashes by role}` (and `dataset` for an out-of-domain stage). */
 export function stageHash(spec: StageSpec, key: unknown, upstream: Readonly<Record<string, string>>): string {
-  return stableHash({ stage: spec.ref.stage, version: spec.version, key, upstream });
+  // An out-of-domain stage's hash also names its dataset, so a stage whose key does not mention
+  // the corpus never shares an entry with the same stage on another dataset; the others' hashes are as before.
+  const { dataset } = spec.ref;
+  return stableHash({ stage: spec.ref.stage, version: spec.version, key, upstream, ...(dataset !== undefined ? { dataset } : {}) });
+}
+
+/** The `RunServices` of each stage of a run: the collection of its dataset (`ref.dataset`, else `dataset`), each resolved once. */
+export function stageServices(datasetsDir: string, dataset: string, resolve: (name: string) => Promise<Collection>): (ref: StageRef) => RunServices {
+  const services = new Map<string, RunServices>();
+  return (ref) => {
+    const name = ref.dataset ?? dataset;
+    let found = services.get(name);
+    if (found === undefined) {
+      let collection: Promise<Collection> | undefined;
+      found = { datasetsDir, collection: () => (collection ??= resolve(name)) };
+      services.set(name, found);
+    }
+    return found;
+  };
 }
 
 /** Declares a stage with its output and needs types inferred (an identity function). */

@@ -40,6 +40,21 @@ export interface DenseIndexOutput {
   readonly inference?: string;
 }
 
+/**
+ * Where a system's evaluation stages (index, retrieve, re-rank, fuse) work: the experiment's own
+ * dataset, or a dataset evaluated out of domain with the models trained on the experiment's
+ * (config `outOfDomain`). Training stages (negatives, teacher scores, pseudo-queries, train)
+ * always use the plan context's `run` and `data`, never a target's.
+ */
+export interface EvaluationTarget {
+  /** The out-of-domain dataset's registry name; absent for the experiment's dataset. Stages on it carry it in their ref (`{ dataset }`). */
+  readonly dataset?: string;
+  /** Its data stage (queries and qrels of its evaluated splits). */
+  readonly data: StageSpec<DataOutput>;
+  /** The run settings with its `dataset` and split names (seed, device, inference and evaluation are the experiment's). */
+  readonly run: RunSettings;
+}
+
 /** What a system's planner gets. */
 export interface PlanContext<S> {
   /** This system's key in `config.systems`. */
@@ -48,15 +63,18 @@ export interface PlanContext<S> {
   readonly run: RunSettings;
   /** The run's data stage (queries and qrels of every split). */
   readonly data: StageSpec<DataOutput>;
-  /** The stage that writes another system's run on a split (planned on demand, once). */
-  runOf(system: string, split: SplitKey): StageSpec<RunFileOutput>;
-  /** Another system's dense index stage (throws when that system has none). */
-  indexOf(system: string): StageSpec<DenseIndexOutput>;
+  /** The experiment's own dataset as an evaluation target (`{ data, run }`). */
+  readonly home: EvaluationTarget;
+  /** The stage that writes another system's run on a split of `target` (default `home`; planned on demand, once). */
+  runOf(system: string, split: SplitKey, target?: EvaluationTarget): StageSpec<RunFileOutput>;
+  /** Another system's dense index stage of `target`'s corpus (default `home`; throws when that system has none). */
+  indexOf(system: string, target?: EvaluationTarget): StageSpec<DenseIndexOutput>;
   /**
    * Another system's dense index built on TensorFlow.js whatever `inference` says: the fixed
-   * index a query-encoder system trains against (a training input), and searches.
+   * index a query-encoder system trains against (a training input, on `home`), and searches
+   * (on `target`'s corpus).
    */
-  trainingIndexOf(system: string): StageSpec<DenseIndexOutput>;
+  trainingIndexOf(system: string, target?: EvaluationTarget): StageSpec<DenseIndexOutput>;
   /**
    * Another system's trained-model stage (throws when that system trains none): a query-encoder
    * system starts from its checkpoint. With several seeds, the replicate of the same seed.
@@ -66,16 +84,20 @@ export interface PlanContext<S> {
   settingsOf(system: string): { readonly kind: string };
 }
 
-/** The stages of one system, as the planner asks for them. */
+/**
+ * The stages of one system, as the planner asks for them. Stages on an out-of-domain target
+ * carry `dataset: target.dataset` in their ref (the planner checks), read that dataset's
+ * collection, and reuse the training stages planned on the experiment's dataset.
+ */
 export interface SystemStages {
-  /** The stage writing this system's run on `split` (the planner calls it once per split). */
-  run(split: SplitKey): StageSpec<RunFileOutput>;
+  /** The stage writing this system's run on `split` of `target` (the planner calls it once per target and split). */
+  run(split: SplitKey, target: EvaluationTarget): StageSpec<RunFileOutput>;
   /** The trained model, when the system trains one: its backend goes to environment.json, its log to the report. */
   readonly trained?: StageSpec<TrainedModelOutput>;
-  /** The dense index, for systems other systems may search (query-encoder training). */
-  readonly index?: StageSpec<DenseIndexOutput>;
-  /** The dense index built on TensorFlow.js (`index` itself when the run's `inference` is `tfjs`), for query-encoder training. */
-  readonly trainingIndex?: StageSpec<DenseIndexOutput>;
+  /** The dense index of `target`'s corpus (the same stage on every call with one target), for systems other systems may search. */
+  index?(target: EvaluationTarget): StageSpec<DenseIndexOutput>;
+  /** The dense index built on TensorFlow.js (`index` itself when the run's `inference` is `tfjs`), for query-encoder systems. */
+  trainingIndex?(target: EvaluationTarget): StageSpec<DenseIndexOutput>;
 }
 
 /** A system: settings schema, role, references and stages. */

@@ -52,6 +52,8 @@ const rows: MatrixRow[] = [
   configRow("a split name the collection lacks (caught after the data stage)", `{ name: "x", ${DATASET}, splits: { test: "tset" } }`, /has no split "tset" \(splits\.test\); it has: test/),
   configRow("a dense system's train split the collection lacks (caught before training)", `{ name: "x", ${DATASET}, systems: { ${BM25}, de: { kind: "dual-encoder" } } }`, /has no split "train" \(splits\.train\); it has: test/),
   configRow("an unknown dataset", `{ name: "x", dataset: "scifactt" }`, 'unknown dataset "scifactt"'),
+  configRow("an unknown out-of-domain dataset", `{ name: "x", outOfDomain: ["beir/scifact", "cranfield"] }`, 'config error at outOfDomain[1]: unknown dataset "cranfield"'),
+  configRow("an out-of-domain split the collection lacks (caught after its data stage)", `{ name: "x", outOfDomain: [{ ${DATASET}, split: "dev" }] }`, /outOfDomain\[0\]\.split: dataset local:.* has no split "dev"; it has: test/),
   configRow("a valid config runs", `{ name: "ok", ${DATASET}, evaluation: { measures: ["nDCG@10"] } }`, /\|bm25 \(baseline\)\|/, 0),
   { case: "config file missing", args: ["run", "$/none.ts", "--runs-dir", "$/runs"], exit: 2, output: "none.ts: config file not found" },
   { case: "config file without a default export", files: { "c.ts": "export const x = 1;\n" }, args: ["run", "$/c.ts"], exit: 2, output: "c.ts: no default export" },

@@ -38,27 +38,38 @@ export function requireSplits(output: DataOutput, keys: Iterable<SplitKey>): voi
   throw new Error(`dataset ${output.dataset} (${output.collectionDir}) has no split ${list}; it has: ${output.available.join(", ")}`);
 }
 
+/** Throws when out-of-domain dataset number `index` of the config lacks its evaluated split (key `test`), naming the field and the splits it has. */
+export function requireOutOfDomainSplit(output: DataOutput, index: number): void {
+  if (output.splits.test !== undefined) return;
+  throw new Error(`outOfDomain[${index}].split: dataset ${output.dataset} (${output.collectionDir}) has no split "${output.requested.test}"; it has: ${output.available.join(", ")}`);
+}
+
 /** The split `key` of a data result, or a clear error naming the splits the collection has. */
 export function dataSplit(data: StageResult<DataOutput>, key: SplitKey): DataSplit {
   requireSplits(data.output, [key]);
   return data.output.splits[key]!;
 }
 
-/** The data stage of a run. */
-export function dataStage(run: RunSettings): StageSpec<DataOutput, Record<string, never>> {
+/**
+ * The data stage of a run: every split key of `run.splits`. For an out-of-domain dataset
+ * (`outOfDomain`: its registry name, `run.dataset`), only the split key `test` (its evaluated
+ * split), and the stage's ref names the dataset.
+ */
+export function dataStage(run: RunSettings, outOfDomain = false): StageSpec<DataOutput, Record<string, never>> {
+  const keys: readonly SplitKey[] = outOfDomain ? ["test"] : SPLIT_KEYS;
   return defineStage({
-    ref: { stage: "data" },
+    ref: outOfDomain ? { stage: "data", dataset: run.dataset } : { stage: "data" },
     // 2: records every split the collection has (`available`).
     version: 2,
     needs: {},
     async key(services) {
       const collection = await services.collection();
-      return { collection: collection.name, fingerprint: await collection.fingerprint(), splits: run.splits };
+      return { collection: collection.name, fingerprint: await collection.fingerprint(), splits: outOfDomain ? { test: run.splits.test } : run.splits };
     },
     async run(ctx) {
       const collection = await ctx.services.collection();
       const splits: DataOutput["splits"] = {};
-      for (const key of SPLIT_KEYS) {
+      for (const key of keys) {
         const split = run.splits[key];
         if (!collection.splits.includes(split)) {
           ctx.log(`${key}: the collection has no split "${split}" (it has ${collection.splits.join(", ")})`);

@@ -14,6 +14,8 @@ import { dataSplit, type DataOutput } from "./data.js";
 export interface EvaluationFile {
   /** The system key. */
   readonly system: string;
+  /** The out-of-domain dataset evaluated (absent: the experiment's dataset). */
+  readonly dataset?: string;
   readonly split: string;
   /** Queries averaged over, in trec_eval order. */
   readonly queries: string[];
@@ -30,22 +32,24 @@ export interface EvaluateOutput {
   readonly aggregate: Record<string, number>;
 }
 
-/** The evaluate stage of system `system`'s run `run` on split key `key`. */
+/** The evaluate stage of system `system`'s run `run` on split key `key` (of the out-of-domain `dataset` when given). */
 export function evaluateStage(args: {
   system: string;
   key: SplitKey;
   evaluation: EvaluationSettings;
   data: StageSpec<DataOutput>;
   run: StageSpec<RunFileOutput>;
+  dataset?: string;
 }) {
-  const { system, key, evaluation } = args;
+  const { system, key, evaluation, dataset } = args;
   const { measures, allQueries, relevanceLevel, depth, removeSelfHits } = evaluation;
+  const where = dataset !== undefined ? { dataset } : {};
   return defineStage({
-    ref: { stage: "evaluate", system, split: key },
+    ref: { stage: "evaluate", system, split: key, ...where },
     version: 1,
     needs: { data: args.data, run: args.run },
-    // The file names its system and split, so both are part of the key.
-    key: () => ({ system, split: key, measures, allQueries, relevanceLevel, depth, removeSelfHits }),
+    // The file names its system, split and dataset, so they are part of the key.
+    key: () => ({ system, split: key, ...where, measures, allQueries, relevanceLevel, depth, removeSelfHits }),
     async run(ctx): Promise<EvaluateOutput> {
       const { data, run: runStage } = ctx.inputs;
       const split = dataSplit(data, key);
@@ -56,6 +60,7 @@ export function evaluateStage(args: {
       const result = evaluate(qrels, run, measures, { allQueries, relevanceLevel, removeSelfHits, ...(depth !== undefined ? { depth } : {}) });
       const file: EvaluationFile = {
         system,
+        ...where,
         split: split.split,
         queries: [...result.queries],
         missing: [...result.missing],

@@ -11,7 +11,7 @@ import { announceBm25Index, bm25IndexDir } from "../../cli/bm25-command.js";
 import type { SplitKey } from "../../config/run-settings.js";
 import { defineStage, type RunFileOutput } from "../../runner/stage.js";
 import { dataSplit } from "../../runner/stages/data.js";
-import { defineSystem } from "../system.js";
+import { defineSystem, type EvaluationTarget } from "../system.js";
 
 /** BM25 settings (Lucene/Anserini parameters; defaults = Pyserini's BEIR flat runs). */
 export const bm25Settings = z.strictObject({
@@ -29,12 +29,13 @@ export const bm25System = defineSystem({
   description: "BM25 (Lucene/Anserini-style, k1 = 0.9, b = 0.4), no training",
   settings: bm25Settings,
   references: () => [],
-  plan({ key: system, settings, data, run: runSettings }) {
+  plan({ key: system, settings }) {
     const { k1, b, depth } = settings;
     return {
-      run: (split: SplitKey) =>
+      // On an out-of-domain target: the same BM25 over that dataset's corpus (its own index).
+      run: (split: SplitKey, { dataset, data, run: runSettings }: EvaluationTarget) =>
         defineStage({
-          ref: { stage: "retrieve", system, split },
+          ref: { stage: "retrieve", system, split, ...(dataset !== undefined ? { dataset } : {}) },
           version: 1,
           needs: { data },
           key: () => ({ kind: "bm25", split: runSettings.splits[split], k1, b, depth }),

@@ -14,7 +14,7 @@ import type { SplitKey } from "../../config/run-settings.js";
 import { defineStage, type RunFileOutput, type TrainedModelOutput } from "../../runner/stage.js";
 import { dataSplit } from "../../runner/stages/data.js";
 import { inferenceKey, modelKey, tokenizerKey, trainKey } from "../dense/keys.js";
-import { defineSystem } from "../system.js";
+import { defineSystem, type EvaluationTarget } from "../system.js";
 import { crossEncoderSettings } from "./settings.js";
 
 /** The cross-encoder system. */
@@ -52,12 +52,13 @@ export const crossEncoderSystem = defineSystem({
     });
     return {
       trained,
-      run: (split: SplitKey) =>
+      // On an out-of-domain target: the trained checkpoint re-ranks the first stage's run on that dataset.
+      run: (split: SplitKey, target: EvaluationTarget) =>
         defineStage({
-          ref: { stage: "rerank", system, split },
+          ref: { stage: "rerank", system, split, ...(target.dataset !== undefined ? { dataset: target.dataset } : {}) },
           version: 1,
-          needs: { data, trained, firstStage: runOf(rerank.from, split) },
-          key: () => ({ kind: "cross-encoder", split: run.splits[split], depth: rerank.depth, maxLength: model.maxLength, device: run.device, ...inferenceKey(run) }),
+          needs: { data: target.data, trained, firstStage: runOf(rerank.from, split, target) },
+          key: () => ({ kind: "cross-encoder", split: target.run.splits[split], depth: rerank.depth, maxLength: model.maxLength, device: run.device, ...inferenceKey(run) }),
           async run(ctx): Promise<RunFileOutput> {
             const { rerankWithCrossEncoder } = await import("./model.js");
             const collection = await ctx.services.collection();

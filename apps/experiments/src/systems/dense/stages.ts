@@ -11,7 +11,7 @@ import { loadQrels, loadTrecRun, mineHardNegatives, writeNegativesTsv, writeTrec
 import type { RunSettings, SplitKey } from "../../config/run-settings.js";
 import { defineStage, type RunFileOutput, type StageNeeds, type StageContext, type StageSpec, type TrainedModelOutput } from "../../runner/stage.js";
 import { dataSplit, type DataOutput } from "../../runner/stages/data.js";
-import type { DenseIndexOutput } from "../system.js";
+import type { DenseIndexOutput, EvaluationTarget } from "../system.js";
 import { inferenceKey } from "./keys.js";
 import type { DenseModelCode, DenseSettings } from "./model-code.js";
 import { teacherScoresStage } from "./teacher-scores-stage.js";
@@ -107,7 +107,9 @@ export function trainStage<S extends DenseSettings, N extends StageNeeds>(args: 
 /**
  * Stage `index`: every passage encoded by the trained checkpoint into an `@i3/search` dense
  * index, on the engine `inference` asks for (default the run's; `label` names the stage in logs
- * when a plan holds two indexes of one system).
+ * when a plan holds two indexes of one system). On an out-of-domain dataset (`outOfDomain`: its
+ * data stage), the passages of that dataset's corpus; the data stage is then an input, so the
+ * hash follows that corpus's fingerprint (the experiment's own index keeps its key and inputs).
  */
 export function indexStage<S extends DenseSettings>(args: {
   system: string;
@@ -118,13 +120,14 @@ export function indexStage<S extends DenseSettings>(args: {
   code: () => Promise<DenseModelCode<S>>;
   inference?: RunSettings["inference"];
   label?: string;
+  outOfDomain?: { readonly dataset: string; readonly data: StageSpec<DataOutput> };
 }) {
-  const { settings } = args;
+  const { settings, outOfDomain } = args;
   const run = { ...args.run, inference: args.inference ?? args.run.inference };
   return defineStage({
-    ref: { stage: "index", system: args.label ?? args.system },
+    ref: { stage: "index", system: args.label ?? args.system, ...(outOfDomain ? { dataset: outOfDomain.dataset } : {}) },
     version: 1,
-    needs: { trained: args.trained },
+    needs: { trained: args.trained, ...(outOfDomain ? { data: outOfDomain.data } : {}) },
     key: () => ({ kind: args.kind, index: settings.index, passageMaxLength: settings.model.passageMaxLength, device: run.device, ...inferenceKey(run) }),
     async run(ctx): Promise<DenseIndexOutput> {
       const code = await args.code();
@@ -144,24 +147,27 @@ export function indexStage<S extends DenseSettings>(args: {
   });
 }
 
-/** Stage `retrieve` on a split: the split's queries encoded by the checkpoint, searched exactly in the index. */
+/**
+ * Stage `retrieve` on a split of `target` (the experiment's dataset or an out-of-domain one): the
+ * split's queries encoded by the checkpoint, searched exactly in `index` (of that target's corpus).
+ */
 export function retrieveStage<S extends DenseSettings>(args: {
   system: string;
   kind: string;
   split: SplitKey;
   settings: S;
   run: RunSettings;
-  data: StageSpec<DataOutput>;
+  target: EvaluationTarget;
   trained: StageSpec<TrainedModelOutput>;
   index: StageSpec<DenseIndexOutput>;
   code: () => Promise<DenseModelCode<S>>;
 }) {
-  const { settings, run, split } = args;
+  const { settings, run, split, target } = args;
   return defineStage({
-    ref: { stage: "retrieve", system: args.system, split },
+    ref: { stage: "retrieve", system: args.system, split, ...(target.dataset !== undefined ? { dataset: target.dataset } : {}) },
     version: 1,
-    needs: { data: args.data, trained: args.trained, index: args.index },
-    key: () => ({ kind: args.kind, split: run.splits[split], retrieve: settings.retrieve, queryMaxLength: settings.model.queryMaxLength, device: run.device, ...inferenceKey(run) }),
+    needs: { data: target.data, trained: args.trained, index: args.index },
+    key: () => ({ kind: args.kind, split: target.run.splits[split], retrieve: settings.retrieve, queryMaxLength: settings.model.queryMaxLength, device: run.device, ...inferenceKey(run) }),
     async run(ctx): Promise<RunFileOutput> {
       const code = await args.code();
       const { searchIndex } = await import("./encode.js");
@@ -239,15 +245,26 @@ export function denseSystemStages<S extends DenseSettings, N extends StageNeeds>
           }),
         };
   const trained = trainStage({ ...common, data, negatives, extra, version: parts.trainVersion, key: () => parts.trainingKey() });
-  const index = indexStage({ ...common, trained });
-  // The index a query-encoder system trains against is a training input: built on tfjs whatever
-  // `inference` says (the same stage as `index` when it says tfjs), so its trained models stay
-  // those computed before the setting existed.
-  const trainingIndex = run.inference === "tfjs" ? index : indexStage({ ...common, trained, inference: "tfjs", label: `${system}[tfjs]` });
+  // One index per evaluated corpus (the experiment's, and each out-of-domain dataset's), planned once each.
+  const indexes = new Map<string, { index: StageSpec<DenseIndexOutput>; trainingIndex: StageSpec<DenseIndexOutput> }>();
+  const indexesOf = ({ dataset, data: targetData }: EvaluationTarget) => {
+    const name = dataset ?? "";
+    const found = indexes.get(name);
+    if (found) return found;
+    const outOfDomain = dataset !== undefined ? { outOfDomain: { dataset, data: targetData } } : {};
+    const index = indexStage({ ...common, trained, ...outOfDomain });
+    // The index a query-encoder system trains against is a training input: built on tfjs whatever
+    // `inference` says (the same stage as `index` when it says tfjs), so its trained models stay
+    // those computed before the setting existed.
+    const trainingIndex = run.inference === "tfjs" ? index : indexStage({ ...common, trained, inference: "tfjs", label: `${system}[tfjs]`, ...outOfDomain });
+    const made = { index, trainingIndex };
+    indexes.set(name, made);
+    return made;
+  };
   return {
     trained,
-    index,
-    trainingIndex,
-    run: (split: SplitKey) => retrieveStage({ ...common, split, data, trained, index }),
+    index: (target: EvaluationTarget) => indexesOf(target).index,
+    trainingIndex: (target: EvaluationTarget) => indexesOf(target).trainingIndex,
+    run: (split: SplitKey, target: EvaluationTarget) => retrieveStage({ ...common, split, target, trained, index: indexesOf(target).index }),
   };
 }

@@ -70,14 +70,16 @@ export const ltreSystem = defineSystem({
     });
     return {
       trained,
-      run: (split) =>
+      // On an out-of-domain target: the trained query tower searches `from`'s fixed passage
+      // encoder's index of that dataset's corpus (built on TensorFlow.js, like the training index).
+      run: (split, target) =>
         defineStage({
-          ref: { stage: "retrieve", system, split },
+          ref: { stage: "retrieve", system, split, ...(target.dataset !== undefined ? { dataset: target.dataset } : {}) },
           version: 1,
-          needs: { data, trained, index },
+          needs: { data: target.data, trained, index: trainingIndexOf(settings.from, target) },
           key: () => ({
             kind: "ltre",
-            split: run.splits[split],
+            split: target.run.splits[split],
             retrieve: settings.retrieve,
             precision: settings.index,
             // PQ codebooks are seeded by the run's seed (float32 and float16 do not depend on it).

@@ -10,7 +10,7 @@ import { rrf } from "@i3/metrics";
 import { z } from "zod";
 import type { SplitKey } from "../../config/run-settings.js";
 import { defineStage, type RunFileOutput } from "../../runner/stage.js";
-import { defineSystem } from "../system.js";
+import { defineSystem, type EvaluationTarget } from "../system.js";
 
 /** RRF settings: the systems fused (by key, at least two), k, and how deep each run counts. */
 export const rrfSettings = z.strictObject({
@@ -32,10 +32,10 @@ export const rrfSystem = defineSystem({
   plan({ key: system, settings, runOf }) {
     const { fuse, k, depth } = settings;
     return {
-      run: (split: SplitKey) => {
-        const inputs = Object.fromEntries(fuse.map((name) => [name, runOf(name, split)]));
+      run: (split: SplitKey, target: EvaluationTarget) => {
+        const inputs = Object.fromEntries(fuse.map((name) => [name, runOf(name, split, target)]));
         return defineStage({
-          ref: { stage: "fuse", system, split },
+          ref: { stage: "fuse", system, split, ...(target.dataset !== undefined ? { dataset: target.dataset } : {}) },
           version: 1,
           needs: inputs,
           key: () => ({ kind: "rrf", fuse, k, depth }),

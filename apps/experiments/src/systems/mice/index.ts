@@ -25,19 +25,8 @@ import { dataSplit } from "../../runner/stages/data.js";
 import { trainKey } from "../dense/keys.js";
 import { teacherScoresStage } from "../dense/teacher-scores-stage.js";
 import { defineSystem } from "../system.js";
+import type { MiceStatesOutput } from "./outputs.js";
 import { miceSettings, miceSettingsIssues } from "./settings.js";
-
-/** Output of the `states` stage. */
-export interface MiceStatesOutput {
-  /** The token-state store folder, relative to the stage folder. */
-  readonly store: string;
-  readonly passages: number;
-  readonly tokens: number;
-  readonly dtype: string;
-  /** Mean bytes of stored states per passage. */
-  readonly bytesPerPassage: number;
-  readonly backend: string;
-}
 
 /** The MICE system. */
 export const miceSystem = defineSystem({

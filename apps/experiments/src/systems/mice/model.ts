@@ -14,7 +14,7 @@ import { TokenStateStore } from "@i3/search";
 import type { RunSettings } from "../../config/run-settings.js";
 import type { TrainedModelOutput } from "../../runner/stage.js";
 import { recordTraining } from "../dense/train-output.js";
-import type { MiceStatesOutput } from "./index.js";
+import type { MiceStatesOutput } from "./outputs.js";
 import type { MiceSystemSettings } from "./settings.js";
 
 /**

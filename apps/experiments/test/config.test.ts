@@ -92,7 +92,7 @@ describe("experiment config", () => {
     expect(errorOf({ name: "x", systems: { bm25: { kind: "bm25" }, de: { kind: "dual-encoder", train: { batchSize: 0 } } } })).toBe(
       "config error at systems.de.train.batchSize: Too small: expected number to be >0, got 0",
     );
-    expect(errorOf({ name: "x", systems: { c: { kind: "colbert" } } })).toBe('config error at systems.c.kind: expected "bm25" | "dual-encoder" | "i3" | "ltre" | "rrf" | "cross-encoder", got "colbert"');
+    expect(errorOf({ name: "x", systems: { c: { kind: "colbert" } } })).toBe('config error at systems.c.kind: expected "bm25" | "dual-encoder" | "i3" | "ltre" | "rrf" | "cross-encoder" | "mice", got "colbert"');
     expect(errorOf({ name: "x", systems: {} })).toBe("config error at systems: list at least one system");
     expect(errorOf({ name: "x", systems: { "1st": { kind: "bm25" } } })).toMatch(/^config error at systems\.1st: expected a system key/);
     expect(errorOf({ name: "x", device: "tpu", seed: -1 }).split("\n")).toEqual([

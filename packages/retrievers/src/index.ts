@@ -3,7 +3,7 @@
  * and I3, and the cross-encoder re-ranker. Settings (`settings.ts`, the defaults), where training
  * starts (`start.ts`, `hf-files.ts`), phased training (`phases.ts`) and its resumable checkpoints
  * (`training-checkpoints.ts`), the trainers (`dual-encoder.ts`, `i3.ts`, `cross-encoder.ts`,
- * `ltre.ts`), batched encoding (`encode.ts`, `token-batches.ts`; texts: `encode-texts.ts`), inference through
+ * `ltre.ts`, MICE's distillation and re-ranking in `mice.ts`), batched encoding (`encode.ts`, `token-batches.ts`; texts: `encode-texts.ts`), inference through
  * onnxruntime-node with a tfjs fallback (`inference.ts`, `onnxruntime.ts`), MICE's stored document
  * states (`mice-states.ts`), dense indexing and retrieval (`retrieve.ts`) and checkpoints with
  * their tokenizer (`checkpoint.ts`). See README.md.
@@ -58,6 +58,19 @@ export {
 } from "./cross-encoder.js";
 export { distillationSetup, distillationPhase, distillationTerm, type DistillationSetup, type TeacherScoredLists } from "./distillation.js";
 export { buildMiceStateStore, miceStatesFingerprint, readDocumentStates, type BuildMiceStateStoreOptions } from "./mice-states.js";
+export {
+  trainMice,
+  rerankWithMice,
+  rerankCandidates,
+  miceLoss,
+  checkMiceObjective,
+  encodeAlone,
+  DEFAULT_MICE_OBJECTIVE,
+  type MiceObjective,
+  type TrainMiceInputs,
+  type TrainedMice,
+  type RerankWithMiceOptions,
+} from "./mice.js";
 export { encodeTokenRows, encodeRows, encodeCorpusVectors, type BiEncoderModel, type DenseRetriever } from "./encode.js";
 export { toTensors, paddedRowBatches } from "./token-batches.js";
 export { encodeTexts, textEncoder, type EncodeTextsOptions, type EncodeProgress, type EncodeSide, type TextEncoder, type TextVectors } from "./encode-texts.js";

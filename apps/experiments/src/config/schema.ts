@@ -69,7 +69,9 @@ export const experimentSchema = z
       ctx.addIssue({ code: "custom", path: ["evaluation", "mainMeasure"], message: `"${config.evaluation.mainMeasure}" is not one of evaluation.measures` });
     }
     for (const [key, settings] of Object.entries(config.systems)) {
-      for (const ref of systemDefinition(settings.kind).references(settings as never)) {
+      const definition = systemDefinition(settings.kind);
+      let referencesValid = true;
+      for (const ref of definition.references(settings as never)) {
         const path = ["systems", key, ...ref.field.split(".")];
         const target = config.systems[ref.system];
         if (target === undefined) {
@@ -79,6 +81,12 @@ export const experimentSchema = z
           ctx.addIssue({ code: "custom", path, message: `names system "${ref.system}" (a ${role} system); expected a ${ref.roles.join(" or ")} system` });
         } else if (ref.kinds !== undefined && !ref.kinds.includes(target.kind)) {
           ctx.addIssue({ code: "custom", path, message: `names system "${ref.system}" (kind ${target.kind}); expected a system of kind ${ref.kinds.join(" or ")}` });
+        }
+        if (target === undefined || !ref.roles.includes(systemDefinition(target.kind).role) || (ref.kinds !== undefined && !ref.kinds.includes(target.kind))) referencesValid = false;
+      }
+      if (referencesValid && definition.issues !== undefined) {
+        for (const issue of definition.issues(settings as never, (system) => config.systems[system]!)) {
+          ctx.addIssue({ code: "custom", path: ["systems", key, ...issue.field.split(".")], message: issue.message });
         }
       }
     }

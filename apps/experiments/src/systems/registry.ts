@@ -9,6 +9,7 @@ import { crossEncoderSystem } from "./cross-encoder/index.js";
 import { dualEncoderSystem } from "./dual-encoder/index.js";
 import { i3System } from "./i3/index.js";
 import { ltreSystem } from "./ltre/index.js";
+import { miceSystem } from "./mice/index.js";
 import { rrfSystem } from "./rrf/index.js";
 import type { SystemDefinition } from "./system.js";
 
@@ -20,6 +21,7 @@ export const SYSTEMS = [
   ltreSystem,
   rrfSystem,
   crossEncoderSystem,
+  miceSystem,
 ] as const;
 
 /** The kinds a config may use, in registry order. */

@@ -112,6 +112,12 @@ export interface SystemDefinition<K extends string = string, S extends z.ZodObje
   readonly settings: S;
   /** The other systems its settings name (validated when the config loads). */
   references(settings: z.output<S>): SystemReference[];
+  /**
+   * Problems of its settings against the resolved settings of the systems it names (`settingsOf`,
+   * called only once every reference is valid), reported when the config loads as
+   * `systems.<key>.<field>: message`. Absent: none beyond the schema and the references.
+   */
+  issues?(settings: z.output<S>, settingsOf: (system: string) => { readonly kind: string }): { field: string; message: string }[];
   /** Its stages. */
   plan(ctx: PlanContext<z.output<S>>): SystemStages;
 }

@@ -1,0 +1,173 @@
+/**
+ * The MICE system's TensorFlow.js side (imported only when its stages run): MICE made from the
+ * `from` cross-encoder's checkpoint (`Mice.fromCrossEncoder`) and distilled from that
+ * checkpoint's cached scores (`@i3/retrievers` trainMice), the document-state store
+ * (`buildMiceStateStore`) and re-ranking from it (`rerankWithMice`).
+ */
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { loadKdTrain } from "@i3/distill";
+import { loadTokenizer, saveTokenizer, type Collection, type Passage, type Query, type Run } from "@i3/data";
+import { describeBackend, loadCrossEncoder, loadMice, Mice, saveMice } from "@i3/encoders";
+import { buildMiceStateStore, rerankCandidates, rerankWithMice, startBackend, trainMice } from "@i3/retrievers";
+import { TokenStateStore } from "@i3/search";
+import type { RunSettings } from "../../config/run-settings.js";
+import type { TrainedModelOutput } from "../../runner/stage.js";
+import { recordTraining } from "../dense/train-output.js";
+import type { MiceStatesOutput } from "./outputs.js";
+import type { MiceSystemSettings } from "./settings.js";
+
+/**
+ * Makes MICE from the cross-encoder checkpoint in `startCheckpoint` and distils it from the
+ * scores in `kdTrain`; saves it (`saveMice` + tokenizer) into `outDir/checkpoint`. The training
+ * state goes to `workDir/checkpoints` (a killed run continues from it).
+ */
+export async function trainMiceSystem(args: {
+  settings: MiceSystemSettings;
+  run: RunSettings;
+  startCheckpoint: string;
+  kdTrain: string;
+  collection: Collection;
+  queries: readonly Query[];
+  outDir: string;
+  workDir: string;
+  log: (message: string) => void;
+}): Promise<TrainedModelOutput> {
+  const { settings, log } = args;
+  const backend = await startBackend(args.run.device);
+  log(describeBackend(backend));
+  const records = [...(await loadKdTrain(args.kdTrain)).values()];
+  const wanted = new Set(records.flatMap((r) => [...r.positives, ...r.negatives].map((d) => d.docId)));
+  const passages = new Map<string, Passage>();
+  for await (const p of args.collection.corpus()) if (wanted.has(p.id)) passages.set(p.id, p);
+  const tokenizer = await loadTokenizer(args.startCheckpoint);
+  const ce = await loadCrossEncoder(args.startCheckpoint);
+  let model: Mice;
+  try {
+    model = Mice.fromCrossEncoder(ce, {
+      split: settings.split,
+      ...(settings.interactionLayers !== undefined ? { interactionLayers: settings.interactionLayers } : {}),
+      ...(settings.seedLayers !== undefined ? { seedLayers: settings.seedLayers } : {}),
+      copyHead: settings.copyHead,
+      seed: args.run.seed,
+    });
+  } finally {
+    ce.dispose();
+  }
+  const { split, interactionLayers, seedLayers } = model.config;
+  log(`MICE l${split}+${interactionLayers} (interaction layers seeded from backbone layers ${seedLayers.join(", ")}) from ${ce.config.layers}x${ce.config.hidden} cross-encoder; ${records.length} teacher-scored training queries`);
+  try {
+    const started = Date.now();
+    const { history } =
+      settings.train.epochs > 0
+        ? await trainMice({
+            model,
+            tokenizer,
+            records,
+            queries: new Map(args.queries.map((q) => [q.id, q.text])),
+            passages,
+            seed: args.run.seed,
+            negatives: settings.negatives.perQuery,
+            batchSize: settings.train.batchSize,
+            epochs: settings.train.epochs,
+            optimizer: settings.optimizer,
+            objective: settings.objective,
+            queryMaxLength: settings.model.queryMaxLength,
+            passageMaxLength: settings.model.passageMaxLength,
+            checkpoints: {
+              dir: join(args.workDir, "checkpoints"),
+              ...(settings.train.checkpointEverySteps !== undefined ? { everySteps: settings.train.checkpointEverySteps } : {}),
+            },
+            log,
+            onStep: (s) => {
+              if (s.step % 20 === 0) log(`step ${s.step} epoch ${s.epoch} loss ${s.loss.toFixed(4)}`);
+            },
+          })
+        : { history: [] };
+    const dir = join(args.outDir, "checkpoint");
+    await mkdir(args.outDir, { recursive: true });
+    await saveMice(dir, model);
+    await saveTokenizer(tokenizer, dir);
+    return recordTraining(args.outDir, { backend, steps: history.map((s) => ({ ...s, phase: "queries" })), trainSeconds: (Date.now() - started) / 1000 });
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Builds the document-state store of the MICE checkpoint in `checkpointDir` into `outDir/store`; logs progress and bytes per passage. */
+export async function buildStatesStage(args: {
+  checkpointDir: string;
+  collection: Collection;
+  passageMaxLength: number;
+  dtype: "float16" | "float32";
+  batchSize: number;
+  device: RunSettings["device"];
+  outDir: string;
+  log: (message: string) => void;
+}): Promise<MiceStatesOutput> {
+  const backend = describeBackend(await startBackend(args.device));
+  args.log(backend);
+  const model = await loadMice(args.checkpointDir, { configOverrides: { hiddenDropout: 0, attentionDropout: 0 } });
+  try {
+    const tokenizer = await loadTokenizer(args.checkpointDir);
+    let total = 0;
+    for await (const _ of args.collection.corpus()) total++;
+    let next = 0;
+    const manifest = await buildMiceStateStore(model, tokenizer, args.collection, {
+      out: join(args.outDir, "store"),
+      passageMaxLength: args.passageMaxLength,
+      dtype: args.dtype,
+      batchSize: args.batchSize,
+      description: `MICE l${model.config.split} states of ${args.checkpointDir}`,
+      backend,
+      onProgress: (written) => {
+        if (written >= next || written === total) {
+          args.log(`states: ${written}/${total} passages`);
+          next = written + Math.max(1, Math.ceil(total / 10));
+        }
+      },
+    });
+    args.log(`states: ${manifest.count} passages, ${manifest.tokens} tokens, layer ${manifest.layer} x ${manifest.hidden} ${manifest.dtype}: ${manifest.bytesPerPassage.toFixed(1)} bytes per passage`);
+    return { store: "store", passages: manifest.count, tokens: manifest.tokens, dtype: manifest.dtype, bytesPerPassage: manifest.bytesPerPassage, backend };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Re-ranks the top `depth` of `firstStage` for each query from the stored states; progress every tenth of the queries. */
+export async function rerankStage(args: {
+  checkpointDir: string;
+  storeDir: string;
+  queries: readonly Query[];
+  firstStage: Run;
+  depth: number;
+  queryMaxLength: number;
+  batchSize: number;
+  device: RunSettings["device"];
+  log: (message: string) => void;
+}): Promise<{ run: Run }> {
+  args.log(describeBackend(await startBackend(args.device)));
+  const model = await loadMice(args.checkpointDir, { configOverrides: { hiddenDropout: 0, attentionDropout: 0 } });
+  const store = await TokenStateStore.open(args.storeDir);
+  try {
+    const tokenizer = await loadTokenizer(args.checkpointDir);
+    const candidates = rerankCandidates(args.queries, args.firstStage, args.depth);
+    const started = Date.now();
+    let next = 0;
+    const run = await rerankWithMice(model, tokenizer, store, args.queries, candidates, {
+      queryMaxLength: args.queryMaxLength,
+      batchSize: args.batchSize,
+      onProgress: (done, total) => {
+        if (done >= next || done === total) {
+          const seconds = (Date.now() - started) / 1000;
+          args.log(`re-ranked ${done}/${total} queries (${(done / Math.max(seconds, 1e-9)).toFixed(1)} queries/s)`);
+          next = done + Math.max(1, Math.ceil(total / 10));
+        }
+      },
+    });
+    return { run };
+  } finally {
+    await store.close();
+    model.dispose();
+  }
+}

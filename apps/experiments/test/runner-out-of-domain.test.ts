@@ -198,6 +198,7 @@ describe("out-of-domain evaluation", () => {
           i3: { kind: "i3", ...neural, pseudoQueries: { kind: "rake" } },
           ltre: { kind: "ltre", from: "de" },
           ce: { kind: "cross-encoder", tokenizer: neural.tokenizer, rerank: { from: "bm25", depth: 10 } },
+          mice: { kind: "mice", from: "ce", split: 1, interactionLayers: 1, rerank: { from: "bm25", depth: 10 } },
         },
       }),
     );
@@ -205,7 +206,7 @@ describe("out-of-domain evaluation", () => {
     const labels = plan.stages.map((s) => stageLabel(s.ref));
     expect(new Set(labels).size).toBe(labels.length);
     // Training-side stages exist once, on the experiment's dataset.
-    for (const id of ["de/train", "de/negatives", "i3/train", "i3/pseudo-queries", "ltre/train", "ce/train"]) expect(labels.filter((l) => l.startsWith(id))).toEqual([id]);
+    for (const id of ["de/train", "de/negatives", "i3/train", "i3/pseudo-queries", "ltre/train", "ce/train", "mice/train", "mice/teacher-scores"]) expect(labels.filter((l) => l.startsWith(id))).toEqual([id]);
     const byLabel = new Map(plan.stages.map((s) => [stageLabel(s.ref), s]));
     const needs = (label: string) => Object.fromEntries(Object.entries(byLabel.get(label)!.needs).map(([role, s]) => [role, stageLabel((s as StageSpec).ref)]));
     const data = `data[${b}]`;
@@ -218,6 +219,10 @@ describe("out-of-domain evaluation", () => {
     // The cross-encoder trained on A re-ranks BM25's run on B.
     expect(needs(`ce/rerank:test[${b}]`)).toEqual({ data, trained: "ce/train", firstStage: `bm25/retrieve:test[${b}]` });
     expect(needs(`ce/evaluate:test[${b}]`)).toEqual({ data, run: `ce/rerank:test[${b}]` });
+    // MICE trained on A stores B's passages' states and re-ranks BM25's run on B from them; A's store stays A's.
+    expect(needs(`mice/states[${b}]`)).toEqual({ trained: "mice/train", data });
+    expect(needs("mice/states")).toEqual({ trained: "mice/train" });
+    expect(needs(`mice/rerank:test[${b}]`)).toEqual({ data, trained: "mice/train", states: `mice/states[${b}]`, firstStage: `bm25/retrieve:test[${b}]` });
   });
 
   it("indexes B's corpus with the real I3 trained on A (its pseudo-queries are training targets: generated for A only)", async () => {

@@ -96,6 +96,8 @@ export class MiceInference {
     readonly info: InferenceEngineInfo,
     /** The model's hidden size (each stored state row). */
     readonly hidden: number,
+    /** The layer l after which documents are stored (the model's `split`). */
+    readonly layer: number,
     private readonly tokenizer: I3Tokenizer,
     private readonly queryMaxLength: number,
     private readonly batchSize: number,
@@ -153,6 +155,7 @@ export async function openMiceInference(model: Mice | string, tokenizer: I3Token
   const mice = owned ? await loadMice(model) : model;
   if (!(mice instanceof Mice)) throw new TypeError("openMiceInference: expected a Mice or a MICE checkpoint folder");
   const hidden = mice.encoder.hidden;
+  const layer = mice.config.split;
   let forward: MiceForward;
   if (ort !== undefined) {
     let session: OnnxGraphSession;
@@ -164,7 +167,7 @@ export async function openMiceInference(model: Mice | string, tokenizer: I3Token
     forward = onnxMiceForward(session, hidden, tokenizer.special.pad);
   } else forward = tfjsMiceForward(mice, tokenizer.special.pad, owned);
   options.log?.(describeInference(info));
-  return new MiceInference(info, hidden, tokenizer, options.queryMaxLength, batchSize, forward);
+  return new MiceInference(info, hidden, layer, tokenizer, options.queryMaxLength, batchSize, forward);
 }
 
 /**

@@ -31,9 +31,9 @@ import { z } from "zod";
 import { SeededRandom } from "@i3/core";
 import { padBatch, passageText, rankDocuments, type EncodedBatch, type I3Tokenizer, type Passage, type Query, type Run } from "@i3/data";
 import { distillationLoss, sampleCandidates, type KdRecord } from "@i3/distill";
-import { tf, type LayerStates, type Mice } from "@i3/encoders";
+import { tf, type Mice } from "@i3/encoders";
 import type { TokenStateStore } from "@i3/search";
-import { readDocumentStates } from "./mice-states.js";
+import type { MiceInference } from "./mice-inference.js";
 import { trainPhaseLoop, type PhaseStep } from "./phases.js";
 import { crossEncoderOptimizerSettingsSchema, DEFAULT_CHECKPOINT_EVERY_STEPS, parseSettings, withOptimizerDefaults, type CrossEncoderOptimizerSettingsInput } from "./settings.js";
 import { openTrainingCheckpoints, parametersDigest, resumeMessage, type ResumePoint, type TrainingCheckpointOptions } from "./training-checkpoints.js";
@@ -244,10 +244,6 @@ function recordsDigest(records: readonly KdRecord[], queryText: (qid: string) =>
 
 /** Options of {@link rerankWithMice}. */
 export interface RerankWithMiceOptions {
-  /** Query tokens at most (as in training). */
-  queryMaxLength: number;
-  /** Candidates scored per forward pass (default 32; does not change the scores beyond float rounding). */
-  batchSize?: number;
   /** Called after each query with (queries done, total). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -263,46 +259,22 @@ export function rerankCandidates(queries: readonly Query[], run: Run, depth: num
 }
 
 /**
- * Scores each query's candidates (`candidates`: query id -> doc ids) with `model` from the
- * document states in `store` (built by `buildMiceStateStore` from the same model): each query is
- * encoded once, then scored against `batchSize` candidates at a time. Returns the run (the
- * candidates only, by MICE's score); a candidate missing from the store is an error naming it.
+ * Scores each query's candidates (`candidates`: query id -> doc ids) with `scorer` (a MICE on
+ * either engine, `openMiceInference`) from the document states in `store` (built by
+ * `buildMiceStateStore` from the same model): each query against its candidates' stored states,
+ * `scorer`'s batch size at a time. Returns the run (the candidates only, by MICE's score); a
+ * store of another layer or width, or a candidate missing from it, is an error naming it.
  */
-export async function rerankWithMice(model: Mice, tokenizer: I3Tokenizer, store: TokenStateStore, queries: readonly Query[], candidates: ReadonlyMap<string, readonly string[]>, options: RerankWithMiceOptions): Promise<Run> {
-  const batchSize = options.batchSize ?? 32;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`rerankWithMice: batchSize must be a positive integer, got ${batchSize}`);
-  if (store.manifest.layer !== model.config.split || store.manifest.hidden !== model.encoder.hidden) {
-    throw new Error(`rerankWithMice: the store in ${store.dir} holds layer ${store.manifest.layer} states of width ${store.manifest.hidden}; the model needs layer ${model.config.split}, width ${model.encoder.hidden}`);
+export async function rerankWithMice(scorer: MiceInference, store: TokenStateStore, queries: readonly Query[], candidates: ReadonlyMap<string, readonly string[]>, options: RerankWithMiceOptions = {}): Promise<Run> {
+  if (store.manifest.layer !== scorer.layer || store.manifest.hidden !== scorer.hidden) {
+    throw new Error(`rerankWithMice: the store in ${store.dir} holds layer ${store.manifest.layer} states of width ${store.manifest.hidden}; the model needs layer ${scorer.layer}, width ${scorer.hidden}`);
   }
   const todo = queries.filter((q) => (candidates.get(q.id)?.length ?? 0) > 0);
   const run: Run = new Map();
   for (const [done, q] of todo.entries()) {
     const ids = candidates.get(q.id)!;
-    const inputs = toTensors(encodeAlone(tokenizer, [q.text], options.queryMaxLength));
-    let encoded: LayerStates;
-    try {
-      encoded = model.encodeQueries(inputs);
-    } finally {
-      tf.dispose([inputs.inputIds, inputs.attentionMask]);
-    }
-    const scores = new Map<string, number>();
-    try {
-      for (let start = 0; start < ids.length; start += batchSize) {
-        const chunk = ids.slice(start, start + batchSize);
-        const docs = await readDocumentStates(store, chunk);
-        try {
-          const s = tf.tidy(() => model.scoreEncoded(encoded, docs));
-          const values = await s.data();
-          s.dispose();
-          chunk.forEach((id, i) => scores.set(id, values[i]!));
-        } finally {
-          tf.dispose([docs.states, docs.mask]);
-        }
-      }
-    } finally {
-      tf.dispose([encoded.states, encoded.mask]);
-    }
-    run.set(q.id, scores);
+    const scores = await scorer.scoreStored(q, store, ids);
+    run.set(q.id, new Map(ids.map((id, i) => [id, scores[i]!])));
     options.onProgress?.(done + 1, todo.length);
   }
   return run;

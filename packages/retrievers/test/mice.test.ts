@@ -12,7 +12,7 @@ import { passageText, trainWordPiece, type Collection, type I3Tokenizer, type Pa
 import type { KdRecord } from "@i3/distill";
 import { CrossEncoder, encoderConfig, initBackend, Mice, tf } from "@i3/encoders";
 import { TokenStateStore } from "@i3/search";
-import { buildMiceStateStore, encodeAlone, miceLoss, rerankWithMice, toTensors, trainMice, type PhaseStep, type TrainMiceInputs } from "../src/index.js";
+import { buildMiceStateStore, encodeAlone, miceLoss, openMiceInference, rerankWithMice, toTensors, trainMice, type PhaseStep, type TrainMiceInputs } from "../src/index.js";
 import { tempRoot } from "./helpers.js";
 
 const root = tempRoot("i3-mice-");
@@ -159,7 +159,9 @@ describe("rerankWithMice", () => {
       const store = await TokenStateStore.open(out);
       const before = tf.memory().numTensors;
       const progress: number[] = [];
-      const run = await rerankWithMice(model, tokenizer, store, qs, candidates, { queryMaxLength: 8, batchSize: 3, onProgress: (done) => progress.push(done) });
+      const scorer = await openMiceInference(model, tokenizer, { inference: "tfjs", queryMaxLength: 8, batchSize: 3 });
+      const run = await rerankWithMice(scorer, store, qs, candidates, { onProgress: (done) => progress.push(done) });
+      await scorer.dispose();
       expect(tf.memory().numTensors).toBe(before);
       expect(progress).toEqual([1, 2, 3]);
       for (const [qid, ids] of candidates) {
@@ -181,10 +183,13 @@ describe("rerankWithMice", () => {
     const out = join(root, "f32-missing");
     await buildMiceStateStore(model, tokenizer, collection, { out, passageMaxLength: 16, dtype: "float32", description: "test", backend: "js" });
     const store = await TokenStateStore.open(out);
-    await expect(rerankWithMice(model, tokenizer, store, [{ id: "apple", text: "apple" }], new Map([["apple", ["pos-apple", "nope"]]]), { queryMaxLength: 8 })).rejects.toThrow(/nope/);
+    const scorer = await openMiceInference(model, tokenizer, { inference: "tfjs", queryMaxLength: 8 });
+    await expect(rerankWithMice(scorer, store, [{ id: "apple", text: "apple" }], new Map([["apple", ["pos-apple", "nope"]]]))).rejects.toThrow(/nope/);
     const config = encoderConfig({ vocabSize: tokenizer.vocabSize, layers: 3, hidden: 16, heads: 2, intermediate: 32, maxPositions: 32 });
     const other = new Mice(config, { split: 2 });
-    await expect(rerankWithMice(other, tokenizer, store, [], new Map(), { queryMaxLength: 8 })).rejects.toThrow(/layer 1 states .* needs layer 2/);
+    const otherScorer = await openMiceInference(other, tokenizer, { inference: "tfjs", queryMaxLength: 8 });
+    await expect(rerankWithMice(otherScorer, store, [], new Map())).rejects.toThrow(/layer 1 states .* needs layer 2/);
+    await Promise.all([scorer.dispose(), otherScorer.dispose()]);
     other.dispose();
     await store.close();
     model.dispose();

@@ -15,7 +15,8 @@
  *   checkpoint (the upstream stage), l, the passage length and the dtype, so it is built once and
  *   reused by every later run and split; its bytes per passage go to the log and the output;
  * - `rerank` per split: the top `rerank.depth` of `rerank.from`'s run, scored from the stored
- *   states (`rerankWithMice`).
+ *   states (`rerankWithMice`) on the engine `inference` selects (onnxruntime by default: MICE's
+ *   exported query graph; TensorFlow.js on request or as the fallback), recorded in the output.
  * On an out-of-domain dataset (`outOfDomain`) the trained MICE builds a `states` store of that
  * corpus (the dataset in its ref and key) and re-ranks `rerank.from`'s run on that dataset.
  */
@@ -24,7 +25,7 @@ import { loadTrecRun, writeTrecRun } from "@i3/data";
 import type { SplitKey } from "../../config/run-settings.js";
 import { defineStage, type RunFileOutput, type StageSpec, type TrainedModelOutput } from "../../runner/stage.js";
 import { dataSplit } from "../../runner/stages/data.js";
-import { trainKey } from "../dense/keys.js";
+import { inferenceKey, trainKey } from "../dense/keys.js";
 import { teacherScoresStage } from "../dense/teacher-scores-stage.js";
 import { defineSystem, type EvaluationTarget } from "../system.js";
 import type { MiceStatesOutput } from "./outputs.js";
@@ -128,7 +129,7 @@ export const miceSystem = defineSystem({
           ref: { stage: "rerank", system, split, ...(target.dataset !== undefined ? { dataset: target.dataset } : {}) },
           version: 1,
           needs: { data: target.data, trained, states: stateStoreOf(target), firstStage: runOf(rerank.from, split, target) },
-          key: () => ({ kind: "mice", split: target.run.splits[split], depth: rerank.depth, queryMaxLength: model.queryMaxLength, device: run.device }),
+          key: () => ({ kind: "mice", split: target.run.splits[split], depth: rerank.depth, queryMaxLength: model.queryMaxLength, device: run.device, ...inferenceKey(run) }),
           async run(ctx): Promise<RunFileOutput> {
             const { trained: t, states: st, firstStage } = ctx.inputs;
             const collection = await ctx.services.collection();
@@ -141,10 +142,11 @@ export const miceSystem = defineSystem({
               queryMaxLength: model.queryMaxLength,
               batchSize: settings.score.batchSize,
               device: run.device,
+              inference: run.inference,
               log: ctx.log,
             });
             await writeTrecRun(join(ctx.dir, "run.trec"), result.run, { tag: system });
-            return { run: "run.trec", queries: result.run.size };
+            return { run: "run.trec", queries: result.run.size, inference: result.inference };
           },
         }),
     };

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { loadKdTrain } from "@i3/distill";
 import { loadTokenizer, saveTokenizer, type Collection, type Passage, type Query, type Run } from "@i3/data";
 import { describeBackend, loadCrossEncoder, loadMice, Mice, saveMice } from "@i3/encoders";
-import { buildMiceStateStore, rerankCandidates, rerankWithMice, startBackend, trainMice } from "@i3/retrievers";
+import { buildMiceStateStore, describeInference, openMiceInference, rerankCandidates, rerankWithMice, startBackend, trainMice, type MiceInference } from "@i3/retrievers";
 import { TokenStateStore } from "@i3/search";
 import type { RunSettings } from "../../config/run-settings.js";
 import type { TrainedModelOutput } from "../../runner/stage.js";
@@ -144,19 +144,22 @@ export async function rerankStage(args: {
   queryMaxLength: number;
   batchSize: number;
   device: RunSettings["device"];
+  inference: RunSettings["inference"];
   log: (message: string) => void;
-}): Promise<{ run: Run }> {
-  args.log(describeBackend(await startBackend(args.device)));
+}): Promise<{ run: Run; inference: string }> {
+  const backend = await startBackend(args.device);
+  args.log(describeBackend(backend));
   const model = await loadMice(args.checkpointDir, { configOverrides: { hiddenDropout: 0, attentionDropout: 0 } });
   const store = await TokenStateStore.open(args.storeDir);
+  let scorer: MiceInference | undefined;
   try {
     const tokenizer = await loadTokenizer(args.checkpointDir);
+    // The engine `inference` selects (onnxruntime by default: MICE's query graph; tfjs on request or as the fallback).
+    scorer = await openMiceInference(model, tokenizer, { inference: args.inference, backend, queryMaxLength: args.queryMaxLength, batchSize: args.batchSize, log: args.log });
     const candidates = rerankCandidates(args.queries, args.firstStage, args.depth);
     const started = Date.now();
     let next = 0;
-    const run = await rerankWithMice(model, tokenizer, store, args.queries, candidates, {
-      queryMaxLength: args.queryMaxLength,
-      batchSize: args.batchSize,
+    const run = await rerankWithMice(scorer, store, args.queries, candidates, {
       onProgress: (done, total) => {
         if (done >= next || done === total) {
           const seconds = (Date.now() - started) / 1000;
@@ -165,8 +168,9 @@ export async function rerankStage(args: {
         }
       },
     });
-    return { run };
+    return { run, inference: describeInference(scorer.info) };
   } finally {
+    await scorer?.dispose();
     await store.close();
     model.dispose();
   }

@@ -146,5 +146,9 @@ describe("missing-package detection", () => {
     expect(isModuleNotFound(missing, "@tensorflow/tfjs-node")).toBe(true);
     expect(isModuleNotFound(nested, "@tensorflow/tfjs-node")).toBe(false);
     expect(isModuleNotFound(new Error("Cannot find package '@tensorflow/tfjs-node'"), "@tensorflow/tfjs-node")).toBe(false);
+    // Vite's resolver (vitest) on an absent optional peer dependency, and on a dependency of it.
+    const vite = (spec: string) => new Error(`Could not resolve "${spec}" imported by "@i3/encoders". Is it installed?`);
+    expect(isModuleNotFound(vite("@tensorflow/tfjs-node"), "@tensorflow/tfjs-node")).toBe(true);
+    expect(isModuleNotFound(vite("@tensorflow/tfjs-node-gpu"), "@tensorflow/tfjs-node")).toBe(false);
   });
 });

@@ -32,7 +32,7 @@ const rows: MatrixRow[] = [
   configRow("unknown top-level field", `{ name: "x", lr: 1e-4 }`, "config error at lr: unknown field"),
   configRow("unknown field inside a system", `{ name: "x", systems: { ${BM25}, de: { kind: "dual-encoder", model: { poolng: "cls" } } } }`, "config error at systems.de.model.poolng: unknown field"),
   configRow("an I3 switch written on a dual-encoder", `{ name: "x", systems: { ${BM25}, de: { kind: "dual-encoder", i3: { slots: 8 } } } }`, "config error at systems.de.i3: unknown field"),
-  configRow("unknown system kind", `{ name: "x", systems: { c: { kind: "colbert" } } }`, 'config error at systems.c.kind: expected "bm25" | "dual-encoder" | "i3" | "ltre" | "rrf" | "cross-encoder", got "colbert"'),
+  configRow("unknown system kind", `{ name: "x", systems: { c: { kind: "colbert" } } }`, 'config error at systems.c.kind: expected "bm25" | "dual-encoder" | "i3" | "ltre" | "rrf" | "cross-encoder" | "mice", got "colbert"'),
   configRow("system without a kind", `{ name: "x", systems: { b: { k1: 1 } } }`, "config error at systems.b.kind"),
   configRow("no systems", `{ name: "x", systems: {} }`, "config error at systems: list at least one system"),
   configRow("system key starting with a digit", `{ name: "x", systems: { "2nd": { kind: "bm25" } } }`, "config error at systems.2nd: expected a system key"),

@@ -47,5 +47,7 @@ export function isModuleNotFound(err: unknown, spec: string): boolean {
   const msg = err instanceof Error ? err.message : "";
   // Node quotes the missing specifier: "Cannot find package '@tensorflow/tfjs-node' imported from ...".
   // A missing dependency *of* the package names another specifier (ours may only appear in a path).
-  return (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && msg.includes(`'${spec}'`);
+  if ((code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && msg.includes(`'${spec}'`)) return true;
+  // Vite's resolver (vitest, bundlers) on an optional peer dependency that is absent: `Could not resolve "<spec>" imported by "<importer>"`.
+  return msg.startsWith(`Could not resolve "${spec}"`);
 }

@@ -13,6 +13,7 @@ import {
   describeInference,
   loadStartTowers,
   openCrossEncoderInference,
+  rerankCandidates,
   startBackend,
   startEncoderConfig,
   startTokenizer,
@@ -21,7 +22,7 @@ import {
 } from "@i3/retrievers";
 import type { RunSettings } from "../../config/run-settings.js";
 import type { TrainedModelOutput } from "../../runner/stage.js";
-import { recordTraining } from "../dense/train-output.js";
+import { logEvery20Steps, recordTraining, rerankProgress, stageCheckpoints } from "../dense/train-output.js";
 import type { CrossEncoderSystemSettings } from "./settings.js";
 
 async function readPassages(collection: Collection, wanted?: ReadonlySet<string>): Promise<Map<string, Passage>> {
@@ -93,15 +94,9 @@ export async function trainCrossEncoderSystem(args: {
             epochs: settings.train.epochs,
             optimizer: settings.optimizer,
             maxLength: settings.model.maxLength,
-            // In the stage's work folder, which outlives a killed run: the next run continues from there.
-            checkpoints: {
-              dir: join(args.workDir, "checkpoints"),
-              ...(settings.train.checkpointEverySteps !== undefined ? { everySteps: settings.train.checkpointEverySteps } : {}),
-            },
+            checkpoints: stageCheckpoints(args.workDir, settings.train),
             log,
-            onStep: (s) => {
-              if (s.step % 20 === 0) log(`step ${s.step} epoch ${s.epoch} loss ${s.loss.toFixed(4)}`);
-            },
+            onStep: logEvery20Steps(log),
           })
         : { history: [] };
     const dir = join(args.outDir, "checkpoint");
@@ -134,19 +129,13 @@ export async function rerankWithCrossEncoder(args: {
   log: (message: string) => void;
 }): Promise<{ run: Run; backend: string; inference: string }> {
   const backendInfo = await startBackend(args.device);
-  const candidates = new Map<string, string[]>();
-  for (const q of args.queries) {
-    const ranking = args.firstStage.get(q.id);
-    if (ranking !== undefined) candidates.set(q.id, rankDocuments(ranking).slice(0, args.depth).map(([id]) => id));
-  }
+  const candidates = rerankCandidates(args.queries, args.firstStage, args.depth);
   const passages = await readPassages(args.collection, new Set([...candidates.values()].flat()));
   // Loaded as the cross-encoder teacher loads it (eval mode, dropout off).
   const model = await loadCrossEncoder(args.checkpointDir, { configOverrides: { hiddenDropout: 0, attentionDropout: 0 } });
   const run: Run = new Map();
-  const total = candidates.size;
+  const progress = rerankProgress(candidates.size, args.log);
   let done = 0;
-  let next = 0;
-  const started = Date.now();
   try {
     const tokenizer = await loadTokenizer(args.checkpointDir);
     const engine = await openCrossEncoderInference(model, tokenizer, { inference: args.inference, backend: backendInfo, maxLength: args.maxLength, batchSize: args.batchSize, log: args.log });
@@ -156,12 +145,7 @@ export async function rerankWithCrossEncoder(args: {
         if (ids === undefined || ids.length === 0) continue;
         const scores = await engine.score(q, ids.map((id) => passages.get(id)!));
         run.set(q.id, new Map(ids.map((id, i) => [id, scores[i]!])));
-        done++;
-        if (done >= next || done === total) {
-          const seconds = (Date.now() - started) / 1000;
-          args.log(`re-ranked ${done}/${total} queries (${(done / Math.max(seconds, 1e-9)).toFixed(1)} queries/s)`);
-          next = done + Math.max(1, Math.ceil(total / 10));
-        }
+        progress(++done);
       }
       return { run, backend: describeBackend(backendInfo), inference: describeInference(engine.info) };
     } finally {

@@ -26,3 +26,34 @@ export async function recordTraining(outDir: string, trained: TrainingOutcome): 
     summary: { steps: trained.steps.length, trainSeconds: trained.trainSeconds, finalLoss: trained.steps.at(-1)?.loss ?? null },
   };
 }
+
+/**
+ * A train stage's resumable checkpoints: in its work folder (which outlives a killed run, so the
+ * next run continues from there), every `train.checkpointEverySteps` steps when set.
+ */
+export function stageCheckpoints(workDir: string, train: { readonly checkpointEverySteps?: number | undefined }): { dir: string; everySteps?: number } {
+  return { dir: join(workDir, "checkpoints"), ...(train.checkpointEverySteps !== undefined ? { everySteps: train.checkpointEverySteps } : {}) };
+}
+
+/** An `onStep` that logs step, epoch and loss every 20th optimizer step. */
+export function logEvery20Steps(log: (message: string) => void): (s: { readonly step: number; readonly epoch: number; readonly loss: number }) => void {
+  return (s) => {
+    if (s.step % 20 === 0) log(`step ${s.step} epoch ${s.epoch} loss ${s.loss.toFixed(4)}`);
+  };
+}
+
+/**
+ * Progress of a re-rank stage: after each query, a line `re-ranked D/T queries (R queries/s)` at
+ * every tenth of `total` and at the end.
+ */
+export function rerankProgress(total: number, log: (message: string) => void): (done: number) => void {
+  const started = Date.now();
+  let next = 0;
+  return (done) => {
+    if (done >= next || done === total) {
+      const seconds = (Date.now() - started) / 1000;
+      log(`re-ranked ${done}/${total} queries (${(done / Math.max(seconds, 1e-9)).toFixed(1)} queries/s)`);
+      next = done + Math.max(1, Math.ceil(total / 10));
+    }
+  };
+}

@@ -13,7 +13,7 @@ import { buildMiceStateStore, describeInference, openMiceInference, rerankCandid
 import { TokenStateStore } from "@i3/search";
 import type { RunSettings } from "../../config/run-settings.js";
 import type { TrainedModelOutput } from "../../runner/stage.js";
-import { recordTraining } from "../dense/train-output.js";
+import { logEvery20Steps, recordTraining, rerankProgress, stageCheckpoints } from "../dense/train-output.js";
 import type { MiceStatesOutput } from "./outputs.js";
 import type { MiceSystemSettings } from "./settings.js";
 
@@ -74,14 +74,9 @@ export async function trainMiceSystem(args: {
             objective: settings.objective,
             queryMaxLength: settings.model.queryMaxLength,
             passageMaxLength: settings.model.passageMaxLength,
-            checkpoints: {
-              dir: join(args.workDir, "checkpoints"),
-              ...(settings.train.checkpointEverySteps !== undefined ? { everySteps: settings.train.checkpointEverySteps } : {}),
-            },
+            checkpoints: stageCheckpoints(args.workDir, settings.train),
             log,
-            onStep: (s) => {
-              if (s.step % 20 === 0) log(`step ${s.step} epoch ${s.epoch} loss ${s.loss.toFixed(4)}`);
-            },
+            onStep: logEvery20Steps(log),
           })
         : { history: [] };
     const dir = join(args.outDir, "checkpoint");
@@ -157,17 +152,7 @@ export async function rerankStage(args: {
     // The engine `inference` selects (onnxruntime by default: MICE's query graph; tfjs on request or as the fallback).
     scorer = await openMiceInference(model, tokenizer, { inference: args.inference, backend, queryMaxLength: args.queryMaxLength, batchSize: args.batchSize, log: args.log });
     const candidates = rerankCandidates(args.queries, args.firstStage, args.depth);
-    const started = Date.now();
-    let next = 0;
-    const run = await rerankWithMice(scorer, store, args.queries, candidates, {
-      onProgress: (done, total) => {
-        if (done >= next || done === total) {
-          const seconds = (Date.now() - started) / 1000;
-          args.log(`re-ranked ${done}/${total} queries (${(done / Math.max(seconds, 1e-9)).toFixed(1)} queries/s)`);
-          next = done + Math.max(1, Math.ceil(total / 10));
-        }
-      },
-    });
+    const run = await rerankWithMice(scorer, store, args.queries, candidates, { onProgress: rerankProgress(candidates.size, args.log) });
     return { run, inference: describeInference(scorer.info) };
   } finally {
     await scorer?.dispose();

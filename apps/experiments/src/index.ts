@@ -53,7 +53,7 @@ export { runSweep, mapWithConcurrency, type SweepOptions, type SweepResult } fro
 export { buildRunMetrics, outOfDomainKey, type RunMetrics, type SplitMetrics, type SystemMetrics } from "./report/run-metrics.js";
 export { writeRunReport, readRunMetrics } from "./report/run-report.js";
 export { compareSystemPairs, formatComparisons, latestRunMetrics, PAIR_TEST_DEFAULTS, systemPerQuery, type SystemPair } from "./report/run-pairs.js";
-export { buildSweepMetrics, type SweepMetrics, type SweepRow, type SweepRunOutcome } from "./report/sweep-metrics.js";
+export { buildSweepMetrics, sweepSplits, type SweepMetrics, type SweepRow, type SweepRunOutcome, type SweepSplitResults } from "./report/sweep-metrics.js";
 export { writeSweepReport, sweepTable } from "./report/sweep-report.js";
 export { baselineMarkers, comparePairs, compareWithBaseline, markersOf, type ComparedPair, type Comparison } from "./report/significance.js";
 export { barChartSvg, lossChartSvg, renderVegaLiteSvg } from "./report/charts.js";

@@ -61,6 +61,32 @@ export async function writeTinyCollection(root?: string): Promise<string> {
 }
 
 /** The tiny training budget of the runner's neural tests (dual-encoder and I3 settings alike): seconds per system. */
+/**
+ * A second tiny collection for out-of-domain tests, in a new temporary folder (returned): 8
+ * passages `b0`..`b7` on two of {@link writeTinyCollection}'s topics and two new ones; a `test`
+ * split only (4 queries `bq0`..`bq3`).
+ */
+export async function writeOutOfDomainCollection(): Promise<string> {
+  const dir = await tempDir("i3-tiny-b-");
+  await mkdir(join(dir, "qrels"), { recursive: true });
+  const texts = [
+    "lobster roll with butter",
+    "maine coast lobster boats",
+    "linux kernel driver module",
+    "kernel panic in a module",
+    "volcano lava eruption ash",
+    "ash cloud over the volcano",
+    "sailing boat wind rope",
+    "rope knots for sailing",
+  ];
+  await writeFile(join(dir, "corpus.jsonl"), `${texts.map((text, i) => JSON.stringify({ _id: `b${i}`, title: "", text })).join("\n")}\n`);
+  const queries = ["lobster butter", "kernel module", "volcano ash", "sailing rope"];
+  await writeFile(join(dir, "queries.jsonl"), `${queries.map((text, i) => JSON.stringify({ _id: `bq${i}`, text })).join("\n")}\n`);
+  const qrels = queries.flatMap((_, i) => [`bq${i}\tb${2 * i}\t1`, `bq${i}\tb${2 * i + 1}\t${i % 2 === 0 ? 2 : 1}`]);
+  await writeFile(join(dir, "qrels", "test.tsv"), `query-id\tcorpus-id\tscore\n${qrels.join("\n")}\n`);
+  return dir;
+}
+
 export const TINY_NEURAL_BUDGET = {
   tokenizer: { kind: "wordpiece-trained", vocabSize: 200 },
   model: { preset: { layers: 1, hidden: 16, heads: 2, intermediate: 32, dropout: 0.1 }, pooling: "mean", queryMaxLength: 8, passageMaxLength: 16 },

@@ -5,7 +5,7 @@
  * with the real negatives stage, no TensorFlow.js); the real systems' plans are checked without
  * running them, and the real I3 (TensorFlow.js, a tiny budget) is run on B once.
  */
-import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadQrels, loadTrecRun } from "@i3/data";
@@ -20,37 +20,16 @@ import { runExperiment, type RunOptions } from "../src/runner/run-experiment.js"
 import { defineStage, stageHash, stageLabel, type RunFileOutput, type StageSpec } from "../src/runner/stage.js";
 import { systemDefinition } from "../src/systems/registry.js";
 import { defineSystem } from "../src/systems/system.js";
-import { TINY_NEURAL_BUDGET, fakeDenseSystem, tempDir, writeTinyCollection, type FakeNeuralCalls } from "./runner-fixtures.js";
+import { TINY_NEURAL_BUDGET, fakeDenseSystem, tempDir, writeOutOfDomainCollection, writeTinyCollection, type FakeNeuralCalls } from "./runner-fixtures.js";
 
 let dirA: string;
 let dirB: string;
 let datasetsDir: string;
 const MEASURES = ["nDCG@10", "RR@10", "R@100", "AP"];
 
-/** Collection B: 8 passages `b0`..`b7` on two of A's topics and two new ones; a `test` split only (4 queries `bq0`..`bq3`). */
-async function writeCollectionB(dir: string): Promise<void> {
-  await mkdir(join(dir, "qrels"), { recursive: true });
-  const texts = [
-    "lobster roll with butter",
-    "maine coast lobster boats",
-    "linux kernel driver module",
-    "kernel panic in a module",
-    "volcano lava eruption ash",
-    "ash cloud over the volcano",
-    "sailing boat wind rope",
-    "rope knots for sailing",
-  ];
-  await writeFile(join(dir, "corpus.jsonl"), `${texts.map((text, i) => JSON.stringify({ _id: `b${i}`, title: "", text })).join("\n")}\n`);
-  const queries = ["lobster butter", "kernel module", "volcano ash", "sailing rope"];
-  await writeFile(join(dir, "queries.jsonl"), `${queries.map((text, i) => JSON.stringify({ _id: `bq${i}`, text })).join("\n")}\n`);
-  const qrels = queries.flatMap((_, i) => [`bq${i}\tb${2 * i}\t1`, `bq${i}\tb${2 * i + 1}\t${i % 2 === 0 ? 2 : 1}`]);
-  await writeFile(join(dir, "qrels", "test.tsv"), `query-id\tcorpus-id\tscore\n${qrels.join("\n")}\n`);
-}
-
 beforeAll(async () => {
   dirA = await writeTinyCollection();
-  dirB = await tempDir("i3-tiny-b-");
-  await writeCollectionB(dirB);
+  dirB = await writeOutOfDomainCollection();
   datasetsDir = await tempDir("i3-datasets-");
 });
 

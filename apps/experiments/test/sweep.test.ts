@@ -5,7 +5,7 @@ import { defineExperiment } from "../src/config/define.js";
 import { describeChanges } from "../src/report/sweep-metrics.js";
 import { defineSweep, expandSweep } from "../src/sweep/define.js";
 import { mapWithConcurrency, runSweep } from "../src/sweep/run-sweep.js";
-import { fakeDenseSystem, tempDir, writeTinyCollection, type FakeNeuralCalls } from "./runner-fixtures.js";
+import { fakeDenseSystem, tempDir, writeOutOfDomainCollection, writeTinyCollection, type FakeNeuralCalls } from "./runner-fixtures.js";
 
 let collectionDir: string;
 beforeAll(async () => {
@@ -141,7 +141,7 @@ describe("runSweep", () => {
     const table = result.table;
     expect(table.numRows()).toBe(6);
     const perMeasure = (x: string) => [x, `${x} delta`, `${x} ci low`, `${x} ci high`, `${x} p t`, `${x} p t holm`, `${x} p randomization`, `${x} p randomization holm`, `${x} sig`];
-    const columns = ["run", "system", "role", "changes", ...["nDCG@10", "RR@10", "AP"].flatMap(perMeasure), "error"];
+    const columns = ["run", "system", "split", "role", "changes", ...["nDCG@10", "RR@10", "AP"].flatMap(perMeasure), "error"];
     expect(table.columnNames()).toEqual(columns);
     const badRow = table.objects()[1] as Record<string, number | string>;
     expect(badRow["nDCG@10 delta"]).toBeCloseTo(nd[0]!.delta!, 15);
@@ -192,5 +192,46 @@ describe("runSweep", () => {
     expect(md).toContain("## Against the base run");
     const csv = (await readFile(join(result.sweepDir, "results.csv"), "utf8")).split("\n")[0];
     expect(csv).toContain("nDCG@10 diff vs base,nDCG@10 sig vs base");
+  });
+
+  it("reports every evaluated split: the experiment's and each out-of-domain dataset's, each tested against the baseline there", async () => {
+    const outOfDomain = `local:${await writeOutOfDomainCollection()}`;
+    const base = defineExperiment({
+      name: "zs",
+      dataset: `local:${collectionDir}`,
+      outOfDomain: [outOfDomain],
+      systems: { bm25: { kind: "bm25" }, "dual-encoder": { kind: "dual-encoder", negatives: { toRank: 20, perQuery: 2 } } },
+      evaluation: { measures: ["nDCG@10", "AP"], allQueries: true, significance: { permutations: 2000 } },
+    });
+    const sweep = defineSweep(base, { grid: { "systems.dual-encoder.losses.contrastive.temperature": [0.05, 1] } });
+    const result = await runSweep(sweep, { runsDir: await tempDir(), datasetsDir: await tempDir(), quiet: true, systems: [fakeDenseSystem("dual-encoder")] });
+    expect(result.runs.map((r) => r.status)).toEqual(["ok", "ok"]);
+    const m = result.metrics;
+    const key = `${outOfDomain}:test`;
+    expect(m.splitKey).toBe("test");
+    expect(m.otherSplits!.map((s) => [s.splitKey, s.dataset, s.split, s.outOfDomain])).toEqual([[key, outOfDomain, "test", true]]);
+    const zeroShot = m.otherSplits![0]!;
+    expect(zeroShot.baseline).toEqual({ run: "zs--temperature=0.05", system: "bm25" });
+    // Each row holds its run's own evaluation of that split; each delta is the compared system minus the baseline over the same queries.
+    for (const row of zeroShot.rows) {
+      const run = result.runs.find((r) => r.name === row.run)!;
+      expect(row.aggregate).toEqual(run.metrics!.splits[key]!.systems[row.system]!.aggregate);
+    }
+    expect(zeroShot.rows.map((r) => r.role)).toEqual(["baseline", "compared", "same-as-baseline", "compared"]);
+    const baselineB = zeroShot.rows[0]!.aggregate["nDCG@10"]!;
+    const deltas = zeroShot.comparison!.rows.filter((c) => c.measure === "nDCG@10" && c.delta !== null);
+    expect(deltas.map((c) => c.system)).toEqual(["zs--temperature=0.05 / dual-encoder", "zs--temperature=1 / dual-encoder"]);
+    deltas.forEach((c, i) => expect(c.delta).toBeCloseTo(zeroShot.rows[2 * i + 1]!.aggregate["nDCG@10"]! - baselineB, 12));
+    expect(zeroShot.rows[0]!.aggregate["nDCG@10"]).not.toBe(m.rows[0]!.aggregate["nDCG@10"]); // another collection, other values
+
+    const csv = (await readFile(join(result.sweepDir, "results.csv"), "utf8")).trim().split("\n");
+    expect(csv).toHaveLength(1 + 2 * 4);
+    expect(csv.slice(1).map((line) => line.split(",")[2])).toEqual([...Array(4).fill("test"), ...Array(4).fill(key)]);
+    const md = await readFile(join(result.sweepDir, "report.md"), "utf8");
+    expect(md).toContain("## Results (test split)");
+    expect(md).toContain(`## Out of domain: ${outOfDomain}, test`);
+    expect(md).toContain(`Zero-shot: every model was trained on local:${collectionDir}; nothing was trained on ${outOfDomain}.`);
+    expect(md).toContain(`## Against the baseline: ${outOfDomain}, test`);
+    expect(md.indexOf("## Against the baseline\n")).toBeLessThan(md.indexOf("## Out of domain"));
   });
 });

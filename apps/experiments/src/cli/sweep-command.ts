@@ -6,6 +6,7 @@ import { expandSweep } from "../sweep/define.js";
 import { runSweep, type SweepResult } from "../sweep/run-sweep.js";
 import { comparisonLegend } from "@i3/metrics";
 import { alignRight, resultsTable } from "../report/page.js";
+import { sweepSplits } from "../report/sweep-metrics.js";
 import { configArgument, folderOptions } from "./run-command.js";
 
 /** Flags of `i3 sweep`. */
@@ -68,14 +69,20 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   printSweepResult(result);
 }
 
-/** Prints the sweep folder and its results table on stdout, the failed runs on stderr (exit code 1 when there are any). */
+/** Prints the sweep folder and its results table per evaluated split on stdout, the failed runs on stderr (exit code 1 when there are any). */
 function printSweepResult(result: SweepResult): void {
   const failed = result.runs.filter((r) => r.status === "failed");
-  const rows = result.metrics.rows
-    .filter((r) => r.role !== "failed")
-    .map((r) => ({ labels: { run: r.run, system: r.role === "compared" ? r.system : `${r.system} (${r.role})` }, values: r.aggregate, ...(r.sd ? { spreads: r.sd } : {}), markers: r.markers }));
-  const legend = result.metrics.comparison ? comparisonLegend(result.metrics.comparison) : "No baseline run succeeded: no significance tests.";
-  process.stdout.write(`${result.sweepDir}\n\n${resultsTable(rows, result.metrics.measures).toMarkdown(alignRight(result.metrics.measures))}\n\n${legend}\n`);
+  const { measures } = result.metrics;
+  const splits = sweepSplits(result.metrics);
+  const tables = splits.map((split) => {
+    const rows = split.rows
+      .filter((r) => r.role !== "failed")
+      .map((r) => ({ labels: { run: r.run, system: r.role === "compared" ? r.system : `${r.system} (${r.role})` }, values: r.aggregate, ...(r.sd ? { spreads: r.sd } : {}), markers: r.markers }));
+    const legend = split.comparison ? comparisonLegend(split.comparison) : "No baseline run succeeded: no significance tests.";
+    const heading = splits.length > 1 ? `${split.outOfDomain ? `out of domain: ${split.dataset}, ${split.split}` : `${split.splitKey} split`}\n\n` : "";
+    return `${heading}${resultsTable(rows, measures).toMarkdown(alignRight(measures))}\n\n${legend}\n`;
+  });
+  process.stdout.write(`${result.sweepDir}\n\n${tables.join("\n")}`);
   if (failed.length > 0) {
     process.stderr.write(`i3 sweep: ${failed.length} of ${result.runs.length} runs failed:\n${failed.map((f) => `  ${f.name}: ${f.error}`).join("\n")}\n`);
     process.exitCode = 1;

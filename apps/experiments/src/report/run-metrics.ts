@@ -101,6 +101,22 @@ export function outOfDomainKey(dataset: string, split: string): string {
   return `${dataset}:${split}`;
 }
 
+/** One evaluated split of a config: its key in `metrics.json`, its dataset and collection split name. */
+export interface EvaluatedSplit {
+  readonly key: string;
+  readonly dataset: string;
+  readonly split: string;
+  readonly outOfDomain: boolean;
+}
+
+/** Every split a config evaluates, in `metrics.json` order: `evaluation.splits` of its dataset, then each `outOfDomain` dataset's split. */
+export function evaluatedSplits(config: ExperimentConfig): EvaluatedSplit[] {
+  return [
+    ...config.evaluation.splits.map((key) => ({ key, dataset: config.dataset, split: config.splits[key] as string, outOfDomain: false })),
+    ...(config.outOfDomain ?? []).map((d) => ({ key: outOfDomainKey(d.dataset, d.split), dataset: d.dataset, split: d.split, outOfDomain: true })),
+  ];
+}
+
 /**
  * Builds the metrics of a run from its evaluations (`system -> split key -> one evaluation per
  * seed`; out-of-domain evaluations under {@link outOfDomainKey}): per evaluated split, of the
@@ -116,11 +132,7 @@ export function buildRunMetrics(
   const evaluations = new Map([...replicated].map(([system, bySplit]) => [system, new Map([...bySplit].map(([key, reps]) => [key, averageOverSeeds(system, reps)]))]));
   const { measures, mainMeasure, significance } = config.evaluation;
   const splits: Record<string, SplitMetrics> = {};
-  const evaluated = [
-    ...config.evaluation.splits.map((key) => ({ key, dataset: config.dataset, split: config.splits[key] as string, outOfDomain: false })),
-    ...(config.outOfDomain ?? []).map((d) => ({ key: outOfDomainKey(d.dataset, d.split), dataset: d.dataset, split: d.split, outOfDomain: true })),
-  ];
-  for (const { key, dataset, split: named, outOfDomain } of evaluated) {
+  for (const { key, dataset, split: named, outOfDomain } of evaluatedSplits(config)) {
     const systems: Record<string, SystemMetrics> = {};
     let split = named;
     for (const system of Object.keys(config.systems)) {

@@ -1,15 +1,18 @@
 /**
- * The results of a sweep: one row per (run, system) on the base config's first evaluated split,
- * each compared with the sweep's baseline (the base config's `baseline` system in the first
- * successful run) by `@i3/metrics`' `compareEvaluations` (delta, its 95% CI, the paired t-test
- * and the randomization test, Holm-corrected across all compared rows per measure). A row whose per-query values equal the baseline's (the same system reused from
- * the cache) is marked as such and not tested. When the sweep includes its base run, every
- * variant's system is also tested against the same system in the base run (an ablation against
- * what it ablates), Holm-corrected across those rows as a second family: `versusBase`.
+ * The results of a sweep: per evaluated split of the base config (its `evaluation.splits`, then
+ * each `outOfDomain` dataset's split), one row per (run, system), each compared with the sweep's
+ * baseline on that split (the base config's `baseline` system in the first successful run) by
+ * `@i3/metrics`' `compareEvaluations` (delta, its 95% CI, the paired t-test and the randomization
+ * test, Holm-corrected across all compared rows per measure). A row whose per-query values equal
+ * the baseline's (the same system reused from the cache) is marked as such and not tested. When
+ * the sweep includes its base run, every variant's system is also tested against the same system
+ * in the base run (an ablation against what it ablates), Holm-corrected across those rows as a
+ * second family: `versusBase`. The first split's results are the top level of `metrics.json`
+ * (as before out-of-domain evaluation existed); the others are in `otherSplits`.
  */
 import type { ComparisonData, MeanInterval } from "@i3/metrics";
 import type { SweepDefinition } from "../sweep/define.js";
-import type { RunMetrics, SystemMetrics } from "./run-metrics.js";
+import { evaluatedSplits, type EvaluatedSplit, type RunMetrics, type SystemMetrics } from "./run-metrics.js";
 import { baselineMarkers, comparePairs, compareWithBaseline, type ComparedPair, type Comparison, type PerQueryValues } from "./significance.js";
 
 /** How one run of a sweep ended. */
@@ -42,22 +45,39 @@ export interface SweepRow {
   readonly settings?: Record<string, unknown>;
 }
 
-/** The sweep's `metrics.json`. */
-export interface SweepMetrics {
-  readonly sweep: string;
-  readonly sweepId: string;
+/** A sweep's results on one evaluated split. */
+export interface SweepSplitResults {
+  /** The split's key in each run's `metrics.json` (`test`; out of domain `<dataset>:<split>`). */
   readonly splitKey: string;
+  /** The dataset and its split evaluated (absent in sweep metrics written before out-of-domain evaluation existed). */
+  readonly dataset?: string;
+  readonly split?: string;
+  /** True for a dataset of the base config's `outOfDomain` (zero-shot). */
+  readonly outOfDomain?: boolean;
   readonly baseline?: { run: string; system: string };
-  readonly mainMeasure: string;
-  readonly measures: string[];
-  readonly significance: { tests: string[]; alpha: number; correction: "holm"; family: "measure" | "all" };
-  /** The grid's dotted paths, in grid order (each row's `settings` has a value for each). */
-  readonly axes?: string[];
   readonly rows: SweepRow[];
   /** The compared rows (labels `<run> / <system>`) against the baseline, when a baseline run succeeded. */
   readonly comparison?: ComparisonData;
   /** Each variant's system against the same system in the base run (when the sweep includes it). */
   readonly versusBase?: { readonly run: string; readonly comparisons: Comparison[] };
+}
+
+/** The sweep's `metrics.json`: the first evaluated split's results at the top level, the other splits' in `otherSplits`. */
+export interface SweepMetrics extends SweepSplitResults {
+  readonly sweep: string;
+  readonly sweepId: string;
+  readonly mainMeasure: string;
+  readonly measures: string[];
+  readonly significance: { tests: string[]; alpha: number; correction: "holm"; family: "measure" | "all" };
+  /** The grid's dotted paths, in grid order (each row's `settings` has a value for each). */
+  readonly axes?: string[];
+  /** The base config's other evaluated splits (further `evaluation.splits`, then out-of-domain datasets), absent when it evaluates one. */
+  readonly otherSplits?: SweepSplitResults[];
+}
+
+/** Every split of a sweep's metrics, the first (top-level) one first. */
+export function sweepSplits(m: SweepMetrics): SweepSplitResults[] {
+  return [m, ...(m.otherSplits ?? [])];
 }
 
 function valuesOf(m: SystemMetrics, measures: readonly string[]): PerQueryValues {
@@ -96,10 +116,28 @@ export function describeChanges(changes: Record<string, unknown>): string {
     .join("; ");
 }
 
-/** Builds the sweep table and its significance tests. */
+/** Builds the sweep table and its significance tests on every split the base config evaluates. */
 export function buildSweepMetrics(sweep: SweepDefinition, sweepId: string, outcomes: readonly SweepRunOutcome[]): SweepMetrics {
   const base = sweep.base;
-  const splitKey = base.evaluation.splits[0]!;
+  const { measures, mainMeasure, significance } = base.evaluation;
+  const axes = Object.keys(sweep.grid);
+  const [first, ...others] = evaluatedSplits(base).map((split) => buildSplitResults(sweep, outcomes, split));
+  return {
+    sweep: sweep.name,
+    sweepId,
+    mainMeasure,
+    measures: [...measures],
+    significance: { tests: [...significance.tests], alpha: significance.alpha, correction: "holm", family: significance.family ?? "measure" },
+    ...(axes.length > 0 ? { axes } : {}),
+    ...first!,
+    ...(others.length > 0 ? { otherSplits: others } : {}),
+  };
+}
+
+/** One split's rows, their comparison with the baseline and (with the base run included) with the base run. */
+function buildSplitResults(sweep: SweepDefinition, outcomes: readonly SweepRunOutcome[], evaluated: EvaluatedSplit): SweepSplitResults {
+  const base = sweep.base;
+  const splitKey = evaluated.key;
   const { measures, mainMeasure, significance } = base.evaluation;
   const reference = outcomes.find((o) => o.status === "ok" && o.metrics?.splits[splitKey]?.systems[base.baseline]);
   const referenceValues = reference ? valuesOf(reference.metrics!.splits[splitKey]!.systems[base.baseline]!, measures) : undefined;
@@ -133,14 +171,11 @@ export function buildSweepMetrics(sweep: SweepDefinition, sweepId: string, outco
     markers: Object.fromEntries(measures.map((m) => [m, row.role === "compared" ? baselineMarkers(comparison, row.label, m) : ""])),
   }));
   return {
-    sweep: sweep.name,
-    sweepId,
     splitKey,
+    dataset: evaluated.dataset,
+    split: evaluated.split,
+    ...(evaluated.outOfDomain ? { outOfDomain: true } : {}),
     ...(reference ? { baseline: { run: reference.name, system: base.baseline } } : {}),
-    mainMeasure,
-    measures: [...measures],
-    significance: { tests: [...significance.tests], alpha: significance.alpha, correction: "holm", family: significance.family ?? "measure" },
-    ...(axes.length > 0 ? { axes } : {}),
     rows,
     ...(comparison ? { comparison } : {}),
     ...(versusBase ? { versusBase } : {}),

@@ -1,5 +1,6 @@
 /**
- * `report.md`, `report.html` and `results.csv` of a sweep folder: the table of every run's
+ * `report.md`, `report.html` and `results.csv` of a sweep folder, per evaluated split (the
+ * base config's `evaluation.splits`, then its out-of-domain datasets): the table of every run's
  * measures per system with direction-aware significance markers against the baseline, the
  * comparison table (`@i3/metrics`: deltas, CIs, raw and Holm p-values), the comparison with the
  * base run when included (left out when it would repeat the comparison with the baseline),
@@ -15,17 +16,37 @@ import { writeFileAtomic } from "@i3/core";
 import { barChartSvg, comparisonDeltaChart, heatmapSvg, type HeatmapCell } from "./charts.js";
 import { alignRight, escapeHtml, htmlPage, markdownPage, resultsTable, type ReportSection } from "./page.js";
 import { markersOf, type SignificanceTest } from "./significance.js";
-import type { SweepMetrics } from "./sweep-metrics.js";
+import { sweepSplits, type SweepMetrics, type SweepSplitResults } from "./sweep-metrics.js";
 
 /** Reads `<sweepDir>/metrics.json` of a sweep. */
 export async function readSweepMetrics(sweepDir: string): Promise<SweepMetrics> {
   return JSON.parse(await readFile(join(sweepDir, "metrics.json"), "utf8")) as SweepMetrics;
 }
 
-/** The sections of a sweep report. */
+/** The sections of a sweep report: per evaluated split its results, charts and tests (heatmaps on the first split), then the failed runs. */
 export async function sweepReportSections(metrics: SweepMetrics): Promise<ReportSection[]> {
-  const ok = metrics.rows.filter((r) => r.role !== "failed");
+  const sections: ReportSection[] = [];
+  for (const [i, split] of sweepSplits(metrics).entries()) {
+    sections.push(await resultsSection(metrics, split));
+    if (i === 0) sections.push(...(await heatmapSections(metrics)));
+    sections.push(...comparisonSections(metrics, split, i === 0 ? "" : `: ${where(split)}`));
+  }
   const failed = metrics.rows.filter((r) => r.role === "failed");
+  if (failed.length > 0) {
+    const t = from(failed.map((r) => ({ run: r.run, changes: r.changes, error: r.error ?? "" })));
+    sections.push({ title: "Failed runs", markdown: t.toMarkdown(), html: t.toHTML() });
+  }
+  return sections;
+}
+
+/** Where a split's results come from: `test split`, out of domain `beir/cranfield, test`. */
+function where(split: SweepSplitResults): string {
+  return split.outOfDomain ? `${split.dataset ?? split.splitKey}, ${split.split ?? split.splitKey}` : `${split.splitKey} split`;
+}
+
+/** A split's table of every run's measures per system with its markers, the legend and the charts (main measure with CIs; Δ against the baseline). */
+async function resultsSection(metrics: SweepMetrics, split: SweepSplitResults): Promise<ReportSection> {
+  const ok = split.rows.filter((r) => r.role !== "failed");
   const table = resultsTable(
     ok.map((r) => ({
       labels: { run: r.run, system: r.role === "baseline" ? `${r.system} (baseline)` : r.role === "same-as-baseline" ? `${r.system} (= baseline)` : r.system, changes: r.changes || "(base)" },
@@ -35,9 +56,9 @@ export async function sweepReportSections(metrics: SweepMetrics): Promise<Report
     })),
     metrics.measures,
   );
-  const comparison = metrics.comparison;
+  const comparison = split.comparison;
   const legend = comparison ? comparisonLegend(comparison) : "No baseline run succeeded: no significance tests.";
-  const sections: ReportSection[] = [];
+  const zeroShot = split.outOfDomain ? `Zero-shot: every model was trained on ${metrics.dataset ?? "the experiment's dataset"}; nothing was trained on ${split.dataset}.\n\n` : "";
   const chartRows = ok.filter((r) => r.role !== "same-as-baseline" && r.ci);
   const main = metrics.mainMeasure;
   const baselineRow = ok.find((r) => r.role === "baseline");
@@ -45,25 +66,31 @@ export async function sweepReportSections(metrics: SweepMetrics): Promise<Report
   const chart = chartRows.length > 0 ? await barChartSvg(chartRows.map((r) => ({ label: r.label, ...r.ci!, markers: r.markers[main] ?? "" })), main, undefined, reference) : "";
   const deltaSvg = await comparisonDeltaChart(comparison, main);
   const deltas = deltaSvg ? `\n<div class="chart">${deltaSvg}</div>` : "";
-  sections.push({
-    title: `Results (${metrics.splitKey} split)`,
-    markdown: `${ok.length > 0 ? table.toMarkdown(alignRight(metrics.measures)) : "No run succeeded."}\n\n${legend}\n${chart ? `\nCharts in report.html: ${main} per run with 95% confidence intervals${deltaSvg ? ", and Δ against the baseline with its paired 95% CI" : ""}.\n` : ""}`,
-    html: `${ok.length > 0 ? table.toHTML(alignRight(metrics.measures)) : "<p>No run succeeded.</p>"}\n<p class="note">${escapeHtml(legend)}</p>\n<div class="chart">${chart}</div>${deltas}`,
-  });
-  sections.push(...(await heatmapSections(metrics)));
+  return {
+    title: split.outOfDomain ? `Out of domain: ${where(split)}` : `Results (${where(split)})`,
+    markdown: `${zeroShot}${ok.length > 0 ? table.toMarkdown(alignRight(metrics.measures)) : "No run succeeded."}\n\n${legend}\n${chart ? `\nCharts in report.html: ${main} per run with 95% confidence intervals${deltaSvg ? ", and Δ against the baseline with its paired 95% CI" : ""}.\n` : ""}`,
+    html: `${zeroShot ? `<p class="note">${escapeHtml(zeroShot.trim())}</p>\n` : ""}${ok.length > 0 ? table.toHTML(alignRight(metrics.measures)) : "<p>No run succeeded.</p>"}\n<p class="note">${escapeHtml(legend)}</p>\n<div class="chart">${chart}</div>${deltas}`,
+  };
+}
+
+/** A split's comparison tables: every compared run / system against the baseline, and each variant against the base run (when included and not a repeat of the first). */
+function comparisonSections(metrics: SweepMetrics, split: SweepSplitResults, titleSuffix: string): ReportSection[] {
+  const sections: ReportSection[] = [];
+  const comparison = split.comparison;
+  const repeats = sameAsBaselineComparison(metrics, split);
   if (comparison && comparison.systems.length > 1) {
     const note = `Each compared run / system against the baseline: mean over the compared queries, Δ, its confidence interval, raw and Holm-adjusted p-values (rows equal to the baseline are not tested).${
-      sameAsBaselineComparison(metrics) ? " The baseline is the base run's system and the only one compared, so these are also the tests against the base run." : ""
+      repeats ? " The baseline is the base run's system and the only one compared, so these are also the tests against the base run." : ""
     }`;
     sections.push({
-      title: "Against the baseline",
+      title: `Against the baseline${titleSuffix}`,
       markdown: `${note}\n\n${comparisonMarkdown(comparison, { legend: false })}`,
       html: `<p class="note">${escapeHtml(note)}</p>\n${comparisonHtml(comparison, { legend: false })}`,
     });
   }
-  if (metrics.versusBase && metrics.versusBase.comparisons.length > 0 && !sameAsBaselineComparison(metrics)) {
+  if (split.versusBase && split.versusBase.comparisons.length > 0 && !repeats) {
     const t = from(
-      metrics.versusBase.comparisons.map((c) => ({
+      split.versusBase.comparisons.map((c) => ({
         "run / system": c.system,
         measure: c.measure,
         n: c.n,
@@ -73,12 +100,8 @@ export async function sweepReportSections(metrics: SweepMetrics): Promise<Report
         sig: markersOf(c),
       })),
     );
-    const note = `Each variant's system against the same system in the base run (${metrics.versusBase.run}); mean diff = variant - base; Holm across all these rows per measure; ▲/▼ variant above/below the base run, † t-test, ‡ randomization test significant at p ≤ ${metrics.significance.alpha} after Holm.`;
-    sections.push({ title: "Against the base run", markdown: `${note}\n\n${t.toMarkdown()}\n`, html: `<p class="note">${escapeHtml(note)}</p>\n${t.toHTML()}` });
-  }
-  if (failed.length > 0) {
-    const t = from(failed.map((r) => ({ run: r.run, changes: r.changes, error: r.error ?? "" })));
-    sections.push({ title: "Failed runs", markdown: t.toMarkdown(), html: t.toHTML() });
+    const note = `Each variant's system against the same system in the base run (${split.versusBase.run}); mean diff = variant - base; Holm across all these rows per measure; ▲/▼ variant above/below the base run, † t-test, ‡ randomization test significant at p ≤ ${metrics.significance.alpha} after Holm.`;
+    sections.push({ title: `Against the base run${titleSuffix}`, markdown: `${note}\n\n${t.toMarkdown()}\n`, html: `<p class="note">${escapeHtml(note)}</p>\n${t.toHTML()}` });
   }
   return sections;
 }
@@ -89,10 +112,10 @@ export async function sweepReportSections(metrics: SweepMetrics): Promise<Report
  * baseline system alone, e.g. BM25's k1 and b) and both are Holm-corrected per measure, so both
  * tables would hold the same tests.
  */
-function sameAsBaselineComparison(m: SweepMetrics): boolean {
-  const base = m.versusBase;
-  if (!base || !m.baseline || m.baseline.run !== base.run || m.significance.family !== "measure") return false;
-  return base.comparisons.every((c) => c.system.endsWith(` / ${m.baseline!.system}`));
+function sameAsBaselineComparison(m: SweepMetrics, split: SweepSplitResults): boolean {
+  const base = split.versusBase;
+  if (!base || !split.baseline || split.baseline.run !== base.run || m.significance.family !== "measure") return false;
+  return base.comparisons.every((c) => c.system.endsWith(` / ${split.baseline!.system}`));
 }
 
 /**
@@ -147,44 +170,49 @@ async function heatmapSections(m: SweepMetrics): Promise<ReportSection[]> {
   return sections;
 }
 
-/** The CSV columns of one row's comparison on measure `x` (empty cells when the row was not compared). */
-function comparisonColumns(m: SweepMetrics, label: string, x: string): [string, unknown][] {
-  const c = m.comparison?.rows.find((r) => r.system === label && r.measure === x && r.delta !== null);
+/** The CSV columns of one row's comparison on measure `x` on a split (empty cells when the row was not compared). */
+function comparisonColumns(m: SweepMetrics, split: SweepSplitResults, label: string, x: string): [string, unknown][] {
+  const comparison = split.comparison;
+  const c = comparison?.rows.find((r) => r.system === label && r.measure === x && r.delta !== null);
   const tests = m.significance.tests as SignificanceTest[];
   return [
     [`${x} delta`, c?.delta ?? null],
     [`${x} ci low`, c?.ciLow ?? null],
     [`${x} ci high`, c?.ciHigh ?? null],
     ...tests.flatMap((t): [string, unknown][] => [[`${x} p ${t}`, c?.p[t] ?? null], [`${x} p ${t} holm`, c?.pAdjusted[t] ?? null]]),
-    [`${x} sig`, c && m.comparison ? rowMarkers(c, m.comparison.settings.tests) : ""],
+    [`${x} sig`, c && comparison ? rowMarkers(c, comparison.settings.tests) : ""],
   ];
 }
 
 /**
- * Every run's measures per system as an arquero table (numbers): per measure the value, then
- * against the baseline the delta, its 95% CI, each test's raw and Holm p-value and the markers
- * (`▲†‡`: above the baseline, both tests significant); with the base run included, the
- * difference from the same system of the base run and its markers; the row's role and the error
- * of failed runs.
+ * Every run's measures per system and evaluated split as an arquero table (numbers): run,
+ * system, split (its key: `test`, out of domain `<dataset>:<split>`), role, changes; per measure
+ * the value, then against the baseline on that split the delta, its 95% CI, each test's raw and
+ * Holm p-value and the markers (`▲†‡`: above the baseline, both tests significant); with the base
+ * run included, the difference from the same system of the base run and its markers; the error of
+ * failed runs.
  */
 export function sweepTable(m: SweepMetrics): ColumnTable {
   return from(
-    m.rows.map((r) => ({
-      run: r.run,
-      system: r.system,
-      role: r.role,
-      changes: r.changes,
-      ...Object.fromEntries(m.measures.flatMap((x): [string, unknown][] => [[x, r.aggregate[x] ?? null], ...comparisonColumns(m, r.label, x)])),
-      ...(m.versusBase
-        ? Object.fromEntries(
-            m.measures.flatMap((x) => {
-              const c = m.versusBase!.comparisons.find((v) => v.system === `${r.run} / ${r.system}` && v.measure === x);
-              return [[`${x} diff vs base`, c ? c.meanDiff : null], [`${x} sig vs base`, markersOf(c)]];
-            }),
-          )
-        : {}),
-      error: r.error ?? "",
-    })),
+    sweepSplits(m).flatMap((split) =>
+      split.rows.map((r) => ({
+        run: r.run,
+        system: r.system,
+        split: split.splitKey,
+        role: r.role,
+        changes: r.changes,
+        ...Object.fromEntries(m.measures.flatMap((x): [string, unknown][] => [[x, r.aggregate[x] ?? null], ...comparisonColumns(m, split, r.label, x)])),
+        ...(m.versusBase
+          ? Object.fromEntries(
+              m.measures.flatMap((x) => {
+                const c = split.versusBase?.comparisons.find((v) => v.system === `${r.run} / ${r.system}` && v.measure === x);
+                return [[`${x} diff vs base`, c ? c.meanDiff : null], [`${x} sig vs base`, markersOf(c)]];
+              }),
+            )
+          : {}),
+        error: r.error ?? "",
+      })),
+    ),
   );
 }
 

@@ -58,8 +58,11 @@ describe("runner: inference on onnxruntime vs tfjs", () => {
     expect(tfjs.stages.map((s) => s.id)).not.toContain("dual-encoder[tfjs]/index");
 
     expect(await manifest(ort, "dual-encoder/index")).toMatchObject({ inference: expect.stringMatching(/^inference=onnxruntime onnxruntime-node=\S+ threads=\d+ requested=onnxruntime$/) });
-    expect(await manifest(ort, "dual-encoder/retrieve:test")).toMatchObject({ inference: expect.stringMatching(/^inference=onnxruntime /) });
-    expect(await manifest(ort, "de-ltre/retrieve:test")).toMatchObject({ inference: expect.stringMatching(/^inference=onnxruntime /) });
+    // Retrieval also records the exact-search kernel: onnxruntime's with onnxruntime, tfjs' matMul with tfjs.
+    const onnxKernel = expect.stringMatching(/^onnxruntime-node \S+ \(Gemm \+ TopK, \d+ threads\)$/);
+    expect(await manifest(ort, "dual-encoder/retrieve:test")).toMatchObject({ inference: expect.stringMatching(/^inference=onnxruntime /), searchKernel: onnxKernel });
+    expect(await manifest(ort, "de-ltre/retrieve:test")).toMatchObject({ inference: expect.stringMatching(/^inference=onnxruntime /), searchKernel: onnxKernel });
+    expect(await manifest(tfjs, "dual-encoder/retrieve:test")).toMatchObject({ searchKernel: "tfjs matMul (wasm backend)" });
     expect(await manifest(tfjs, "dual-encoder/index")).toMatchObject({ inference: expect.stringMatching(/^inference=tfjs \(backend=wasm .*\) requested=tfjs$/) });
 
     for (const id of ["dual-encoder/retrieve:test", "de-ltre/retrieve:test"]) {

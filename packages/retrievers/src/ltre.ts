@@ -30,11 +30,11 @@ import { SeededRandom, seedFromParts } from "@i3/core";
 import { buildTokenLookup, padBatch, type Collection, type I3Tokenizer, type Query } from "@i3/data";
 import { tf, type BackendInfo, type BertEncoder, type Device } from "@i3/encoders";
 import { ltrePairwiseLoss } from "@i3/losses";
-import { compressIndex, type DenseIndex } from "@i3/search";
+import { compressIndex, type DenseIndex, type SearchKernelReport } from "@i3/search";
 import { startBackend } from "./backend.js";
 import { copyEncoder } from "./start.js";
 import { encodeRows, type DenseRetriever } from "./encode.js";
-import { searchKernelFor } from "./retrieve.js";
+import { searchReporting } from "./retrieve.js";
 import type { DenseInference } from "./inference.js";
 import { toTensors } from "./token-batches.js";
 import { trainPhaseLoop, type PhaseStep } from "./phases.js";
@@ -324,22 +324,18 @@ function reciprocalRankAt10(list: LtreList): number {
 /**
  * The run of `queries` with a trained query tower against `index` (float32, held at
  * `precision` as in training, PQ seeded by `seed`): exact inner product, top `k` per query;
- * queries encoded by `inference` when given (`openDenseInference` on the query tower), else tfjs.
+ * queries encoded by `inference` when given (`openDenseInference` on the query tower), else tfjs;
+ * searched by the same engine's kernel, which `onSearch` is told.
  */
 export async function retrieveLtre(
   trained: { queryEncoder: BertEncoder; tokenizer: I3Tokenizer },
   index: DenseIndex,
   queries: readonly Query[],
-  opts: { queryMaxLength: number; k: number; precision: IndexPrecisionSettings; seed: number; inference?: DenseInference },
+  opts: { queryMaxLength: number; k: number; precision: IndexPrecisionSettings; seed: number; inference?: DenseInference; onSearch?: (kernel: SearchKernelReport) => void },
 ) {
   const held = indexAtPrecision(index, opts.precision, opts.seed);
   const retriever = queryTowerRetriever(trained.queryEncoder, trained.tokenizer);
   const rows = queries.map((q) => trained.tokenizer.encode(q.text, opts.queryMaxLength).ids);
   const vectors = await encodeRows(retriever, rows, opts.queryMaxLength, "queries", opts.inference);
-  return held.searchToRun(
-    queries.map((q) => q.id),
-    vectors,
-    opts.k,
-    searchKernelFor(opts.inference),
-  );
+  return searchReporting(held, queries, vectors, opts);
 }

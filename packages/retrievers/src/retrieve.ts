@@ -5,29 +5,41 @@
  */
 import { passageText, type Collection, type Query, type Run } from "@i3/data";
 import { tf } from "@i3/encoders";
-import { DenseIndex, encodeCorpus, encodeCorpusSharded, type DenseDtype, type DenseManifest, type ShardedManifest } from "@i3/search";
+import { DenseIndex, encodeCorpus, encodeCorpusSharded, type DenseDtype, type DenseManifest, type SearchKernelReport, type ShardedManifest } from "@i3/search";
 import { encodeCorpusVectors, encodeRows, type DenseRetriever } from "./encode.js";
 import type { DenseInference } from "./inference.js";
 
 /**
  * The run of `queries` (`queryMaxLength` tokens each) against `index`: exact inner product, top
  * `k` per query; queries encoded by `inference` when given (else tfjs, `encodeTokenRows`) and
- * searched by the kernel of the same engine ({@link searchKernelFor}).
+ * searched by the kernel of the same engine ({@link searchKernelFor}), which `onSearch` is told.
  */
 export async function retrieveDense(
   retriever: DenseRetriever,
   index: DenseIndex,
   queries: readonly Query[],
-  opts: { queryMaxLength: number; k: number; inference?: DenseInference },
+  opts: { queryMaxLength: number; k: number; inference?: DenseInference; onSearch?: (kernel: SearchKernelReport) => void },
 ): Promise<Run> {
   const rows = queries.map((q) => retriever.tokenizer.encode(q.text, opts.queryMaxLength).ids);
   const vectors = await encodeRows(retriever, rows, opts.queryMaxLength, "queries", opts.inference);
-  return index.searchToRun(
+  return searchReporting(index, queries, vectors, opts);
+}
+
+/** `index.searchToRun` with the kernel of `opts.inference`'s engine; tells `opts.onSearch` which kernel ran. */
+export function searchReporting(
+  index: DenseIndex,
+  queries: readonly Query[],
+  vectors: Float32Array,
+  opts: { k: number; inference?: DenseInference; onSearch?: (kernel: SearchKernelReport) => void },
+): Run {
+  const run = index.searchToRun(
     queries.map((q) => q.id),
     vectors,
     opts.k,
     searchKernelFor(opts.inference),
   );
+  if (opts.onSearch && index.lastKernel) opts.onSearch(index.lastKernel);
+  return run;
 }
 
 /**

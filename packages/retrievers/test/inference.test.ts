@@ -178,7 +178,10 @@ describe("an index built and searched on onnxruntime", () => {
       const out = `${root}/index-${engine}`;
       const manifest = await buildDenseIndex(retriever, collection, { out, passageMaxLength: 48, batchSize: 32, description: "test", backend: engine, inference });
       expect(manifest.count).toBe(passages.length);
-      runs.push(await retrieveDense(retriever, await DenseIndex.load(out), queries, { queryMaxLength: 16, k: 20, inference }));
+      const searched: string[] = [];
+      runs.push(await retrieveDense(retriever, await DenseIndex.load(out), queries, { queryMaxLength: 16, k: 20, inference, onSearch: (kernel) => searched.push(kernel.kernel) }));
+      // One setting decides both: the engine that encoded the queries names the kernel that searched.
+      expect(searched).toEqual([engine === "onnxruntime" ? "onnx" : "tf"]);
       await inference.dispose();
     }
     const [tfjsRun, ortRun] = runs.map(ranked) as [Map<string, [string, number][]>, Map<string, [string, number][]>];

@@ -132,6 +132,8 @@ export interface RunFileOutput {
   readonly queries: number;
   /** Stages that ran a trained model: the inference engine (`describeInference`). */
   readonly inference?: string;
+  /** Dense retrieval: the exact-search kernel that ran (`@i3/search`'s report, e.g. `onnxruntime-node 1.23.2 (Gemm + TopK, 2 threads)`); absent in outputs written before it was recorded. */
+  readonly searchKernel?: string;
 }
 
 /** A stage output that describes a trained model: where it is, which backend trained it, its log. */

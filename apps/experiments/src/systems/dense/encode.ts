@@ -2,12 +2,13 @@
  * The model side of the dense stages, imported only when an index or retrieve stage runs:
  * `@i3/retrievers`' `buildDenseIndex` and `retrieveDense` around a loaded checkpoint, encoding on
  * the engine the run's `inference` selects (`openDenseInference`: onnxruntime-node, or
- * TensorFlow.js), which they log and record; the checkpoint and the engine are freed when done.
+ * TensorFlow.js), which they log and record (retrieval also the exact-search kernel); the
+ * checkpoint and the engine are freed when done.
  */
 import { join } from "node:path";
 import type { Collection, Query, Run } from "@i3/data";
 import { buildDenseIndex, describeInference, openDenseInference, retrieveDense, type DenseInference, type InferenceSetting } from "@i3/retrievers";
-import { DenseIndex } from "@i3/search";
+import { DenseIndex, type SearchKernelReport } from "@i3/search";
 import type { DenseIndexOutput } from "../system.js";
 import type { LoadedBiEncoder } from "./model-code.js";
 
@@ -51,7 +52,7 @@ export async function encodeIndex(args: {
   });
 }
 
-/** The run of `queries` against the index at `indexPath` (exact inner product, `depth` per query), and the engine that encoded them. */
+/** The run of `queries` against the index at `indexPath` (exact inner product, `depth` per query), the engine that encoded them and the kernel that searched. */
 export async function searchIndex(args: {
   model: LoadedBiEncoder;
   inference: InferenceSetting;
@@ -60,10 +61,17 @@ export async function searchIndex(args: {
   queryMaxLength: number;
   depth: number;
   log: (message: string) => void;
-}): Promise<{ run: Run; inference: string }> {
+}): Promise<{ run: Run; inference: string; searchKernel?: string }> {
   return withInference(args.model, args.inference, args.log, async (engine) => {
     const index = await DenseIndex.load(args.indexPath);
-    const run = await retrieveDense(args.model, index, args.queries, { queryMaxLength: args.queryMaxLength, k: args.depth, inference: engine });
-    return { run, inference: describeInference(engine.info) };
+    let searchKernel: string | undefined;
+    const run = await retrieveDense(args.model, index, args.queries, { queryMaxLength: args.queryMaxLength, k: args.depth, inference: engine, onSearch: (kernel) => (searchKernel = logSearchKernel(kernel, args.log)) });
+    return { run, inference: describeInference(engine.info), ...(searchKernel !== undefined ? { searchKernel } : {}) };
   });
+}
+
+/** Logs the exact-search kernel that ran (`search: onnxruntime-node 1.x (Gemm + TopK, 2 threads)`) and returns its description, as stages record it. */
+export function logSearchKernel(kernel: SearchKernelReport, log: (message: string) => void): string {
+  log(`search: ${kernel.description}`);
+  return kernel.description;
 }

@@ -183,7 +183,7 @@ export function retrieveStage<S extends DenseSettings>(args: {
         log: ctx.log,
       });
       await writeTrecRun(join(ctx.dir, "run.trec"), result.run, { tag: args.system });
-      return { run: "run.trec", queries: result.run.size, inference: result.inference };
+      return { run: "run.trec", queries: result.run.size, inference: result.inference, ...(result.searchKernel ? { searchKernel: result.searchKernel } : {}) };
     },
   });
 }

@@ -104,7 +104,7 @@ export const ltreSystem = defineSystem({
               log: ctx.log,
             });
             await writeTrecRun(join(ctx.dir, "run.trec"), result.run, { tag: system });
-            return { run: "run.trec", queries: result.run.size, inference: result.inference };
+            return { run: "run.trec", queries: result.run.size, inference: result.inference, ...(result.searchKernel ? { searchKernel: result.searchKernel } : {}) };
           },
         }),
     };

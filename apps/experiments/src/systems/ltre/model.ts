@@ -20,10 +20,11 @@ import {
   type LtreSettingsInput,
 } from "@i3/retrievers";
 import type { IndexPrecisionSettings } from "@i3/retrievers/settings";
-import { DenseIndex } from "@i3/search";
+import { DenseIndex, type SearchKernelReport } from "@i3/search";
 import type { RunSettings } from "../../config/run-settings.js";
 import type { TrainedModelOutput } from "../../runner/stage.js";
 import { recordTraining } from "../dense/train-output.js";
+import { logSearchKernel } from "../dense/encode.js";
 
 /** The query tower of a `from` checkpoint, with its tokenizer; `dispose` frees the whole loaded model. */
 async function loadStartQueryTower(fromKind: string, dir: string): Promise<{ queryEncoder: BertEncoder; tokenizer: I3Tokenizer; dispose(): void }> {
@@ -125,15 +126,17 @@ export async function retrieveLtreStage(args: {
   device: RunSettings["device"];
   inference: RunSettings["inference"];
   log(message: string): void;
-}): Promise<{ run: Run; inference: string }> {
+}): Promise<{ run: Run; inference: string; searchKernel?: string }> {
   const backend = await startBackend(args.device);
   const trained = await loadQueryTowerCheckpoint(args.checkpoint);
   try {
     const engine = await openDenseInference(trained.queryEncoder, trained.tokenizer, { inference: args.inference, backend, log: args.log });
     try {
       const index = await DenseIndex.load(args.indexPath);
-      const run = await retrieveLtre(trained, index, args.queries, { queryMaxLength: args.queryMaxLength, k: args.depth, precision: args.precision, seed: args.seed, inference: engine });
-      return { run, inference: describeInference(engine.info) };
+      let searchKernel: string | undefined;
+      const onSearch = (kernel: SearchKernelReport) => (searchKernel = logSearchKernel(kernel, args.log));
+      const run = await retrieveLtre(trained, index, args.queries, { queryMaxLength: args.queryMaxLength, k: args.depth, precision: args.precision, seed: args.seed, inference: engine, onSearch });
+      return { run, inference: describeInference(engine.info), ...(searchKernel !== undefined ? { searchKernel } : {}) };
     } finally {
       await engine.dispose();
     }

@@ -20,14 +20,14 @@
  * The model becomes a distillation teacher through `@i3/distill` crossEncoderTeacher.
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
 import { SeededRandom } from "@i3/core";
-import { encodePairs, passageText, type I3Tokenizer, type Passage, type Query } from "@i3/data";
+import { encodePairs, type Query } from "@i3/data";
 import { tf, type CrossEncoder } from "@i3/encoders";
 import { logSoftmaxLastAxis } from "@i3/losses";
-import { trainPhaseLoop, type PhaseStep } from "./phases.js";
-import { crossEncoderOptimizerSettingsSchema, DEFAULT_CHECKPOINT_EVERY_STEPS, parseSettings, withOptimizerDefaults, type CrossEncoderOptimizerSettingsInput } from "./settings.js";
-import { openTrainingCheckpoints, parametersDigest, resumeMessage, type ResumePoint, type TrainingCheckpointOptions } from "./training-checkpoints.js";
+import { trainPhaseLoop } from "./phases.js";
+import { openRerankerCheckpoints, passageTextLookup, RERANKER_PHASE, rerankerLoopHooks, rerankerTrainingSettings, trainedReranker, type RerankerTrainingOptions, type TrainedReranker } from "./reranker-training.js";
+import { withOptimizerDefaults } from "./settings.js";
+import { parametersDigest } from "./training-checkpoints.js";
 
 /** One training query: its judged positives and its pool of hard negatives (doc ids). */
 export interface CrossEncoderTrainingGroup {
@@ -37,56 +37,16 @@ export interface CrossEncoderTrainingGroup {
 }
 
 /** Inputs of {@link trainCrossEncoder}. */
-export interface TrainCrossEncoderInputs {
+export interface TrainCrossEncoderInputs extends RerankerTrainingOptions {
   /** The model to train (fresh, or loaded with `@i3/encoders` loadCrossEncoder); trained in place. */
   model: CrossEncoder;
-  tokenizer: I3Tokenizer;
   groups: readonly CrossEncoderTrainingGroup[];
-  /** Passage lookup by id. */
-  passages: ReadonlyMap<string, Passage>;
-  /** Seeds sampling, query order and dropout. */
-  seed: number;
-  /** Hard negatives per group (n; group size n + 1). Default 7. */
-  negatives?: number;
-  /** Queries per optimizer step. Default 8. */
-  batchSize?: number;
-  /** Default 1. */
-  epochs?: number;
-  /**
-   * The optimizer: the dual-encoder's settings (`kind`, `lr`, `weightDecay`, `beta1`, `beta2`,
-   * `epsilon`, `warmupRatio`, `schedule`, `clipNorm`), `lr` 2e-5 by default
-   * (`crossEncoderOptimizerSettingsSchema`). Default: AdamW, lr 2e-5, weight decay 0.01, a linear
-   * warm-up over 10% of the steps, then linear decay to 0.
-   */
-  optimizer?: CrossEncoderOptimizerSettingsInput;
   /** Pair tokens at most (longest-first truncation). Default 160. */
   maxLength?: number;
-  /** JSONL training log (one line per step). */
-  logFile?: string;
-  /**
-   * Save the training state into `checkpoints.dir` every `checkpoints.everySteps` optimizer steps
-   * (default 100) and at the end, and continue from the checkpoint found there at start,
-   * bit-identical to an uninterrupted run (same weights, same `history`). A folder written by
-   * another run (other inputs, seed, start weights or backend) is refused. `model` must then be
-   * what the interrupted run started from (e.g. created again from the same seed).
-   */
-  checkpoints?: TrainingCheckpointOptions;
-  /** Progress lines (the resume); default stderr. */
-  log?: (message: string) => void;
-  /** Called after each optimizer step, before that step's checkpoint; throwing aborts training. */
-  onStep?: (step: PhaseStep) => void | Promise<void>;
 }
 
 /** What {@link trainCrossEncoder} did. */
-export interface TrainedCrossEncoder {
-  /** One record per optimizer step (phase `queries`); after a resume, those of the interrupted runs too. */
-  history: readonly PhaseStep[];
-  /** The checkpoint this call continued from (with `checkpoints`). */
-  resumedFrom?: ResumePoint;
-}
-
-/** The one phase of cross-encoder training (its checkpoint folder is `0-queries`). */
-const PHASE = "queries";
+export type TrainedCrossEncoder = TrainedReranker;
 
 /** LCE over group scores [B, G] (column 0 = the positive): mean over rows of -log softmax(row)[0]. */
 export function localizedContrastiveLoss(scores: tf.Tensor2D): tf.Scalar {
@@ -113,45 +73,30 @@ export function sampleRerankerGroup(group: CrossEncoderTrainingGroup, n: number,
  * backends. With `checkpoints`, saves its state there and continues from it. Returns the step records.
  */
 export async function trainCrossEncoder(inputs: TrainCrossEncoderInputs): Promise<TrainedCrossEncoder> {
-  const n = inputs.negatives ?? 7;
-  const batchSize = inputs.batchSize ?? 8;
-  const epochs = inputs.epochs ?? 1;
+  const { negatives: n, batchSize, epochs, optimizer, log } = rerankerTrainingSettings(inputs, "trainCrossEncoder", "cross-encoder");
   const maxLength = inputs.maxLength ?? 160;
-  const { model, tokenizer, passages, seed } = inputs;
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`trainCrossEncoder: negatives must be a positive integer, got ${n}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`trainCrossEncoder: batchSize must be a positive integer, got ${batchSize}`);
-  const { optimizer } = parseSettings(z.strictObject({ optimizer: crossEncoderOptimizerSettingsSchema }), { optimizer: inputs.optimizer });
+  const { model, tokenizer, seed } = inputs;
   const groups = [...inputs.groups];
   if (groups.length === 0) throw new Error("trainCrossEncoder: no training groups");
-  const log = inputs.log ?? ((m: string) => process.stderr.write(`[cross-encoder] ${m}\n`));
-  const text = (id: string, qid: string) => {
-    const p = passages.get(id);
-    if (p === undefined) throw new Error(`trainCrossEncoder: passage ${JSON.stringify(id)} of query ${JSON.stringify(qid)} is not in the corpus`);
-    return passageText(p);
-  };
-  const saving =
-    inputs.checkpoints === undefined
-      ? undefined
-      : openTrainingCheckpoints({
-          options: inputs.checkpoints,
-          defaultEverySteps: DEFAULT_CHECKPOINT_EVERY_STEPS,
-          caller: "trainCrossEncoder",
-          phases: [PHASE],
-          identity: {
-            format: "i3-cross-encoder-training",
-            version: 1,
-            trainer: "cross-encoder",
-            seed,
-            settings: { negatives: n, batchSize, epochs, maxLength, optimizer },
-            backend: tf.getBackend(),
-            tokenizer: tokenizer.fingerprint,
-            start: parametersDigest(model.namedParameters()),
-            data: groupsDigest(groups, text),
-          },
-        });
-  if (saving?.resumeFrom !== undefined) log(resumeMessage(saving.resumeFrom, 1));
+  const text = passageTextLookup(inputs.passages, "trainCrossEncoder");
+  const saving = openRerankerCheckpoints(
+    inputs,
+    "trainCrossEncoder",
+    {
+      format: "i3-cross-encoder-training",
+      version: 1,
+      trainer: "cross-encoder",
+      seed,
+      settings: { negatives: n, batchSize, epochs, maxLength, optimizer },
+      backend: tf.getBackend(),
+      tokenizer: tokenizer.fingerprint,
+      start: parametersDigest(model.namedParameters()),
+      data: groupsDigest(groups, text),
+    },
+    log,
+  );
   const history = await trainPhaseLoop<{ queries: string[]; passages: string[]; groupSize: number }>({
-    phase: PHASE,
+    phase: RERANKER_PHASE,
     groups: [{ name: "cross-encoder", params: model.namedParameters(), lr: optimizer.lr, weightDecay: optimizer.weightDecay }],
     optimizer: withOptimizerDefaults(optimizer),
     batches: function* (epoch) {
@@ -187,12 +132,9 @@ export async function trainCrossEncoder(inputs: TrainCrossEncoderInputs): Promis
     seed,
     progress: "off",
     countExamples: (batch) => batch.queries.length / batch.groupSize,
-    ...(inputs.logFile !== undefined ? { logFile: inputs.logFile } : {}),
-    ...(saving !== undefined ? { checkpoints: saving.phase(0) } : {}),
-    ...(inputs.onStep !== undefined ? { onStep: inputs.onStep } : {}),
+    ...rerankerLoopHooks(inputs, saving),
   });
-  const resumedFrom = saving?.resumeFrom;
-  return { history, ...(resumedFrom !== undefined ? { resumedFrom } : {}) };
+  return trainedReranker(history, saving);
 }
 
 /**

@@ -56,6 +56,7 @@ export {
   type TrainedCrossEncoder,
   type CrossEncoderTrainingGroup,
 } from "./cross-encoder.js";
+export type { RerankerTrainingOptions, TrainedReranker } from "./reranker-training.js";
 export { distillationSetup, distillationPhase, distillationTerm, type DistillationSetup, type TeacherScoredLists } from "./distillation.js";
 export { buildMiceStateStore, miceStatesFingerprint, readDocumentStates, type BuildMiceStateStoreOptions } from "./mice-states.js";
 export {

@@ -27,16 +27,16 @@
  * `passageMaxLength` tokens, truncated at the end), as the state store encodes documents.
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
 import { SeededRandom } from "@i3/core";
-import { padBatch, passageText, rankDocuments, type EncodedBatch, type I3Tokenizer, type Passage, type Query, type Run } from "@i3/data";
+import { padBatch, rankDocuments, type EncodedBatch, type I3Tokenizer, type Query, type Run } from "@i3/data";
 import { distillationLoss, sampleCandidates, type KdRecord } from "@i3/distill";
 import { tf, type Mice } from "@i3/encoders";
 import type { TokenStateStore } from "@i3/search";
 import type { MiceInference } from "./mice-inference.js";
-import { trainPhaseLoop, type PhaseStep } from "./phases.js";
-import { crossEncoderOptimizerSettingsSchema, DEFAULT_CHECKPOINT_EVERY_STEPS, parseSettings, withOptimizerDefaults, type CrossEncoderOptimizerSettingsInput } from "./settings.js";
-import { openTrainingCheckpoints, parametersDigest, resumeMessage, type ResumePoint, type TrainingCheckpointOptions } from "./training-checkpoints.js";
+import { trainPhaseLoop } from "./phases.js";
+import { openRerankerCheckpoints, passageTextLookup, RERANKER_PHASE, rerankerLoopHooks, rerankerTrainingSettings, trainedReranker, type RerankerTrainingOptions, type TrainedReranker } from "./reranker-training.js";
+import { withOptimizerDefaults } from "./settings.js";
+import { parametersDigest } from "./training-checkpoints.js";
 import { toTensors } from "./token-batches.js";
 
 /** MICE's distillation objective: MarginMSE and/or listwise KL, each with its weight (at least one). */
@@ -51,50 +51,23 @@ export interface MiceObjective {
 export const DEFAULT_MICE_OBJECTIVE: MiceObjective = Object.freeze({ marginMse: Object.freeze({ weight: 1 }) });
 
 /** Inputs of {@link trainMice}. */
-export interface TrainMiceInputs {
+export interface TrainMiceInputs extends RerankerTrainingOptions {
   /** The model to train (e.g. `Mice.fromCrossEncoder` of the teacher); trained in place. */
   model: Mice;
-  tokenizer: I3Tokenizer;
-  /** Teacher-scored pools, one per training query (`@i3/distill` loadKdTrain / cachedTeacherScores), in a fixed order. */
+  /** Teacher-scored pools, one per training query (`@i3/distill` loadKdTrain / cachedTeacherScores), in a fixed order; `negatives` are drawn from each pool per epoch. */
   records: readonly KdRecord[];
   /** Query texts by id (records may lack `query`). */
   queries: ReadonlyMap<string, string>;
-  /** Passage lookup by id. */
-  passages: ReadonlyMap<string, Passage>;
-  /** Seeds sampling, query order and dropout. */
-  seed: number;
-  /** Negatives per list (n; list size n + 1). Default 7. */
-  negatives?: number;
-  /** Queries (lists) per optimizer step. Default 8. */
-  batchSize?: number;
-  /** Default 1. */
-  epochs?: number;
-  /** The cross-encoder's optimizer settings (`crossEncoderOptimizerSettingsSchema`; lr 2e-5 by default). */
-  optimizer?: CrossEncoderOptimizerSettingsInput;
   /** Default {@link DEFAULT_MICE_OBJECTIVE}. */
   objective?: MiceObjective;
   /** Query tokens at most, [CLS] and [SEP] included. Default 32. */
   queryMaxLength?: number;
   /** Passage tokens at most, [CLS] and [SEP] included. Default 128. */
   passageMaxLength?: number;
-  /** JSONL training log (one line per step). */
-  logFile?: string;
-  /** Save the training state there and continue from it (as trainCrossEncoder's `checkpoints`). */
-  checkpoints?: TrainingCheckpointOptions;
-  /** Progress lines (the resume); default stderr. */
-  log?: (message: string) => void;
-  /** Called after each optimizer step; throwing aborts training. */
-  onStep?: (step: PhaseStep) => void | Promise<void>;
 }
 
 /** What {@link trainMice} did. */
-export interface TrainedMice {
-  /** One record per optimizer step (phase `queries`). */
-  history: readonly PhaseStep[];
-  resumedFrom?: ResumePoint;
-}
-
-const PHASE = "queries";
+export type TrainedMice = TrainedReranker;
 
 /** Checks an objective (at least one term, finite non-negative weights, positive temperature); returns it. */
 export function checkMiceObjective(objective: MiceObjective): MiceObjective {
@@ -133,62 +106,47 @@ export function encodeAlone(tokenizer: I3Tokenizer, texts: readonly string[], ma
  * seed on the cpu/wasm backends. Returns the step records.
  */
 export async function trainMice(inputs: TrainMiceInputs): Promise<TrainedMice> {
-  const n = inputs.negatives ?? 7;
-  const batchSize = inputs.batchSize ?? 8;
-  const epochs = inputs.epochs ?? 1;
+  const { negatives: n, batchSize, epochs, optimizer, log } = rerankerTrainingSettings(inputs, "trainMice", "mice");
   const queryMaxLength = inputs.queryMaxLength ?? 32;
   const passageMaxLength = inputs.passageMaxLength ?? 128;
   const objective = checkMiceObjective(inputs.objective ?? DEFAULT_MICE_OBJECTIVE);
-  const { model, tokenizer, passages, seed } = inputs;
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`trainMice: negatives must be a positive integer, got ${n}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`trainMice: batchSize must be a positive integer, got ${batchSize}`);
+  const { model, tokenizer, seed } = inputs;
   const positions = model.encoder.maxPositions;
   for (const [name, len] of [["queryMaxLength", queryMaxLength], ["passageMaxLength", passageMaxLength]] as const) {
     if (!Number.isInteger(len) || len < 2 || len > positions) throw new RangeError(`trainMice: ${name} must be an integer in [2, ${positions}] (the encoder's positions), got ${len}`);
   }
-  const { optimizer } = parseSettings(z.strictObject({ optimizer: crossEncoderOptimizerSettingsSchema }), { optimizer: inputs.optimizer });
   const records = [...inputs.records];
   if (records.length === 0) throw new Error("trainMice: no teacher-scored training queries");
-  const log = inputs.log ?? ((m: string) => process.stderr.write(`[mice] ${m}\n`));
   const queryText = (qid: string) => {
     const text = inputs.queries.get(qid);
     if (text === undefined) throw new Error(`trainMice: query ${JSON.stringify(qid)} of the teacher scores is not among the training queries`);
     return text;
   };
-  const text = (id: string, qid: string) => {
-    const p = passages.get(id);
-    if (p === undefined) throw new Error(`trainMice: passage ${JSON.stringify(id)} of query ${JSON.stringify(qid)} is not in the corpus`);
-    return passageText(p);
-  };
+  const text = passageTextLookup(inputs.passages, "trainMice");
   // Every query and passage the lists can name, checked before the first step.
   for (const r of records) {
     queryText(r.queryId);
     for (const { docId } of [...r.positives, ...r.negatives]) text(docId, r.queryId);
   }
-  const saving =
-    inputs.checkpoints === undefined
-      ? undefined
-      : openTrainingCheckpoints({
-          options: inputs.checkpoints,
-          defaultEverySteps: DEFAULT_CHECKPOINT_EVERY_STEPS,
-          caller: "trainMice",
-          phases: [PHASE],
-          identity: {
-            format: "i3-mice-training",
-            version: 1,
-            trainer: "mice",
-            seed,
-            settings: { negatives: n, batchSize, epochs, queryMaxLength, passageMaxLength, optimizer, objective, mice: model.config },
-            backend: tf.getBackend(),
-            tokenizer: tokenizer.fingerprint,
-            start: parametersDigest(model.namedParameters()),
-            data: recordsDigest(records, queryText, text),
-          },
-        });
-  if (saving?.resumeFrom !== undefined) log(resumeMessage(saving.resumeFrom, 1));
+  const saving = openRerankerCheckpoints(
+    inputs,
+    "trainMice",
+    {
+      format: "i3-mice-training",
+      version: 1,
+      trainer: "mice",
+      seed,
+      settings: { negatives: n, batchSize, epochs, queryMaxLength, passageMaxLength, optimizer, objective, mice: model.config },
+      backend: tf.getBackend(),
+      tokenizer: tokenizer.fingerprint,
+      start: parametersDigest(model.namedParameters()),
+      data: recordsDigest(records, queryText, text),
+    },
+    log,
+  );
   const listSize = n + 1;
   const history = await trainPhaseLoop<{ queries: string[]; passages: string[]; teacher: number[] }>({
-    phase: PHASE,
+    phase: RERANKER_PHASE,
     groups: [{ name: "mice", params: model.namedParameters(), lr: optimizer.lr, weightDecay: optimizer.weightDecay }],
     optimizer: withOptimizerDefaults(optimizer),
     batches: function* (epoch) {
@@ -219,12 +177,9 @@ export async function trainMice(inputs: TrainMiceInputs): Promise<TrainedMice> {
     seed,
     progress: "off",
     countExamples: (batch) => batch.queries.length,
-    ...(inputs.logFile !== undefined ? { logFile: inputs.logFile } : {}),
-    ...(saving !== undefined ? { checkpoints: saving.phase(0) } : {}),
-    ...(inputs.onStep !== undefined ? { onStep: inputs.onStep } : {}),
+    ...rerankerLoopHooks(inputs, saving),
   });
-  const resumedFrom = saving?.resumeFrom;
-  return { history, ...(resumedFrom !== undefined ? { resumedFrom } : {}) };
+  return trainedReranker(history, saving);
 }
 
 /** sha256 of the training data as the batches read it: each record, then each named passage's text (first occurrence order). */

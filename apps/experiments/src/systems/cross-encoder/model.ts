@@ -5,9 +5,7 @@
  * cross-encoder inference (batched monoBERT scoring, Nogueira & Cho 2019, on onnxruntime-node or
  * TensorFlow.js as the run's `inference` says).
  */
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
-import { loadTokenizer, passageText, rankDocuments, saveTokenizer, type Collection, type Passage, type Qrels, type Query, type Run } from "@i3/data";
+import { loadTokenizer, passageText, rankDocuments, type Collection, type Passage, type Qrels, type Query, type Run } from "@i3/data";
 import { CrossEncoder, describeBackend, loadCrossEncoder, saveCrossEncoder } from "@i3/encoders";
 import {
   describeInference,
@@ -22,7 +20,7 @@ import {
 } from "@i3/retrievers";
 import type { RunSettings } from "../../config/run-settings.js";
 import type { TrainedModelOutput } from "../../runner/stage.js";
-import { logEvery20Steps, recordTraining, rerankProgress, stageCheckpoints } from "../dense/train-output.js";
+import { recordRerankerTraining, rerankerStageTraining, rerankProgress } from "../dense/train-output.js";
 import type { CrossEncoderSystemSettings } from "./settings.js";
 
 async function readPassages(collection: Collection, wanted?: ReadonlySet<string>): Promise<Map<string, Passage>> {
@@ -83,27 +81,9 @@ export async function trainCrossEncoderSystem(args: {
     const started = Date.now();
     const { history } =
       settings.train.epochs > 0
-        ? await trainCrossEncoder({
-            model,
-            tokenizer,
-            groups,
-            passages,
-            seed: args.run.seed,
-            negatives: settings.negatives.perQuery,
-            batchSize: settings.train.batchSize,
-            epochs: settings.train.epochs,
-            optimizer: settings.optimizer,
-            maxLength: settings.model.maxLength,
-            checkpoints: stageCheckpoints(args.workDir, settings.train),
-            log,
-            onStep: logEvery20Steps(log),
-          })
+        ? await trainCrossEncoder({ model, tokenizer, groups, passages, maxLength: settings.model.maxLength, ...rerankerStageTraining(settings, args.run.seed, args.workDir, log) })
         : { history: [] };
-    const dir = join(args.outDir, "checkpoint");
-    await mkdir(args.outDir, { recursive: true });
-    await saveCrossEncoder(dir, model);
-    await saveTokenizer(tokenizer, dir);
-    return recordTraining(args.outDir, { backend, steps: history.map((s) => ({ ...s, phase: "queries" })), trainSeconds: (Date.now() - started) / 1000 });
+    return await recordRerankerTraining(args.outDir, (dir) => saveCrossEncoder(dir, model), tokenizer, { history, backend, started });
   } finally {
     model.dispose();
   }

@@ -1,9 +1,14 @@
 /**
- * Writing a dense system's training outcome into its stage folder: the checkpoint (saved by the
- * system's own `save`), `training-log.jsonl` (one line per optimizer step) and the stage manifest.
+ * Writing a trained system's outcome into its stage folder: the checkpoint (saved by the system's
+ * own `save`), `training-log.jsonl` (one line per optimizer step) and the stage manifest; what
+ * train and re-rank stages share (checkpoints, step and re-rank progress lines, a re-ranker's
+ * trainer options and saved checkpoint).
  */
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "@i3/core";
+import { saveTokenizer, type I3Tokenizer } from "@i3/data";
+import type { RerankerTrainingOptions } from "@i3/retrievers";
 import { describeBackend, type BackendInfo } from "@i3/encoders";
 import type { StepRecord } from "@i3/train";
 import type { TrainedModelOutput } from "../../runner/stage.js";
@@ -56,4 +61,48 @@ export function rerankProgress(total: number, log: (message: string) => void): (
       next = done + Math.max(1, Math.ceil(total / 10));
     }
   };
+}
+
+/** A re-ranker system's training settings as the runner fills them in (cross-encoder, MICE). */
+interface RerankerStageSettings {
+  readonly negatives: { readonly perQuery: number };
+  readonly optimizer: RerankerTrainingOptions["optimizer"];
+  readonly train: { readonly batchSize: number; readonly epochs: number; readonly checkpointEverySteps?: number | undefined };
+}
+
+/**
+ * The options of a re-ranker trainer (`trainCrossEncoder`, `trainMice`) a train stage passes from
+ * its settings: negatives per query, batch, epochs, optimizer, the stage's resumable checkpoints
+ * and a step log every 20 steps.
+ */
+export function rerankerStageTraining(
+  settings: RerankerStageSettings,
+  seed: number,
+  workDir: string,
+  log: (message: string) => void,
+): Pick<RerankerTrainingOptions, "seed" | "negatives" | "batchSize" | "epochs" | "optimizer" | "checkpoints" | "log" | "onStep"> {
+  return {
+    seed,
+    negatives: settings.negatives.perQuery,
+    batchSize: settings.train.batchSize,
+    epochs: settings.train.epochs,
+    ...(settings.optimizer !== undefined ? { optimizer: settings.optimizer } : {}),
+    checkpoints: stageCheckpoints(workDir, settings.train),
+    log,
+    onStep: logEvery20Steps(log),
+  };
+}
+
+/** Saves a trained re-ranker (`save` writes the model) with its tokenizer into `outDir/checkpoint` and records its one training phase. */
+export async function recordRerankerTraining(
+  outDir: string,
+  save: (dir: string) => Promise<void>,
+  tokenizer: I3Tokenizer,
+  trained: { readonly history: readonly StepRecord[]; readonly backend: BackendInfo; readonly started: number },
+): Promise<TrainedModelOutput> {
+  const dir = join(outDir, "checkpoint");
+  await mkdir(outDir, { recursive: true });
+  await save(dir);
+  await saveTokenizer(tokenizer, dir);
+  return recordTraining(outDir, { backend: trained.backend, steps: trained.history.map((s) => ({ ...s, phase: "queries" })), trainSeconds: (Date.now() - trained.started) / 1000 });
 }

@@ -4,16 +4,15 @@
  * checkpoint's cached scores (`@i3/retrievers` trainMice), the document-state store
  * (`buildMiceStateStore`) and re-ranking from it (`rerankWithMice`).
  */
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { loadKdTrain } from "@i3/distill";
-import { loadTokenizer, saveTokenizer, type Collection, type Passage, type Query, type Run } from "@i3/data";
+import { loadTokenizer, type Collection, type Passage, type Query, type Run } from "@i3/data";
 import { describeBackend, loadCrossEncoder, loadMice, Mice, saveMice } from "@i3/encoders";
 import { buildMiceStateStore, describeInference, openMiceInference, rerankCandidates, rerankWithMice, startBackend, trainMice, type MiceInference } from "@i3/retrievers";
 import { TokenStateStore } from "@i3/search";
 import type { RunSettings } from "../../config/run-settings.js";
 import type { TrainedModelOutput } from "../../runner/stage.js";
-import { logEvery20Steps, recordTraining, rerankProgress, stageCheckpoints } from "../dense/train-output.js";
+import { recordRerankerTraining, rerankerStageTraining, rerankProgress } from "../dense/train-output.js";
 import type { MiceStatesOutput } from "./outputs.js";
 import type { MiceSystemSettings } from "./settings.js";
 
@@ -66,24 +65,13 @@ export async function trainMiceSystem(args: {
             records,
             queries: new Map(args.queries.map((q) => [q.id, q.text])),
             passages,
-            seed: args.run.seed,
-            negatives: settings.negatives.perQuery,
-            batchSize: settings.train.batchSize,
-            epochs: settings.train.epochs,
-            optimizer: settings.optimizer,
             objective: settings.objective,
             queryMaxLength: settings.model.queryMaxLength,
             passageMaxLength: settings.model.passageMaxLength,
-            checkpoints: stageCheckpoints(args.workDir, settings.train),
-            log,
-            onStep: logEvery20Steps(log),
+            ...rerankerStageTraining(settings, args.run.seed, args.workDir, log),
           })
         : { history: [] };
-    const dir = join(args.outDir, "checkpoint");
-    await mkdir(args.outDir, { recursive: true });
-    await saveMice(dir, model);
-    await saveTokenizer(tokenizer, dir);
-    return recordTraining(args.outDir, { backend, steps: history.map((s) => ({ ...s, phase: "queries" })), trainSeconds: (Date.now() - started) / 1000 });
+    return await recordRerankerTraining(args.outDir, (dir) => saveMice(dir, model), tokenizer, { history, backend, started });
   } finally {
     model.dispose();
   }

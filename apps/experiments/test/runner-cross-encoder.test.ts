@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseExperiment } from "../src/config/define.js";
 import type { ExperimentInput } from "../src/config/schema.js";
 import { runExperiment, type RunOptions, type RunResult } from "../src/runner/run-experiment.js";
-import { tempDir, writeTinyCollection } from "./runner-fixtures.js";
+import { tempDir, tinyCrossEncoder, tinyRerankerConfig, writeTinyCollection } from "./runner-fixtures.js";
 
 let collectionDir: string;
 let opts: RunOptions;
@@ -24,24 +24,10 @@ beforeAll(async () => {
   opts = { runsDir: await tempDir(), datasetsDir: await tempDir("i3-datasets-"), quiet: true };
 });
 
-const ce = {
-  kind: "cross-encoder",
-  rerank: { from: "bm25", depth: 5 },
-  negatives: { depth: 10, perQuery: 3 },
-  tokenizer: { vocabSize: 200 },
-  model: { preset: { layers: 1, hidden: 16, heads: 2, intermediate: 32, dropout: 0.1 }, maxLength: 24 },
-  train: { epochs: 2, batchSize: 4 },
-  score: { batchSize: 4 },
-} as const;
+const ce = tinyCrossEncoder(1, 2);
 
 function config(systems: Record<string, unknown>): ExperimentInput {
-  return {
-    name: "tiny-ce",
-    dataset: `local:${collectionDir}`,
-    systems: { bm25: { kind: "bm25" }, ...systems },
-    device: "wasm",
-    evaluation: { measures: ["nDCG@10"], significance: { permutations: 50 } },
-  } as ExperimentInput;
+  return tinyRerankerConfig("tiny-ce", collectionDir, systems);
 }
 
 const cacheDir = (result: RunResult, id: string) => {

@@ -7,6 +7,7 @@ import { mkdtemp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeTrecRun, type Run } from "@i3/data";
+import type { ExperimentInput } from "../src/config/schema.js";
 import { defineStage, type RunFileOutput, type StageSpec, type TrainedModelOutput } from "../src/runner/stage.js";
 import { dataSplit } from "../src/runner/stages/data.js";
 import { negativesStage } from "../src/systems/dense/stages.js";
@@ -85,6 +86,34 @@ export async function writeOutOfDomainCollection(): Promise<string> {
   const qrels = queries.flatMap((_, i) => [`bq${i}\tb${2 * i}\t1`, `bq${i}\tb${2 * i + 1}\t${i % 2 === 0 ? 2 : 1}`]);
   await writeFile(join(dir, "qrels", "test.tsv"), `query-id\tcorpus-id\tscore\n${qrels.join("\n")}\n`);
   return dir;
+}
+
+/**
+ * A cross-encoder system for the tiny collection: `layers` x 16 (2 heads), a 200-piece vocabulary,
+ * pairs of 24 tokens, trained `epochs` epochs on 1 positive + 3 negatives from BM25's top 10,
+ * re-ranking BM25's top 5.
+ */
+export function tinyCrossEncoder(layers: number, epochs: number) {
+  return {
+    kind: "cross-encoder",
+    rerank: { from: "bm25", depth: 5 },
+    negatives: { depth: 10, perQuery: 3 },
+    tokenizer: { vocabSize: 200 },
+    model: { preset: { layers, hidden: 16, heads: 2, intermediate: 32, dropout: 0.1 }, maxLength: 24 },
+    train: { epochs, batchSize: 4 },
+    score: { batchSize: 4 },
+  } as const;
+}
+
+/** A config on the tiny collection in `collectionDir`: BM25 plus `systems`, on wasm, nDCG@10 with a 50-permutation test. */
+export function tinyRerankerConfig(name: string, collectionDir: string, systems: Record<string, unknown>): ExperimentInput {
+  return {
+    name,
+    dataset: `local:${collectionDir}`,
+    systems: { bm25: { kind: "bm25" }, ...systems },
+    device: "wasm",
+    evaluation: { measures: ["nDCG@10"], significance: { permutations: 50 } },
+  } as ExperimentInput;
 }
 
 export const TINY_NEURAL_BUDGET = {

@@ -16,7 +16,7 @@ import { parseExperiment } from "../src/config/define.js";
 import type { ExperimentInput } from "../src/config/schema.js";
 import { runExperiment, type RunOptions, type RunResult } from "../src/runner/run-experiment.js";
 import { crossEncoderLayers } from "../src/systems/mice/settings.js";
-import { tempDir, writeTinyCollection } from "./runner-fixtures.js";
+import { tempDir, tinyCrossEncoder, tinyRerankerConfig, writeTinyCollection } from "./runner-fixtures.js";
 
 let collectionDir: string;
 let opts: RunOptions;
@@ -26,15 +26,7 @@ beforeAll(async () => {
   opts = { runsDir: await tempDir(), datasetsDir: await tempDir("i3-datasets-"), quiet: true };
 });
 
-const ce = {
-  kind: "cross-encoder",
-  rerank: { from: "bm25", depth: 5 },
-  negatives: { depth: 10, perQuery: 3 },
-  tokenizer: { vocabSize: 200 },
-  model: { preset: { layers: 3, hidden: 16, heads: 2, intermediate: 32, dropout: 0.1 }, maxLength: 24 },
-  train: { epochs: 1, batchSize: 4 },
-  score: { batchSize: 4 },
-} as const;
+const ce = tinyCrossEncoder(3, 1);
 
 const mice = {
   kind: "mice",
@@ -49,13 +41,7 @@ const mice = {
 } as const;
 
 function config(systems: Record<string, unknown>): ExperimentInput {
-  return {
-    name: "tiny-mice",
-    dataset: `local:${collectionDir}`,
-    systems: { bm25: { kind: "bm25" }, ce, ...systems },
-    device: "wasm",
-    evaluation: { measures: ["nDCG@10"], significance: { permutations: 50 } },
-  } as ExperimentInput;
+  return tinyRerankerConfig("tiny-mice", collectionDir, { ce, ...systems });
 }
 
 const stageOf = (result: RunResult, id: string) => result.stages.find((s) => s.id === id)!;

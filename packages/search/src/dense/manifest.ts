@@ -60,6 +60,23 @@ export class DenseIndexError extends Error {
   }
 }
 
+/**
+ * Checks the fields a dense index manifest and a sharded one share: `dtype` (float32 | float16),
+ * `byteOrder` little, `metric` ip, `encoder {description, fingerprint}` (returned) and `backend`;
+ * `fail` throws naming the field.
+ */
+export function checkVectorFields(m: Record<string, unknown>, fail: (field: string, detail: string) => never): EncoderDescription {
+  if (m.dtype !== "float32" && m.dtype !== "float16") fail("dtype", `expected "float32" or "float16", got ${JSON.stringify(m.dtype)}`);
+  if (m.byteOrder !== "little") fail("byteOrder", `expected "little", got ${JSON.stringify(m.byteOrder)}`);
+  if (m.metric !== "ip") fail("metric", `expected "ip", got ${JSON.stringify(m.metric)}`);
+  const enc = m.encoder as Record<string, unknown> | undefined;
+  if (typeof enc !== "object" || enc === null) fail("encoder", "expected an object { description, fingerprint }");
+  if (typeof enc!.description !== "string") fail("encoder.description", "expected a string");
+  if (typeof enc!.fingerprint !== "string") fail("encoder.fingerprint", "expected a string");
+  if (typeof m.backend !== "string") fail("backend", "expected a string");
+  return { description: enc!.description as string, fingerprint: enc!.fingerprint as string };
+}
+
 /** Checks a parsed manifest object; `path` is used in error messages. */
 export function validateManifest(value: unknown, path: string): DenseManifest {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -78,14 +95,7 @@ export function validateManifest(value: unknown, path: string): DenseManifest {
   };
   const dim = positiveInt("dim", 1);
   const count = positiveInt("count", 0);
-  if (m.dtype !== "float32" && m.dtype !== "float16") fail("dtype", `expected "float32" or "float16", got ${JSON.stringify(m.dtype)}`);
-  if (m.byteOrder !== "little") fail("byteOrder", `expected "little", got ${JSON.stringify(m.byteOrder)}`);
-  if (m.metric !== "ip") fail("metric", `expected "ip", got ${JSON.stringify(m.metric)}`);
-  const enc = m.encoder as Record<string, unknown> | undefined;
-  if (typeof enc !== "object" || enc === null) fail("encoder", "expected an object { description, fingerprint }");
-  if (typeof enc!.description !== "string") fail("encoder.description", "expected a string");
-  if (typeof enc!.fingerprint !== "string") fail("encoder.fingerprint", "expected a string");
-  if (typeof m.backend !== "string") fail("backend", "expected a string");
+  const encoder = checkVectorFields(m, fail);
   if (typeof m.createdAt !== "string") fail("createdAt", "expected a string");
   const files = m.files as Record<string, unknown> | undefined;
   if (typeof files !== "object" || files === null) fail("files", "expected an object { vectors, ids }");
@@ -103,7 +113,7 @@ export function validateManifest(value: unknown, path: string): DenseManifest {
     dtype: m.dtype as DenseDtype,
     byteOrder: "little",
     metric: "ip",
-    encoder: { description: enc!.description as string, fingerprint: enc!.fingerprint as string },
+    encoder,
     backend: m.backend as string,
     createdAt: m.createdAt as string,
     files: { vectors: files!.vectors as string, ids: files!.ids as string },

@@ -5,7 +5,7 @@
  * `status: "building"` and lists the shards completed so far; `"complete"` once finished.
  */
 import { join } from "node:path";
-import { DenseIndexError, readJsonFile, type DenseDtype, type EncoderDescription } from "./manifest.js";
+import { checkVectorFields, DenseIndexError, readJsonFile, type DenseDtype, type EncoderDescription } from "./manifest.js";
 
 /** Value of the manifest's `format` field. */
 export const SHARDED_FORMAT = "i3-dense-sharded-index";
@@ -78,15 +78,8 @@ export function validateShardedManifest(value: unknown, path: string): ShardedMa
   const dim = int(m, "dim", 1);
   const shardSize = int(m, "shardSize", 1);
   const count = int(m, "count", 0);
-  if (m.dtype !== "float32" && m.dtype !== "float16") fail("dtype", `expected "float32" or "float16", got ${JSON.stringify(m.dtype)}`);
+  const encoder = checkVectorFields(m, fail);
   const dtype = m.dtype as DenseDtype;
-  if (m.byteOrder !== "little") fail("byteOrder", `expected "little", got ${JSON.stringify(m.byteOrder)}`);
-  if (m.metric !== "ip") fail("metric", `expected "ip", got ${JSON.stringify(m.metric)}`);
-  const enc = m.encoder as Record<string, unknown> | undefined;
-  if (typeof enc !== "object" || enc === null) fail("encoder", "expected an object { description, fingerprint }");
-  if (typeof enc!.description !== "string") fail("encoder.description", "expected a string");
-  if (typeof enc!.fingerprint !== "string") fail("encoder.fingerprint", "expected a string");
-  if (typeof m.backend !== "string") fail("backend", "expected a string");
   if (m.status === "complete" ? typeof m.createdAt !== "string" : m.createdAt !== null) {
     fail("createdAt", m.status === "complete" ? "expected an ISO time string" : "expected null while building");
   }
@@ -135,7 +128,7 @@ export function validateShardedManifest(value: unknown, path: string): ShardedMa
     metric: "ip",
     shardSize,
     count,
-    encoder: { description: enc!.description as string, fingerprint: enc!.fingerprint as string },
+    encoder,
     backend: m.backend as string,
     createdAt: (m.createdAt as string | null) ?? null,
     shards,

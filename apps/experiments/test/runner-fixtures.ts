@@ -61,7 +61,6 @@ export async function writeTinyCollection(root?: string): Promise<string> {
   return dir;
 }
 
-/** The tiny training budget of the runner's neural tests (dual-encoder and I3 settings alike): seconds per system. */
 /**
  * A second tiny collection for out-of-domain tests, in a new temporary folder (returned): 8
  * passages `b0`..`b7` on two of {@link writeTinyCollection}'s topics and two new ones; a `test`
@@ -116,6 +115,7 @@ export function tinyRerankerConfig(name: string, collectionDir: string, systems:
   } as ExperimentInput;
 }
 
+/** The tiny training budget of the runner's neural tests (dual-encoder and I3 settings alike): seconds per system. */
 export const TINY_NEURAL_BUDGET = {
   tokenizer: { kind: "wordpiece-trained", vocabSize: 200 },
   model: { preset: { layers: 1, hidden: 16, heads: 2, intermediate: 32, dropout: 0.1 }, pooling: "mean", queryMaxLength: 8, passageMaxLength: 16 },

@@ -276,7 +276,7 @@ export const REPRO_ROWS: readonly ReproRow[] = [
     commands: ["npx i3 run experiments/mice.ts"],
     datasets: ["beir/scifact", "beir/cranfield"],
     fast: false,
-    duration: "about an hour from an empty cache on 2 cores shared with other jobs (2026-12-06)",
+    duration: "23 minutes from an empty cache on 2 cores (2026-12-06, a fresh clone)",
     reads: "run-metrics",
     experiment: "mice",
     split: "test",

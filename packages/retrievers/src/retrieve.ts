@@ -5,20 +5,22 @@
  */
 import { passageText, type Collection, type Query, type Run } from "@i3/data";
 import { tf } from "@i3/encoders";
-import { DenseIndex, encodeCorpus, encodeCorpusSharded, type DenseDtype, type DenseManifest, type SearchKernelReport, type ShardedManifest } from "@i3/search";
+import { DenseIndex, encodeCorpus, encodeCorpusSharded, ShardedDenseIndex, type DenseDtype, type DenseManifest, type SearchKernelReport, type ShardedManifest } from "@i3/search";
 import { encodeCorpusVectors, encodeRows, type DenseRetriever } from "./encode.js";
 import type { DenseInference } from "./inference.js";
 
 /**
- * The run of `queries` (`queryMaxLength` tokens each) against `index`: exact inner product, top
- * `k` per query; queries encoded by `inference` when given (else tfjs, `encodeTokenRows`) and
- * searched by the kernel of the same engine ({@link searchKernelFor}), which `onSearch` is told.
+ * The run of `queries` (`queryMaxLength` tokens each) against `index` (a single-array index, or a
+ * sharded one searched shard by shard within `maxMemoryBytes`, default 512 MiB: the same run):
+ * exact inner product, top `k` per query; queries encoded by `inference` when given (else tfjs,
+ * `encodeTokenRows`) and searched by the kernel of the same engine ({@link searchKernelFor}),
+ * which `onSearch` is told.
  */
 export async function retrieveDense(
   retriever: DenseRetriever,
-  index: DenseIndex,
+  index: DenseIndex | ShardedDenseIndex,
   queries: readonly Query[],
-  opts: { queryMaxLength: number; k: number; inference?: DenseInference; onSearch?: (kernel: SearchKernelReport) => void },
+  opts: { queryMaxLength: number; k: number; inference?: DenseInference; onSearch?: (kernel: SearchKernelReport) => void; maxMemoryBytes?: number },
 ): Promise<Run> {
   const rows = queries.map((q) => retriever.tokenizer.encode(q.text, opts.queryMaxLength).ids);
   const vectors = await encodeRows(retriever, rows, opts.queryMaxLength, "queries", opts.inference);
@@ -26,18 +28,18 @@ export async function retrieveDense(
 }
 
 /** `index.searchToRun` with the kernel of `opts.inference`'s engine; tells `opts.onSearch` which kernel ran. */
-export function searchReporting(
-  index: DenseIndex,
+export async function searchReporting(
+  index: DenseIndex | ShardedDenseIndex,
   queries: readonly Query[],
   vectors: Float32Array,
-  opts: { k: number; inference?: DenseInference; onSearch?: (kernel: SearchKernelReport) => void },
-): Run {
-  const run = index.searchToRun(
-    queries.map((q) => q.id),
-    vectors,
-    opts.k,
-    searchKernelFor(opts.inference),
-  );
+  opts: { k: number; inference?: DenseInference; onSearch?: (kernel: SearchKernelReport) => void; maxMemoryBytes?: number },
+): Promise<Run> {
+  const ids = queries.map((q) => q.id);
+  const kernel = searchKernelFor(opts.inference);
+  const run =
+    index instanceof ShardedDenseIndex
+      ? await index.searchToRun(ids, vectors, opts.k, { ...kernel, ...(opts.maxMemoryBytes !== undefined ? { maxMemoryBytes: opts.maxMemoryBytes } : {}) })
+      : index.searchToRun(ids, vectors, opts.k, kernel);
   if (opts.onSearch && index.lastKernel) opts.onSearch(index.lastKernel);
   return run;
 }

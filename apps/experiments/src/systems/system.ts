@@ -38,6 +38,8 @@ export interface DenseIndexOutput {
   readonly backend: string;
   /** The inference engine that encoded it (`describeInference`; absent in indexes cached before the setting existed). */
   readonly inference?: string;
+  /** True for an `@i3/search` sharded index folder (`index.shardSize`); absent for the single-array index. */
+  readonly sharded?: boolean;
 }
 
 /**

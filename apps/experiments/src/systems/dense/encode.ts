@@ -7,8 +7,8 @@
  */
 import { join } from "node:path";
 import type { Collection, Query, Run } from "@i3/data";
-import { buildDenseIndex, describeInference, openDenseInference, retrieveDense, type DenseInference, type InferenceSetting } from "@i3/retrievers";
-import { DenseIndex, type SearchKernelReport } from "@i3/search";
+import { buildDenseIndex, buildShardedDenseIndex, describeInference, openDenseInference, retrieveDense, type DenseInference, type InferenceSetting } from "@i3/retrievers";
+import { DenseIndex, ShardedDenseIndex, type SearchKernelReport } from "@i3/search";
 import type { DenseIndexOutput } from "../system.js";
 import type { LoadedBiEncoder } from "./model-code.js";
 
@@ -26,13 +26,18 @@ async function withInference<T>(loaded: LoadedBiEncoder, inference: InferenceSet
   }
 }
 
-/** Encodes every passage of `collection` (`batchSize` at a time) into the index folder `index/` under `outDir`. */
+/**
+ * Encodes every passage of `collection` (`batchSize` at a time) into the index folder `index/`
+ * under `outDir`: one array, or with `shardSize` an `@i3/search` sharded folder of that many rows
+ * per shard.
+ */
 export async function encodeIndex(args: {
   model: LoadedBiEncoder;
   inference: InferenceSetting;
   collection: Collection;
   passageMaxLength: number;
   batchSize: number;
+  shardSize?: number;
   description: string;
   outDir: string;
   log: (message: string) => void;
@@ -40,15 +45,24 @@ export async function encodeIndex(args: {
   const { backend } = args.model;
   return withInference(args.model, args.inference, args.log, async (engine) => {
     const inference = describeInference(engine.info);
-    await buildDenseIndex(args.model, args.collection, {
+    const options = {
       out: join(args.outDir, "index"),
       passageMaxLength: args.passageMaxLength,
       batchSize: args.batchSize,
       description: args.description,
       backend: engine.info.engine === "onnxruntime" ? inference : backend,
       inference: engine,
-    });
-    return { index: "index", backend, inference };
+    };
+    if (args.shardSize === undefined) {
+      await buildDenseIndex(args.model, args.collection, options);
+      return { index: "index", backend, inference };
+    }
+    if (args.shardSize % args.batchSize !== 0) {
+      args.log(`index.shardSize ${args.shardSize} is not a multiple of index.batchSize ${args.batchSize}: batches stop at shard borders, so vectors may differ from the single-array index's in float rounding`);
+    }
+    const manifest = await buildShardedDenseIndex(args.model, args.collection, { ...options, shardSize: args.shardSize });
+    args.log(`sharded index: ${manifest.count} passages in ${manifest.shards.length} shards of at most ${manifest.shardSize}`);
+    return { index: "index", backend, inference, sharded: true };
   });
 }
 
@@ -58,14 +72,22 @@ export async function searchIndex(args: {
   inference: InferenceSetting;
   queries: readonly Query[];
   indexPath: string;
+  /** The index is a sharded folder, searched within `maxMemoryBytes` (default `@i3/search`'s 512 MiB). */
+  sharded?: { readonly maxMemoryBytes?: number };
   queryMaxLength: number;
   depth: number;
   log: (message: string) => void;
 }): Promise<{ run: Run; inference: string; searchKernel?: string }> {
   return withInference(args.model, args.inference, args.log, async (engine) => {
-    const index = await DenseIndex.load(args.indexPath);
+    const index = args.sharded ? await ShardedDenseIndex.open(args.indexPath) : await DenseIndex.load(args.indexPath);
     let searchKernel: string | undefined;
-    const run = await retrieveDense(args.model, index, args.queries, { queryMaxLength: args.queryMaxLength, k: args.depth, inference: engine, onSearch: (kernel) => (searchKernel = logSearchKernel(kernel, args.log)) });
+    const run = await retrieveDense(args.model, index, args.queries, {
+      queryMaxLength: args.queryMaxLength,
+      k: args.depth,
+      inference: engine,
+      onSearch: (kernel) => (searchKernel = logSearchKernel(kernel, args.log)),
+      ...(args.sharded?.maxMemoryBytes !== undefined ? { maxMemoryBytes: args.sharded.maxMemoryBytes } : {}),
+    });
     return { run, inference: describeInference(engine.info), ...(searchKernel !== undefined ? { searchKernel } : {}) };
   });
 }

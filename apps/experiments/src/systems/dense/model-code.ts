@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { readNegativesTsv, type Collection, type I3Tokenizer } from "@i3/data";
 import type { DistillationRunnerSettings } from "./distillation-settings.js";
+import type { IndexSettings } from "./settings.js";
 import type { TeacherScoresOutput } from "./teacher-scores-stage.js";
 import type { RunSettings } from "../../config/run-settings.js";
 import type { BackendInfo, DualEncoder, I3Retriever } from "@i3/encoders";
@@ -15,7 +16,7 @@ import type { StageResult, TrainedModelOutput } from "../../runner/stage.js";
 export interface DenseSettings {
   readonly negatives: { readonly from: string; readonly fromRank: number; readonly toRank: number; readonly scoreMargin?: number | undefined };
   readonly model: { readonly queryMaxLength: number; readonly passageMaxLength: number };
-  readonly index: { readonly batchSize: number };
+  readonly index: IndexSettings;
   readonly retrieve: { readonly depth: number };
   readonly train: { readonly checkpointEverySteps: number };
   readonly distillation?: DistillationRunnerSettings | undefined;

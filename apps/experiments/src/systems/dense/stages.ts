@@ -13,6 +13,7 @@ import { defineStage, type RunFileOutput, type StageNeeds, type StageContext, ty
 import { dataSplit, type DataOutput } from "../../runner/stages/data.js";
 import type { DenseIndexOutput, EvaluationTarget } from "../system.js";
 import { inferenceKey } from "./keys.js";
+import { indexKey } from "./settings.js";
 import type { DenseModelCode, DenseSettings } from "./model-code.js";
 import { teacherScoresStage } from "./teacher-scores-stage.js";
 
@@ -128,7 +129,7 @@ export function indexStage<S extends DenseSettings>(args: {
     ref: { stage: "index", system: args.label ?? args.system, ...(outOfDomain ? { dataset: outOfDomain.dataset } : {}) },
     version: 1,
     needs: { trained: args.trained, ...(outOfDomain ? { data: outOfDomain.data } : {}) },
-    key: () => ({ kind: args.kind, index: settings.index, passageMaxLength: settings.model.passageMaxLength, device: run.device, ...inferenceKey(run) }),
+    key: () => ({ kind: args.kind, index: indexKey(settings.index), passageMaxLength: settings.model.passageMaxLength, device: run.device, ...inferenceKey(run) }),
     async run(ctx): Promise<DenseIndexOutput> {
       const code = await args.code();
       const { encodeIndex } = await import("./encode.js");
@@ -139,6 +140,7 @@ export function indexStage<S extends DenseSettings>(args: {
         collection: await ctx.services.collection(),
         passageMaxLength: settings.model.passageMaxLength,
         batchSize: settings.index.batchSize,
+        ...(settings.index.shardSize !== undefined ? { shardSize: settings.index.shardSize } : {}),
         description: `${args.kind} checkpoint ${trained.hash.slice(0, 12)}`,
         outDir: ctx.dir,
         log: ctx.log,
@@ -178,6 +180,7 @@ export function retrieveStage<S extends DenseSettings>(args: {
         inference: run.inference,
         queries: await collection.queries(dataSplit(ctx.inputs.data, split).split),
         indexPath: join(index.dir, index.output.index),
+        ...(index.output.sharded ? { sharded: settings.index.maxMemoryMB !== undefined ? { maxMemoryBytes: settings.index.maxMemoryMB * 2 ** 20 } : {} } : {}),
         queryMaxLength: settings.model.queryMaxLength,
         depth: settings.retrieve.depth,
         log: ctx.log,

@@ -34,6 +34,10 @@ export const ltreSystem = defineSystem({
   description: "LTRe/ADORE: the query tower of a trained dense system retrained against its fixed index, full retrieval per step, ΔMRR pairwise loss",
   settings: ltreSystemSettings,
   references: (settings) => [{ field: "from", system: settings.from, roles: ["first-stage"], kinds: LTRE_FROM_KINDS }],
+  issues: (settings, settingsOf) =>
+    (settingsOf(settings.from) as { index?: { shardSize?: number } }).index?.shardSize !== undefined
+      ? [{ field: "from", message: `system "${settings.from}" has a sharded index (index.shardSize): LTRe holds its start system's whole index in memory and retrieves from it at every training step; remove index.shardSize there` }]
+      : [],
   plan({ key: system, settings, run, data, trainedOf, trainingIndexOf, settingsOf }) {
     const from = settingsOf(settings.from) as FromSettings;
     const fromKind = from.kind;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { buildProgram } from "../src/cli/main.js";
-import { tempDir, writeTinyCollection } from "./runner-fixtures.js";
+import { tempDir, writeOutOfDomainCollection, writeTinyCollection } from "./runner-fixtures.js";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -54,5 +54,18 @@ describe("i3 run / i3 sweep / i3 report", () => {
     out.length = 0;
     await buildProgram().parseAsync(["node", "i3", "report", join(runsDir, "cli-sweep", sweepId!)]);
     expect(out.join("")).toContain(join(runsDir, "cli-sweep", sweepId!, "report.html"));
+
+    // With an out-of-domain dataset, a table per evaluated split, each under its heading.
+    const other = `local:${await writeOutOfDomainCollection()}`;
+    const zeroShotFile = join(dir, "zero-shot-sweep.ts");
+    await writeFile(
+      zeroShotFile,
+      `import { defineSweep } from ${JSON.stringify(defineModule)};\nimport base from "./tiny.ts";\nexport default defineSweep({ ...base, name: "cli-zs", outOfDomain: [${JSON.stringify(other)}] }, { grid: { "systems.bm25.k1": [1.5] } });\n`,
+    );
+    out.length = 0;
+    await buildProgram().parseAsync(["node", "i3", "sweep", zeroShotFile, "--runs-dir", runsDir, "--datasets-dir", datasetsDir]);
+    const tables = out.join("");
+    expect(tables.indexOf("test split\n\n|run|system|")).toBeGreaterThan(0);
+    expect(tables.indexOf(`out of domain: ${other}, test\n\n|run|system|`)).toBeGreaterThan(tables.indexOf("test split"));
   });
 });

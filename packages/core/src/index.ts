@@ -7,3 +7,4 @@ export * from "./hash/index.js";
 export * from "./io/index.js";
 export * from "./json/index.js";
 export * from "./cache/index.js";
+export * from "./onnxruntime/index.js";

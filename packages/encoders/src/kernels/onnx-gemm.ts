@@ -15,23 +15,10 @@
  * are deterministic (test: kernels-onnx.test.ts).
  */
 import { createRequire } from "node:module";
+import { loadOrtBinding, type NativeOrtSession, type OrtBinding } from "@i3/core";
 import { OnnxGraphBuilder } from "../onnx/graph-builder.js";
 
-/** The parts of onnxruntime-common's `Tensor` constructor used here. */
-type OrtTensorCtor = new (type: "float32", data: Float32Array, dims: readonly number[]) => object;
-
-/** The native session class of onnxruntime-node's binding (only what is used). */
-interface NativeSession {
-  loadModel(buffer: ArrayBufferLike, byteOffset: number, byteLength: number, options: object): void;
-  run(feeds: Record<string, object>, fetches: Record<string, object | null>, options: object): Record<string, unknown>;
-  dispose?(): void;
-}
-
-interface OrtModules {
-  Tensor: OrtTensorCtor;
-  Session: new () => NativeSession;
-  version: string;
-}
+type OrtModules = Omit<OrtBinding, "InferenceSession"> & { readonly Session: OrtBinding["InferenceSession"] };
 
 /** Options of {@link loadOnnxGemm}. */
 export interface OnnxGemmOptions {
@@ -47,15 +34,11 @@ export interface OnnxGemmOptions {
   spinWait?: boolean;
 }
 
-/** Loads onnxruntime-node and its native binding; a reason string when it cannot. */
+/** Loads onnxruntime-node and its native binding (`@i3/core` loadOrtBinding); a reason string when it cannot. */
 function loadOrt(packageName: string): OrtModules | string {
   try {
-    const require = createRequire(import.meta.url);
-    const ort = require(packageName) as { Tensor: OrtTensorCtor };
-    const native = require(`${packageName}/dist/binding.js`) as { binding: { InferenceSession: new () => NativeSession }; initOrt(): void };
-    native.initOrt();
-    const version = (require(`${packageName}/package.json`) as { version: string }).version;
-    return { Tensor: ort.Tensor, Session: native.binding.InferenceSession, version };
+    const { Tensor, InferenceSession, version } = loadOrtBinding(createRequire(import.meta.url), packageName);
+    return { Tensor, Session: InferenceSession, version };
   } catch (err) {
     return `${packageName} did not load (${String(err instanceof Error ? err.message : err).split("\n")[0]})`;
   }
@@ -75,7 +58,7 @@ function gemmModel(transA: boolean, transB: boolean, batched: boolean): Uint8Arr
 
 /** A loaded GEMM engine: see the module comment. */
 export class OnnxGemm {
-  private readonly sessions = new Map<string, NativeSession>();
+  private readonly sessions = new Map<string, NativeOrtSession>();
   private disposed = false;
 
   private constructor(
@@ -138,7 +121,7 @@ export class OnnxGemm {
     this.session(transA, transB, batch > 0).run(feeds, { c: new Tensor("float32", c, [...lead, M, N]) }, {});
   }
 
-  private session(transA: boolean, transB: boolean, batched: boolean): NativeSession {
+  private session(transA: boolean, transB: boolean, batched: boolean): NativeOrtSession {
     const key = `${Number(transA)}${Number(transB)}${Number(batched)}`;
     let s = this.sessions.get(key);
     if (s === undefined) {

@@ -3,12 +3,14 @@
  * `InferenceSession.run` is asynchronous only because it defers the native call with
  * `setImmediate`; the native binding underneath (`onnxruntime-node/dist/binding.js`, "a simple
  * synchronized inference session object wrap") runs in place. Exact search is synchronous
- * (`DenseIndex.search`), so it uses that binding. Loading happens at the first ONNX search, never
+ * (`DenseIndex.search`), so it uses that binding (`@i3/core` loadOrtBinding, resolved from this
+ * package). Loading happens at the first ONNX search, never
  * at import, so `@i3/search` imports without onnxruntime-node; any failure (package absent, no
  * binary for this platform, a changed binding) is thrown as one error naming the cause, which
  * the caller turns into a fallback.
  */
 import { createRequire } from "node:module";
+import { loadOrtBinding } from "@i3/core";
 import { availableParallelism } from "node:os";
 import { searchModelBytes, type SearchModelSpec } from "./onnx-search-model.js";
 
@@ -33,18 +35,6 @@ export interface OnnxRuntime {
   session(spec: SearchModelSpec, threads: number): OrtSession;
 }
 
-interface BindingSession {
-  loadModel(buffer: ArrayBuffer, byteOffset: number, byteLength: number, options: object): void;
-  run(feeds: Record<string, OrtTensor>, fetches: Record<string, null>, options: object): Record<string, OrtTensor>;
-}
-
-interface BindingModule {
-  binding: { InferenceSession: new () => BindingSession };
-  initOrt(): void;
-}
-
-type TensorConstructor = new (type: string, data: unknown, dims: number[]) => OrtTensor;
-
 let loaded: { runtime: OnnxRuntime } | { error: Error } | undefined;
 
 /** Default intra-op threads: the cores Node reports (`os.availableParallelism()`). */
@@ -66,21 +56,11 @@ export function loadOnnxRuntime(): OnnxRuntime {
 }
 
 function load(): OnnxRuntime {
-  const require = createRequire(import.meta.url);
-  const ort = require("onnxruntime-node") as { Tensor?: TensorConstructor };
-  const version = (require("onnxruntime-node/package.json") as { version?: string }).version ?? "unknown";
-  const bindingModule = require("onnxruntime-node/dist/binding.js") as Partial<BindingModule>;
-  const Tensor = ort.Tensor;
-  if (typeof Tensor !== "function") throw new Error("onnxruntime-node exports no Tensor constructor");
-  if (typeof bindingModule.initOrt !== "function" || typeof bindingModule.binding?.InferenceSession !== "function") {
-    throw new Error(`onnxruntime-node ${version}: dist/binding.js has no synchronous InferenceSession (binding layout changed)`);
-  }
-  bindingModule.initOrt();
-  const Session = bindingModule.binding.InferenceSession;
+  const { Tensor, InferenceSession: Session, version } = loadOrtBinding(createRequire(import.meta.url));
   const sessions = new Map<string, OrtSession>();
   return {
     version,
-    tensor: (type, data, dims) => new Tensor(type, data, dims),
+    tensor: (type, data, dims) => new Tensor(type, data, dims) as OrtTensor,
     session(spec, threads) {
       const key = `${spec.passages}/${spec.topK}/${threads}`;
       let session = sessions.get(key);
@@ -98,7 +78,7 @@ function load(): OnnxRuntime {
           extra: { "session.intra_op.allow_spinning": "0" },
         });
         session = {
-          run: (feeds, outputs) => native.run(feeds, Object.fromEntries(outputs.map((o) => [o, null])), {}),
+          run: (feeds, outputs) => native.run(feeds, Object.fromEntries(outputs.map((o) => [o, null])), {}) as Record<string, OrtTensor>,
         };
         sessions.set(key, session);
       }

@@ -1,0 +1,1 @@
+export { loadOrtBinding, type NativeOrtSession, type OrtBinding } from "./binding.js";

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { mulberry32Float as rng } from "@i3/core";
 import { compressIndex, DenseIndex, Float16Store, toFloat16, type DenseResult, type SearchKernel } from "../src/dense/index.js";
 import { searchModelBytes } from "../src/dense/onnx-search-model.js";
+import { DEEP_K, defaultBlocks } from "../src/dense/exact-search.js";
 
 /**
  * Components k/64 with |k| <= levels <= 64: every inner product (dim <= 256) is a multiple of
@@ -109,6 +110,24 @@ describe("the onnx kernel equals the plain JS kernel", () => {
       expect(r.ids).toEqual(js[q]!.ids);
       r.scores.forEach((s, i) => expect(Math.abs(s - js[q]!.scores[i]!)).toBeLessThan(1e-4));
     });
+  });
+});
+
+describe("default blocks by depth", () => {
+  it("doubles the onnx passage block above k = 100 only, with the same results as the shallow blocks", () => {
+    expect(defaultBlocks("onnx", 10)).toEqual([65536, 256]);
+    expect(defaultBlocks("onnx", DEEP_K)).toEqual([65536, 256]);
+    expect(defaultBlocks("onnx", DEEP_K + 1)).toEqual([131072, 256]);
+    expect(defaultBlocks("tf", 1000)).toEqual([4096, 512]);
+    expect(defaultBlocks("js", 1000)).toEqual([1024, 64]);
+    // 70,000 rows: one default block at k = 200, two 65,536-row blocks otherwise; the same hits as plain JS.
+    const rand = rng(43);
+    const count = 70_000;
+    const index = DenseIndex.fromVectors(shuffledIds(count).map((id, i) => `${id}-${i}`), dyadic(count, 8, rand, 4), 8);
+    const queries = dyadic(3, 8, rand, 4);
+    const expected = plain(index.search(queries, 200, { kernel: "js" }));
+    expect(plain(index.search(queries, 200, { kernel: "onnx" }))).toEqual(expected);
+    expect(plain(index.search(queries, 200, { kernel: "onnx", blockSize: 65536 }))).toEqual(expected);
   });
 });
 

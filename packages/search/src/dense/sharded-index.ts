@@ -25,7 +25,7 @@ import { endianness } from "node:os";
 import { join } from "node:path";
 import type { Run } from "@i3/data";
 import type { DenseResult } from "./dense-index.js";
-import { checkQueries, DEFAULT_BLOCKS, exactSearchWithKernel, type ExactSearchOptions } from "./exact-search.js";
+import { checkQueries, defaultBlocks, exactSearchWithKernel, type ExactSearchOptions } from "./exact-search.js";
 import { bytesPerElement, DenseIndexError } from "./manifest.js";
 import { chooseKernel, type SearchKernelReport } from "./search-kernel.js";
 import { loadShardIds, ShardIdsBuffers, shardIdsBytes, type ShardIds } from "./shard-ids.js";
@@ -115,7 +115,7 @@ export class ShardedDenseIndex {
     const max = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
     if (!Number.isSafeInteger(max) || max < 1) throw new RangeError(`sharded search: maxMemoryBytes must be a positive integer, got ${max}`);
     const { report } = chooseKernel(options);
-    const [defaultBlock, defaultQueryBlock] = DEFAULT_BLOCKS[report.kernel];
+    const [defaultBlock, defaultQueryBlock] = defaultBlocks(report.kernel, k);
     const { dim, dtype, shards } = this.manifest;
     const rowBytes = dim * bytesPerElement(dtype);
     const largest = Math.max(1, ...shards.map((s) => s.count));

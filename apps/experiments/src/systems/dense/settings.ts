@@ -11,7 +11,8 @@ export const negativesFromSchema = z.string().min(1).default("bm25");
 /**
  * Corpus encoding: passages per batch; with `shardSize`, an `@i3/search` sharded index of that
  * many rows per shard (for corpora past one array), searched shard by shard within
- * `maxMemoryMB` MiB of working memory (default 512; the same run as the single-array index).
+ * `maxMemoryMB` MiB of working memory (default 512). The run is the single-array index's when
+ * `shardSize` is a multiple of `batchSize` (encoding batches stop at shard borders).
  */
 export const indexSettingsSchema = z
   .strictObject({

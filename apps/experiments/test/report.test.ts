@@ -9,7 +9,7 @@ import { reportCommand } from "../src/cli/report-command.js";
 import { defineExperiment } from "../src/config/define.js";
 import type { RunMetrics } from "../src/report/run-metrics.js";
 import { buildSweepMetrics, type SweepMetrics, type SweepRow } from "../src/report/sweep-metrics.js";
-import { heatmapAxes, heatmapCells, writeSweepReport } from "../src/report/sweep-report.js";
+import { heatmapAxes, heatmapCells, sweepReportSections, writeSweepReport } from "../src/report/sweep-report.js";
 import { runExperiment } from "../src/runner/run-experiment.js";
 import { defineSweep, expandSweep } from "../src/sweep/define.js";
 import { baselineMarkers, comparePairs, compareWithBaseline, markersOf } from "../src/report/significance.js";
@@ -256,5 +256,19 @@ describe("heatmap axes", () => {
     // Cells per system; a second run at the same point (the base run's own grid point) is not drawn twice.
     const cells = heatmapCells(metrics(["a", "b"], [...grid, row({ a: 1, b: 1 })]), ["a", "b"]);
     expect(cells.get("s")).toEqual([{ x: 1, y: 1, value: 0.5 }, { x: 2, y: 1, value: 0.5 }, { x: 1, y: 2, value: 0.5 }]);
+  });
+
+  it("draws a heatmap per evaluated split, each from that split's rows", async () => {
+    const at = (a: number, b: number, m: number): SweepRow => ({ ...row({ a, b }), aggregate: { m } });
+    const grid = (offset: number) => [at(1, 1, 0.1 + offset), at(2, 1, 0.2 + offset), at(1, 2, 0.3 + offset)];
+    const other = { splitKey: "beir/cranfield:test", dataset: "beir/cranfield", split: "test", outOfDomain: true, rows: grid(0.5) };
+    const sections = await sweepReportSections({ ...metrics(["a", "b"], grid(0)), dataset: "beir/scifact", otherSplits: [other] } as SweepMetrics);
+    const heatmaps = sections.filter((s) => s.title.startsWith("Heatmap"));
+    expect(heatmaps.map((s) => s.title)).toEqual(["Heatmap of s", "Heatmap of s: beir/cranfield, test"]);
+    // Integer grid values: the row label stays the first column.
+    expect(heatmaps[0]!.markdown).toContain("|b ↓ a →|1|2|");
+    expect(heatmaps[0]!.markdown).toMatch(/\|1\|0\.1000\|0\.2000\|/);
+    expect(heatmaps[1]!.markdown).toMatch(/\|1\|0\.6000\|0\.7000\|/);
+    expect(heatmaps[1]!.markdown).toContain("m of s on beir/cranfield, test per grid point");
   });
 });

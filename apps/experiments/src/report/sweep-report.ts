@@ -6,7 +6,7 @@
  * base run when included (left out when it would repeat the comparison with the baseline),
  * failed runs with their errors; charts: the main measure per run with 95% confidence intervals
  * on an axis fitted to the data, each run's Δ from the baseline with its paired CI, and a heatmap
- * per system when the grid has two numeric paths.
+ * per system and split when the grid has two numeric paths.
  */
 import { from, type ColumnTable } from "arquero";
 import { comparisonHtml, comparisonLegend, comparisonMarkdown, rowMarkers } from "@i3/metrics";
@@ -23,13 +23,14 @@ export async function readSweepMetrics(sweepDir: string): Promise<SweepMetrics> 
   return JSON.parse(await readFile(join(sweepDir, "metrics.json"), "utf8")) as SweepMetrics;
 }
 
-/** The sections of a sweep report: per evaluated split its results, charts and tests (heatmaps on the first split), then the failed runs. */
+/** The sections of a sweep report: per evaluated split its results, charts, heatmaps and tests, then the failed runs. */
 export async function sweepReportSections(metrics: SweepMetrics): Promise<ReportSection[]> {
   const sections: ReportSection[] = [];
   for (const [i, split] of sweepSplits(metrics).entries()) {
+    const titleSuffix = i === 0 ? "" : `: ${where(split)}`;
     sections.push(await resultsSection(metrics, split));
-    if (i === 0) sections.push(...(await heatmapSections(metrics)));
-    sections.push(...comparisonSections(metrics, split, i === 0 ? "" : `: ${where(split)}`));
+    sections.push(...(await heatmapSections(metrics, split, titleSuffix)));
+    sections.push(...comparisonSections(metrics, split, titleSuffix));
   }
   const failed = metrics.rows.filter((r) => r.role === "failed");
   if (failed.length > 0) {
@@ -122,18 +123,18 @@ function sameAsBaselineComparison(m: SweepMetrics, split: SweepSplitResults): bo
  * The two grid paths a heatmap is drawn over: when the sweep's grid has exactly two paths whose
  * value is a number in every successful run, each taking at least two values; otherwise none.
  */
-export function heatmapAxes(m: SweepMetrics): readonly [string, string] | undefined {
-  const ok = m.rows.filter((r) => r.role !== "failed");
+export function heatmapAxes(m: SweepMetrics, split: SweepSplitResults = m): readonly [string, string] | undefined {
+  const ok = split.rows.filter((r) => r.role !== "failed");
   const numeric = (m.axes ?? []).filter((path) => ok.length > 0 && ok.every((r) => typeof r.settings?.[path] === "number" && Number.isFinite(r.settings[path])));
   if (numeric.length !== 2 || numeric.length !== (m.axes ?? []).length) return undefined;
   if (numeric.some((path) => new Set(ok.map((r) => r.settings![path])).size < 2)) return undefined;
   return [numeric[0]!, numeric[1]!];
 }
 
-/** Per system, the main measure of each (x, y) grid cell (the first run at a cell when two share it, e.g. the base run and its grid point). */
-export function heatmapCells(m: SweepMetrics, axes: readonly [string, string]): Map<string, HeatmapCell[]> {
+/** Per system, the main measure of each (x, y) grid cell on a split (default the first; the first run at a cell when two share it, e.g. the base run and its grid point). */
+export function heatmapCells(m: SweepMetrics, axes: readonly [string, string], split: SweepSplitResults = m): Map<string, HeatmapCell[]> {
   const out = new Map<string, HeatmapCell[]>();
-  for (const r of m.rows) {
+  for (const r of split.rows) {
     const value = r.aggregate[m.mainMeasure];
     if (r.role === "failed" || value === undefined) continue;
     const cell = { x: r.settings![axes[0]] as number, y: r.settings![axes[1]] as number, value };
@@ -144,25 +145,27 @@ export function heatmapCells(m: SweepMetrics, axes: readonly [string, string]): 
   return out;
 }
 
-/** A heatmap section per system over the sweep's two numeric grid paths (none without them): an SVG heatmap and, in Markdown, the same grid as a table. */
-async function heatmapSections(m: SweepMetrics): Promise<ReportSection[]> {
-  const axes = heatmapAxes(m);
+/** A heatmap section per system of a split over the sweep's two numeric grid paths (none without them): an SVG heatmap and, in Markdown, the same grid as a table. */
+async function heatmapSections(m: SweepMetrics, split: SweepSplitResults, titleSuffix: string): Promise<ReportSection[]> {
+  const axes = heatmapAxes(m, split);
   if (!axes) return [];
   const sections: ReportSection[] = [];
-  for (const [system, cells] of heatmapCells(m, axes)) {
+  for (const [system, cells] of heatmapCells(m, axes, split)) {
     if (cells.length < 2 || cells.every((c) => c.value === cells[0]!.value)) continue; // a system the grid does not change (e.g. BM25 in a dense sweep)
     const xs = [...new Set(cells.map((c) => c.x))].sort((a, b) => a - b);
     const ys = [...new Set(cells.map((c) => c.y))].sort((a, b) => b - a);
+    const corner = `${axes[1]} ↓ ${axes[0]} →`;
+    // Columns named explicitly: integer-like keys ("1", "2") would otherwise come before the row label (JavaScript's key order).
     const grid = from(
       ys.map((y) => ({
-        [`${axes[1]} ↓ ${axes[0]} →`]: String(y),
+        [corner]: String(y),
         ...Object.fromEntries(xs.map((x) => [String(x), cells.find((c) => c.x === x && c.y === y)?.value.toFixed(4) ?? "–"])),
       })),
-    );
-    const svg = await heatmapSvg(cells, { x: axes[0], y: axes[1] }, m.mainMeasure, `${system}: ${m.mainMeasure} over ${axes[0]} × ${axes[1]}`);
-    const note = `${m.mainMeasure} of ${system} on the ${m.splitKey} split per grid point (rows ${axes[1]}, columns ${axes[0]}); – no run.`;
+    ).select([corner, ...xs.map(String)]);
+    const svg = await heatmapSvg(cells, { x: axes[0], y: axes[1] }, m.mainMeasure, `${system}${titleSuffix}: ${m.mainMeasure} over ${axes[0]} × ${axes[1]}`);
+    const note = `${m.mainMeasure} of ${system} on ${split.outOfDomain ? where(split) : `the ${split.splitKey} split`} per grid point (rows ${axes[1]}, columns ${axes[0]}); – no run.`;
     sections.push({
-      title: `Heatmap of ${system}`,
+      title: `Heatmap of ${system}${titleSuffix}`,
       markdown: `${note}\n\n${grid.toMarkdown(alignRight(xs.map(String)))}\n`,
       html: `<p class="note">${escapeHtml(note)}</p>\n<div class="chart heatmap">${svg}</div>`,
     });

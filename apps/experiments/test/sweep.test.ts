@@ -234,4 +234,25 @@ describe("runSweep", () => {
     expect(md).toContain(`## Against the baseline: ${outOfDomain}, test`);
     expect(md.indexOf("## Against the baseline\n")).toBeLessThan(md.indexOf("## Out of domain"));
   });
+
+  it("tests each variant against the base run on every split, out of domain too", async () => {
+    const outOfDomain = `local:${await writeOutOfDomainCollection()}`;
+    const base = defineExperiment({
+      name: "zsb",
+      dataset: `local:${collectionDir}`,
+      outOfDomain: [outOfDomain],
+      systems: { bm25: { kind: "bm25" }, "dual-encoder": { kind: "dual-encoder", negatives: { toRank: 20, perQuery: 2 } } },
+      evaluation: { measures: ["nDCG@10"], allQueries: true, significance: { permutations: 2000 } },
+    });
+    const sweep = defineSweep(base, { includeBase: true, variants: [{ name: "sharp", patch: { "systems.dual-encoder.losses.contrastive.temperature": 0.05 } }] });
+    const result = await runSweep(sweep, { runsDir: await tempDir(), datasetsDir: await tempDir(), quiet: true, systems: [fakeDenseSystem("dual-encoder")] });
+    const key = `${outOfDomain}:test`;
+    const versus = result.metrics.otherSplits![0]!.versusBase!;
+    expect(versus.run).toBe("zsb");
+    expect(versus.comparisons.map((c) => c.system)).toEqual(["zsb--sharp / dual-encoder"]);
+    const [baseRun, sharpRun] = [result.runs[0]!, result.runs[1]!];
+    const diff = sharpRun.metrics!.splits[key]!.systems["dual-encoder"]!.aggregate["nDCG@10"]! - baseRun.metrics!.splits[key]!.systems["dual-encoder"]!.aggregate["nDCG@10"]!;
+    expect(versus.comparisons[0]!.meanDiff).toBeCloseTo(diff, 12);
+    expect(await readFile(join(result.sweepDir, "report.md"), "utf8")).toContain(`## Against the base run: ${outOfDomain}, test`);
+  });
 });

@@ -85,6 +85,19 @@ describe("mapWithConcurrency", () => {
   });
 });
 
+/** BM25 and the fake dual-encoder trained on the tiny collection, also evaluated zero-shot on a second one (`outOfDomain`, returned). */
+async function zeroShotBase(name: string, measures: string[]) {
+  const outOfDomain = `local:${await writeOutOfDomainCollection()}`;
+  const base = defineExperiment({
+    name,
+    dataset: `local:${collectionDir}`,
+    outOfDomain: [outOfDomain],
+    systems: { bm25: { kind: "bm25" }, "dual-encoder": { kind: "dual-encoder", negatives: { toRank: 20, perQuery: 2 } } },
+    evaluation: { measures, allQueries: true, significance: { permutations: 2000 } },
+  });
+  return { base, outOfDomain };
+}
+
 describe("runSweep", () => {
   it("survives failing runs, reports them, and tests the others against the baseline", async () => {
     const calls: FakeNeuralCalls = { train: 0, index: 0, retrieve: 0 };
@@ -195,14 +208,7 @@ describe("runSweep", () => {
   });
 
   it("reports every evaluated split: the experiment's and each out-of-domain dataset's, each tested against the baseline there", async () => {
-    const outOfDomain = `local:${await writeOutOfDomainCollection()}`;
-    const base = defineExperiment({
-      name: "zs",
-      dataset: `local:${collectionDir}`,
-      outOfDomain: [outOfDomain],
-      systems: { bm25: { kind: "bm25" }, "dual-encoder": { kind: "dual-encoder", negatives: { toRank: 20, perQuery: 2 } } },
-      evaluation: { measures: ["nDCG@10", "AP"], allQueries: true, significance: { permutations: 2000 } },
-    });
+    const { base, outOfDomain } = await zeroShotBase("zs", ["nDCG@10", "AP"]);
     const sweep = defineSweep(base, { grid: { "systems.dual-encoder.losses.contrastive.temperature": [0.05, 1] } });
     const result = await runSweep(sweep, { runsDir: await tempDir(), datasetsDir: await tempDir(), quiet: true, systems: [fakeDenseSystem("dual-encoder")] });
     expect(result.runs.map((r) => r.status)).toEqual(["ok", "ok"]);
@@ -236,14 +242,7 @@ describe("runSweep", () => {
   });
 
   it("tests each variant against the base run on every split, out of domain too", async () => {
-    const outOfDomain = `local:${await writeOutOfDomainCollection()}`;
-    const base = defineExperiment({
-      name: "zsb",
-      dataset: `local:${collectionDir}`,
-      outOfDomain: [outOfDomain],
-      systems: { bm25: { kind: "bm25" }, "dual-encoder": { kind: "dual-encoder", negatives: { toRank: 20, perQuery: 2 } } },
-      evaluation: { measures: ["nDCG@10"], allQueries: true, significance: { permutations: 2000 } },
-    });
+    const { base, outOfDomain } = await zeroShotBase("zsb", ["nDCG@10"]);
     const sweep = defineSweep(base, { includeBase: true, variants: [{ name: "sharp", patch: { "systems.dual-encoder.losses.contrastive.temperature": 0.05 } }] });
     const result = await runSweep(sweep, { runsDir: await tempDir(), datasetsDir: await tempDir(), quiet: true, systems: [fakeDenseSystem("dual-encoder")] });
     const key = `${outOfDomain}:test`;

@@ -2,7 +2,6 @@
  * `buildShardedDenseIndex` with a tiny random dual encoder: interrupted after the first shard and
  * resumed, the folder equals one uninterrupted pass, and its search equals the unsharded index's.
  */
-import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { passageText, resolveDataset, trainWordPiece, type Collection, type I3Tokenizer } from "@i3/data";
@@ -10,6 +9,7 @@ import { DualEncoder, encoderConfig, initBackend } from "@i3/encoders";
 import { DenseIndex, readShardedManifest, ShardedDenseIndex } from "@i3/search";
 import { buildDenseIndex, buildShardedDenseIndex, encodeRows, type DenseRetriever } from "../src/index.js";
 import { firstPassages, tempRoot } from "./helpers.js";
+import { folderContents } from "../../../test-support/folder-contents.js";
 
 const root = tempRoot("i3-sharded-");
 let collection: Collection;
@@ -22,20 +22,6 @@ beforeAll(async () => {
   for await (const p of collection.corpus()) texts.push(passageText(p));
   tok = await trainWordPiece(texts, { vocabSize: 800, minFrequency: 1 });
 }, 120_000);
-
-/** Every file of a folder: name -> bytes (the manifest without its createdAt). */
-async function folderContents(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const name of (await readdir(dir)).sort()) {
-    const bytes = await readFile(join(dir, name));
-    if (name === "manifest.json") {
-      const m = JSON.parse(bytes.toString("utf8")) as Record<string, unknown>;
-      delete m.createdAt;
-      out.set(name, JSON.stringify(m));
-    } else out.set(name, bytes.toString("base64"));
-  }
-  return out;
-}
 
 describe("buildShardedDenseIndex", () => {
   it("resumes after an interruption in shard 2 to the files of one pass, and searches as the unsharded index", async () => {

@@ -17,6 +17,7 @@ import {
   type SearchKernel,
   type TfLike,
 } from "../src/dense/index.js";
+import { folderContents } from "../../../test-support/folder-contents.js";
 
 /**
  * Components k/64, |k| <= levels: every inner product (dim <= 256) is a multiple of 2^-12 below
@@ -63,20 +64,6 @@ async function writeSharded(dir: string, dtype: DenseDtype, batch = 333): Promis
     await writer.append(ids.slice(i, i + n), vectors.subarray(i * DIM, (i + n) * DIM));
   }
   await writer.finish();
-}
-
-/** Every file of a folder: name -> bytes (the manifest without its createdAt). */
-async function folderContents(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const name of (await readdir(dir)).sort()) {
-    const bytes = await readFile(join(dir, name));
-    if (name === "manifest.json") {
-      const m = JSON.parse(bytes.toString("utf8")) as Record<string, unknown>;
-      delete m.createdAt;
-      out.set(name, JSON.stringify(m));
-    } else out.set(name, bytes.toString("base64"));
-  }
-  return out;
 }
 
 describe("sharded search equals the unsharded search", () => {

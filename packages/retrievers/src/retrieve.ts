@@ -3,7 +3,7 @@
  * either way): an `@i3/search` DenseIndex, in memory or as a folder, searched exactly by inner
  * product with the encoded queries.
  */
-import { passageText, type Collection, type Query, type Run } from "@i3/data";
+import { passageText, type Collection, type Passage, type Query, type Run } from "@i3/data";
 import { tf } from "@i3/encoders";
 import { DenseIndex, encodeCorpus, encodeCorpusSharded, ShardedDenseIndex, type DenseDtype, type DenseManifest, type SearchKernelReport, type ShardedManifest } from "@i3/search";
 import { encodeCorpusVectors, encodeRows, type DenseRetriever } from "./encode.js";
@@ -97,19 +97,24 @@ export interface BuildDenseIndexOptions {
  * `options.inference` when given, else tfjs.
  */
 export async function buildDenseIndex(retriever: DenseRetriever, collection: Collection, options: BuildDenseIndexOptions): Promise<DenseManifest> {
+  const { encode, writer } = await corpusEncoding(retriever, collection, options);
+  return encodeCorpus(collection.corpus(), encode, writer);
+}
+
+/** What both index builders give their `@i3/search` writer: the batch encoder (token rows of title and text, on `options.inference` or tfjs) and the common writer options. */
+async function corpusEncoding(retriever: DenseRetriever, collection: Collection, options: BuildDenseIndexOptions) {
   const maxLength = options.passageMaxLength;
   const { tokenizer } = retriever;
-  return encodeCorpus(
-    collection.corpus(),
-    async (batch) => encodeRows(retriever, batch.map((p) => tokenizer.encode(passageText(p), maxLength).ids), maxLength, "passages", options.inference),
-    {
+  return {
+    encode: async (batch: Passage[]) => encodeRows(retriever, batch.map((p) => tokenizer.encode(passageText(p), maxLength).ids), maxLength, "passages", options.inference),
+    writer: {
       out: options.out,
       dim: retriever.model.passageEncoder.config.hidden,
       ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
       encoder: { description: options.description, fingerprint: await collection.fingerprint() },
       backend: options.backend,
     },
-  );
+  };
 }
 
 /** Options of {@link buildShardedDenseIndex}: {@link BuildDenseIndexOptions} plus the shard layout. */
@@ -126,19 +131,10 @@ export interface BuildShardedDenseIndexOptions extends BuildDenseIndexOptions {
  * interruption: completed shards are kept and their passages not encoded again).
  */
 export async function buildShardedDenseIndex(retriever: DenseRetriever, collection: Collection, options: BuildShardedDenseIndexOptions): Promise<ShardedManifest> {
-  const maxLength = options.passageMaxLength;
-  const { tokenizer } = retriever;
-  return encodeCorpusSharded(
-    collection.corpus(),
-    async (batch) => encodeRows(retriever, batch.map((p) => tokenizer.encode(passageText(p), maxLength).ids), maxLength, "passages", options.inference),
-    {
-      out: options.out,
-      dim: retriever.model.passageEncoder.config.hidden,
-      ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
-      ...(options.shardSize !== undefined ? { shardSize: options.shardSize } : {}),
-      ...(options.dtype !== undefined ? { dtype: options.dtype } : {}),
-      encoder: { description: options.description, fingerprint: await collection.fingerprint() },
-      backend: options.backend,
-    },
-  );
+  const { encode, writer } = await corpusEncoding(retriever, collection, options);
+  return encodeCorpusSharded(collection.corpus(), encode, {
+    ...writer,
+    ...(options.shardSize !== undefined ? { shardSize: options.shardSize } : {}),
+    ...(options.dtype !== undefined ? { dtype: options.dtype } : {}),
+  });
 }
